@@ -1,0 +1,2 @@
+/** Small runnable programs that show how to embed mcr-core. */
+package dev.mcr.examples;
