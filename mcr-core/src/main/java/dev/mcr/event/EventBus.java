@@ -1,0 +1,127 @@
+package dev.mcr.event;
+
+import dev.mcr.UnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fans events out to subscribers, each through its own bounded queue. {@link #publish} never
+ * blocks: a full queue drops the event for that subscriber only.
+ */
+public final class EventBus implements AutoCloseable {
+
+    /** Default per-subscriber queue capacity. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 7000;
+    /** Default maximum number of subscribers. */
+    public static final int DEFAULT_MAX_SUBSCRIBERS = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
+
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final int maxSubscribers;
+    private final int queueCapacity;
+    private final AtomicInteger listenerThreads = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param maxSubscribers at most this many subscriptions at once
+     * @param queueCapacity  events queued per subscriber before it loses events
+     */
+    public EventBus(int maxSubscribers, int queueCapacity) {
+        if (maxSubscribers < 1 || queueCapacity < 1) {
+            throw new IllegalArgumentException("maxSubscribers and queueCapacity must be at least 1.");
+        }
+        this.maxSubscribers = maxSubscribers;
+        this.queueCapacity = queueCapacity;
+    }
+
+    /**
+     * Delivers an event to every subscriber's queue; never blocks.
+     *
+     * @param event the event
+     */
+    public void publish(McrEvent event) {
+        for (Subscription s : subscriptions) {
+            s.offer(event);
+        }
+    }
+
+    /** Returns whether anybody listens (lets hot paths skip building events). */
+    public boolean hasSubscribers() {
+        return !subscriptions.isEmpty();
+    }
+
+    /** Returns the number of open subscriptions. */
+    public int subscriberCount() {
+        return subscriptions.size();
+    }
+
+    /**
+     * Opens a pull subscription: the caller polls its queue.
+     *
+     * @return the subscription; close it when done
+     * @throws UnavailableException when {@code maxSubscribers} are already open
+     */
+    public Subscription open() {
+        if (closed.get()) {
+            throw new UnavailableException("The event bus is closed.");
+        }
+        synchronized (subscriptions) {
+            if (subscriptions.size() >= maxSubscribers) {
+                throw new UnavailableException("Too many event subscribers (limit " + maxSubscribers + ").");
+            }
+            Subscription[] holder = new Subscription[1];
+            Subscription s = new Subscription(queueCapacity, () -> subscriptions.remove(holder[0]));
+            holder[0] = s;
+            subscriptions.add(s);
+            return s;
+        }
+    }
+
+    /**
+     * Calls a listener for every event, on its own named thread ({@code mcr-events-N}), in order.
+     * A listener that throws is logged and keeps receiving events.
+     *
+     * @param listener called on the subscription's thread, never on a runner thread
+     * @return the subscription; close it to stop the listener
+     * @throws UnavailableException when {@code maxSubscribers} are already open
+     */
+    public Subscription subscribe(Consumer<? super McrEvent> listener) {
+        Subscription s = open();
+        Thread t = new Thread(() -> {
+            try {
+                while (!s.isClosed()) {
+                    McrEvent e = s.poll(Duration.ofMillis(250));
+                    if (e != null) {
+                        try {
+                            listener.accept(e);
+                        } catch (RuntimeException ex) {
+                            LOG.warn("An event listener failed on a {} event.", e.type(), ex);
+                        }
+                    }
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }, "mcr-events-" + listenerThreads.incrementAndGet());
+        t.setDaemon(true);
+        t.start();
+        return s;
+    }
+
+    /** Closes every subscription; idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            for (Subscription s : List.copyOf(subscriptions)) {
+                s.close();
+            }
+        }
+    }
+}

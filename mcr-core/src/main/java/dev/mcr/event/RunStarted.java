@@ -1,0 +1,33 @@
+package dev.mcr.event;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * A run started.
+ *
+ * @param runnerId  the runner
+ * @param ts        when the process was started
+ * @param activeTs  start of the active session (the manual start that began the series)
+ * @param runCount  number of this run within the session, from 1
+ * @param remaining runs still allowed after this one, {@code null} when unlimited
+ */
+public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining)
+        implements RunnerStatusEvent {
+
+    @Override
+    public String status() {
+        return "started";
+    }
+
+    @Override
+    public Map<String, Object> toJson(ZoneId zone) {
+        Map<String, Object> m = Json.status(this);
+        m.put("ts", Json.ts(ts, zone));
+        m.put("active_ts", Json.ts(activeTs, zone));
+        m.put("run_count", runCount);
+        m.put("remaining", remaining);
+        return m;
+    }
+}
