@@ -606,13 +606,21 @@ public final class SqliteStore implements AutoCloseable {
             return SecretMasking.SECRET_SET.equals(value) ? "" : cipher.encrypt(value);
         });
         String json = toJson(migrated);
-        int updated = write("encrypt stored credentials", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE state SET json=? WHERE id=1 AND json=?")) {
-                ps.setString(1, json);
-                ps.setString(2, raw);
-                return ps.executeUpdate();
-            }
-        });
+        int updated;
+        try {
+            updated = write("encrypt stored credentials", c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE state SET json=? WHERE id=1 AND json=?")) {
+                    ps.setString(1, json);
+                    ps.setString(2, raw);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (McrException e) {
+            // Loading still works; the credentials stay in plaintext until a later load or save succeeds.
+            LOG.warn("{} plaintext notification credential(s) in {} could not be encrypted yet: {}", count, dbFile,
+                    e.getMessage());
+            return;
+        }
         if (updated == 1) {
             LOG.info("Migrated {} plaintext notification credential(s) in {} to encrypted storage.", count, dbFile);
         } else {

@@ -223,6 +223,27 @@ class SqliteStoreStateTest {
     }
 
     @Test
+    void a_migration_that_cannot_be_written_still_loads_the_state_and_is_retried_later() throws Exception {
+        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
+            putStateRow(dir, stateWithProfile("notify_a", "uPLAIN", "").toString());
+            try (Connection c = jdbc(dir); Statement st = c.createStatement()) {
+                st.execute("CREATE TRIGGER no_update BEFORE UPDATE ON state BEGIN SELECT RAISE(ABORT, 'read only'); END");
+            }
+            AtomicReference<Optional<JsonNode>> loaded = new AtomicReference<>();
+            String log = LogCapture.during(() -> loaded.set(store.loadState()));
+            assertThat(config(loaded.get().orElseThrow(), 0, "user_key")).isEqualTo("uPLAIN");
+            assertThat(log).contains("could not be encrypted yet").doesNotContain("uPLAIN");
+            assertThat(rawStateRow(dir)).contains("uPLAIN");
+
+            try (Connection c = jdbc(dir); Statement st = c.createStatement()) {
+                st.execute("DROP TRIGGER no_update");
+            }
+            store.loadState();
+            assertThat(rawStateRow(dir)).doesNotContain("uPLAIN");
+        }
+    }
+
+    @Test
     void a_secret_that_cannot_be_decrypted_reads_as_empty_and_stays_stored_as_it_was() throws Exception {
         String foreign = CredentialCipher.ofKey("MDgniBSXZ_yV0a04jJh578EVL2n2UNP8LOkh8_75GGc=").encrypt("uFOREIGN");
         try (SqliteStore store = SqliteStore.open(dir, cipher)) {
