@@ -61,6 +61,7 @@ public final class StateJson {
             .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
     private static final Pattern SOURCE_PREFIX = Pattern.compile("\\[Source: [^;\\]]*; ");
+    private static final Pattern CONFIG_HINT = Pattern.compile(",? from `[^`]*`");
     private static final Pattern TOKEN_TEXT = Pattern.compile("^Unrecognized token '.*?':", Pattern.DOTALL);
 
     private StateJson() {
@@ -140,7 +141,11 @@ public final class StateJson {
         }
         // The offending token may be a secret someone pasted; name the problem, not the text.
         reason = TOKEN_TEXT.matcher(reason).replaceFirst("Unrecognized token:");
+        if (reason.startsWith("Trailing token")) {
+            reason = "Unexpected content after the JSON value";
+        }
         reason = SOURCE_PREFIX.matcher(reason).replaceAll("[");
+        reason = CONFIG_HINT.matcher(reason).replaceAll("");
         reason = reason.replaceAll("\\s+", " ").strip();
         JsonLocation loc = e.getLocation();
         StringBuilder sb = new StringBuilder("Invalid JSON: ").append(reason);
