@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -194,15 +195,15 @@ public final class StateNormalizer {
             List<String> notify = migrated && !truthy(r.get("notify_profile_ids"))
                     ? List.of(LEGACY_PROFILE_ID)
                     : idList(r.get("notify_profile_ids"));
-            List<String> notifyIds = new ArrayList<>();
+            Set<String> notifyIds = new LinkedHashSet<>();
             for (String pid : notify) {
-                if (profileIds.contains(pid) && !notifyIds.contains(pid)) {
+                if (profileIds.contains(pid)) {
                     notifyIds.add(pid);
                 }
             }
-            List<String> updatesOnly = new ArrayList<>();
+            Set<String> updatesOnly = new LinkedHashSet<>();
             for (String pid : idList(r.get("notify_profile_updates_only"))) {
-                if (notifyIds.contains(pid) && !updatesOnly.contains(pid)) {
+                if (notifyIds.contains(pid)) {
                     updatesOnly.add(pid);
                 }
             }
@@ -217,8 +218,8 @@ public final class StateNormalizer {
                     nonNegative(r.get("alert_escalation_s"), Runner.DEFAULT_ALERT_ESCALATION_S),
                     (int) nonNegative(r.get("failure_pause_threshold"), Runner.DEFAULT_FAILURE_PAUSE_THRESHOLD),
                     cases(r.get("cases")),
-                    notifyIds,
-                    updatesOnly,
+                    List.copyOf(notifyIds),
+                    List.copyOf(updatesOnly),
                     extra(r, RUNNER_KEYS)));
         }
         return out;
@@ -285,22 +286,21 @@ public final class StateNormalizer {
                 continue;
             }
             String id = uniqueId(g.get("id"), Ids.GROUP, seen);
-            List<String> members = new ArrayList<>();
+            Set<String> members = new LinkedHashSet<>();
             for (String rid : idList(g.get("runner_ids"))) {
-                if (runnerIds.contains(rid) && !assigned.contains(rid)) {
+                if (runnerIds.contains(rid) && assigned.add(rid)) {
                     members.add(rid);
-                    assigned.add(rid);
                 }
             }
-            List<String> disabled = new ArrayList<>();
+            Set<String> disabled = new LinkedHashSet<>();
             for (String rid : idList(g.get("disabled_runner_ids"))) {
-                if (members.contains(rid) && !disabled.contains(rid)) {
+                if (members.contains(rid)) {
                     disabled.add(rid);
                 }
             }
             String name = text(g.get("name"), "");
-            out.add(new RunnerGroup(id, name.isEmpty() ? RunnerGroup.DEFAULT_NAME : name, members, disabled,
-                    extra(g, GROUP_KEYS)));
+            out.add(new RunnerGroup(id, name.isEmpty() ? RunnerGroup.DEFAULT_NAME : name, List.copyOf(members),
+                    List.copyOf(disabled), extra(g, GROUP_KEYS)));
         }
         return out;
     }
