@@ -204,7 +204,11 @@ public final class NotificationDispatcher implements AutoCloseable {
         return new TestSendResult(false, Map.of(), attempt.error());
     }
 
-    /** Returns how many items wait in the queue (not counting one being sent). */
+    /**
+     * Returns how many items wait in the queue, not counting the one being sent.
+     *
+     * @return the number of waiting items
+     */
     public int queued() {
         return queue.size();
     }
@@ -242,6 +246,8 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
         if (worker.isAlive()) {
             LOG.warn("The notification worker did not stop in time; it is a daemon thread and ends with the JVM.");
+        } else {
+            queue.clear();
         }
     }
 

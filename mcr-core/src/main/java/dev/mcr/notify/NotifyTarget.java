@@ -14,7 +14,13 @@ import java.util.Objects;
  */
 public record NotifyTarget(String profileId, boolean updatesOnly) {
 
-    /** Validates the profile id. */
+    /**
+     * Validates the profile id.
+     *
+     * @param profileId   the notification profile, not blank
+     * @param updatesOnly whether only changed messages are sent
+     * @throws IllegalArgumentException when the profile id is blank
+     */
     public NotifyTarget {
         Objects.requireNonNull(profileId, "profileId");
         if (profileId.isBlank()) {

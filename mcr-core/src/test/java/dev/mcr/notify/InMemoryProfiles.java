@@ -15,6 +15,10 @@ final class InMemoryProfiles implements ProfileRegistry {
         return profile;
     }
 
+    void remove(String id) {
+        profiles.remove(id);
+    }
+
     NotifyProfile get(String id) {
         return profiles.get(id);
     }
