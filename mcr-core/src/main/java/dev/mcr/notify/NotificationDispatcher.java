@@ -125,6 +125,8 @@ public final class NotificationDispatcher implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.worker = new Thread(this::work, THREAD_NAME);
         this.worker.setDaemon(true);
+        // Runtime exceptions are handled per item; only an Error can end the worker, and it must not go unnoticed.
+        this.worker.setUncaughtExceptionHandler((t, e) -> LOG.error("The notification worker stopped; no more notifications are sent.", e));
         this.worker.start();
     }
 

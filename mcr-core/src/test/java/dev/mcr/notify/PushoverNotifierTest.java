@@ -151,7 +151,7 @@ class PushoverNotifierTest {
         NotifyProfile odd = NotifyProfile.pushover("notify_main", "Main", "user+key/Öx9", "tok&en=42%");
         server.always(FakePushover.echoCredentials(400));
 
-        NotifyException e = catchThrowableOfType(() -> notifier.send(odd, "t", "m"), NotifyException.class);
+        NotifyException e = catchThrowableOfType(NotifyException.class, () -> notifier.send(odd, "t", "m"));
 
         assertThat(server.requests().get(0).form()).containsEntry("user", "user+key/Öx9");
         assertThat(e.getMessage())
@@ -164,7 +164,7 @@ class PushoverNotifierTest {
     void a_server_that_does_not_answer_in_time_fails_with_a_timeout() {
         server.always(server.blockUntilReleased());
 
-        NotifyException e = catchThrowableOfType(() -> notifier.send(profile, "t", "m"), NotifyException.class);
+        NotifyException e = catchThrowableOfType(NotifyException.class, () -> notifier.send(profile, "t", "m"));
 
         assertThat(e.getMessage()).isEqualTo("The read operation timed out (no answer within 0.3 s).");
     }
@@ -178,7 +178,7 @@ class PushoverNotifierTest {
         PushoverNotifier closed = new PushoverNotifier(URI.create("http://127.0.0.1:" + port + "/1/messages.json"),
                 Duration.ofSeconds(2));
 
-        NotifyException e = catchThrowableOfType(() -> closed.send(profile, "t", "m"), NotifyException.class);
+        NotifyException e = catchThrowableOfType(NotifyException.class, () -> closed.send(profile, "t", "m"));
 
         assertThat(e.getMessage()).isEqualTo("Network error: Connection refused");
     }
@@ -188,7 +188,7 @@ class PushoverNotifierTest {
         PushoverNotifier nowhere = new PushoverNotifier(URI.create("http://mcr-no-such-host.invalid/1/messages.json"),
                 Duration.ofSeconds(5));
 
-        NotifyException e = catchThrowableOfType(() -> nowhere.send(profile, "t", "m"), NotifyException.class);
+        NotifyException e = catchThrowableOfType(NotifyException.class, () -> nowhere.send(profile, "t", "m"));
 
         assertThat(e.getMessage()).startsWith("Network error: ").doesNotContain("null");
     }
