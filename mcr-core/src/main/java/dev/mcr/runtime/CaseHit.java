@@ -21,7 +21,15 @@ import java.util.Objects;
  */
 public record CaseHit(CaseRule rule, String pattern, String message, CaseState state, boolean lastLine) {
 
-    /** Validates that nothing is {@code null}. */
+    /**
+     * Validates that nothing is {@code null}.
+     *
+     * @param rule     the case that fired
+     * @param pattern  the pattern as the original publishes it
+     * @param message  the rendered message
+     * @param state    the case's state
+     * @param lastLine whether this is the last-line case
+     */
     public CaseHit {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(pattern, "pattern");

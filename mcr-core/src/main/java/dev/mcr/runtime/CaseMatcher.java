@@ -210,7 +210,11 @@ public final class CaseMatcher {
         return hits == null ? List.of() : Collections.unmodifiableList(hits);
     }
 
-    /** Returns whether a case with both pattern and template empty asks for the last-line message. */
+    /**
+     * Tells whether the runner has a last-line case.
+     *
+     * @return whether a case with both pattern and template empty asks for the last-line message
+     */
     public boolean hasLastLineCase() {
         return lastLineRule != null;
     }

@@ -21,7 +21,14 @@ import java.util.regex.Pattern;
 public record CompiledPattern(Pattern pattern, Map<String, String> groupNames, Map<String, Integer> groupIndexes,
                               String source) {
 
-    /** Validates that nothing is {@code null} and makes the maps unmodifiable, keeping their order. */
+    /**
+     * Validates that nothing is {@code null} and makes the maps unmodifiable, keeping their order.
+     *
+     * @param pattern      the compiled Java pattern
+     * @param groupNames   Python group name to Java group name
+     * @param groupIndexes Python group name to group number
+     * @param source       the Python pattern as given
+     */
     public CompiledPattern {
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(source, "source");

@@ -11,7 +11,7 @@ import java.util.regex.MatchResult;
  * groups by number; named groups are available under their Python names and win over {@code match}/{@code gN}
  * of the same name. A group that did not take part in the match renders as {@code None}, as in Python.
  *
- * <p>Supported like Python: {@code {{} and {@code }}} escapes, conversions {@code !s}, {@code !r},
+ * <p>Supported like Python: <code>&#123;&#123;</code> and <code>&#125;&#125;</code> escapes, conversions {@code !s}, {@code !r},
  * {@code !a}, string format specs ({@code {g1:>5}}, {@code {g1:*^9}}, {@code {g1:.3}}, {@code {g1:05}}, nested
  * {@code {g1:{g2}}}), indexing ({@code {match[0]}}). Whenever Python would raise (unknown name, single brace,
  * positional {@code {}} or {@code {0}}, bad conversion or spec, index out of range, a spec on {@code None}),

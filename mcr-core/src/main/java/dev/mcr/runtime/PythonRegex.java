@@ -27,7 +27,7 @@ import java.util.regex.PatternSyntaxException;
  *       their ASCII forms.</li>
  *   <li>{@code \Z} becomes {@code \z}; {@code ^} also matches after a final {@code \n}, as in Python;
  *       {@code .} and {@code $} treat only {@code \n} as a line end.</li>
- *   <li>Literal braces ({@code a{}, {@code {foo}}, {@code x{1,}), Python escapes ({@code \v}, {@code \U0001F600},
+ *   <li>Literal braces (<code>a&#123;</code>, <code>&#123;foo&#125;</code>, <code>x&#123;1,</code>), Python escapes ({@code \v}, {@code \U0001F600},
  *       octal, {@code \N{EM DASH}}), verbose mode ({@code (?x)}, which in Python keeps spaces inside
  *       character classes), {@code (?#comments)}, scoped flags, {@code {,n}} quantifiers, atomic groups and
  *       possessive quantifiers.</li>

@@ -127,7 +127,30 @@ class PythonRegexTest {
             m("c.", "abc\n"),
             m("a*+a", "aaa\n"),
             m("(?>a+)a", "aaa\n"),
-            m("a*+", "aaa\n", "aaa", "", ""));
+            m("a*+", "aaa\n", "aaa", "", ""),
+            // case-insensitivity, negated classes, ASCII mode, anchors inside look-behind, verbose escapes
+            m("(?i)[a-z]+", "K\u212a\u017fs\n", "K\u212a\u017fs"),
+            m("(?i)\u212a", "kK\n", "k", "K"),
+            m("(?i)(a)\\1", "aA\n", "aA"),
+            m("(?i:A)a", "aa Aa aA\n", "aa", "Aa"),
+            m("(?i)[^a]", "A\n", "\n"),
+            m("\\D+", "a\u0663b\n", "a", "b\n"),
+            m("\\W+", "a-b\n", "-", "\n"),
+            m("[\\s\\S]+", "a b\n", "a b\n"),
+            m("(?a)\\s+", "a\u00a0b \n", " \n"),
+            m("(?a)\\bfoo", "\u00e9foo\n", "foo"),
+            m("\\bfoo", "\u00e9foo\n"),
+            m("(?a:\\w+)-\\w+", "\u00e9-\u00e9 a-\u00e9\n", "a-\u00e9"),
+            m("\\Bb", "ab b\n", "b"),
+            m("\\b", "ab\n", "", ""),
+            m("\\B", "ab\n", "", ""),
+            m("(?<=^a)b", "ab ab\n", "b"),
+            m("(?<!^)x", "xx\n", "x"),
+            m("(?x) [ a ] +", "a a\n", "a a"),
+            m("(?x)a\\ b", "a b\n", "a b"),
+            m("(?x)a\\#b", "a#b\n", "a#b"),
+            m("a\\-b\\:c\\<\\>", "a-b:c<>\n", "a-b:c<>"),
+            m("\\\u00e9", "\u00e9\n", "\u00e9"));
 
     private static ErrorRow e(String pattern, String message) {
         return new ErrorRow(pattern, message);
