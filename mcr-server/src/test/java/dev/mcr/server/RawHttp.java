@@ -48,6 +48,11 @@ final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
+    /** Tells the server nothing more will be sent. */
+    void socketShutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** Reads the status line and headers. */
     Answer readHead() throws IOException {
         String status = line();
