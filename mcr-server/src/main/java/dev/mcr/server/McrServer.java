@@ -91,12 +91,20 @@ public final class McrServer implements AutoCloseable {
         return URI.create("http://" + h + ":" + port + "/");
     }
 
-    /** Returns the port the server listens on (the chosen one when the configuration said 0). */
+    /**
+     * Returns the port the server listens on.
+     *
+     * @return the port; the one chosen when the configuration said 0
+     */
     public int port() {
         return adapter.port();
     }
 
-    /** Returns the URL to open in a browser, for example {@code http://127.0.0.1:8080/}. */
+    /**
+     * Returns the URL to open in a browser.
+     *
+     * @return for example {@code http://127.0.0.1:8080/}
+     */
     public URI url() {
         return url;
     }

@@ -96,7 +96,26 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
             "[+-]?(?:\\d+(?:_\\d+)*(?:\\.(?:\\d+(?:_\\d+)*)?)?|\\.\\d+(?:_\\d+)*)(?:[eE][+-]?\\d+(?:_\\d+)*)?");
     private static final Pattern PY_FLOAT_WORD = Pattern.compile("[+-]?(?:inf|infinity|nan)", Pattern.CASE_INSENSITIVE);
 
-    /** Validates the values; text values are trimmed, blank secrets become {@code null} or {@code ""}. */
+    /**
+     * Validates the values: text values are trimmed, a blank secret key becomes {@code null}, blank auth values
+     * {@code ""}; limits below the original's floors are refused.
+     *
+     * @param host see {@link #host()}
+     * @param port see {@link #port()}
+     * @param dataDir see {@link #dataDir()}
+     * @param secretKey see {@link #secretKey()}
+     * @param authUser see {@link #authUser()}
+     * @param authPassword see {@link #authPassword()}
+     * @param pushoverUrl see {@link #pushoverUrl()}
+     * @param maxImportBytes see {@link #maxImportBytes()}
+     * @param maxImportedRunners see {@link #maxImportedRunners()}
+     * @param maxTotalRunners see {@link #maxTotalRunners()}
+     * @param maxCasesPerRunner see {@link #maxCasesPerRunner()}
+     * @param maxSseSubscribers see {@link #maxSseSubscribers()}
+     * @param maxOutputLinesPerRun see {@link #maxOutputLinesPerRun()}
+     * @param runtimeStatusSaveInterval see {@link #runtimeStatusSaveInterval()}
+     * @throws IllegalArgumentException for a value out of range
+     */
     public ServerConfig {
         host = host == null ? "" : host.strip();
         if (host.isEmpty()) {
@@ -126,7 +145,11 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
         }
     }
 
-    /** Returns the configuration of an empty environment: every default of the original tool. */
+    /**
+     * Returns the configuration of an empty environment: every default of the original tool.
+     *
+     * @return the defaults
+     */
     public static ServerConfig defaults() {
         return fromEnv(Map.of());
     }
@@ -191,12 +214,20 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 password, pushover, importBytes, importedRunners, totalRunners, cases, sse, lines, interval);
     }
 
-    /** Returns whether Basic auth is on: both user and password are non-empty. */
+    /**
+     * Returns whether Basic auth is on: both user and password are non-empty.
+     *
+     * @return true when requests need credentials
+     */
     public boolean authEnabled() {
         return !authUser.isEmpty() && !authPassword.isEmpty();
     }
 
-    /** Returns where the credential key comes from: {@code "env"} or {@code "file"} ({@code .credentials.key}). */
+    /**
+     * Returns where the credential key comes from.
+     *
+     * @return {@code "env"} or {@code "file"} ({@code DATA_DIR/.credentials.key})
+     */
     public String keySource() {
         return secretKey != null ? "env" : "file";
     }
@@ -223,7 +254,11 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
         return builder;
     }
 
-    /** Returns the effective settings without secrets: auth on/off and the key source instead of values. */
+    /**
+     * Returns the effective settings without secrets: auth on/off and the key source instead of values.
+     *
+     * @return one line for the log
+     */
     @Override
     public String toString() {
         return "host=" + host + ", port=" + port + ", data_dir=" + dataDir
