@@ -319,8 +319,24 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     // ------------------------------------------------------------------------------------ request bodies
 
     private JsonNode jsonBody(HttpRequest request) {
+        requireJsonContentType(request.header("content-type"));
         byte[] bytes = request.body().read(maxJsonBytes, "Request body too large (max " + maxJsonBytes + " bytes)");
         return StateJson.parse(bytes);
+    }
+
+    /**
+     * Like FastAPI, a body is JSON only without a {@code Content-Type} or with {@code application/json} or
+     * {@code application/*+json}. This also keeps plain HTML forms of other sites (which can only send
+     * {@code text/plain} or form types) from driving these routes.
+     */
+    static void requireJsonContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return;
+        }
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+            throw new HttpError(422, "The request body must be JSON (Content-Type: application/json).");
+        }
     }
 
     private JsonNode jsonObjectBody(HttpRequest request) {

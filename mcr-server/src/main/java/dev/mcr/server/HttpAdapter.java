@@ -99,7 +99,8 @@ final class HttpAdapter extends NanoHTTPD {
 
     /**
      * Turns the library's logging off: it reports every client that disconnects as SEVERE on stderr, and
-     * this class reports what matters through SLF4J. Changes process-wide logging, so only {@code Main} calls it.
+     * this class reports what matters through SLF4J. Changes process-wide logging, so only {@code Main} calls it,
+     * after a server started (the library's own static logger then keeps the configured instance alive).
      */
     static void quietLibraryLogging() {
         java.util.logging.Logger.getLogger(NanoHTTPD.class.getName()).setLevel(Level.OFF);

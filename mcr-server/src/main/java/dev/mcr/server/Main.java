@@ -31,7 +31,6 @@ public final class Main {
             System.exit(2);
             return;
         }
-        HttpAdapter.quietLibraryLogging();
 
         Mcr mcr;
         try {
@@ -50,6 +49,7 @@ public final class Main {
             System.exit(1);
             return;
         }
+        HttpAdapter.quietLibraryLogging();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -100,6 +100,21 @@ class RequestLimitsTest {
     }
 
     @Test
+    void json_routes_refuse_bodies_declared_as_something_else_like_fastapi() {
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+            HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/api/state")).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"runners\": []}")).build());
+            assertThat(r.statusCode()).as(type).isEqualTo(422);
+            assertThat(json(r.body()).path("detail").asText())
+                    .isEqualTo("The request body must be JSON (Content-Type: application/json).");
+        }
+        HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/api/stop"))
+                .header("Content-Type", "application/merge-patch+json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"runner_id\": \"r1\"}")).build());
+        assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void invalid_utf8_in_a_body_is_a_client_error() {
         byte[] body = {'{', '"', 'r', 'u', 'n', 'n', 'e', 'r', '_', 'i', 'd', '"', ':', '"', (byte) 0xff, '"', '}'};
         for (String path : new String[] {"/api/state", "/api/run", "/api/import"}) {
