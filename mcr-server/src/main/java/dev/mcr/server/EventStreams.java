@@ -56,7 +56,7 @@ final class EventStreams {
         }
         byte[] snapshot;
         try {
-            snapshot = Json.write(snapshot(mcr.status(), mcr.groupSnapshot(), mcr.zone()));
+            snapshot = EventStream.frame(snapshot(mcr.status(), mcr.groupSnapshot(), mcr.zone()));
         } catch (RuntimeException e) {
             subscription.close();
             slots.release();

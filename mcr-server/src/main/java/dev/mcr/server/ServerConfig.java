@@ -68,6 +68,14 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
     /** Largest pause between two runtime-status writes; longer values (including infinity) are cut to this. */
     public static final Duration MAX_RUNTIME_STATUS_SAVE_INTERVAL = Duration.ofDays(1);
 
+    /**
+     * Events queued per event-stream client before that client loses events. The original's 7000 is too small
+     * here: the engine publishes a 10 000-line burst in about a millisecond, faster than a waiting thread is
+     * even scheduled on a busy host, so the queue must hold a whole burst. Still bounded: a stuck client
+     * loses its own events and never slows a runner.
+     */
+    public static final int EVENT_QUEUE_CAPACITY = 16_384;
+
     /** Environment variable names. */
     static final String HOST = "HOST";
     static final String PORT = "PORT";
@@ -234,7 +242,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
 
     /**
      * Copies the settings that belong to the core into an {@link Mcr} builder: data folder, credential key,
-     * Pushover endpoint, output buffer, runtime-status interval, import limits and event-subscriber room.
+     * Pushover endpoint, output buffer, runtime-status interval, import limits, event-subscriber room and
+     * the per-client event queue ({@link #EVENT_QUEUE_CAPACITY}).
      *
      * @param builder the builder
      * @return the same builder
@@ -244,7 +253,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 .maxOutputLines(maxOutputLinesPerRun)
                 .runtimeStatusSaveInterval(runtimeStatusSaveInterval)
                 .importLimits(new ImportLimits(maxImportBytes, maxImportedRunners, maxTotalRunners, maxCasesPerRunner))
-                .maxSubscribers(saturatedAdd(maxSseSubscribers, EXTRA_BUS_SUBSCRIBERS));
+                .maxSubscribers(saturatedAdd(maxSseSubscribers, EXTRA_BUS_SUBSCRIBERS))
+                .eventQueueCapacity(EVENT_QUEUE_CAPACITY);
         if (secretKey != null) {
             builder.secretKey(secretKey);
         }

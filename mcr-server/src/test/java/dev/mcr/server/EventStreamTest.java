@@ -150,7 +150,7 @@ class EventStreamTest {
                     assertThat(head.header("x-accel-buffering")).isEqualTo("no");
                     assertThat(head.header("content-encoding")).isNull();
                     assertThat(head.header("content-length")).isNull();
-                    assertThat(raw.line()).startsWith("data: {\"type\":\"snapshot\"");
+                    assertThat(raw.line()).startsWith("data: {\"type\": \"snapshot\", \"snapshot\": {");
                 }
             });
         }
