@@ -384,7 +384,7 @@ public final class Mcr implements AutoCloseable {
     public ExportFile export() {
         Instant now = clock.instant();
         JsonNode doc = Transfer.export(state, now, zone);
-        return new ExportFile(Transfer.exportFileName(now, zone), StateJson.writePretty(doc));
+        return new ExportFile(Transfer.exportFileName(now, zone), StateJson.writeIndented(doc));
     }
 
     /**
