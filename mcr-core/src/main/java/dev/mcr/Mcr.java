@@ -410,11 +410,7 @@ public final class Mcr implements AutoCloseable {
      * @return the text
      */
     public String readLog(String runnerId) {
-        try {
-            return logs.read(runnerId);
-        } catch (IOException e) {
-            throw new McrException("The log cannot be read: " + e.getMessage(), e);
-        }
+        return logs.read(runnerId);
     }
 
     /**
@@ -423,11 +419,7 @@ public final class Mcr implements AutoCloseable {
      * @param runnerId any id; it is reduced to {@code [A-Za-z0-9_-]} and never leaves the data folder
      */
     public void clearLog(String runnerId) {
-        try {
-            logs.clear(runnerId);
-        } catch (IOException e) {
-            throw new McrException("The log cannot be cleared: " + e.getMessage(), e);
-        }
+        logs.clear(runnerId);
     }
 
     /**

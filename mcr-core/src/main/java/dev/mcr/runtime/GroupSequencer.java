@@ -24,6 +24,7 @@ public final class GroupSequencer {
         final Instant startedTs;
         String currentRunnerId = "";
         int currentIndex;
+        long currentRunId;
         int completedCount;
         boolean stopRequested;
         boolean ended;
@@ -81,43 +82,41 @@ public final class GroupSequencer {
             run = new GroupRun(groupId, groupName, members, clock.instant());
             active.put(groupId, run);
             publish(run, "started", null, "");
+            advance(run);
         }
-        advance(run);
     }
 
-    private void advance(GroupRun run) {
-        String rid;
-        synchronized (this) {
-            if (run.ended) {
-                return;
-            }
-            if (run.stopRequested) {
-                end(run, "stopped", "");
-                return;
-            }
-            if (run.currentIndex >= run.runnerIds.size()) {
-                end(run, "finished", "");
-                return;
-            }
-            rid = run.runnerIds.get(run.currentIndex);
-            run.currentIndex++;
-            run.currentRunnerId = rid;
-            publish(run, "running", null, "");
+    /** Starts the next member; holding the lock while starting ties the run id to the member before it can end. */
+    private synchronized void advance(GroupRun run) {
+        if (run.ended) {
+            return;
         }
+        if (run.stopRequested) {
+            end(run, "stopped", "");
+            return;
+        }
+        if (run.currentIndex >= run.runnerIds.size()) {
+            end(run, "finished", "");
+            return;
+        }
+        String rid = run.runnerIds.get(run.currentIndex);
+        run.currentIndex++;
+        run.currentRunnerId = rid;
+        run.currentRunId = 0;
+        publish(run, "running", null, "");
         try {
-            engine.start(rid, true);
+            run.currentRunId = engine.start(rid, true);
         } catch (McrException e) {
-            synchronized (this) {
-                end(run, "error", "Could not start runner " + rid + ": " + e.getMessage());
-            }
+            end(run, "error", "Could not start runner " + rid + ": " + e.getMessage());
         }
     }
 
-    private void onRunEnded(String runnerId, int exitCode, boolean stopped, boolean paused) {
+    private void onRunEnded(String runnerId, long runId, int exitCode, boolean stopped, boolean paused) {
         GroupRun run = null;
         synchronized (this) {
             for (GroupRun r : active.values()) {
-                if (!r.ended && runnerId.equals(r.currentRunnerId) && r.completedCount < r.currentIndex) {
+                if (!r.ended && runId == r.currentRunId && runnerId.equals(r.currentRunnerId)
+                        && r.completedCount < r.currentIndex) {
                     run = r;
                     break;
                 }

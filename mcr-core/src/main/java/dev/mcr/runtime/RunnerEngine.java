@@ -64,11 +64,12 @@ public final class RunnerEngine implements AutoCloseable {
     public interface RunEndListener {
         /**
          * @param runnerId the runner
+         * @param runId    the run, as returned by {@link RunnerEngine#start}
          * @param exitCode its exit code
          * @param stopped  whether the user stopped it
          * @param paused   whether it was paused after this run
          */
-        void onRunEnded(String runnerId, int exitCode, boolean stopped, boolean paused);
+        void onRunEnded(String runnerId, long runId, int exitCode, boolean stopped, boolean paused);
     }
 
     private final Clock clock;
@@ -86,7 +87,8 @@ public final class RunnerEngine implements AutoCloseable {
     private final Object lastCaseLock = new Object();
     private long lastCaseWriteMillis = Long.MIN_VALUE / 2;
     private ScheduledFuture<?> pendingLastCaseFlush;
-    private volatile RunEndListener runEndListener = (id, code, stopped, paused) -> { };
+    private volatile RunEndListener runEndListener = (id, run, code, stopped, paused) -> { };
+    private final java.util.concurrent.atomic.AtomicLong runIds = new java.util.concurrent.atomic.AtomicLong();
     private volatile Consumer<String> stopCaseHook = id -> { };
     private volatile boolean closed;
 
@@ -192,11 +194,12 @@ public final class RunnerEngine implements AutoCloseable {
      *
      * @param runnerId the runner
      * @param oneShot  run once whatever its schedule (group members)
+     * @return the id of the run, passed again to the {@link RunEndListener} when it ends
      * @throws RunnerNotFoundException when the runner is unknown
      * @throws RunnerBusyException     when it has a live process
      * @throws McrException            when the process cannot be spawned (counters are restored)
      */
-    public void start(String runnerId, boolean oneShot) {
+    public long start(String runnerId, boolean oneShot) {
         RunnerRuntime rt = runtimes.get(runnerId);
         if (rt == null) {
             throw new RunnerNotFoundException(runnerId);
@@ -228,7 +231,6 @@ public final class RunnerEngine implements AutoCloseable {
             rt.remaining = maxRuns == Runner.UNLIMITED_RUNS ? null : maxRuns - 1;
             rt.runCount = 1;
             rt.consecutiveFailures = 0;
-            rt.alerts.reset();
             rt.matcher = compileMatcher(rt.config);
             try {
                 spawn(rt);
@@ -246,6 +248,7 @@ public final class RunnerEngine implements AutoCloseable {
             rt.activeTs = now;
             bus.publish(new RunStarted(rt.id, now, now, rt.runCount, rt.remaining));
             rt.runThread.start();
+            return rt.runId;
         }
     }
 
@@ -296,36 +299,42 @@ public final class RunnerEngine implements AutoCloseable {
         Runner startCfg = rt.config;
         Map<String, String> env = Map.of(RUN_ID_ENV, UUID.randomUUID().toString(), RUNNER_ID_ENV, rt.id);
         ShellProcess proc = ShellProcess.start(shell, startCfg.command(), env, null);
+        long runId = runIds.incrementAndGet();
+        rt.runId = runId;
         rt.process = proc;
         rt.startedTs = clock.instant();
-        Thread t = new Thread(() -> runLoop(rt, proc, startCfg), "mcr-runner-" + rt.id);
+        Thread t = new Thread(() -> runLoop(rt, proc, startCfg, runId), "mcr-runner-" + rt.id);
         t.setDaemon(true);
         rt.runThread = t;
     }
 
     private CaseMatcher compileMatcher(Runner r) {
         return CaseMatcher.compile(r.cases(), (rule, error) ->
-                bus.publish(new CaseError(r.id(), rule.pattern().strip(), error)));
+                bus.publish(new CaseError(r.id(), CaseMatcher.stripLikePython(rule.pattern()), error)));
     }
 
-    private void runLoop(RunnerRuntime rt, ShellProcess proc, Runner startCfg) {
+    private void runLoop(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId) {
         int exit;
         try {
             exit = proc.pump(line -> onLine(rt, line));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            proc.kill();
+            exit = -1;
         } catch (Exception | Error e) {
             LOG.error("Reading the output of runner '{}' failed; its process group is killed.", rt.id, e);
             proc.kill();
             exit = -1;
         }
         try {
-            finish(rt, proc, startCfg, exit);
+            finish(rt, proc, startCfg, runId, exit);
         } catch (RuntimeException e) {
             LOG.error("Finishing a run of runner '{}' failed.", rt.id, e);
         }
     }
 
     private void onLine(RunnerRuntime rt, String line) {
-        String trimmed = line.strip();
+        String trimmed = CaseMatcher.stripLikePython(line);
         CaseMatcher matcher;
         synchronized (rt) {
             if (rt.purged) {
@@ -340,7 +349,7 @@ public final class RunnerEngine implements AutoCloseable {
         bus.publish(new OutputLine(rt.id, line));
         if (matcher != null) {
             for (CaseHit hit : matcher.match(line)) {
-                onCase(rt, hit.rule().pattern().strip(), hit.message(), hit.state(), false);
+                onCase(rt, hit.pattern(), hit.message(), hit.state(), false);
             }
         }
     }
@@ -383,7 +392,7 @@ public final class RunnerEngine implements AutoCloseable {
         }
     }
 
-    private void finish(RunnerRuntime rt, ShellProcess proc, Runner startCfg, int exit) {
+    private void finish(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId, int exit) {
         Instant finishedTs = clock.instant();
         String output;
         boolean stopped;
@@ -409,7 +418,7 @@ public final class RunnerEngine implements AutoCloseable {
             try {
                 logs.append(rt.id, new RunLogBlock(finishedTs, zone, displayName(cfg), startCfg.command(), exit,
                         stopped, output));
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.error("Could not append to the log of runner '{}'.", rt.id, e);
             }
         }
@@ -444,7 +453,7 @@ public final class RunnerEngine implements AutoCloseable {
         }
         flushLastCases();
         try {
-            runEndListener.onRunEnded(rt.id, exit, stopped, pauseNow);
+            runEndListener.onRunEnded(rt.id, runId, exit, stopped, pauseNow);
         } catch (RuntimeException e) {
             LOG.error("A run-end listener failed for runner '{}'.", rt.id, e);
         }

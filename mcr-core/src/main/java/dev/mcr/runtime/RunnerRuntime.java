@@ -16,6 +16,7 @@ final class RunnerRuntime {
 
     ShellProcess process;
     Thread runThread;
+    long runId;
     boolean stopped;
     boolean paused;
     boolean purged;
