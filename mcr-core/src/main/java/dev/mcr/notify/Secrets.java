@@ -12,6 +12,11 @@ final class Secrets {
 
     /** What a secret is replaced with. */
     static final String MASK = "***";
+    /**
+     * Shorter values are not hidden: masking every "a" or "1" would garble whole texts, and a
+     * credential that short is not a secret worth hiding (real Pushover keys have 30 characters).
+     */
+    static final int MIN_SECRET_LENGTH = 4;
 
     private Secrets() {
     }
@@ -41,7 +46,7 @@ final class Secrets {
         forms.sort(Comparator.comparingInt(String::length).reversed());
         String out = text;
         for (String form : forms) {
-            if (!form.isBlank()) {
+            if (form.strip().length() >= MIN_SECRET_LENGTH) {
                 out = out.replace(form, MASK);
             }
         }
