@@ -344,8 +344,18 @@ final class HttpAdapter extends NanoHTTPD {
                 try {
                     c.socket.getOutputStream().write(BUSY);
                     c.socket.getOutputStream().flush();
+                    c.socket.shutdownOutput();
+                    // Closing with the request unread would reset the connection and could destroy the
+                    // answer before the client reads it; read the request away first, briefly.
+                    c.socket.setSoTimeout(100);
+                    InputStream in = c.socket.getInputStream();
+                    byte[] sink = new byte[8192];
+                    int total = 0;
+                    for (int n = in.read(sink); n > 0 && total < 65_536; n = in.read(sink)) {
+                        total += n;
+                    }
                 } catch (IOException ignored) {
-                    // The client is gone as well; nothing to tell it.
+                    // The client is gone or silent; nothing more to do for it.
                 }
             }
             handler.close();
