@@ -59,6 +59,11 @@ final class HttpAdapter extends NanoHTTPD {
             + "Content-Length: " + BUSY_BODY.length() + "\r\nConnection: close\r\n\r\n" + BUSY_BODY)
             .getBytes(StandardCharsets.US_ASCII);
 
+    private static final String BAD_REQUEST_BODY = "{\"detail\":\"The request could not be parsed.\"}";
+    private static final byte[] BAD_REQUEST = ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + BAD_REQUEST_BODY.length() + "\r\nConnection: close\r\n\r\n" + BAD_REQUEST_BODY)
+            .getBytes(StandardCharsets.US_ASCII);
+
     private final Function<HttpRequest, HttpResponse> handler;
     private final ConnectionRunner runner;
 
@@ -302,13 +307,44 @@ final class HttpAdapter extends NanoHTTPD {
         }
     }
 
-    /** Remembers its socket so an overloaded server can still answer 503. */
+    /**
+     * One connection: remembers its socket so an overloaded server can still answer 503, and runs the
+     * library's request loop itself because the library drops the connection without an answer when its
+     * request-line parsing throws (for example {@code IllegalArgumentException} for {@code %zz} in a URL).
+     */
     private final class Connection extends ClientHandler {
+        private final InputStream in;
         private final Socket socket;
 
         Connection(InputStream in, Socket socket) {
             super(in, socket);
+            this.in = in;
             this.socket = socket;
+        }
+
+        @Override
+        public void run() {
+            try {
+                OutputStream out = socket.getOutputStream();
+                HTTPSession session = new HTTPSession(new NoTempFiles(), in, out, socket.getInetAddress());
+                while (!socket.isClosed()) {
+                    try {
+                        session.execute();
+                    } catch (RuntimeException e) {
+                        // Only the library's own parsing gets here: serve() answers every other failure.
+                        LOG.debug("A request could not be parsed: {}", e.toString());
+                        out.write(BAD_REQUEST);
+                        out.flush();
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                // The client went away, timed out, or the library ended the connection ("NanoHttpd Shutdown").
+                LOG.trace("Connection ended: {}", e.toString());
+            } finally {
+                close();
+                runner.closed(this);
+            }
         }
     }
 

@@ -69,4 +69,20 @@ class ConnectionLimitsTest {
             });
         }
     }
+
+    @Test
+    void a_url_the_library_cannot_decode_gets_400_instead_of_a_dropped_connection() {
+        try (ServerFixture f = ServerFixture.start(dir)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                for (String target : new String[] {"/api/log/%zz", "/api/notifications?runner_id=100%",
+                        "/static/%e0%a4%a", "/api/state?x=%"}) {
+                    RawHttp.Answer a = RawHttp.exchange(f.server.port(),
+                            "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertThat(a.status()).as(target).isEqualTo(400);
+                    assertThat(json(a.body()).path("detail").asText()).isEqualTo("The request could not be parsed.");
+                }
+                assertThat(tryGet(f.server.port()).status()).isEqualTo(200);
+            });
+        }
+    }
 }
