@@ -142,6 +142,17 @@ final class HttpAdapter extends NanoHTTPD {
     }
 
     @Override
+    protected ServerRunnable createServerRunnable(int timeout) {
+        return new ServerRunnable(timeout) {
+            @Override
+            public void run() {
+                Thread.currentThread().setName("mcr-http-listener");
+                super.run();
+            }
+        };
+    }
+
+    @Override
     protected ClientHandler createClientHandler(Socket socket, InputStream inputStream) {
         return new Connection(inputStream, socket);
     }

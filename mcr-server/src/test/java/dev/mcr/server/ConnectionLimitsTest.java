@@ -85,4 +85,21 @@ class ConnectionLimitsTest {
             });
         }
     }
+
+    @Test
+    void the_servers_threads_are_named_and_gone_after_close() {
+        ServerFixture f = ServerFixture.start(dir);
+        try {
+            assertThat(tryGet(f.server.port()).status()).isEqualTo(200);
+            assertThat(threadNames()).contains("mcr-http-listener").anyMatch(n -> n.startsWith("mcr-http-"));
+        } finally {
+            f.close();
+        }
+        ServerFixture.await(() -> threadNames().stream().noneMatch(n -> n.startsWith("mcr-http-")),
+                "the HTTP threads to end");
+    }
+
+    private static java.util.List<String> threadNames() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).toList();
+    }
 }
