@@ -353,9 +353,33 @@ final class HttpAdapter extends NanoHTTPD {
                 // The client went away, timed out, or the library ended the connection ("NanoHttpd Shutdown").
                 LOG.trace("Connection ended: {}", e.toString());
             } finally {
+                lingerBeforeClose(socket);
                 close();
                 runner.closed(this);
             }
+        }
+    }
+
+    /**
+     * Closing a socket with request bytes still unread (a refused or unread body) makes the kernel
+     * reset the connection, which can destroy the answer before the client reads it: end our side,
+     * then read the rest of the request away, briefly and boundedly.
+     */
+    static void lingerBeforeClose(Socket socket) {
+        if (socket.isClosed()) {
+            return;
+        }
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout(100);
+            InputStream in = socket.getInputStream();
+            byte[] sink = new byte[8192];
+            int total = 0;
+            for (int n = in.read(sink); n > 0 && total < 65_536; n = in.read(sink)) {
+                total += n;
+            }
+        } catch (IOException ignored) {
+            // The client is gone or silent; nothing more to do for it.
         }
     }
 
@@ -391,19 +415,10 @@ final class HttpAdapter extends NanoHTTPD {
                 try {
                     c.socket.getOutputStream().write(BUSY);
                     c.socket.getOutputStream().flush();
-                    c.socket.shutdownOutput();
-                    // Closing with the request unread would reset the connection and could destroy the
-                    // answer before the client reads it; read the request away first, briefly.
-                    c.socket.setSoTimeout(100);
-                    InputStream in = c.socket.getInputStream();
-                    byte[] sink = new byte[8192];
-                    int total = 0;
-                    for (int n = in.read(sink); n > 0 && total < 65_536; n = in.read(sink)) {
-                        total += n;
-                    }
                 } catch (IOException ignored) {
-                    // The client is gone or silent; nothing more to do for it.
+                    // The client is gone; nothing more to do for it.
                 }
+                lingerBeforeClose(c.socket);
             }
             handler.close();
         }
