@@ -783,7 +783,10 @@ function applySnapshot(ev) {
 function patchRunner(rid, patch) {
   app.status[rid] = { ...(app.status[rid] || idleStatus()), ...patch };
   const card = app.runnerCards.get(rid);
-  if (card) card.patchStatus(patch);
+  if (card) {
+    card.out.flush();
+    card.patchStatus(patch);
+  }
   return card;
 }
 

@@ -112,13 +112,13 @@ export class RunnerCard {
     this.dirtyEl = tr(h('span', { class: 'badge dirty-badge hidden' }), { text: 'unsaved' });
     this.elapsedEl = tr(h('span', { class: 'elapsed hidden', role: 'timer' }), { title: 'elapsedTitle' });
     this.pillEl = tr(h('span', { class: 'pill runs hidden' }), { title: 'runCountTitle' });
-    this.groupToggle = h('button', { type: 'button', class: 'btn small group-toggle hidden', 'aria-pressed': 'true', onclick: () => this.ctx.setGroupEnabled(this.id, !this.groupEnabled) });
-    this.runBtn = h('button', { type: 'button', class: 'btn run', onclick: () => this.onRunStop() });
-    this.saveBtn = tr(h('button', { type: 'button', class: 'btn save', onclick: () => this.ctx.saveRunner(this) }), { text: 'save' });
-    this.cloneBtn = tr(h('button', { type: 'button', class: 'btn', onclick: () => this.ctx.cloneRunner(this.id) }), { text: 'clone' });
-    this.removeBtn = tr(h('button', { type: 'button', class: 'btn danger', onclick: () => this.ctx.removeRunner(this.id) }), { text: 'remove' });
-    this.upBtn = h('button', { type: 'button', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, -1) }, '↑');
-    this.downBtn = h('button', { type: 'button', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, 1) }, '↓');
+    this.groupToggle = h('button', { type: 'button', 'data-act': 'group-toggle', class: 'btn small group-toggle hidden', 'aria-pressed': 'true', onclick: () => this.ctx.setGroupEnabled(this.id, !this.groupEnabled) });
+    this.runBtn = h('button', { type: 'button', 'data-act': 'run', class: 'btn run', onclick: () => this.onRunStop() });
+    this.saveBtn = tr(h('button', { type: 'button', 'data-act': 'save', class: 'btn save', onclick: () => this.ctx.saveRunner(this) }), { text: 'save' });
+    this.cloneBtn = tr(h('button', { type: 'button', 'data-act': 'clone', class: 'btn', onclick: () => this.ctx.cloneRunner(this.id) }), { text: 'clone' });
+    this.removeBtn = tr(h('button', { type: 'button', 'data-act': 'remove', class: 'btn danger', onclick: () => this.ctx.removeRunner(this.id) }), { text: 'remove' });
+    this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, -1) }, '↑');
+    this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, 1) }, '↓');
     this.groupSel = h('select', { class: 'group-select', onchange: () => this.ctx.moveRunnerTo(this.id, this.groupSel.value || null) });
     this.groupSelWrap = h('label', { class: 'inline sort-only' }, tr(h('span'), { text: 'groupLabel' }), this.groupSel);
 
@@ -133,14 +133,14 @@ export class RunnerCard {
       h('div', { class: 'actions' }, this.groupToggle, this.runBtn, this.saveBtn, this.cloneBtn, this.removeBtn, this.upBtn, this.downBtn, this.groupSelWrap));
 
     // Settings
-    this.nameIn = h('input', { type: 'text', class: 'setting', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
-    this.cmdIn = h('textarea', { class: 'setting mono', id: `${u}-cmd`, rows: '4', spellcheck: 'false', autocomplete: 'off', oninput: () => { this.draft.command = this.cmdIn.value; this.changed(); } });
+    this.nameIn = h('input', { type: 'text', 'data-field': 'name', class: 'setting', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
+    this.cmdIn = h('textarea', { 'data-field': 'command', class: 'setting mono', id: `${u}-cmd`, rows: '4', spellcheck: 'false', autocomplete: 'off', oninput: () => { this.draft.command = this.cmdIn.value; this.changed(); } });
     this.notifyBox = h('div', { class: 'notify-rows' });
-    this.logIn = h('input', { type: 'checkbox', class: 'setting', id: `${u}-log`, onchange: () => { this.draft.logging_enabled = this.logIn.checked; this.changed(); } });
-    this.openLogBtn = tr(h('button', { type: 'button', class: 'btn small', onclick: () => this.ctx.openLog(this.id) }), { text: 'openLog' });
-    this.clearLogBtn = tr(h('button', { type: 'button', class: 'btn small danger lockable', onclick: () => this.ctx.clearLog(this.id) }), { text: 'clearLog' });
+    this.logIn = h('input', { type: 'checkbox', 'data-field': 'logging', class: 'setting', id: `${u}-log`, onchange: () => { this.draft.logging_enabled = this.logIn.checked; this.changed(); } });
+    this.openLogBtn = tr(h('button', { type: 'button', 'data-act': 'open-log', class: 'btn small', onclick: () => this.ctx.openLog(this.id) }), { text: 'openLog' });
+    this.clearLogBtn = tr(h('button', { type: 'button', 'data-act': 'clear-log', class: 'btn small danger lockable', onclick: () => this.ctx.clearLog(this.id) }), { text: 'clearLog' });
 
-    const sel = (key, onchange) => h('select', { class: 'setting', id: `${u}-${key}`, onchange });
+    const sel = (key, onchange) => h('select', { class: 'setting', id: `${u}-${key}`, 'data-field': key, onchange });
     this.hSel = sel('h', () => { this.draft.schedule.hours = toInt(this.hSel.value); this.changed(); });
     this.mSel = sel('m', () => { this.draft.schedule.minutes = toInt(this.mSel.value); this.changed(); });
     this.sSel = sel('s', () => { this.draft.schedule.seconds = toInt(this.sSel.value); this.changed(); });
@@ -151,12 +151,12 @@ export class RunnerCard {
     const field = (labelKey, control) => h('div', { class: 'field' }, tr(h('label', { for: control.id }), { text: labelKey }), control);
 
     this.casesBox = h('div', { class: 'cases' });
-    this.addCaseBtn = tr(h('button', { type: 'button', class: 'btn small lockable', onclick: () => this.addCase() }), { text: 'addCase' });
+    this.addCaseBtn = tr(h('button', { type: 'button', 'data-act': 'add-case', class: 'btn small lockable', onclick: () => this.addCase() }), { text: 'addCase' });
 
     this.outEl = h('pre', { class: 'output', tabindex: '0', role: 'log', 'aria-live': 'off' });
     tr(this.outEl, { aria: ['outputOf', { name: '' }] });
     this.out = new BoundedText(this.outEl, OUTPUT_MAX_CHARS);
-    this.copyBtn = tr(h('button', { type: 'button', class: 'btn small', onclick: () => this.ctx.copyOutput(this) }), { text: 'copy' });
+    this.copyBtn = tr(h('button', { type: 'button', 'data-act': 'copy', class: 'btn small', onclick: () => this.ctx.copyOutput(this) }), { text: 'copy' });
 
     this.cmdLabel = tr(h('label', { for: this.cmdIn.id }), { text: ['commandLabel', { shell: 'bash -lc' }] });
     this.body = h('div', { class: 'card-body', id: `${u}-body` },
@@ -334,12 +334,12 @@ export class RunnerCard {
       this.renderCaseMsg(k);
       this.changed();
     };
-    row.pattern = h('input', { type: 'text', class: 'setting mono', value: c.pattern, spellcheck: 'false', autocomplete: 'off', oninput: () => update('pattern', row.pattern.value) });
-    row.template = h('input', { type: 'text', class: 'setting', value: c.message_template, autocomplete: 'off', oninput: () => update('message_template', row.template.value) });
-    row.state = h('select', { class: 'setting', onchange: () => update('state', row.state.value) },
+    row.pattern = h('input', { type: 'text', 'data-field': 'pattern', class: 'setting mono', value: c.pattern, spellcheck: 'false', autocomplete: 'off', oninput: () => update('pattern', row.pattern.value) });
+    row.template = h('input', { type: 'text', 'data-field': 'template', class: 'setting', value: c.message_template, autocomplete: 'off', oninput: () => update('message_template', row.template.value) });
+    row.state = h('select', { class: 'setting', 'data-field': 'state', onchange: () => update('state', row.state.value) },
       CASE_STATES.map((s) => (s ? h('option', { value: s }, s) : tr(h('option', { value: '' }), { text: 'stateNone' }))));
     row.state.value = c.state;
-    row.remove = h('button', { type: 'button', class: 'btn icon danger lockable', onclick: () => this.removeCase(c.id) }, '✕');
+    row.remove = h('button', { type: 'button', 'data-act': 'remove-case', class: 'btn icon danger lockable', onclick: () => this.removeCase(c.id) }, '✕');
     row.msg = h('div', { class: 'case-msg', id: `${this.uid}-${c.id}-msg` });
     row.pattern.setAttribute('aria-describedby', row.msg.id);
     row.template.setAttribute('aria-describedby', row.msg.id);

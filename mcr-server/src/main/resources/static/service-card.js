@@ -30,14 +30,14 @@ export class ServiceCard {
     this.nameEl = h('h3', { class: 'card-title', id: `${u}-title` });
     this.dirtyEl = tr(h('span', { class: 'badge dirty-badge hidden' }), { text: 'unsaved' });
     this.statusEl = h('span', { class: 'svc-status', role: 'status' });
-    this.activeBtn = h('button', { type: 'button', class: 'btn toggle', onclick: () => this.ctx.toggleService(this) });
-    this.testBtn = tr(h('button', { type: 'button', class: 'btn', onclick: () => this.ctx.testService(this) }), { text: 'test' });
-    this.saveBtn = tr(h('button', { type: 'button', class: 'btn save', onclick: () => this.ctx.saveService(this) }), { text: 'save' });
-    this.removeBtn = tr(h('button', { type: 'button', class: 'btn danger', onclick: () => this.ctx.removeService(this) }), { text: 'remove' });
-    this.upBtn = h('button', { type: 'button', class: 'btn icon sort-only', onclick: () => this.ctx.moveService(this.id, -1) }, '↑');
-    this.downBtn = h('button', { type: 'button', class: 'btn icon sort-only', onclick: () => this.ctx.moveService(this.id, 1) }, '↓');
+    this.activeBtn = h('button', { type: 'button', 'data-act': 'active', class: 'btn toggle', onclick: () => this.ctx.toggleService(this) });
+    this.testBtn = tr(h('button', { type: 'button', 'data-act': 'test', class: 'btn', onclick: () => this.ctx.testService(this) }), { text: 'test' });
+    this.saveBtn = tr(h('button', { type: 'button', 'data-act': 'save', class: 'btn save', onclick: () => this.ctx.saveService(this) }), { text: 'save' });
+    this.removeBtn = tr(h('button', { type: 'button', 'data-act': 'remove', class: 'btn danger', onclick: () => this.ctx.removeService(this) }), { text: 'remove' });
+    this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveService(this.id, -1) }, '↑');
+    this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveService(this.id, 1) }, '↓');
 
-    this.nameIn = h('input', { type: 'text', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
+    this.nameIn = h('input', { type: 'text', 'data-field': 'name', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
     this.typeSel = h('select', { id: `${u}-type`, onchange: () => { this.draft.type = this.typeSel.value; this.changed(); } },
       h('option', { value: 'pushover' }, 'Pushover'));
     const field = (labelKey, control, extra) => h('div', { class: 'field' }, tr(h('label', { for: control.id }), { text: labelKey }), extra ? h('div', { class: 'row nowrap' }, control, extra) : control);
@@ -46,11 +46,11 @@ export class ServiceCard {
     this.clearBtns = {};
     const secretFields = SECRETS.map(([k, labelKey]) => {
       const input = h('input', {
-        type: 'password', id: `${u}-${k}`, autocomplete: 'new-password', spellcheck: 'false',
+        type: 'password', id: `${u}-${k}`, 'data-field': k, autocomplete: 'new-password', spellcheck: 'false',
         'data-lpignore': 'true', 'data-1p-ignore': 'true',
         oninput: () => { if (input.value) this.secrets[k].clear = false; this.changed(); },
       });
-      const clearBtn = h('button', { type: 'button', class: 'btn small', onclick: () => this.toggleClear(k) });
+      const clearBtn = h('button', { type: 'button', 'data-act': `clear-${k}`, class: 'btn small', onclick: () => this.toggleClear(k) });
       this.secretIns[k] = input;
       this.clearBtns[k] = clearBtn;
       return field(labelKey, input, clearBtn);

@@ -132,7 +132,9 @@ export class BoundedText {
     if (!this.timer) this.timer = setTimeout(() => this.flush(), 40);
   }
 
+  /** Renders pending appends now (called before a status change so that output and status agree). */
   flush() {
+    clearTimeout(this.timer);
     this.timer = 0;
     if (!this.pending) return;
     const follow = atEnd(this.el);
