@@ -115,12 +115,17 @@ abstract class BrowserTestBase {
 
     @BeforeEach
     void startServer() {
-        ServerConfig config = ServerConfig.fromEnv(Map.of(
-                "DATA_DIR", dataDir.toString(),
-                "PORT", "0",
-                "MULTI_COMMAND_RUNNER_SECRET_KEY", "browser-test-passphrase"));
+        ServerConfig config = config(0);
         mcr = config.applyTo(Mcr.builder()).seedDemo(false).build();
         server = McrServer.start(mcr, config);
+    }
+
+    /** The test configuration: this test's data folder, a fixed secret key, the given port (0 = any). */
+    ServerConfig config(int port) {
+        return ServerConfig.fromEnv(Map.of(
+                "DATA_DIR", dataDir.toString(),
+                "PORT", String.valueOf(port),
+                "MULTI_COMMAND_RUNNER_SECRET_KEY", "browser-test-passphrase"));
     }
 
     @AfterEach
