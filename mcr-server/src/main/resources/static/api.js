@@ -67,7 +67,9 @@ export async function api(method, path, body, opts = {}) {
   try {
     data = await resp.json();
   } catch (_) {
-    throw new ApiError(resp.status, 'invalid JSON in the response');
+    const err = new ApiError(resp.status, '');
+    err.badBody = true;
+    throw err;
   }
   if (data && typeof data === 'object' && data.ok === false) {
     throw new ApiError(resp.status, detailOf(JSON.stringify(data)));

@@ -95,6 +95,7 @@ function reasonOf(err) {
   if (err instanceof ApiError) {
     if (err.status === 0) return { t: 'errNetwork' };
     if (err.status === 401) return { t: 'err401' };
+    if (err.badBody) return { t: 'errBadResponse', args: { status: err.status } };
     return { t: 'errHttp', args: { status: err.status, detail: names(err.detail) || { t: 'errNoDetail' } } };
   }
   return { t: 'errUnexpected', args: { detail: String(err && err.message ? err.message : err) } };

@@ -152,7 +152,7 @@ export class GroupCard {
     const gs = this.gs;
     const start = this.isActive() ? parseTs(gs.started_ts || gs.ts) : null;
     this.elapsedEl.classList.toggle('hidden', !start);
-    if (start) this.elapsedEl.textContent = `⏱ ${fmtElapsed((Date.now() - start.getTime()) / 1000)}`;
+    if (start) this.elapsedEl.textContent = `${fmtElapsed((Date.now() - start.getTime()) / 1000)}`;
   }
 }
 

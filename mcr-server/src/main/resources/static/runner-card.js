@@ -504,7 +504,7 @@ export class RunnerCard {
     const st = this.status;
     const start = (st.running || st.scheduled) ? parseTs(st.active_ts || st.started_ts) : null;
     this.elapsedEl.classList.toggle('hidden', !start);
-    if (start) this.elapsedEl.textContent = `⏱ ${fmtElapsed((Date.now() - start.getTime()) / 1000)}`;
+    if (start) this.elapsedEl.textContent = `${fmtElapsed((Date.now() - start.getTime()) / 1000)}`;
     const showNext = !st.running && st.scheduled && st.next_at > 0;
     this.nextEl.classList.toggle('hidden', !showNext);
     if (showNext) tr(this.nextEl, { text: ['nextRunIn', { time: fmtElapsed(Math.max(0, (st.next_at - Date.now()) / 1000)) }] });

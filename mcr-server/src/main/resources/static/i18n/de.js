@@ -76,6 +76,7 @@ export default {
   err401: 'nicht angemeldet (401): der Server verlangt eine Anmeldung. Lade die Seite neu und melde dich an.',
   errHttp: 'Fehler {status}: {detail}',
   errNoDetail: 'keine Einzelheiten',
+  errBadResponse: 'der Server hat eine unlesbare Antwort geschickt (Status {status})',
   errUnexpected: 'unerwarteter Fehler: {detail}',
   actSaveRunner: 'Speichern von „{name}“',
   actRun: 'Start von „{name}“',

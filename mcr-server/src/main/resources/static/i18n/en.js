@@ -80,6 +80,7 @@ export default {
   err401: 'not authorized (401): the server requires a login. Reload the page and sign in.',
   errHttp: 'error {status}: {detail}',
   errNoDetail: 'no details',
+  errBadResponse: 'the server sent an unreadable answer (status {status})',
   errUnexpected: 'unexpected error: {detail}',
   actSaveRunner: 'Saving “{name}”',
   actRun: 'Starting “{name}”',

@@ -76,6 +76,7 @@ export default {
   err401: 'non autorisé (401) : le serveur exige une connexion. Rechargez la page et connectez-vous.',
   errHttp: 'erreur {status} : {detail}',
   errNoDetail: 'aucun détail',
+  errBadResponse: 'le serveur a envoyé une réponse illisible (statut {status})',
   errUnexpected: 'erreur inattendue : {detail}',
   actSaveRunner: 'enregistrement de « {name} »',
   actRun: 'lancement de « {name} »',

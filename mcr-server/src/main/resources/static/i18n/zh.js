@@ -76,6 +76,7 @@ export default {
   err401: '未授权（401）：服务器要求登录。请重新加载页面并登录。',
   errHttp: '错误 {status}：{detail}',
   errNoDetail: '无详细信息',
+  errBadResponse: '服务器返回了无法读取的响应（状态 {status}）',
   errUnexpected: '意外错误：{detail}',
   actSaveRunner: '保存“{name}”',
   actRun: '启动“{name}”',
