@@ -1,28 +1,60 @@
 package dev.mcr;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.crypto.CredentialCipher;
+import dev.mcr.crypto.SecretMasking;
+import dev.mcr.event.EventBus;
 import dev.mcr.event.GroupStatus;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.Subscription;
 import dev.mcr.model.AppState;
+import dev.mcr.model.DemoState;
+import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
+import dev.mcr.model.RunnerGroup;
+import dev.mcr.model.StateJson;
+import dev.mcr.model.StateNormalizer;
+import dev.mcr.notify.NotificationDispatcher;
 import dev.mcr.notify.Notifier;
+import dev.mcr.notify.NotifyTarget;
+import dev.mcr.notify.ProfileRegistry;
+import dev.mcr.notify.PushoverNotifier;
 import dev.mcr.notify.TestSendResult;
+import dev.mcr.runtime.EngineSettings;
+import dev.mcr.runtime.GroupSequencer;
+import dev.mcr.runtime.LastCaseStore;
+import dev.mcr.runtime.RunnerEngine;
 import dev.mcr.runtime.RunnerStatus;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
+import dev.mcr.store.LastCase;
+import dev.mcr.store.RunLogs;
+import dev.mcr.store.SqliteStore;
 import dev.mcr.transfer.CloneResult;
 import dev.mcr.transfer.ImportLimits;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.transfer.ImportResult;
+import dev.mcr.transfer.Transfer;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The facade of mcr-core: holds the state, runs runners, sends notifications, publishes events.
@@ -46,8 +78,104 @@ import java.util.function.Consumer;
  */
 public final class Mcr implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Mcr.class);
+
+    private final Path dataDir;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final ImportLimits importLimits;
+    private final CredentialCipher cipher;
+    private final SqliteStore store;
+    private final RunLogs logs;
+    private final EventBus bus;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownScheduler;
+    private final NotificationDispatcher dispatcher;
+    private final RunnerEngine engine;
+    private final GroupSequencer groups;
+    private final Object stateLock = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile AppState state;
+
     private Mcr(Builder b) {
-        throw new UnsupportedOperationException("The engine is not built yet.");
+        this.dataDir = b.dataDir.toAbsolutePath().normalize();
+        this.clock = b.clock;
+        this.zone = b.clock.getZone();
+        this.importLimits = b.importLimits;
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new McrException("The data folder " + dataDir + " cannot be created: " + e.getMessage(), e);
+        }
+        this.cipher = CredentialCipher.forDataDir(dataDir, b.secretKey);
+        this.store = SqliteStore.open(dataDir, cipher);
+        boolean ok = false;
+        ScheduledExecutorService sched = b.scheduler;
+        this.ownScheduler = sched == null;
+        if (sched == null) {
+            sched = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "mcr-scheduler");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        this.scheduler = sched;
+        this.bus = new EventBus(b.maxSubscribers, b.eventQueueCapacity);
+        this.logs = new RunLogs(dataDir);
+        NotificationDispatcher d = null;
+        RunnerEngine e = null;
+        try {
+            AppState loaded = store.loadState().map(StateNormalizer::normalize).orElse(null);
+            if (loaded == null) {
+                loaded = b.seedDemo ? DemoState.seed() : StateNormalizer.normalize(AppState.EMPTY);
+                store.saveState(StateJson.toJson(loaded));
+            }
+            this.state = loaded;
+            Map<String, Notifier> byType = new LinkedHashMap<>();
+            byType.put(NotifyProfile.TYPE_PUSHOVER, new PushoverNotifier(b.pushoverUrl));
+            for (Notifier n : b.notifiers) {
+                byType.put(n.type(), n);
+            }
+            d = new NotificationDispatcher(new ArrayList<>(byType.values()), new Profiles(), store::appendJournal,
+                    bus::publish, clock, b.notifyQueueCapacity);
+            NotificationDispatcher dispatch = d;
+            e = new RunnerEngine(
+                    new EngineSettings(clock, b.shell, b.maxOutputLines, b.runtimeStatusSaveInterval),
+                    bus, scheduler, logs,
+                    (runner, pattern, title, message) ->
+                            dispatch.enqueue(runner.id(), pattern, NotifyTarget.of(runner), title, message),
+                    new LastCaseStore() {
+                        @Override
+                        public Map<String, LastCase> load() {
+                            return store.loadLastCases();
+                        }
+
+                        @Override
+                        public void save(Map<String, LastCase> all) {
+                            store.saveLastCases(all);
+                        }
+                    });
+            this.dispatcher = d;
+            this.engine = e;
+            this.groups = new GroupSequencer(engine, bus, clock);
+            engine.refresh(state);
+            ok = true;
+        } finally {
+            if (!ok) {
+                if (e != null) {
+                    e.close();
+                }
+                if (d != null) {
+                    d.close();
+                }
+                if (ownScheduler) {
+                    scheduler.shutdownNow();
+                }
+                store.close();
+            }
+        }
+        LOG.info("mcr started: data folder {}, credentials from {}, {} runners.", dataDir, cipher.keySource(),
+                state.runners().size());
     }
 
     /** Returns a builder with the defaults of the original tool. */
@@ -57,22 +185,22 @@ public final class Mcr implements AutoCloseable {
 
     /** Returns the data folder. */
     public Path dataDir() {
-        throw new UnsupportedOperationException();
+        return dataDir;
     }
 
     /** Returns the zone timestamps are written in. */
     public ZoneId zone() {
-        throw new UnsupportedOperationException();
+        return zone;
     }
 
     /** Returns the current state with secrets in clear (for code that embeds mcr). */
     public AppState state() {
-        throw new UnsupportedOperationException();
+        return state;
     }
 
     /** Returns the current state with every non-empty secret replaced by {@code __SECRET_SET__} (for clients). */
     public AppState maskedState() {
-        throw new UnsupportedOperationException();
+        return SecretMasking.mask(state);
     }
 
     /**
@@ -83,7 +211,10 @@ public final class Mcr implements AutoCloseable {
      * @param incoming the new state
      */
     public void saveState(AppState incoming) {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(incoming, "incoming");
+        synchronized (stateLock) {
+            commit(SecretMasking.mergeIncoming(incoming, state));
+        }
     }
 
     /**
@@ -92,7 +223,7 @@ public final class Mcr implements AutoCloseable {
      * @param raw the state document
      */
     public void saveState(JsonNode raw) {
-        throw new UnsupportedOperationException();
+        saveState(StateNormalizer.normalize(raw));
     }
 
     /**
@@ -102,7 +233,64 @@ public final class Mcr implements AutoCloseable {
      * @return the runner as stored (normalized)
      */
     public Runner saveRunner(Runner runner) {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(runner, "runner");
+        synchronized (stateLock) {
+            List<Runner> runners = new ArrayList<>(state.runners());
+            boolean replaced = false;
+            for (int i = 0; i < runners.size(); i++) {
+                if (runners.get(i).id().equals(runner.id())) {
+                    runners.set(i, runner);
+                    replaced = true;
+                }
+            }
+            if (!replaced) {
+                runners.add(runner);
+            }
+            AppState saved = commit(state.withRunners(runners));
+            return saved.runner(runner.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * Adds a notification profile, or replaces the one with the same id (its counters are kept), and saves.
+     *
+     * @param profile the profile, secrets in clear
+     * @return the profile as stored
+     */
+    public NotifyProfile saveProfile(NotifyProfile profile) {
+        Objects.requireNonNull(profile, "profile");
+        synchronized (stateLock) {
+            List<NotifyProfile> profiles = new ArrayList<>(state.notifyProfiles());
+            boolean replaced = false;
+            for (int i = 0; i < profiles.size(); i++) {
+                NotifyProfile old = profiles.get(i);
+                if (old.id().equals(profile.id())) {
+                    profiles.set(i, profile.withCounters(profile.active(), old.failureCount(), old.sentCount()));
+                    replaced = true;
+                }
+            }
+            if (!replaced) {
+                profiles.add(profile);
+            }
+            AppState saved = commit(state.withNotifyProfiles(profiles));
+            return saved.profile(profile.id()).orElseThrow();
+        }
+    }
+
+    /** Normalizes, persists and applies a state; caller holds the state lock. */
+    private AppState commit(AppState next) {
+        ensureOpen();
+        AppState normalized = StateNormalizer.normalize(next);
+        store.saveState(StateJson.toJson(normalized));
+        state = normalized;
+        engine.refresh(normalized);
+        return normalized;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new McrException("This mcr instance is closed.");
+        }
     }
 
     /**
@@ -114,7 +302,11 @@ public final class Mcr implements AutoCloseable {
      * @throws McrException            when the process cannot be spawned
      */
     public void start(String runnerId) {
-        throw new UnsupportedOperationException();
+        ensureOpen();
+        if (state.runner(runnerId).isEmpty()) {
+            throw new RunnerNotFoundException(runnerId);
+        }
+        engine.start(runnerId, false);
     }
 
     /**
@@ -124,7 +316,7 @@ public final class Mcr implements AutoCloseable {
      * @param runnerId the runner (unknown ids are accepted, like the original)
      */
     public void stop(String runnerId) {
-        throw new UnsupportedOperationException();
+        engine.stop(runnerId);
     }
 
     /**
@@ -136,7 +328,14 @@ public final class Mcr implements AutoCloseable {
      * @throws ConflictException      when it or one of its members is running or scheduled
      */
     public void startGroup(String groupId) {
-        throw new UnsupportedOperationException();
+        ensureOpen();
+        AppState s = state;
+        RunnerGroup g = s.group(groupId).orElseThrow(() -> new NotFoundException("Group not found"));
+        List<String> members = g.activeRunnerIds().stream().filter(id -> s.runner(id).isPresent()).toList();
+        if (members.isEmpty()) {
+            throw new InvalidStateException("Group has no active runners");
+        }
+        groups.start(g.id(), g.name(), members);
     }
 
     /**
@@ -146,33 +345,46 @@ public final class Mcr implements AutoCloseable {
      * @throws NotFoundException when the group is neither configured nor known from a snapshot
      */
     public void stopGroup(String groupId) {
-        throw new UnsupportedOperationException();
+        Optional<RunnerGroup> g = state.group(groupId);
+        GroupStatus snap = groups.snapshot().get(groupId);
+        if (g.isEmpty() && snap == null) {
+            throw new NotFoundException("Group not found");
+        }
+        List<String> members = g.map(RunnerGroup::runnerIds).orElse(List.of());
+        String name = g.map(RunnerGroup::name).orElse(snap != null ? snap.groupName() : groupId);
+        groups.stop(groupId, members, name);
     }
 
     /** Returns the status of every known runner, by id. */
     public Map<String, RunnerStatus> status() {
-        throw new UnsupportedOperationException();
+        return engine.status();
     }
 
     /** Returns the last group status of every group that ran, by id. */
     public Map<String, GroupStatus> groupSnapshot() {
-        throw new UnsupportedOperationException();
+        return groups.snapshot();
     }
 
     /**
      * Clones a runner and saves at once.
      *
      * @param runnerId the source
-     * @return the clone's id and name
+     * @return the clone's id and name, and the saved state
      * @throws RunnerNotFoundException when it does not exist
      */
     public CloneResult cloneRunner(String runnerId) {
-        throw new UnsupportedOperationException();
+        synchronized (stateLock) {
+            CloneResult r = Transfer.cloneRunner(state, runnerId);
+            AppState saved = commit(r.state());
+            return new CloneResult(saved, r.clonedId(), r.clonedName());
+        }
     }
 
     /** Returns an export of runners, groups and layout (never profiles). */
     public ExportFile export() {
-        throw new UnsupportedOperationException();
+        Instant now = clock.instant();
+        JsonNode doc = Transfer.export(state, now, zone);
+        return new ExportFile(Transfer.exportFileName(now, zone), StateJson.writeIndented(doc));
     }
 
     /**
@@ -184,7 +396,11 @@ public final class Mcr implements AutoCloseable {
      * @throws InvalidStateException    for invalid content, with a precise message
      */
     public int importRunners(byte[] body) {
-        throw new UnsupportedOperationException();
+        synchronized (stateLock) {
+            ImportResult r = Transfer.importRunners(state, body, importLimits);
+            commit(r.state());
+            return r.importedCount();
+        }
     }
 
     /**
@@ -194,7 +410,7 @@ public final class Mcr implements AutoCloseable {
      * @return the text
      */
     public String readLog(String runnerId) {
-        throw new UnsupportedOperationException();
+        return logs.read(runnerId);
     }
 
     /**
@@ -203,7 +419,7 @@ public final class Mcr implements AutoCloseable {
      * @param runnerId any id; it is reduced to {@code [A-Za-z0-9_-]} and never leaves the data folder
      */
     public void clearLog(String runnerId) {
-        throw new UnsupportedOperationException();
+        logs.clear(runnerId);
     }
 
     /**
@@ -213,12 +429,12 @@ public final class Mcr implements AutoCloseable {
      * @return the rows
      */
     public List<JournalEntry> notifications(JournalQuery query) {
-        throw new UnsupportedOperationException();
+        return store.queryJournal(query);
     }
 
     /** Empties the notification journal and returns how many rows were deleted. */
     public int clearNotifications() {
-        throw new UnsupportedOperationException();
+        return store.clearJournal();
     }
 
     /**
@@ -230,7 +446,8 @@ public final class Mcr implements AutoCloseable {
      * @throws NotFoundException when the profile does not exist
      */
     public TestSendResult sendTest(String profileId, String message) {
-        throw new UnsupportedOperationException();
+        ensureOpen();
+        return dispatcher.sendTest(profileId, message);
     }
 
     /**
@@ -240,23 +457,73 @@ public final class Mcr implements AutoCloseable {
      * @throws UnavailableException when the subscriber limit is reached
      */
     public Subscription openSubscription() {
-        throw new UnsupportedOperationException();
+        return bus.open();
     }
 
     /**
-     * Calls a listener for every event on its own thread.
+     * Calls a listener for every event on its own thread ({@code mcr-events-N}).
      *
      * @param listener the listener
      * @return the subscription; close it to stop
      */
     public Subscription subscribe(Consumer<? super McrEvent> listener) {
-        throw new UnsupportedOperationException();
+        return bus.subscribe(listener);
+    }
+
+    /** Returns the number of open event subscriptions. */
+    public int subscriberCount() {
+        return bus.subscriberCount();
     }
 
     /** Stops every runner and group, stops scheduling and notifications, closes the store; idempotent. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            engine.close();
+        } finally {
+            try {
+                dispatcher.close();
+            } finally {
+                bus.close();
+                if (ownScheduler) {
+                    scheduler.shutdownNow();
+                }
+                store.close();
+            }
+        }
+    }
+
+    /** Registry the notification worker reads and updates profiles through (counters are persisted). */
+    private final class Profiles implements ProfileRegistry {
+        @Override
+        public Optional<NotifyProfile> find(String profileId) {
+            return state.profile(profileId);
+        }
+
+        @Override
+        public Optional<NotifyProfile> update(String profileId, UnaryOperator<NotifyProfile> change) {
+            synchronized (stateLock) {
+                if (closed.get()) {
+                    return Optional.empty();
+                }
+                AppState s = state;
+                List<NotifyProfile> profiles = new ArrayList<>(s.notifyProfiles());
+                for (int i = 0; i < profiles.size(); i++) {
+                    if (profiles.get(i).id().equals(profileId)) {
+                        NotifyProfile updated = change.apply(profiles.get(i));
+                        profiles.set(i, updated);
+                        AppState next = s.withNotifyProfiles(profiles);
+                        store.saveState(StateJson.toJson(next));
+                        state = next;
+                        return Optional.of(updated);
+                    }
+                }
+                return Optional.empty();
+            }
+        }
     }
 
     /** Configures an {@link Mcr}; every setting has the original tool's default. */
@@ -384,7 +651,25 @@ public final class Mcr implements AutoCloseable {
          * @throws McrException             when the data folder cannot be used
          */
         public Mcr build() {
+            require(dataDir != null, "dataDir must be set; pass the folder for app.db and the logs.");
+            require(clock != null, "clock must not be null; use Clock.systemDefaultZone().");
+            require(shell != null && !shell.isEmpty(), "shell must name a program, for example [setsid, bash, -lc].");
+            require(pushoverUrl != null && ("http".equalsIgnoreCase(pushoverUrl.getScheme())
+                    || "https".equalsIgnoreCase(pushoverUrl.getScheme())), "pushoverUrl must be an http or https URL.");
+            require(maxOutputLines >= 1, "maxOutputLines must be at least 1.");
+            require(runtimeStatusSaveInterval != null && !runtimeStatusSaveInterval.isNegative(),
+                    "runtimeStatusSaveInterval must not be negative.");
+            require(importLimits != null, "importLimits must not be null; use ImportLimits.DEFAULTS.");
+            require(maxSubscribers >= 1, "maxSubscribers must be at least 1.");
+            require(eventQueueCapacity >= 1, "eventQueueCapacity must be at least 1.");
+            require(notifyQueueCapacity >= 1, "notifyQueueCapacity must be at least 1.");
             return new Mcr(this);
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
         }
     }
 }

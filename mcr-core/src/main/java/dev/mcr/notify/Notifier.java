@@ -9,7 +9,12 @@ import java.util.Map;
  */
 public interface Notifier {
 
-    /** Returns the profile type this notifier delivers, for example {@code "pushover"}. */
+    /**
+     * Returns the profile type this notifier delivers, matched case-insensitively against
+     * {@link NotifyProfile#type()}.
+     *
+     * @return the type, for example {@code "pushover"}; not blank
+     */
     String type();
 
     /**
@@ -28,7 +33,9 @@ public interface Notifier {
      * @param title   the title
      * @param message the text
      * @return the channel's response, as plain JSON-like values (may be empty)
-     * @throws NotifyException when the delivery failed; its message must not contain a secret
+     * @throws NotifyException when the delivery failed; its message must not contain a secret (the
+     *                         dispatcher also masks the profile's config values in it). An unchecked
+     *                         exception is treated as a failed delivery too.
      */
     Map<String, Object> send(NotifyProfile profile, String title, String message) throws NotifyException;
 }

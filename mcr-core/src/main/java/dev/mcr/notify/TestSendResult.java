@@ -10,7 +10,13 @@ import java.util.Map;
  * @param error  why it was not delivered, or {@code null}
  */
 public record TestSendResult(boolean ok, Map<String, Object> result, String error) {
-    /** Copies the result map. */
+    /**
+     * Copies the result map.
+     *
+     * @param ok     whether the message was delivered
+     * @param result the channel's response when delivered; {@code null} means empty
+     * @param error  why it was not delivered, or {@code null}
+     */
     public TestSendResult {
         result = result == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(result));
     }

@@ -1,0 +1,120 @@
+package dev.mcr.crypto;
+
+import dev.mcr.model.AppState;
+import dev.mcr.model.NotifyProfile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Hides credentials from API clients and puts them back when a client saves.
+ *
+ * <p>A <em>secret</em> is a value of a profile's {@code config} whose key is named like a secret (see
+ * {@link #isSecretKey(String)}: {@code user_key}, {@code api_token}, and for future channels any key containing
+ * token, key, secret or password), or a top-level state value named like that (the original's legacy
+ * {@code pushover_user_key}/{@code pushover_api_token}).
+ */
+public final class SecretMasking {
+
+    /** What a client sees instead of a non-empty secret, and sends back to mean "keep the stored value". */
+    public static final String SECRET_SET = "__SECRET_SET__";
+
+    private static final List<String> SECRET_WORDS = List.of("token", "key", "secret", "passw", "passphrase");
+
+    private SecretMasking() {
+    }
+
+    /**
+     * Tells whether a config key holds a secret.
+     *
+     * @param configKey a key of a profile's {@code config} (or a top-level state key), may be {@code null}
+     * @return true for {@code user_key}, {@code api_token} and any key containing token, key, secret, password,
+     *         passwd or passphrase, or ending in {@code _pass} (case-insensitive)
+     */
+    public static boolean isSecretKey(String configKey) {
+        if (configKey == null) {
+            return false;
+        }
+        String k = configKey.toLowerCase(Locale.ROOT);
+        for (String word : SECRET_WORDS) {
+            if (k.contains(word)) {
+                return true;
+            }
+        }
+        return k.endsWith("_pass");
+    }
+
+    /**
+     * Returns the state as an API client may see it: every non-empty secret replaced by {@link #SECRET_SET},
+     * empty secrets left empty, everything else unchanged.
+     *
+     * @param s the state with plaintext secrets
+     * @return the masked copy
+     */
+    public static AppState mask(AppState s) {
+        List<NotifyProfile> profiles = new ArrayList<>();
+        for (NotifyProfile p : s.notifyProfiles()) {
+            Map<String, String> cfg = new LinkedHashMap<>();
+            p.config().forEach((k, v) -> cfg.put(k, isSecretKey(k) && v != null && !v.isEmpty() ? SECRET_SET : v));
+            profiles.add(p.withConfig(cfg));
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        s.extra().forEach((k, v) -> extra.put(k, isSecretKey(k) && isNonEmptyText(v) ? SECRET_SET : v));
+        return new AppState(profiles, s.runners(), s.runnerGroups(), s.runnerLayout(), extra);
+    }
+
+    /**
+     * Merges a state sent by a client with the stored one.
+     *
+     * <p>Per profile (matched by id): a secret equal to {@link #SECRET_SET} keeps the stored value ({@code ""}
+     * for a profile that is not stored yet), any other value replaces it, {@code ""} clears it. The
+     * server-owned counters {@code failure_count} and {@code sent_count} come from the stored profile whatever
+     * the client sent; a save that turns a stored inactive profile active resets {@code failure_count} to 0; a
+     * new profile starts with both counters at 0. Top-level secrets follow the same rule. Everything else comes
+     * from the incoming state.
+     *
+     * @param incoming the state the client sent (possibly masked)
+     * @param stored   the stored state with plaintext secrets, or {@code null} when nothing is stored
+     * @return the state to save
+     */
+    public static AppState mergeIncoming(AppState incoming, AppState stored) {
+        AppState previous = stored == null ? AppState.EMPTY : stored;
+        Map<String, NotifyProfile> previousById = new HashMap<>();
+        for (NotifyProfile p : previous.notifyProfiles()) {
+            previousById.putIfAbsent(p.id(), p);
+        }
+        List<NotifyProfile> profiles = new ArrayList<>();
+        for (NotifyProfile p : incoming.notifyProfiles()) {
+            NotifyProfile old = previousById.get(p.id());
+            Map<String, String> cfg = new LinkedHashMap<>();
+            p.config().forEach((k, v) -> cfg.put(k, isSecretKey(k) && SECRET_SET.equals(v)
+                    ? (old == null ? "" : old.configValue(k))
+                    : v));
+            int failures = 0;
+            int sent = 0;
+            if (old != null) {
+                failures = !old.active() && p.active() ? 0 : old.failureCount();
+                sent = old.sentCount();
+            }
+            profiles.add(p.withConfig(cfg).withCounters(p.active(), failures, sent));
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        incoming.extra().forEach((k, v) -> {
+            if (isSecretKey(k) && SECRET_SET.equals(v)) {
+                Object old = previous.extra().get(k);
+                extra.put(k, old == null ? "" : old);
+            } else {
+                extra.put(k, v);
+            }
+        });
+        return new AppState(profiles, incoming.runners(), incoming.runnerGroups(), incoming.runnerLayout(), extra);
+    }
+
+    private static boolean isNonEmptyText(Object v) {
+        return v instanceof CharSequence && ((CharSequence) v).length() > 0;
+    }
+}

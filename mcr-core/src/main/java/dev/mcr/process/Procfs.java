@@ -1,0 +1,206 @@
+package dev.mcr.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongPredicate;
+
+/** Reads what it needs from Linux {@code /proc}: process state, group, pipe holders. */
+final class Procfs {
+
+    private static final Path PROC = Path.of("/proc");
+
+    private Procfs() {
+    }
+
+    /** The fields of {@code /proc/<pid>/stat} this package uses. */
+    record Stat(long pid, char state, long ppid, long pgid) {
+
+        /** Zombies count as gone: in a container PID 1 may never reap them. */
+        boolean live() {
+            return state != 'Z' && state != 'X' && state != 'x';
+        }
+    }
+
+    static Optional<Stat> stat(long pid) {
+        try {
+            byte[] bytes = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            return parse(pid, new String(bytes, StandardCharsets.ISO_8859_1));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Parses a stat line; the command name may hold spaces and parentheses, so split after the last ')'. */
+    static Optional<Stat> parse(long pid, String line) {
+        int close = line.lastIndexOf(')');
+        if (close < 0 || close + 2 > line.length()) {
+            return Optional.empty();
+        }
+        String[] fields = line.substring(close + 2).split(" ", 4);
+        if (fields.length < 3 || fields[0].isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Stat(pid, fields[0].charAt(0),
+                    Long.parseLong(fields[1]), Long.parseLong(fields[2])));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    static boolean isLive(long pid) {
+        return stat(pid).map(Stat::live).orElse(false);
+    }
+
+    /** Whether a process is live and in the given process group. */
+    static boolean isLiveInGroup(long pid, long pgid) {
+        return stat(pid).map(s -> s.live() && s.pgid() == pgid).orElse(false);
+    }
+
+    static List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(PROC)) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (isDigits(name)) {
+                    pids.add(Long.parseLong(name));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // An unreadable /proc yields no pids; callers then rely on their process handles.
+        }
+        return pids;
+    }
+
+    /** Whether any live (non-zombie) process has the given process group id. */
+    static boolean groupAlive(long pgid) {
+        if (isLiveInGroup(pgid, pgid)) {
+            return true;
+        }
+        for (long pid : pids()) {
+            if (isLiveInGroup(pid, pgid)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The pid's open file descriptor target, such as {@code pipe:[1234]}, if readable. */
+    static Optional<String> fdTarget(long pid, int fd) {
+        try {
+            return Optional.of(Files.readSymbolicLink(
+                    PROC.resolve(Long.toString(pid)).resolve("fd").resolve(Integer.toString(fd))).toString());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The pipes a process has on the given descriptors, as named in /proc ({@code pipe:[inode]}). */
+    static Set<String> pipesOn(long pid, int... fds) {
+        Set<String> pipes = new HashSet<>();
+        for (int fd : fds) {
+            fdTarget(pid, fd).filter(t -> t.startsWith("pipe:")).ifPresent(pipes::add);
+        }
+        return pipes;
+    }
+
+    /**
+     * The subset of pipes that no process other than {@code excludePid} has open for reading.
+     */
+    static Set<String> unread(Set<String> pipes, long excludePid) {
+        Set<String> unread = new HashSet<>(pipes);
+        if (unread.isEmpty()) {
+            return unread;
+        }
+        for (long pid : pids()) {
+            if (pid == excludePid || unread.isEmpty()) {
+                continue;
+            }
+            Path fdDir = PROC.resolve(Long.toString(pid)).resolve("fd");
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
+                for (Path fd : fds) {
+                    String target = readLink(fd);
+                    if (target != null && unread.contains(target) && readable(pid, fd.getFileName().toString())) {
+                        unread.remove(target);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Ended meanwhile, or another user's process: it cannot hold a pipe of this JVM's child.
+            }
+        }
+        return unread;
+    }
+
+    /** Whether an open descriptor allows reading (O_RDONLY or O_RDWR), from its fdinfo flags. */
+    private static boolean readable(long pid, String fd) {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("fdinfo").resolve(fd))) {
+                if (line.startsWith("flags:")) {
+                    int access = (int) (Long.parseLong(line.substring(6).trim(), 8) & 3);
+                    return access == 0 || access == 2;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Gone meanwhile: its descriptor no longer reads anything.
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Live processes other than {@code excludePid} that pass the filter and have a file
+     * descriptor pointing at one of the targets.
+     */
+    static List<Long> holders(Set<String> targets, long excludePid, LongPredicate filter) {
+        List<Long> holders = new ArrayList<>();
+        if (targets.isEmpty()) {
+            return holders;
+        }
+        for (long pid : pids()) {
+            if (pid == excludePid || !filter.test(pid) || !isLive(pid)) {
+                continue;
+            }
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("fd"))) {
+                for (Path fd : fds) {
+                    String target = readLink(fd);
+                    if (target != null && targets.contains(target)) {
+                        holders.add(pid);
+                        break;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Processes of other users, or ones that just ended, cannot be inspected.
+            }
+        }
+        return holders;
+    }
+
+    private static String readLink(Path p) {
+        try {
+            return Files.readSymbolicLink(p).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean isDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,530 @@
+package dev.mcr.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A shell command running in its own session and process group, with its output read as
+ * lines and a stop that reaches the whole process tree.
+ *
+ * <p>The command runs as {@code shellPrefix + [command]}, by default
+ * {@code setsid bash -lc <command>}: {@code setsid} makes the shell a session and process
+ * group leader, so {@link #pid()} is also the process group id. Standard error is merged into
+ * standard output and standard input reads {@code /dev/null}.
+ *
+ * <p>Stopping ({@link #terminate(Duration, Duration)}) signals the whole group, SIGINT, then
+ * SIGTERM, then SIGKILL; descendants seen before each signal are signalled too, so a
+ * grandchild that left the group with its own {@code setsid} is still reached.
+ *
+ * <pre>{@code
+ * try (ShellProcess p = ShellProcess.start(ShellProcess.DEFAULT_SHELL, "ping -c3 nas.local",
+ *         Map.of("MCR_RUN_ID", runId), null)) {
+ *     int exitCode = p.pump(line -> System.out.print(line));
+ * }
+ * }</pre>
+ *
+ * <p>Thread safety: {@link #pump(Consumer)} runs on one thread; {@link #terminate},
+ * {@link #kill()} and {@link #close()} may be called from any thread, at the same time and
+ * more than once.
+ */
+public final class ShellProcess implements AutoCloseable {
+
+    /** The prefix the original tool used: a login bash in a new session, {@code setsid bash -lc}. */
+    public static final List<String> DEFAULT_SHELL = List.of("setsid", "bash", "-lc");
+    /** A faster prefix without login profile scripts: {@code setsid bash -c}. */
+    public static final List<String> NON_LOGIN_SHELL = List.of("setsid", "bash", "-c");
+    /** How long {@link #terminate()} waits after SIGINT before sending SIGTERM: 1.5 s. */
+    public static final Duration DEFAULT_INT_GRACE = Duration.ofMillis(1500);
+    /** How long {@link #terminate()} waits after SIGTERM before sending SIGKILL: 2 s. */
+    public static final Duration DEFAULT_TERM_GRACE = Duration.ofSeconds(2);
+    /**
+     * How long {@link #pump(Consumer)} keeps reading after the main process exited while
+     * something else still holds the output open, before it kills the process group.
+     */
+    public static final Duration EXIT_PIPE_GRACE = Duration.ofMillis(400);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShellProcess.class);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(3);
+    private static final long KILL_COMMAND_TIMEOUT_MS = 5_000;
+    private static final int PIPE_RELEASE_ATTEMPTS = 10;
+    private static final String KILL_COMMAND = Files.isExecutable(Path.of("/bin/kill")) ? "/bin/kill" : "kill";
+    private static final File DEV_NULL = new File("/dev/null");
+
+    private final Process process;
+    private final long pid;
+    private final Instant startedAt;
+    /** The output pipe as named in /proc ({@code pipe:[inode]}), or null if the shell ended too soon to tell. */
+    private final String outputPipe;
+    /** Every descendant seen so far; survivors are killed at the end of a stop. */
+    private final Set<ProcessHandle> known = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean pumping = new AtomicBoolean();
+    private final CountDownLatch outputClosed = new CountDownLatch(1);
+    private final Object terminateLock = new Object();
+
+    private ShellProcess(Process process, Instant startedAt) {
+        this.process = process;
+        this.pid = process.pid();
+        this.startedAt = startedAt;
+        this.outputPipe = Procfs.fdTarget(pid, 1).filter(t -> t.startsWith("pipe:")).orElse(null);
+    }
+
+    /**
+     * Starts {@code shellPrefix + [command]} with standard error merged into standard output
+     * and standard input from {@code /dev/null}.
+     *
+     * @param shellPrefix the program and its arguments before the command, such as
+     *     {@link #DEFAULT_SHELL}; it must start a new session ({@code setsid}) so that the pid
+     *     is the process group id
+     * @param command the shell command text
+     * @param extraEnv variables added to the inherited environment (for example a run marker
+     *     such as {@code MCR_RUN_ID}); may be null or empty
+     * @param workDir the working directory, or null for the current one
+     * @return the running process; the caller must {@link #pump(Consumer)} its output
+     * @throws IOException if the process cannot be started or the directory does not exist
+     * @throws IllegalArgumentException if the prefix is empty or an environment entry is invalid
+     */
+    public static ShellProcess start(List<String> shellPrefix, String command, Map<String, String> extraEnv,
+            Path workDir) throws IOException {
+        Objects.requireNonNull(shellPrefix, "The shell prefix must not be null; use ShellProcess.DEFAULT_SHELL.");
+        Objects.requireNonNull(command, "The command must not be null.");
+        if (shellPrefix.isEmpty() || shellPrefix.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException(
+                    "The shell prefix must name a program and must not contain null; use ShellProcess.DEFAULT_SHELL.");
+        }
+        List<String> cmd = new ArrayList<>(shellPrefix);
+        cmd.add(command);
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        if (extraEnv != null) {
+            Map<String, String> env = pb.environment();
+            for (Map.Entry<String, String> e : extraEnv.entrySet()) {
+                String name = e.getKey();
+                String value = e.getValue();
+                if (name == null || name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("An environment variable name must be non-empty and must not "
+                            + "contain '=' or a NUL character.");
+                }
+                // The value is not quoted in the message: it may be a secret.
+                if (value == null || value.indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("The value of environment variable " + name
+                            + " must not be null or contain a NUL character.");
+                }
+                env.put(name, value);
+            }
+        }
+        if (workDir != null) {
+            if (!Files.isDirectory(workDir)) {
+                throw new IOException("The working directory " + workDir + " does not exist or is not a directory.");
+            }
+            pb.directory(workDir.toFile());
+        }
+        Process process = pb.start();
+        return new ShellProcess(process, Instant.now());
+    }
+
+    /**
+     * Returns the pid of the shell, which is also its process group id.
+     *
+     * @return the pid and process group id
+     */
+    public long pid() {
+        return pid;
+    }
+
+    /**
+     * Returns whether the main process (the shell) is still running. Background jobs it left
+     * behind are not counted.
+     *
+     * @return true while the main process runs
+     */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Returns when the process was started (wall clock).
+     *
+     * @return the start instant
+     */
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /**
+     * Reads the output as lines of at most {@link LineReader#DEFAULT_MAX_LINE_BYTES} and passes
+     * each to the sink; see {@link #pump(Consumer, int)}.
+     *
+     * @param lineSink receives each line, ending with {@code "\n"}, on the calling thread
+     * @return the exit code of the main process (128 + signal number if a signal ended it)
+     * @throws IOException if reading the output fails (the process is then killed)
+     * @throws InterruptedException if the thread is interrupted while waiting for the exit
+     *     (the process is then killed)
+     */
+    public int pump(Consumer<String> lineSink) throws IOException, InterruptedException {
+        return pump(lineSink, LineReader.DEFAULT_MAX_LINE_BYTES);
+    }
+
+    /**
+     * Reads the output as lines and passes each to the sink on the calling thread until the
+     * output ends, then waits for the main process and returns its exit code. Call it once.
+     *
+     * <p>If the main process exits while background jobs keep the output open, reading goes on
+     * for {@link #EXIT_PIPE_GRACE}; then the process group, and anything else still holding
+     * the output open, is killed so that reading ends. Output that background jobs write
+     * after the main process exited may be lost: the JDK stops reading the pipe once the main
+     * process is gone and no read is in progress; group members still holding it are then
+     * killed too. Background jobs that do not hold the output are left alone, as in the
+     * original tool. If the sink throws, the process tree is killed and the exception
+     * propagates.
+     *
+     * @param lineSink receives each line, ending with {@code "\n"}, on the calling thread
+     * @param maxLineBytes the most content bytes in one line; longer lines come in pieces
+     * @return the exit code of the main process (128 + signal number if a signal ended it)
+     * @throws IOException if reading the output fails (the process is then killed)
+     * @throws InterruptedException if the thread is interrupted while waiting for the exit
+     *     (the process is then killed)
+     * @throws IllegalStateException if the output is already being pumped
+     */
+    public int pump(Consumer<String> lineSink, int maxLineBytes) throws IOException, InterruptedException {
+        Objects.requireNonNull(lineSink, "The line sink must not be null.");
+        LineReader reader = new LineReader(process.getInputStream(), maxLineBytes);
+        if (!pumping.compareAndSet(false, true)) {
+            throw new IllegalStateException("The output of process " + pid + " is already being read; "
+                    + "call pump() only once.");
+        }
+        Thread watcher = new Thread(this::watchExit, "mcr-process-" + pid + "-exit");
+        watcher.setDaemon(true);
+        watcher.start();
+        boolean completed = false;
+        try {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lineSink.accept(line);
+            }
+            completed = true;
+        } finally {
+            outputClosed.countDown();
+            if (!completed) {
+                kill();
+            }
+        }
+        int exitCode;
+        try {
+            exitCode = process.waitFor();
+        } catch (InterruptedException e) {
+            kill();
+            throw e;
+        }
+        killGroupIfHoldingOutput();
+        return exitCode;
+    }
+
+    /** Stops the process tree with the default graces; see {@link #terminate(Duration, Duration)}. */
+    public void terminate() {
+        terminate(DEFAULT_INT_GRACE, DEFAULT_TERM_GRACE);
+    }
+
+    /**
+     * Stops the process tree and blocks until it is gone: SIGINT to the process group, up to
+     * {@code intGrace} for it to end, then SIGTERM, up to {@code termGrace}, then SIGKILL.
+     * Descendants seen before each step get the same signal even if they left the group, and
+     * any still alive at the end are killed. Returns early once nothing is left; the wait
+     * after SIGKILL is bounded. Safe to call while another thread pumps, concurrently and more
+     * than once. If the calling thread is interrupted, everything is killed at once, the
+     * interrupt flag is restored and the method returns.
+     *
+     * @param intGrace how long to wait after SIGINT, zero or positive
+     * @param termGrace how long to wait after SIGTERM, zero or positive
+     * @throws IllegalArgumentException if a grace period is null or negative
+     */
+    public void terminate(Duration intGrace, Duration termGrace) {
+        requireGrace(intGrace, "SIGINT");
+        requireGrace(termGrace, "SIGTERM");
+        synchronized (terminateLock) {
+            try {
+                boolean gone = escalate("INT", intGrace) || escalate("TERM", termGrace) || escalate("KILL", KILL_WAIT);
+                if (!gone) {
+                    LOG.warn("Process group {} still has members after SIGKILL.", pid);
+                }
+                sweepKnown();
+                if (pumping.get()) {
+                    releaseOutput();
+                }
+            } catch (InterruptedException e) {
+                kill();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Sends SIGKILL at once to the process group, the main process and every descendant seen
+     * so far, without waiting for them to end. Idempotent.
+     */
+    public void kill() {
+        remember();
+        if (anythingAlive()) {
+            signal("KILL");
+        }
+        process.destroyForcibly();
+        for (ProcessHandle h : known) {
+            if (live(h)) {
+                h.destroyForcibly();
+            }
+        }
+    }
+
+    /** Same as {@link #kill()}; idempotent. */
+    @Override
+    public void close() {
+        kill();
+    }
+
+    private static void requireGrace(Duration grace, String signal) {
+        if (grace == null || grace.isNegative()) {
+            throw new IllegalArgumentException("The grace period after " + signal + " must be zero or positive.");
+        }
+    }
+
+    /** Returns true when nothing is left after this step. */
+    private boolean escalate(String signal, Duration grace) throws InterruptedException {
+        remember();
+        if (!anythingAlive()) {
+            return true;
+        }
+        signal(signal);
+        return await(() -> !anythingAlive(), grace);
+    }
+
+    /** Runs after the main process exited: frees a reader that background jobs keep blocked. */
+    private void watchExit() {
+        try {
+            process.waitFor();
+            if (outputClosed.await(EXIT_PIPE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+            // A running stop owns the escalation; only step in once it is done.
+            synchronized (terminateLock) {
+                if (outputClosed.getCount() == 0) {
+                    return;
+                }
+                signal("KILL");
+                releaseOutput();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills the holders of the output pipe until the reader sees the end of the output. */
+    private void releaseOutput() throws InterruptedException {
+        for (int attempt = 0; attempt < PIPE_RELEASE_ATTEMPTS; attempt++) {
+            if (outputClosed.await(EXIT_PIPE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+            List<Long> holders = outputHolders(false);
+            if (holders.isEmpty()) {
+                // Nobody (that can be found) writes any more: the reader is only busy with
+                // what is buffered.
+                return;
+            }
+            for (long holder : holders) {
+                ProcessHandle.of(holder).ifPresent(h -> {
+                    known.add(h);
+                    h.descendants().forEach(known::add);
+                    h.destroyForcibly();
+                });
+            }
+        }
+        if (outputClosed.getCount() > 0) {
+            LOG.warn("The output of process group {} is still open; its reader may stay blocked.", pid);
+        }
+    }
+
+    /**
+     * Processes holding the output pipe. If the shell ended before its pipe could be read
+     * (under load it can be gone by the time start() returns), the pipe is recognised among the
+     * group members' stdout and stderr as one nobody else reads: the JDK gives our read end to
+     * no child, while a background pipeline's inner pipe has its reader.
+     */
+    private List<Long> outputHolders(boolean groupOnly) {
+        long self = ProcessHandle.current().pid();
+        Set<String> targets;
+        boolean inGroupOnly = groupOnly;
+        if (outputPipe != null) {
+            targets = Set.of(outputPipe);
+        } else {
+            inGroupOnly = true;
+            Set<String> memberPipes = new HashSet<>();
+            for (long member : Procfs.pids()) {
+                if (Procfs.isLiveInGroup(member, pid)) {
+                    memberPipes.addAll(Procfs.pipesOn(member, 1, 2));
+                }
+            }
+            targets = Procfs.unread(memberPipes, self);
+        }
+        boolean onlyGroup = inGroupOnly;
+        return Procfs.holders(targets, self, p -> !onlyGroup || Procfs.isLiveInGroup(p, pid));
+    }
+
+    /**
+     * After a normal end of output: if the JDK closed our end early (it does when the main
+     * process exits while nobody is blocked reading), group members may still hold the pipe;
+     * kill the group in that case, as the reader would otherwise have waited for them.
+     */
+    private void killGroupIfHoldingOutput() {
+        if (Procfs.groupAlive(pid) && !outputHolders(true).isEmpty()) {
+            signal("KILL");
+        }
+    }
+
+    /** Kills descendants that survived the escalation, and their own descendants. */
+    private void sweepKnown() throws InterruptedException {
+        for (int round = 0; round < 3; round++) {
+            List<ProcessHandle> alive = known.stream().filter(ShellProcess::live).toList();
+            if (alive.isEmpty()) {
+                return;
+            }
+            for (ProcessHandle h : alive) {
+                h.descendants().forEach(known::add);
+            }
+            known.stream().filter(ShellProcess::live).forEach(ProcessHandle::destroyForcibly);
+            await(() -> known.stream().noneMatch(ShellProcess::live), KILL_WAIT);
+        }
+    }
+
+    private void remember() {
+        if (process.isAlive()) {
+            process.descendants().forEach(known::add);
+        }
+    }
+
+    private boolean anythingAlive() {
+        return process.isAlive() || Procfs.groupAlive(pid) || known.stream().anyMatch(ShellProcess::live);
+    }
+
+    /** Alive and not a zombie: in a container PID 1 may never reap orphans. */
+    private static boolean live(ProcessHandle h) {
+        return h.isAlive() && Procfs.isLive(h.pid());
+    }
+
+    /** Sends a signal to the group and to every live known process outside it. */
+    private void signal(String signal) {
+        List<String> targets = new ArrayList<>();
+        boolean mainAlive = process.isAlive();
+        // The group id stays reserved while the shell is unreaped or the group has members;
+        // once both are gone the number may belong to someone else's group.
+        if (mainAlive || Procfs.groupAlive(pid)) {
+            targets.add("-" + pid);
+        }
+        // Right after start, setsid may not have made the shell a group leader yet.
+        if (mainAlive && Procfs.stat(pid).map(s -> s.live() && s.pgid() != pid).orElse(false)) {
+            targets.add(Long.toString(pid));
+        }
+        List<ProcessHandle> outside = new ArrayList<>();
+        for (ProcessHandle h : known) {
+            if (h.isAlive() && Procfs.stat(h.pid()).map(s -> s.live() && s.pgid() != pid).orElse(false)) {
+                targets.add(Long.toString(h.pid()));
+                outside.add(h);
+            }
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        List<String> cmd = new ArrayList<>(targets.size() + 3);
+        cmd.add(KILL_COMMAND);
+        cmd.add("-" + signal);
+        cmd.add("--");
+        cmd.addAll(targets);
+        try {
+            Process kill = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                    .start();
+            waitUninterruptibly(kill);
+        } catch (IOException e) {
+            LOG.warn("Cannot run {} to send SIG{} to process group {}: {}", KILL_COMMAND, signal, pid, e.getMessage());
+            signalWithoutKillCommand(signal, outside);
+        }
+    }
+
+    /** Without a kill program only SIGTERM and SIGKILL can be sent, one process at a time. */
+    private void signalWithoutKillCommand(String signal, List<ProcessHandle> outside) {
+        List<ProcessHandle> targets = new ArrayList<>(outside);
+        for (long member : Procfs.pids()) {
+            if (Procfs.isLiveInGroup(member, pid)) {
+                ProcessHandle.of(member).ifPresent(targets::add);
+            }
+        }
+        for (ProcessHandle h : targets) {
+            if ("KILL".equals(signal)) {
+                h.destroyForcibly();
+            } else if ("TERM".equals(signal)) {
+                h.destroy();
+            }
+        }
+    }
+
+    /** The kill program ends in milliseconds; finishing it matters so signals stay in order. */
+    private static void waitUninterruptibly(Process p) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_COMMAND_TIMEOUT_MS);
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    p.destroyForcibly();
+                    return;
+                }
+                try {
+                    if (p.waitFor(left, TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Polls a condition until it holds or the time is up; returns whether it held. */
+    private static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 5;
+        while (true) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Thread.sleep(Math.max(1, Math.min(pause, TimeUnit.NANOSECONDS.toMillis(left))));
+            pause = Math.min(pause * 2, 50);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package dev.mcr.runtime;
+
+import dev.mcr.model.CaseRule;
+import dev.mcr.model.CaseState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+
+/**
+ * The compiled cases of one runner: finds every case match in an output line and renders its message,
+ * and produces the last-line message at the end of a run (SPEC §3, the original's {@code compile_runner_cfg}
+ * and {@code _match_line_and_notify}).
+ *
+ * <p>Compilation follows the original: pattern and template are stripped of Python whitespace; a case with
+ * both empty turns on the last-line case; a case with only one of them is ignored silently; a pattern Python
+ * rejects is reported once through {@code onError} as {@code "Invalid regex: <Python's re.error text>"} and the
+ * case is skipped, the other cases still work.
+ *
+ * <p>Matching follows Python's {@code finditer} on the line as given (with its trailing {@code \n}): every
+ * match counts, including empty ones, in case order and then match order.
+ *
+ * <p>A pattern with catastrophic backtracking must not freeze a runner: each case gets a time budget per line
+ * (default {@link #DEFAULT_MATCH_BUDGET}). When it runs out, the matches found so far on that line are kept,
+ * the rest of the line is skipped for that case, and {@code onError} receives a sentence saying so. After
+ * {@link #MAX_TIMEOUTS_PER_CASE} such timeouts the case is disabled for the life of this matcher (a new
+ * {@code compile}, e.g. when the runner's cases are saved or the runner starts again, enables it again), so a
+ * runner with a bad pattern and a long output does not spend the budget on every line. The same applies when
+ * the Java regex engine runs out of stack on a long line (Python's engine has no such limit).
+ *
+ * <p>Not thread-safe: {@link #match(String)} reuses one {@link Matcher} per case, so call it from one thread at
+ * a time (the runner's output reader). {@code onError} is called on the thread that calls
+ * {@code compile} or {@code match}. {@link #lastLineHit(String)} and {@link #hasLastLineCase()} may be called
+ * from any thread.
+ */
+public final class CaseMatcher {
+
+    /** The pattern the original publishes for the last-line case. */
+    public static final String LAST_LINE_PATTERN = "__on_finish__";
+    /** The last-line message when a run printed nothing but whitespace. */
+    public static final String NO_OUTPUT_MESSAGE = "(no output)";
+    /** The prefix of the message reported for a pattern Python rejects. */
+    public static final String INVALID_REGEX_PREFIX = "Invalid regex: ";
+    /** Default time one case may spend on one line. */
+    public static final Duration DEFAULT_MATCH_BUDGET = Duration.ofMillis(250);
+    /** Timeouts after which a case is disabled for the life of the matcher. */
+    public static final int MAX_TIMEOUTS_PER_CASE = 3;
+
+    private static final int CHECK_INTERVAL = 1024;
+    private static final long MAX_BUDGET_NANOS = Long.MAX_VALUE / 4;
+
+    private final List<Entry> entries;
+    private final CaseRule lastLineRule;
+    private final BiConsumer<CaseRule, String> onError;
+    private final Duration budget;
+    private final long budgetNanos;
+    private final LongSupplier nanoTime;
+    private final DeadlineText text;
+
+    private static final class Entry {
+        final CaseRule rule;
+        final String pattern;
+        final String template;
+        final CompiledPattern compiled;
+        final Matcher plain;
+        final Matcher nonEmpty;
+        int failures;
+        boolean disabled;
+
+        Entry(CaseRule rule, String pattern, String template, CompiledPattern compiled, DeadlineText text) {
+            this.rule = rule;
+            this.pattern = pattern;
+            this.template = template;
+            this.compiled = compiled;
+            this.plain = compiled.pattern().matcher(text);
+            // Python's finditer, after an empty match at p, accepts a non-empty match starting at p; Java's
+            // find() skips p entirely. This variant refuses only the empty match at the search start (\G).
+            this.nonEmpty = java.util.regex.Pattern
+                    .compile("(?:" + compiled.pattern().pattern() + ")(?!\\G)", compiled.pattern().flags())
+                    .matcher(text);
+        }
+    }
+
+    private CaseMatcher(List<Entry> entries, CaseRule lastLineRule, BiConsumer<CaseRule, String> onError,
+                        Duration budget, LongSupplier nanoTime, DeadlineText text) {
+        this.entries = entries;
+        this.lastLineRule = lastLineRule;
+        this.onError = onError;
+        this.budget = budget;
+        this.budgetNanos = budget.compareTo(Duration.ofNanos(MAX_BUDGET_NANOS)) > 0 ? MAX_BUDGET_NANOS : budget.toNanos();
+        this.nanoTime = nanoTime;
+        this.text = text;
+    }
+
+    /**
+     * Compiles a runner's cases with the default time budget and the system's monotonic clock.
+     *
+     * @param cases   the runner's cases, in order
+     * @param onError receives {@code (case, sentence)} for an invalid pattern (at once) and for a regex that runs
+     *                out of time while matching (later, from {@link #match(String)})
+     * @return the matcher
+     * @throws IllegalArgumentException when an argument is {@code null}
+     */
+    public static CaseMatcher compile(List<CaseRule> cases, BiConsumer<CaseRule, String> onError) {
+        return compile(cases, onError, DEFAULT_MATCH_BUDGET, System::nanoTime);
+    }
+
+    /**
+     * Compiles a runner's cases.
+     *
+     * @param cases       the runner's cases, in order
+     * @param onError     receives {@code (case, sentence)} for an invalid pattern (at once) and for a regex that
+     *                    runs out of time while matching (later, from {@link #match(String)})
+     * @param matchBudget time one case may spend on one line; positive
+     * @param nanoTime    the monotonic clock measuring it, in nanoseconds (e.g. {@code System::nanoTime})
+     * @return the matcher
+     * @throws IllegalArgumentException when an argument is {@code null} or the budget is not positive
+     */
+    public static CaseMatcher compile(List<CaseRule> cases, BiConsumer<CaseRule, String> onError, Duration matchBudget,
+                                      LongSupplier nanoTime) {
+        if (cases == null || onError == null || matchBudget == null || nanoTime == null) {
+            throw new IllegalArgumentException("Cases, error callback, match budget and clock must all be given.");
+        }
+        if (matchBudget.isZero() || matchBudget.isNegative()) {
+            throw new IllegalArgumentException("The match budget must be positive, not " + matchBudget + ".");
+        }
+        DeadlineText text = new DeadlineText(nanoTime);
+        List<Entry> entries = new ArrayList<>();
+        CaseRule lastLine = null;
+        for (CaseRule rule : cases) {
+            if (rule == null) {
+                throw new IllegalArgumentException("The case list must not contain null.");
+            }
+            String pattern = MessageTemplate.pyStrip(rule.pattern());
+            String template = MessageTemplate.pyStrip(rule.messageTemplate());
+            if (pattern.isEmpty() && template.isEmpty()) {
+                if (lastLine == null) {
+                    lastLine = rule;
+                }
+                continue;
+            }
+            if (pattern.isEmpty() || template.isEmpty()) {
+                continue;
+            }
+            CompiledPattern compiled;
+            try {
+                compiled = PythonRegex.compile(pattern);
+            } catch (IllegalArgumentException e) {
+                onError.accept(rule, INVALID_REGEX_PREFIX + e.getMessage());
+                continue;
+            }
+            entries.add(new Entry(rule, pattern, template, compiled, text));
+        }
+        return new CaseMatcher(List.copyOf(entries), lastLine, onError, matchBudget, nanoTime, text);
+    }
+
+    /**
+     * Finds every case match in one output line.
+     *
+     * @param line the line as read, including its trailing {@code \n} if it has one
+     * @return the hits in case order, then match order; empty (and shared) when nothing matched
+     */
+    public List<CaseHit> match(String line) {
+        Objects.requireNonNull(line, "line");
+        List<CaseHit> hits = null;
+        int length = line.length();
+        for (Entry e : entries) {
+            if (e.disabled) {
+                continue;
+            }
+            text.reset(line, nanoTime.getAsLong() + budgetNanos);
+            int pos = 0;
+            boolean mustAdvance = false;
+            String failure = null;
+            try {
+                while (pos <= length) {
+                    Matcher m = mustAdvance ? e.nonEmpty : e.plain;
+                    if (!m.find(pos)) {
+                        break;
+                    }
+                    String message = MessageTemplate.render(e.template, m, e.compiled);
+                    if (hits == null) {
+                        hits = new ArrayList<>(4);
+                    }
+                    hits.add(new CaseHit(e.rule, e.pattern, message, e.rule.state(), false));
+                    mustAdvance = m.end() == m.start();
+                    pos = m.end();
+                }
+            } catch (DeadlineText.TimedOut t) {
+                failure = "Regex timed out after " + describe(budget) + " on a line of " + length + " characters";
+            } catch (StackOverflowError so) {
+                failure = "Regex needed more stack than the thread has on a line of " + length + " characters";
+            }
+            if (failure != null) {
+                e.failures++;
+                if (e.failures >= MAX_TIMEOUTS_PER_CASE) {
+                    e.disabled = true;
+                    onError.accept(e.rule, failure + "; this happened " + e.failures
+                            + " times, so the case is disabled until the runner's cases are compiled again.");
+                } else {
+                    onError.accept(e.rule, failure + "; the rest of the line is skipped for this case.");
+                }
+            }
+        }
+        return hits == null ? List.of() : Collections.unmodifiableList(hits);
+    }
+
+    /**
+     * Tells whether the runner has a last-line case.
+     *
+     * @return whether a case with both pattern and template empty asks for the last-line message
+     */
+    public boolean hasLastLineCase() {
+        return lastLineRule != null;
+    }
+
+    /**
+     * Produces the last-line message at the end of a run.
+     *
+     * @param lastNonEmptyLine the last output line that was not empty after stripping, or {@code null}/empty when
+     *                         there was none; it is stripped of Python whitespace here too
+     * @return the hit (pattern {@value #LAST_LINE_PATTERN}, message the line or {@value #NO_OUTPUT_MESSAGE},
+     *         state {@link CaseState#NONE}), or empty when the runner has no last-line case
+     */
+    public Optional<CaseHit> lastLineHit(String lastNonEmptyLine) {
+        if (lastLineRule == null) {
+            return Optional.empty();
+        }
+        String line = lastNonEmptyLine == null ? "" : MessageTemplate.pyStrip(lastNonEmptyLine);
+        return Optional.of(new CaseHit(lastLineRule, LAST_LINE_PATTERN, line.isEmpty() ? NO_OUTPUT_MESSAGE : line,
+                CaseState.NONE, true));
+    }
+
+    /**
+     * Strips text like Python's {@code str.strip()}: Python's whitespace, which differs from
+     * {@link String#strip()} (Python counts U+00A0, U+0085 and U+001C..U+001F, Java does not). The original uses
+     * it for the remembered last line and for case patterns and templates.
+     *
+     * @param text any text
+     * @return the stripped text
+     */
+    public static String stripLikePython(String text) {
+        return MessageTemplate.pyStrip(Objects.requireNonNull(text, "text"));
+    }
+
+    private static String describe(Duration d) {
+        long millis = d.toMillis();
+        return millis > 0 ? millis + " ms" : d.toNanos() / 1000 + " µs";
+    }
+
+    /**
+     * The line as the regex engine sees it: every {@value #CHECK_INTERVAL} character reads it checks the
+     * deadline and aborts the match by throwing. Backtracking reads characters, so a runaway match always
+     * reaches a check.
+     */
+    private static final class DeadlineText implements CharSequence {
+        private final LongSupplier nanoTime;
+        private final TimedOut timedOut = new TimedOut();
+        private String line = "";
+        private long deadline;
+        private int countdown;
+
+        DeadlineText(LongSupplier nanoTime) {
+            this.nanoTime = nanoTime;
+        }
+
+        void reset(String newLine, long newDeadline) {
+            line = newLine;
+            deadline = newDeadline;
+            countdown = CHECK_INTERVAL;
+        }
+
+        @Override
+        public int length() {
+            return line.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--countdown < 0) {
+                countdown = CHECK_INTERVAL;
+                if (nanoTime.getAsLong() - deadline >= 0) {
+                    throw timedOut;
+                }
+            }
+            return line.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return line.substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return line;
+        }
+
+        private static final class TimedOut extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            TimedOut() {
+                super("regex time budget exhausted", null, false, false);
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.mcr.runtime;
+
+import dev.mcr.ConflictException;
+import dev.mcr.McrException;
+import dev.mcr.event.EventBus;
+import dev.mcr.event.GroupStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the members of a group one after another as one-shot runs. Completion is event-driven:
+ * the engine reports every ended run and the next member starts from there, without polling.
+ */
+public final class GroupSequencer {
+
+    private static final class GroupRun {
+        final String groupId;
+        final String groupName;
+        final List<String> runnerIds;
+        final Instant startedTs;
+        String currentRunnerId = "";
+        int currentIndex;
+        long currentRunId;
+        int completedCount;
+        boolean stopRequested;
+        boolean ended;
+
+        GroupRun(String groupId, String groupName, List<String> runnerIds, Instant startedTs) {
+            this.groupId = groupId;
+            this.groupName = groupName;
+            this.runnerIds = List.copyOf(runnerIds);
+            this.startedTs = startedTs;
+        }
+    }
+
+    private final RunnerEngine engine;
+    private final EventBus bus;
+    private final Clock clock;
+    private final Map<String, GroupRun> active = new LinkedHashMap<>();
+    private final Map<String, GroupStatus> snapshot = new LinkedHashMap<>();
+
+    /**
+     * @param engine the runner engine; this sequencer registers itself as its run-end listener and STOP hook
+     * @param bus    where group events go
+     * @param clock  time source
+     */
+    public GroupSequencer(RunnerEngine engine, EventBus bus, Clock clock) {
+        this.engine = engine;
+        this.bus = bus;
+        this.clock = clock;
+        engine.setRunEndListener(this::onRunEnded);
+        engine.setStopCaseHook(this::stopActiveGroupOf);
+    }
+
+    /**
+     * Starts a sequence.
+     *
+     * @param groupId   the group
+     * @param groupName its name
+     * @param members   the active members in order (already resolved against the state, not empty)
+     * @throws ConflictException when the group runs already or a member is running or scheduled
+     */
+    public void start(String groupId, String groupName, List<String> members) {
+        GroupRun run;
+        synchronized (this) {
+            if (active.containsKey(groupId)) {
+                throw new ConflictException("Group sequence already running");
+            }
+            List<String> busy = new ArrayList<>();
+            for (String rid : members) {
+                if (engine.isActive(rid)) {
+                    busy.add(rid);
+                }
+            }
+            if (!busy.isEmpty()) {
+                throw new ConflictException("Group contains active/scheduled runners: " + String.join(", ", busy));
+            }
+            run = new GroupRun(groupId, groupName, members, clock.instant());
+            active.put(groupId, run);
+            publish(run, "started", null, "");
+            advance(run);
+        }
+    }
+
+    /** Starts the next member; holding the lock while starting ties the run id to the member before it can end. */
+    private synchronized void advance(GroupRun run) {
+        if (run.ended) {
+            return;
+        }
+        if (run.stopRequested) {
+            end(run, "stopped", "");
+            return;
+        }
+        if (run.currentIndex >= run.runnerIds.size()) {
+            end(run, "finished", "");
+            return;
+        }
+        String rid = run.runnerIds.get(run.currentIndex);
+        run.currentIndex++;
+        run.currentRunnerId = rid;
+        run.currentRunId = 0;
+        publish(run, "running", null, "");
+        try {
+            run.currentRunId = engine.start(rid, true);
+        } catch (McrException e) {
+            end(run, "error", "Could not start runner " + rid + ": " + e.getMessage());
+        }
+    }
+
+    private void onRunEnded(String runnerId, long runId, int exitCode, boolean stopped, boolean paused) {
+        GroupRun run = null;
+        synchronized (this) {
+            for (GroupRun r : active.values()) {
+                if (!r.ended && runId == r.currentRunId && runnerId.equals(r.currentRunnerId)
+                        && r.completedCount < r.currentIndex) {
+                    run = r;
+                    break;
+                }
+            }
+            if (run == null) {
+                return;
+            }
+            if (run.stopRequested) {
+                end(run, "stopped", "");
+                return;
+            }
+            run.completedCount = run.currentIndex;
+            publish(run, "running", null, "");
+            if (paused) {
+                end(run, "error", "Runner " + runnerId + " paused");
+                return;
+            }
+            if (stopped) {
+                end(run, "error", "Runner " + runnerId + " stopped");
+                return;
+            }
+            if (exitCode != 0) {
+                end(run, "error", "Runner " + runnerId + " failed (exit=" + exitCode + ")");
+                return;
+            }
+        }
+        advance(run);
+    }
+
+    /**
+     * Stops a group: its active sequence (if any) and every given member.
+     *
+     * @param groupId   the group
+     * @param memberIds members to stop; when empty, the active sequence's members
+     * @param groupName the name to report, or {@code null}
+     */
+    public void stop(String groupId, List<String> memberIds, String groupName) {
+        GroupRun run;
+        List<String> toStop;
+        String label;
+        synchronized (this) {
+            run = active.get(groupId);
+            if (run != null) {
+                run.stopRequested = true;
+            }
+            toStop = !memberIds.isEmpty() ? List.copyOf(memberIds) : run != null ? run.runnerIds : List.of();
+            label = groupName != null && !groupName.isEmpty() ? groupName : run != null ? run.groupName : groupId;
+            if (run != null) {
+                publish(run, "stopping", null, "");
+            }
+        }
+        for (String rid : toStop) {
+            engine.stop(rid);
+        }
+        if (run == null) {
+            Instant now = clock.instant();
+            GroupStatus st = new GroupStatus(groupId, label, "stopped", toStop, "", 0, 0, null, now, "", now);
+            synchronized (this) {
+                snapshot.put(groupId, st);
+            }
+            bus.publish(st);
+        }
+    }
+
+    /** Stops the first active, not already stopping sequence that contains the runner (STOP cases). */
+    private void stopActiveGroupOf(String runnerId) {
+        GroupRun target = null;
+        synchronized (this) {
+            for (GroupRun r : active.values()) {
+                if (!r.ended && !r.stopRequested
+                        && (runnerId.equals(r.currentRunnerId) || r.runnerIds.contains(runnerId))) {
+                    target = r;
+                    break;
+                }
+            }
+        }
+        if (target != null) {
+            stop(target.groupId, target.runnerIds, target.groupName);
+        }
+    }
+
+    /** Returns whether a sequence of the group is active. */
+    public synchronized boolean isRunning(String groupId) {
+        return active.containsKey(groupId);
+    }
+
+    /** Returns the last status of every group that ran, by id. */
+    public synchronized Map<String, GroupStatus> snapshot() {
+        return new LinkedHashMap<>(snapshot);
+    }
+
+    /** Stops every active sequence (used on close). */
+    public void stopAll() {
+        List<GroupRun> runs;
+        synchronized (this) {
+            runs = new ArrayList<>(active.values());
+        }
+        for (GroupRun r : runs) {
+            stop(r.groupId, r.runnerIds, r.groupName);
+        }
+    }
+
+    private void end(GroupRun run, String status, String error) {
+        run.ended = true;
+        publish(run, status, clock.instant(), error);
+        active.remove(run.groupId, run);
+    }
+
+    private void publish(GroupRun run, String status, Instant finishedTs, String error) {
+        GroupStatus st = new GroupStatus(run.groupId, run.groupName, status, run.runnerIds, run.currentRunnerId,
+                run.currentIndex, run.completedCount, run.startedTs, finishedTs, error, clock.instant());
+        snapshot.put(run.groupId, st);
+        bus.publish(st);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.mcr.runtime;
+
+import dev.mcr.model.Runner;
+
+/** Where the engine hands messages that the alert policy decided to send. Must not block. */
+@FunctionalInterface
+public interface RunNotifier {
+
+    /**
+     * Queues a notification to the runner's targets.
+     *
+     * @param runner  the runner's current configuration (its profile ids are the targets)
+     * @param pattern the case pattern, or {@code __on_finish__} for the last-line case
+     * @param title   the title
+     * @param message the text
+     */
+    void notify(Runner runner, String pattern, String title, String message);
+}

@@ -1,0 +1,662 @@
+package dev.mcr.runtime;
+
+import dev.mcr.McrException;
+import dev.mcr.RunnerBusyException;
+import dev.mcr.RunnerNotFoundException;
+import dev.mcr.event.CaseError;
+import dev.mcr.event.CaseMatched;
+import dev.mcr.event.EventBus;
+import dev.mcr.event.OutputLine;
+import dev.mcr.event.RunFinished;
+import dev.mcr.event.RunPaused;
+import dev.mcr.event.RunScheduled;
+import dev.mcr.event.RunStarted;
+import dev.mcr.event.RunStopped;
+import dev.mcr.event.RunStopping;
+import dev.mcr.model.AppState;
+import dev.mcr.model.CaseState;
+import dev.mcr.model.Runner;
+import dev.mcr.process.ShellProcess;
+import dev.mcr.store.LastCase;
+import dev.mcr.store.RunLogBlock;
+import dev.mcr.store.RunLogs;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs runners: manual and scheduled starts, output handling, cases, failure accounting,
+ * auto-pause, stop, live configuration refresh and purge of deleted runners.
+ *
+ * <p>Each run has its own thread {@code mcr-runner-<id>} that reads the output; stops escalate
+ * on {@code mcr-stop-<id>} threads; scheduled starts come from the shared scheduler. Events are
+ * published on the {@link EventBus} and never block a runner.
+ */
+public final class RunnerEngine implements AutoCloseable {
+
+    /** Output lines joined into a status {@code tail}. */
+    static final int TAIL_LINES = 200;
+    /**
+     * Bound of the output kept per run, in characters, besides the line count: 5000 lines of
+     * 64 KiB would otherwise pin 300 MiB per runner.
+     */
+    static final long MAX_OUTPUT_CHARS = 2L * 1024 * 1024;
+    /** Environment variable holding the id of the run, set for every spawned command. */
+    public static final String RUN_ID_ENV = "MCR_RUN_ID";
+    /** Environment variable holding the runner id, set for every spawned command. */
+    public static final String RUNNER_ID_ENV = "MCR_RUNNER_ID";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerEngine.class);
+
+    /** Called after every run ended and its follow-up (pause, schedule) was decided. */
+    @FunctionalInterface
+    public interface RunEndListener {
+        /**
+         * @param runnerId the runner
+         * @param runId    the run, as returned by {@link RunnerEngine#start}
+         * @param exitCode its exit code
+         * @param stopped  whether the user stopped it
+         * @param paused   whether it was paused after this run
+         */
+        void onRunEnded(String runnerId, long runId, int exitCode, boolean stopped, boolean paused);
+    }
+
+    private final Clock clock;
+    private final ZoneId zone;
+    private final List<String> shell;
+    private final int maxOutputLines;
+    private final long statusSaveIntervalMillis;
+    private final EventBus bus;
+    private final ScheduledExecutorService scheduler;
+    private final RunLogs logs;
+    private final RunNotifier notifier;
+    private final LastCaseStore lastCaseStore;
+    private final Map<String, RunnerRuntime> runtimes = new ConcurrentHashMap<>();
+    private final Map<String, LastCase> restoredLastCases;
+    private final Object lastCaseLock = new Object();
+    private long lastCaseWriteMillis = Long.MIN_VALUE / 2;
+    private ScheduledFuture<?> pendingLastCaseFlush;
+    private volatile RunEndListener runEndListener = (id, run, code, stopped, paused) -> { };
+    private final java.util.concurrent.atomic.AtomicLong runIds = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Consumer<String> stopCaseHook = id -> { };
+    private volatile boolean closed;
+
+    /**
+     * @param settings      clock, shell and limits
+     * @param bus           where events go
+     * @param scheduler     the scheduler of delayed starts (not shut down by {@link #close()})
+     * @param logs          run log files
+     * @param notifier      where alerts go
+     * @param lastCaseStore persistence of last case messages
+     */
+    public RunnerEngine(EngineSettings settings, EventBus bus, ScheduledExecutorService scheduler, RunLogs logs,
+                        RunNotifier notifier, LastCaseStore lastCaseStore) {
+        this.clock = settings.clock();
+        this.zone = settings.clock().getZone();
+        this.shell = settings.shell();
+        this.maxOutputLines = settings.maxOutputLines();
+        this.statusSaveIntervalMillis = settings.runtimeStatusSaveInterval().toMillis();
+        this.bus = bus;
+        this.scheduler = scheduler;
+        this.logs = logs;
+        this.notifier = notifier;
+        this.lastCaseStore = lastCaseStore;
+        Map<String, LastCase> restored;
+        try {
+            restored = new LinkedHashMap<>(lastCaseStore.load());
+        } catch (RuntimeException e) {
+            LOG.error("Could not load the persisted last case messages; starting without them.", e);
+            restored = new LinkedHashMap<>();
+        }
+        this.restoredLastCases = restored;
+    }
+
+    /** Sets the listener told about every ended run (the group sequencer). */
+    public void setRunEndListener(RunEndListener listener) {
+        this.runEndListener = listener;
+    }
+
+    /** Sets the hook called when a {@code STOP} case matches (stops the runner's active group). */
+    public void setStopCaseHook(Consumer<String> hook) {
+        this.stopCaseHook = hook;
+    }
+
+    /**
+     * Applies a saved state: runners get their new settings (also while running or scheduled),
+     * runners that disappeared are purged (pending starts cancelled, processes killed).
+     *
+     * @param state the normalized state
+     */
+    public void refresh(AppState state) {
+        Set<String> ids = new HashSet<>();
+        for (Runner r : state.runners()) {
+            ids.add(r.id());
+            RunnerRuntime rt = runtimes.computeIfAbsent(r.id(), id -> newRuntime(r));
+            synchronized (rt) {
+                if (rt.config != r) {
+                    rt.config = r;
+                    if (rt.running() || rt.scheduled()) {
+                        rt.matcher = compileMatcher(r);
+                    } else {
+                        rt.matcher = null;
+                    }
+                }
+            }
+        }
+        boolean purgedAny = false;
+        for (RunnerRuntime rt : List.copyOf(runtimes.values())) {
+            if (!ids.contains(rt.id)) {
+                purge(rt);
+                purgedAny = true;
+            }
+        }
+        if (purgedAny) {
+            flushLastCases();
+        }
+    }
+
+    private RunnerRuntime newRuntime(Runner r) {
+        RunnerRuntime rt = new RunnerRuntime(r.id(), r, new AlertPolicy(clock));
+        LastCase lc = restoredLastCases.get(r.id());
+        if (lc != null) {
+            rt.lastCase = lc.message() == null ? "" : lc.message();
+            rt.lastCaseTs = lc.ts();
+        }
+        return rt;
+    }
+
+    private void purge(RunnerRuntime rt) {
+        ShellProcess proc;
+        synchronized (rt) {
+            rt.purged = true;
+            cancelTimer(rt);
+            proc = rt.process;
+            runtimes.remove(rt.id, rt);
+        }
+        if (proc != null) {
+            terminateAsync(rt.id, proc);
+        }
+    }
+
+    /**
+     * Starts a runner.
+     *
+     * @param runnerId the runner
+     * @param oneShot  run once whatever its schedule (group members)
+     * @return the id of the run, passed again to the {@link RunEndListener} when it ends
+     * @throws RunnerNotFoundException when the runner is unknown
+     * @throws RunnerBusyException     when it has a live process
+     * @throws McrException            when the process cannot be spawned (counters are restored)
+     */
+    public long start(String runnerId, boolean oneShot) {
+        RunnerRuntime rt = runtimes.get(runnerId);
+        if (rt == null) {
+            throw new RunnerNotFoundException(runnerId);
+        }
+        synchronized (rt) {
+            if (closed) {
+                throw new McrException("mcr is shutting down; runners cannot be started.");
+            }
+            if (rt.purged) {
+                throw new RunnerNotFoundException(runnerId);
+            }
+            if (rt.process != null) {
+                throw new RunnerBusyException(runnerId);
+            }
+            cancelTimer(rt);
+            Integer prevRemaining = rt.remaining;
+            int prevRunCount = rt.runCount;
+            int prevFailures = rt.consecutiveFailures;
+            boolean prevStopped = rt.stopped;
+            boolean prevPaused = rt.paused;
+            boolean prevOneShot = rt.oneShot;
+
+            rt.oneShot = oneShot;
+            rt.clearOutput();
+            rt.lastLine = "";
+            rt.stopped = false;
+            rt.paused = false;
+            int maxRuns = oneShot ? 1 : rt.config.maxRuns();
+            rt.remaining = maxRuns == Runner.UNLIMITED_RUNS ? null : maxRuns - 1;
+            rt.runCount = 1;
+            rt.consecutiveFailures = 0;
+            rt.matcher = compileMatcher(rt.config);
+            try {
+                spawn(rt);
+            } catch (IOException | RuntimeException e) {
+                rt.remaining = prevRemaining;
+                rt.runCount = prevRunCount;
+                rt.consecutiveFailures = prevFailures;
+                rt.stopped = prevStopped;
+                rt.paused = prevPaused;
+                rt.oneShot = prevOneShot;
+                throw new McrException("Runner '" + displayName(rt.config) + "' could not be started: "
+                        + e.getMessage(), e);
+            }
+            Instant now = rt.startedTs;
+            rt.activeTs = now;
+            bus.publish(new RunStarted(rt.id, now, now, rt.runCount, rt.remaining));
+            rt.runThread.start();
+            return rt.runId;
+        }
+    }
+
+    private void scheduledStart(RunnerRuntime rt) {
+        synchronized (rt) {
+            rt.timer = null;
+            if (closed || rt.purged || rt.stopped || rt.paused) {
+                return;
+            }
+            if (rt.remaining != null) {
+                if (rt.remaining <= 0) {
+                    return;
+                }
+                rt.remaining = rt.remaining - 1;
+            }
+            rt.runCount++;
+            if (rt.process != null) {
+                return;
+            }
+            rt.clearOutput();
+            rt.lastLine = "";
+            rt.stopped = false;
+            if (rt.matcher == null) {
+                rt.matcher = compileMatcher(rt.config);
+            }
+            try {
+                spawn(rt);
+            } catch (IOException | RuntimeException e) {
+                if (rt.remaining != null) {
+                    rt.remaining = rt.remaining + 1;
+                }
+                rt.runCount--;
+                rt.activeTs = null;
+                LOG.error("Scheduled start of runner '{}' failed.", displayName(rt.config), e);
+                bus.publish(new CaseError(rt.id, "__schedule__", "Scheduled start failed: " + e.getMessage()));
+                return;
+            }
+            if (rt.activeTs == null) {
+                rt.activeTs = rt.startedTs;
+            }
+            bus.publish(new RunStarted(rt.id, rt.startedTs, rt.activeTs, rt.runCount, rt.remaining));
+            rt.runThread.start();
+        }
+    }
+
+    /** Spawns the process and prepares (does not start) its reader thread; caller holds the monitor. */
+    private void spawn(RunnerRuntime rt) throws IOException {
+        Runner startCfg = rt.config;
+        Map<String, String> env = Map.of(RUN_ID_ENV, UUID.randomUUID().toString(), RUNNER_ID_ENV, rt.id);
+        ShellProcess proc = ShellProcess.start(shell, startCfg.command(), env, null);
+        long runId = runIds.incrementAndGet();
+        rt.runId = runId;
+        rt.process = proc;
+        rt.startedTs = clock.instant();
+        Thread t = new Thread(() -> runLoop(rt, proc, startCfg, runId), "mcr-runner-" + rt.id);
+        t.setDaemon(true);
+        rt.runThread = t;
+    }
+
+    private CaseMatcher compileMatcher(Runner r) {
+        return CaseMatcher.compile(r.cases(), (rule, error) ->
+                bus.publish(new CaseError(r.id(), CaseMatcher.stripLikePython(rule.pattern()), error)));
+    }
+
+    private void runLoop(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId) {
+        int exit;
+        try {
+            exit = proc.pump(line -> onLine(rt, line));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            proc.kill();
+            exit = -1;
+        } catch (Exception | Error e) {
+            LOG.error("Reading the output of runner '{}' failed; its process group is killed.", rt.id, e);
+            proc.kill();
+            exit = -1;
+        }
+        try {
+            finish(rt, proc, startCfg, runId, exit);
+        } catch (RuntimeException e) {
+            LOG.error("Finishing a run of runner '{}' failed.", rt.id, e);
+        }
+    }
+
+    private void onLine(RunnerRuntime rt, String line) {
+        String trimmed = CaseMatcher.stripLikePython(line);
+        CaseMatcher matcher;
+        synchronized (rt) {
+            if (rt.purged) {
+                return;
+            }
+            rt.appendOutput(line, maxOutputLines, MAX_OUTPUT_CHARS);
+            if (!trimmed.isEmpty()) {
+                rt.lastLine = trimmed;
+            }
+            matcher = rt.matcher;
+        }
+        bus.publish(new OutputLine(rt.id, line));
+        if (matcher != null) {
+            for (CaseHit hit : matcher.match(line)) {
+                onCase(rt, hit.pattern(), hit.message(), hit.state(), false);
+            }
+        }
+    }
+
+    private void onCase(RunnerRuntime rt, String pattern, String message, CaseState state, boolean lastLineCase) {
+        Instant now = clock.instant();
+        Runner cfg;
+        synchronized (rt) {
+            if (rt.purged) {
+                return;
+            }
+            rt.lastCase = message;
+            rt.lastCaseTs = now;
+            cfg = rt.config;
+        }
+        if (lastLineCase) {
+            flushLastCases();
+        } else {
+            lastCaseChanged();
+        }
+        bus.publish(new CaseMatched(rt.id, pattern, message, lastLineCase ? null : state, now));
+        if (state == CaseState.STOP) {
+            try {
+                stopCaseHook.accept(rt.id);
+            } catch (RuntimeException e) {
+                bus.publish(new CaseError(rt.id, pattern, "STOP group trigger failed: " + e.getMessage()));
+            }
+        }
+        String send;
+        String title;
+        if (lastLineCase) {
+            send = message;
+            title = displayName(cfg) + " (last line)";
+        } else {
+            send = rt.alerts.decide(state, message, cfg.alertCooldownS(), cfg.alertEscalationS()).orElse(null);
+            title = displayName(cfg);
+        }
+        if (send != null && !cfg.notifyProfileIds().isEmpty()) {
+            notifier.notify(cfg, pattern, title, send);
+        }
+    }
+
+    private void finish(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId, int exit) {
+        Instant finishedTs = clock.instant();
+        String output;
+        boolean stopped;
+        String lastLine;
+        Runner cfg;
+        synchronized (rt) {
+            if (rt.process == proc) {
+                rt.process = null;
+                rt.runThread = null;
+            }
+            if (rt.purged) {
+                return;
+            }
+            rt.startedTs = null;
+            rt.lastExitCode = exit;
+            rt.lastFinishTs = finishedTs;
+            output = rt.joinedOutput();
+            stopped = rt.stopped;
+            lastLine = rt.lastLine;
+            cfg = rt.config;
+        }
+        if (cfg.loggingEnabled()) {
+            try {
+                logs.append(rt.id, new RunLogBlock(finishedTs, zone, displayName(cfg), startCfg.command(), exit,
+                        stopped, output));
+            } catch (RuntimeException e) {
+                LOG.error("Could not append to the log of runner '{}'.", rt.id, e);
+            }
+        }
+        if (cfg.cases().stream().anyMatch(c -> c.isLastLineCase())) {
+            onCase(rt, CaseMatched.ON_FINISH, lastLine.isEmpty() ? "(no output)" : lastLine, CaseState.NONE, true);
+        }
+        boolean pauseNow = false;
+        int failures;
+        int threshold = cfg.failurePauseThreshold();
+        synchronized (rt) {
+            if (!stopped) {
+                if (exit == 0) {
+                    rt.consecutiveFailures = 0;
+                } else {
+                    rt.consecutiveFailures++;
+                    if (threshold > 0 && rt.consecutiveFailures >= threshold) {
+                        rt.paused = true;
+                        rt.stopped = true;
+                        cancelTimer(rt);
+                        pauseNow = true;
+                    }
+                }
+            }
+            failures = rt.consecutiveFailures;
+            bus.publish(new RunFinished(rt.id, exit, stopped, failures, finishedTs));
+            if (pauseNow) {
+                rt.activeTs = null;
+                bus.publish(new RunPaused(rt.id, RunPaused.AUTO_PAUSE_FAILURES, failures, threshold, clock.instant()));
+            } else if (rt.process == null && !scheduleNext(rt)) {
+                rt.activeTs = null;
+            }
+        }
+        flushLastCases();
+        try {
+            runEndListener.onRunEnded(rt.id, runId, exit, stopped, pauseNow);
+        } catch (RuntimeException e) {
+            LOG.error("A run-end listener failed for runner '{}'.", rt.id, e);
+        }
+    }
+
+    /** Schedules the next run if due; caller holds the monitor. */
+    private boolean scheduleNext(RunnerRuntime rt) {
+        long interval = rt.oneShot ? 0 : rt.config.schedule().intervalSeconds();
+        if (closed || interval <= 0 || rt.stopped || rt.paused || rt.timer != null
+                || (rt.remaining != null && rt.remaining <= 0)) {
+            return false;
+        }
+        rt.timer = scheduler.schedule(() -> scheduledStart(rt), interval, TimeUnit.SECONDS);
+        bus.publish(new RunScheduled(rt.id, interval, clock.instant()));
+        return true;
+    }
+
+    private static void cancelTimer(RunnerRuntime rt) {
+        if (rt.timer != null) {
+            rt.timer.cancel(false);
+            rt.timer = null;
+        }
+    }
+
+    /**
+     * Stops a runner: cancels its pending start and stops its process group in the background.
+     * Unknown ids are accepted (the events are still published), like the original.
+     *
+     * @param runnerId the runner
+     */
+    public void stop(String runnerId) {
+        RunnerRuntime rt = runtimes.get(runnerId);
+        Instant now = clock.instant();
+        if (rt == null) {
+            bus.publish(new RunStopping(runnerId, now));
+            bus.publish(new RunStopped(runnerId, now));
+            return;
+        }
+        ShellProcess proc;
+        synchronized (rt) {
+            cancelTimer(rt);
+            rt.stopped = true;
+            rt.paused = false;
+            rt.runCount = 0;
+            proc = rt.process;
+            bus.publish(new RunStopping(rt.id, now));
+            if (proc == null) {
+                rt.startedTs = null;
+                rt.activeTs = null;
+                bus.publish(new RunStopped(rt.id, now));
+                return;
+            }
+        }
+        terminateAsync(rt.id, proc);
+    }
+
+    private Thread terminateAsync(String runnerId, ShellProcess proc) {
+        Thread t = new Thread(() -> proc.terminate(ShellProcess.DEFAULT_INT_GRACE, ShellProcess.DEFAULT_TERM_GRACE),
+                "mcr-stop-" + runnerId);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Returns whether the runner is running or scheduled. */
+    public boolean isActive(String runnerId) {
+        RunnerRuntime rt = runtimes.get(runnerId);
+        if (rt == null) {
+            return false;
+        }
+        synchronized (rt) {
+            return rt.running() || rt.scheduled();
+        }
+    }
+
+    /** Returns the status of one runner, or {@code null} when unknown. */
+    public RunnerStatus status(String runnerId) {
+        RunnerRuntime rt = runtimes.get(runnerId);
+        if (rt == null) {
+            return null;
+        }
+        synchronized (rt) {
+            return rt.status();
+        }
+    }
+
+    /** Returns the status of every known runner, by id. */
+    public Map<String, RunnerStatus> status() {
+        Map<String, RunnerStatus> out = new LinkedHashMap<>();
+        for (RunnerRuntime rt : runtimes.values()) {
+            synchronized (rt) {
+                out.put(rt.id, rt.status());
+            }
+        }
+        return out;
+    }
+
+    private void lastCaseChanged() {
+        synchronized (lastCaseLock) {
+            if (pendingLastCaseFlush != null || closed) {
+                return;
+            }
+            long due = lastCaseWriteMillis + statusSaveIntervalMillis - clock.millis();
+            if (due <= 0) {
+                writeLastCases();
+                return;
+            }
+            pendingLastCaseFlush = scheduler.schedule(this::flushLastCases, due, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Writes the last cases now (end of a run, purge, close). */
+    void flushLastCases() {
+        synchronized (lastCaseLock) {
+            if (pendingLastCaseFlush != null) {
+                pendingLastCaseFlush.cancel(false);
+                pendingLastCaseFlush = null;
+            }
+            writeLastCases();
+        }
+    }
+
+    private void writeLastCases() {
+        Map<String, LastCase> all = new LinkedHashMap<>();
+        for (RunnerRuntime rt : runtimes.values()) {
+            synchronized (rt) {
+                if (!rt.lastCase.isEmpty() || rt.lastCaseTs != null) {
+                    all.put(rt.id, new LastCase(rt.lastCase, rt.lastCaseTs));
+                }
+            }
+        }
+        try {
+            lastCaseStore.save(all);
+            lastCaseWriteMillis = clock.millis();
+        } catch (RuntimeException e) {
+            LOG.error("Could not persist the last case messages.", e);
+        }
+    }
+
+    /**
+     * Stops scheduling, stops every process group (SIGINT, SIGTERM, SIGKILL), waits for the runs
+     * to finish their bookkeeping and persists the last cases. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Thread> stoppers = new ArrayList<>();
+        List<Thread> readers = new ArrayList<>();
+        for (RunnerRuntime rt : runtimes.values()) {
+            synchronized (rt) {
+                cancelTimer(rt);
+                if (rt.process != null) {
+                    rt.stopped = true;
+                    stoppers.add(terminateAsync(rt.id, rt.process));
+                    if (rt.runThread != null) {
+                        readers.add(rt.runThread);
+                    }
+                }
+            }
+        }
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (Thread t : concat(stoppers, readers)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                interrupted = true;
+                break;
+            }
+        }
+        synchronized (lastCaseLock) {
+            if (pendingLastCaseFlush != null) {
+                pendingLastCaseFlush.cancel(false);
+                pendingLastCaseFlush = null;
+            }
+            writeLastCases();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<Thread> concat(List<Thread> a, List<Thread> b) {
+        List<Thread> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Returns the name used in titles and logs: the trimmed name, or the id when blank. */
+    public static String displayName(Runner r) {
+        String n = r.name() == null ? "" : r.name().strip();
+        return n.isEmpty() ? r.id() : n;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mcr.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ProcfsTest {
+
+    @Test
+    void stat_lines_parse_even_when_the_command_name_holds_spaces_and_parentheses() {
+        assertThat(Procfs.parse(42, "42 (a (weird) name) S 1 456 456 0 -1 4194560 100"))
+                .hasValue(new Procfs.Stat(42, 'S', 1, 456));
+        assertThat(Procfs.parse(7, "7 (sleep) Z 1 7 7 0")).get().matches(s -> !s.live());
+        assertThat(Procfs.parse(7, "garbage")).isEmpty();
+        assertThat(Procfs.parse(7, "7 (x) S one 2 3")).isEmpty();
+        assertThat(Procfs.parse(7, "7 (x)")).isEmpty();
+    }
+
+    @Test
+    void the_own_jvm_is_live_and_a_missing_pid_is_not() {
+        long self = ProcessHandle.current().pid();
+        assertThat(Procfs.isLive(self)).isTrue();
+        assertThat(Procfs.pids()).contains(self);
+        assertThat(Procfs.isLive(Long.MAX_VALUE)).isFalse();
+    }
+
+    @Test
+    void a_pipe_read_by_a_group_member_is_not_taken_for_the_output_pipe() throws Exception {
+        try (ShellProcess p = ShellProcess.start(ShellProcess.NON_LOGIN_SHELL,
+                "sleep 1000 | cat > /dev/null & echo ready; wait", Map.of(), null)) {
+            Pumped pumped = new Pumped(p);
+            pumped.awaitLine("ready\n", Duration.ofSeconds(10));
+            long self = ProcessHandle.current().pid();
+            long sleeper = awaitMember(p.pid(), "sleep");
+            String inner = Procfs.fdTarget(sleeper, 1).orElseThrow();
+            String output = Procfs.fdTarget(sleeper, 2).orElseThrow();
+            assertThat(inner).startsWith("pipe:").isNotEqualTo(output);
+            assertThat(output).isEqualTo(Procfs.fdTarget(p.pid(), 1).orElseThrow());
+
+            assertThat(Procfs.pipesOn(sleeper, 1, 2)).containsExactlyInAnyOrder(inner, output);
+            // cat reads the inner pipe; only this JVM reads the output pipe.
+            assertThat(Procfs.unread(Set.of(inner, output), self)).containsExactly(output);
+            assertThat(Procfs.unread(Set.of(output), -1)).isEmpty();
+            assertThat(Procfs.holders(Set.of(output), self, pid -> true)).contains(p.pid(), sleeper)
+                    .doesNotContain(self);
+            assertThat(Procfs.groupAlive(p.pid())).isTrue();
+            p.kill();
+            assertThat(Procs.await(() -> !Procfs.groupAlive(p.pid()), Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    private static long awaitMember(long pgid, String comm) throws InterruptedException {
+        long[] found = new long[1];
+        boolean ok = Procs.await(() -> {
+            List<Long> pids = Procfs.pids();
+            for (long pid : pids) {
+                if (Procfs.isLiveInGroup(pid, pgid) && comm.equals(comm(pid))) {
+                    found[0] = pid;
+                    return true;
+                }
+            }
+            return false;
+        }, Duration.ofSeconds(10));
+        assertThat(ok).as("a %s in group %d", comm, pgid).isTrue();
+        return found[0];
+    }
+
+    private static String comm(long pid) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.mcr.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcr.event.GroupStatus;
+import dev.mcr.event.RunPaused;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExamplesTest {
+
+    @TempDir
+    Path dir;
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+    @Test
+    void the_health_check_sends_up_then_down_then_a_recovery() throws Exception {
+        List<String> sent = HealthCheckExample.run(dir, out);
+        assertThat(sent).containsExactly("web is up", "web is DOWN", "RECOVERY: web is up");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("[notify Console] Web health: RECOVERY: web is up");
+    }
+
+    @Test
+    void the_failing_backup_is_paused_after_two_failures() throws Exception {
+        RunPaused p = NightlyBackupExample.run(dir, out);
+        assertThat(p.consecutiveFailures()).isEqualTo(2);
+        assertThat(p.reason()).isEqualTo("auto_pause_failures");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("paused after 2 failures; last message: tar:");
+    }
+
+    @Test
+    void the_pipeline_runs_its_three_steps_in_order() throws Exception {
+        GroupStatus g = GroupPipelineExample.run(dir, out);
+        assertThat(g.status()).isEqualTo("finished");
+        assertThat(g.completedCount()).isEqualTo(3);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("publish printed: sum is 15");
+    }
+}
