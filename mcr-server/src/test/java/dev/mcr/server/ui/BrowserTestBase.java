@@ -130,16 +130,25 @@ abstract class BrowserTestBase {
 
     @AfterEach
     void stopServer() {
-        if (driver != null) {
-            // Leave the page first so that its event stream does not hold the server open.
-            driver.get("about:blank");
+        List<String> scriptErrors = List.of();
+        try {
+            if (driver != null) {
+                // Failed requests are logged by the browser too; they are expected where a test provokes them.
+                scriptErrors = consoleErrors().stream()
+                        .filter(m -> !m.contains("Failed to load resource") && !m.contains("net::ERR_"))
+                        .collect(Collectors.toList());
+                // Leave the page first so that its event stream does not hold the server open.
+                driver.get("about:blank");
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (mcr != null) {
+                mcr.close();
+            }
         }
-        if (server != null) {
-            server.close();
-        }
-        if (mcr != null) {
-            mcr.close();
-        }
+        assertThat(scriptErrors).as("script errors in the browser console").isEmpty();
     }
 
     // ----- page helpers ------------------------------------------------------------------

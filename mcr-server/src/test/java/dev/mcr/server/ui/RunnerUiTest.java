@@ -220,4 +220,35 @@ class RunnerUiTest extends BrowserTestBase {
         assertThat(flashText()).contains("error 400").contains("Invalid JSON").doesNotContain("{\"");
         assertThat(state().path("runners")).hasSize(2);
     }
+
+    @Test
+    void a_repeating_runner_shows_its_schedule_and_run_count_and_is_paused_after_failures_in_a_row() {
+        String r = runner("runner_rep", "Flaky probe", "echo try; exit 3")
+                .replace("\"seconds\":0}", "\"seconds\":1}")
+                .replace("\"max_runs\":1", "\"max_runs\":-1")
+                .replace("\"failure_pause_threshold\":5", "\"failure_pause_threshold\":3");
+        saveState(stateOf(r));
+        openPage();
+        WebElement card = runnerCard("runner_rep");
+        assertThat(field(card, "pause").getAttribute("value")).isEqualTo("3");
+        assertThat(field(card, "runs").getAttribute("value")).isEqualTo("-1");
+
+        click(act(card, "run"));
+        waitUntil(d -> hasClass(card, "is-scheduled"), "the first scheduled pause");
+        assertThat(text(card.findElement(By.cssSelector(".state-badge")))).isEqualTo("scheduled");
+        assertThat(text(card.findElement(By.cssSelector(".pill.runs")))).isEqualTo("1/∞");
+        assertThat(text(card.findElement(By.cssSelector(".last-exit")))).startsWith("last exit code 3");
+        assertThat(text(driver.findElement(By.id("activity")))).isEqualTo("0 running • 1 scheduled");
+        assertThat(text(act(card, "run"))).as("Stop stays usable while scheduled").isEqualTo("■ Stop");
+        assertThat(field(card, "command").isEnabled()).isFalse();
+
+        waitUntil(d -> hasClass(card, "is-paused"), "the auto-pause");
+        assertThat(text(card.findElement(By.cssSelector(".state-line .paused")))).isEqualTo("⏸ paused after 3 failures");
+        assertThat(text(card.findElement(By.cssSelector(".state-badge")))).isEqualTo("paused");
+        assertThat(flashText()).isEqualTo("“Flaky probe” was paused after 3 failures in a row.");
+        assertThat(text(act(card, "run"))).isEqualTo("▶ Run");
+        assertThat(field(card, "command").isEnabled()).isTrue();
+        assertThat(text(driver.findElement(By.id("events")))).contains("Flaky probe: started (run 3)",
+                "Flaky probe: next run in 1 s", "Flaky probe: paused after 3 failures in a row");
+    }
 }
