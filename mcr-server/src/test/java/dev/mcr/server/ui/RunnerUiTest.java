@@ -162,7 +162,7 @@ class RunnerUiTest extends BrowserTestBase {
 
     @Test
     void output_of_one_runner_never_disturbs_focus_caret_or_typing_in_another_card() {
-        saveState(stateOf(runner("runner_loud", "Loud", "for i in $(seq 1 400); do echo line $i; sleep 0.005; done"),
+        saveState(stateOf(runner("runner_loud", "Loud", "seq -f 'line %g' 1 200; sleep 1.5; seq -f 'line %g' 201 400"),
                 runner("runner_quiet", "Quiet", "echo quiet")));
         openPage();
         WebElement loud = runnerCard("runner_loud");
@@ -173,7 +173,10 @@ class RunnerUiTest extends BrowserTestBase {
 
         js("document.querySelector('#runner-runner_loud [data-act=run]').click()");
         WebElement out = loud.findElement(By.cssSelector("pre.output"));
-        waitUntil(d -> text(out).contains("line 100\n"), "output to stream");
+        waitUntil(d -> text(out).contains("line 200\n"), "output to stream");
+        waitUntil(d -> Boolean.TRUE.equals(js(
+                "return arguments[0].scrollHeight - arguments[0].scrollTop - arguments[0].clientHeight <= 4", out)),
+                "the output to follow the end while the user is there");
         js("arguments[0].scrollTop = 0", out);
         waitUntil(d -> text(out).contains("line 400\n"), "the rest of the output");
 
@@ -224,7 +227,7 @@ class RunnerUiTest extends BrowserTestBase {
     @Test
     void a_repeating_runner_shows_its_schedule_and_run_count_and_is_paused_after_failures_in_a_row() {
         String r = runner("runner_rep", "Flaky probe", "echo try; exit 3")
-                .replace("\"seconds\":0}", "\"seconds\":1}")
+                .replace("\"seconds\":0}", "\"seconds\":2}")
                 .replace("\"max_runs\":1", "\"max_runs\":-1")
                 .replace("\"failure_pause_threshold\":5", "\"failure_pause_threshold\":3");
         saveState(stateOf(r));
@@ -249,6 +252,6 @@ class RunnerUiTest extends BrowserTestBase {
         assertThat(text(act(card, "run"))).isEqualTo("▶ Run");
         assertThat(field(card, "command").isEnabled()).isTrue();
         assertThat(text(driver.findElement(By.id("events")))).contains("Flaky probe: started (run 3)",
-                "Flaky probe: next run in 1 s", "Flaky probe: paused after 3 failures in a row");
+                "Flaky probe: next run in 2 s", "Flaky probe: paused after 3 failures in a row");
     }
 }
