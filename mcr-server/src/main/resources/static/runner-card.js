@@ -66,6 +66,12 @@ function fillSelect(sel, values, value, labelOf, defaultValue) {
     if (b === -1) return -1;
     return a - b;
   });
+  const sig = list.join(',');
+  if (sel._sig === sig) {
+    sel.value = String(value);
+    return;
+  }
+  sel._sig = sig;
   sel.replaceChildren(...list.map((v) => {
     const o = h('option', { value: String(v) });
     const extra = !values.includes(v);
@@ -288,6 +294,19 @@ export class RunnerCard {
     const sig = JSON.stringify([profiles.map((p) => [p.id, p.name]), ids, upd]);
     if (sig === this.notifySig) return;
     this.notifySig = sig;
+    // Keep keyboard focus on the same control when the rows are rebuilt after a save.
+    const focused = document.activeElement;
+    const restore = focused && this.notifyBox.contains(focused)
+      ? [focused.closest('.notify-row')?.dataset.profileId, focused.tagName.toLowerCase()] : null;
+    this.buildNotifyRows(profiles, ids, upd);
+    if (restore) {
+      const row = Array.from(this.notifyBox.querySelectorAll('.notify-row')).find((r) => r.dataset.profileId === restore[0]);
+      const el = row && row.querySelector(restore[1]);
+      if (el) el.focus();
+    }
+  }
+
+  buildNotifyRows(profiles, ids, upd) {
     if (!profiles.length) {
       this.notifyBox.replaceChildren(tr(h('p', { class: 'hint' }), { text: 'noServicesHint' }));
       return;
@@ -392,6 +411,7 @@ export class RunnerCard {
     this.draft.cases.splice(i, 1);
     this.renderCases();
     this.changed();
+    this.addCaseBtn.focus();
   }
 
   /** A case_error event for this runner: shown next to the case with that pattern. */
