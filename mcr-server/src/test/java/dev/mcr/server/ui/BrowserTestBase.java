@@ -122,10 +122,16 @@ abstract class BrowserTestBase {
 
     /** The test configuration: this test's data folder, a fixed secret key, the given port (0 = any). */
     ServerConfig config(int port) {
-        return ServerConfig.fromEnv(Map.of(
-                "DATA_DIR", dataDir.toString(),
-                "PORT", String.valueOf(port),
-                "MULTI_COMMAND_RUNNER_SECRET_KEY", "browser-test-passphrase"));
+        Map<String, String> env = new java.util.HashMap<>(extraEnv());
+        env.put("DATA_DIR", dataDir.toString());
+        env.put("PORT", String.valueOf(port));
+        env.put("MULTI_COMMAND_RUNNER_SECRET_KEY", "browser-test-passphrase");
+        return ServerConfig.fromEnv(env);
+    }
+
+    /** More server environment for a test class (none by default). */
+    Map<String, String> extraEnv() {
+        return Map.of();
     }
 
     @AfterEach
