@@ -173,7 +173,8 @@ public final class ShellProcess implements AutoCloseable {
      * Reads the output as lines of at most {@link LineReader#DEFAULT_MAX_LINE_BYTES} and passes
      * each to the sink; see {@link #pump(Consumer, int)}.
      *
-     * @param lineSink receives each line, ending with {@code "\n"}, on the calling thread
+     * @param lineSink receives each line on the calling thread; it ends with {@code "\n"} except
+     *     a last line that had none (see {@link LineReader})
      * @return the exit code of the main process (128 + signal number if a signal ended it)
      * @throws IOException if reading the output fails (the process is then killed)
      * @throws InterruptedException if the thread is interrupted while waiting for the exit
@@ -196,7 +197,8 @@ public final class ShellProcess implements AutoCloseable {
      * original tool. If the sink throws, the process tree is killed and the exception
      * propagates.
      *
-     * @param lineSink receives each line, ending with {@code "\n"}, on the calling thread
+     * @param lineSink receives each line on the calling thread; it ends with {@code "\n"} except
+     *     a last line that had none (see {@link LineReader})
      * @param maxLineBytes the most content bytes in one line; longer lines come in pieces
      * @return the exit code of the main process (128 + signal number if a signal ended it)
      * @throws IOException if reading the output fails (the process is then killed)
