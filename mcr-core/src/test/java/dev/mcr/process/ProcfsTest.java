@@ -3,7 +3,6 @@ package dev.mcr.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +41,7 @@ class ProcfsTest {
             Pumped pumped = new Pumped(p);
             pumped.awaitLine("ready\n", Duration.ofSeconds(10));
             long self = ProcessHandle.current().pid();
-            long sleeper = awaitMember(p.pid(), "sleep");
+            long sleeper = Procs.awaitMember(p.pid(), "sleep", Duration.ofSeconds(10));
             String inner = Procfs.fdTarget(sleeper, 1).orElseThrow();
             String output = Procfs.fdTarget(sleeper, 2).orElseThrow();
             assertThat(inner).startsWith("pipe:").isNotEqualTo(output);
@@ -62,30 +61,6 @@ class ProcfsTest {
             assertThat(Procfs.environContains(self, Map.of("MCR_TEST_MARK", mark))).isFalse();
             p.kill();
             assertThat(Procs.await(() -> !Procfs.groupAlive(p.pid()), Duration.ofSeconds(10))).isTrue();
-        }
-    }
-
-    private static long awaitMember(long pgid, String comm) throws InterruptedException {
-        long[] found = new long[1];
-        boolean ok = Procs.await(() -> {
-            List<Long> pids = Procfs.pids();
-            for (long pid : pids) {
-                if (Procfs.isLiveInGroup(pid, pgid) && comm.equals(comm(pid))) {
-                    found[0] = pid;
-                    return true;
-                }
-            }
-            return false;
-        }, Duration.ofSeconds(10));
-        assertThat(ok).as("a %s in group %d", comm, pgid).isTrue();
-        return found[0];
-    }
-
-    private static String comm(long pid) {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "comm")).strip();
-        } catch (java.io.IOException e) {
-            return "";
         }
     }
 }

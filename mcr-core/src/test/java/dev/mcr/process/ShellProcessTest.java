@@ -113,6 +113,8 @@ class ShellProcessTest {
         assertThat(Procs.pgidOf(p.pid())).hasValue(p.pid());
         assertThat(p.startedAt()).isBetween(before, after);
         assertThat(p.isAlive()).isTrue();
+        // A SIGINT landing while bash forks sleep is absorbed; signal once sleep really runs.
+        Procs.awaitMember(p.pid(), "sleep", WAIT);
         p.terminate();
         assertThat(pumped.exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(130);
         assertThat(p.isAlive()).isFalse();
