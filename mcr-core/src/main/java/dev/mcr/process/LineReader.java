@@ -14,9 +14,10 @@ import java.util.Objects;
  *   <li>{@code \n}, {@code \r\n} and a lone {@code \r} each end a line, so progress bars that
  *       redraw with {@code \r} become lines. A {@code \r\n} split across two reads still ends
  *       exactly one line.</li>
- *   <li>Every returned line ends with {@code "\n"}, whatever terminator it had in the input:
- *       also a piece of an over-long line and a final line that had no terminator before the
- *       end of the stream.</li>
+ *   <li>A returned line ends with {@code "\n"}, whatever terminator it had in the input; so
+ *       does every piece of an over-long line. Only a last line that had no terminator before
+ *       the end of the stream comes without one, as in the original tool (its {@code output}
+ *       events carry the raw line, and the last line of a stream may lack the newline).</li>
  *   <li>A line whose content is longer than the cap is returned in pieces of at most the cap
  *       (in bytes, without the added {@code "\n"}); a piece never ends inside a UTF-8 sequence.</li>
  *   <li>Bytes are decoded as UTF-8; invalid bytes become U+FFFD, decoding never fails.</li>
@@ -77,15 +78,16 @@ public final class LineReader {
      * Reads the next line, blocking until a whole line, a full piece or the end of the stream
      * is there.
      *
-     * @return the decoded line ending with {@code "\n"}, or {@code null} at the end of the stream
+     * @return the decoded line ending with {@code "\n"} (except a last line that had no
+     *     terminator), or {@code null} at the end of the stream
      * @throws IOException if reading the stream fails
      */
     public String readLine() throws IOException {
         while (true) {
             if (pos >= limit && !fill()) {
                 if (accLen > 0) {
-                    acc[accLen] = '\n';
-                    String line = new String(acc, 0, accLen + 1, StandardCharsets.UTF_8);
+                    // As in the original, a last line without a terminator keeps none.
+                    String line = new String(acc, 0, accLen, StandardCharsets.UTF_8);
                     accLen = 0;
                     return line;
                 }
