@@ -15,9 +15,9 @@ import java.util.Objects;
  *       redraw with {@code \r} become lines. A {@code \r\n} split across two reads still ends
  *       exactly one line.</li>
  *   <li>A returned line ends with {@code "\n"}, whatever terminator it had in the input; so
- *       does every piece of an over-long line. Only a last line that had no terminator before
- *       the end of the stream comes without one, as in the original tool (its {@code output}
- *       events carry the raw line, and the last line of a stream may lack the newline).</li>
+ *       does every piece of an over-long line, and a last line that ended with the stream
+ *       (the contract says every line handed to events and cases ends with {@code "\n"}; the
+ *       original passed such a line on without one).</li>
  *   <li>A line whose content is longer than the cap is returned in pieces of at most the cap
  *       (in bytes, without the added {@code "\n"}); a piece never ends inside a UTF-8 sequence.</li>
  *   <li>Bytes are decoded as UTF-8; invalid bytes become U+FFFD, decoding never fails.</li>
@@ -78,16 +78,14 @@ public final class LineReader {
      * Reads the next line, blocking until a whole line, a full piece or the end of the stream
      * is there.
      *
-     * @return the decoded line ending with {@code "\n"} (except a last line that had no
-     *     terminator), or {@code null} at the end of the stream
+     * @return the decoded line ending with {@code "\n"}, or {@code null} at the end of the stream
      * @throws IOException if reading the stream fails
      */
     public String readLine() throws IOException {
         while (true) {
             if (pos >= limit && !fill()) {
                 if (accLen > 0) {
-                    // As in the original, a last line without a terminator keeps none.
-                    String line = new String(acc, 0, accLen, StandardCharsets.UTF_8);
+                    String line = new String(acc, 0, accLen, StandardCharsets.UTF_8) + "\n";
                     accLen = 0;
                     return line;
                 }

@@ -28,10 +28,10 @@ class LineReaderTest {
         add(cases, "crlf", "a\r\nb\r\n", 64, "a\n", "b\n");
         add(cases, "lone cr progress bar", "10%\r50%\r100%\n", 64, "10%\n", "50%\n", "100%\n");
         add(cases, "mixed endings", "a\nb\r\nc\rd\n", 64, "a\n", "b\n", "c\n", "d\n");
-        add(cases, "only one unterminated line", "progress 99%", 64, "progress 99%");
+        add(cases, "only one unterminated line", "progress 99%", 64, "progress 99%\n");
         add(cases, "empty lines of every kind", "\n\n\r\n\r\r", 64, "\n", "\n", "\n", "\n", "\n");
-        add(cases, "lone cr then crlf", "x\r\r\ny", 64, "x\n", "\n", "y");
-        add(cases, "final line without newline keeps none", "a\nb", 64, "a\n", "b");
+        add(cases, "lone cr then crlf", "x\r\r\ny", 64, "x\n", "\n", "y\n");
+        add(cases, "final line without newline gets one", "a\nb", 64, "a\n", "b\n");
         add(cases, "final lone cr", "a\r", 64, "a\n");
         add(cases, "final crlf", "a\r\n", 64, "a\n");
         add(cases, "empty input", "", 64);
@@ -39,9 +39,9 @@ class LineReaderTest {
         add(cases, "all carriage returns", "\r".repeat(300), 64, repeat("\n", 300));
         add(cases, "utf-8 text", "héllo € 𝄞\n", 64, "héllo € 𝄞\n");
         add(cases, "line of exactly the cap then newline", "abcdefgh\n", 8, "abcdefgh\n");
-        add(cases, "line of exactly the cap then crlf", "abcdefgh\r\nz", 8, "abcdefgh\n", "z");
-        add(cases, "line of exactly the cap at the end", "abcdefgh", 8, "abcdefgh");
-        add(cases, "unterminated line over the cap", "abcdefghij", 8, "abcdefgh\n", "ij");
+        add(cases, "line of exactly the cap then crlf", "abcdefgh\r\nz", 8, "abcdefgh\n", "z\n");
+        add(cases, "line of exactly the cap at the end", "abcdefgh", 8, "abcdefgh\n");
+        add(cases, "unterminated line over the cap", "abcdefghij", 8, "abcdefgh\n", "ij\n");
         add(cases, "line over the cap", "abcdefghij\n", 8, "abcdefgh\n", "ij\n");
         add(cases, "line of twice the cap", "abcdefghijklmnop\n", 8, "abcdefgh\n", "ijklmnop\n");
         add(cases, "three-byte char straddles the cap", "abcdefg€x\n", 8, "abcdefg\n", "€x\n");
@@ -49,7 +49,7 @@ class LineReaderTest {
         add(cases, "four-byte char straddles the cap", "abcdef𝄞yz\n", 8, "abcdef\n", "𝄞yz\n");
         add(cases, "char ends exactly at the cap", "abcde€xy\n", 8, "abcde€\n", "xy\n");
         add(cases, "smallest cap holds one four-byte char", "𝄞𝄞𝄞\n", 4, "𝄞\n", "𝄞\n", "𝄞\n");
-        add(cases, "cr right after a full piece", "abcdefgh\rij", 8, "abcdefgh\n", "ij");
+        add(cases, "cr right after a full piece", "abcdefgh\rij", 8, "abcdefgh\n", "ij\n");
         String big = "a".repeat(65535) + "é" + "bbb\n";
         add(cases, "two-byte char straddles the default cap", big, LineReader.DEFAULT_MAX_LINE_BYTES,
                 "a".repeat(65535) + "\n", "ébbb\n");
@@ -88,7 +88,7 @@ class LineReaderTest {
     void invalid_utf8_bytes_become_replacement_characters() throws IOException {
         byte[] input = {'a', (byte) 0xFF, 'b', '\n', (byte) 0xC3, '\n', (byte) 0x80, 'c'};
         for (Chunking c : Chunking.values()) {
-            assertThat(readAll(stream(input, c, 1), 64)).containsExactly("a\uFFFDb\n", "\uFFFD\n", "\uFFFDc");
+            assertThat(readAll(stream(input, c, 1), 64)).containsExactly("a\uFFFDb\n", "\uFFFD\n", "\uFFFDc\n");
         }
     }
 
@@ -183,7 +183,7 @@ class LineReaderTest {
     @Test
     void returns_null_again_after_the_end() throws IOException {
         LineReader reader = new LineReader(new ByteArrayInputStream("a".getBytes(StandardCharsets.UTF_8)));
-        assertThat(reader.readLine()).isEqualTo("a");
+        assertThat(reader.readLine()).isEqualTo("a\n");
         assertThat(reader.readLine()).isNull();
         assertThat(reader.readLine()).isNull();
     }

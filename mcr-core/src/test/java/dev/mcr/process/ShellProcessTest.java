@@ -69,9 +69,9 @@ class ShellProcessTest {
     }
 
     @Test
-    void output_lines_end_with_newline_whatever_the_terminator_but_an_unterminated_last_line() throws Exception {
+    void output_lines_end_with_newline_whatever_the_terminator_also_an_unterminated_last_line() throws Exception {
         ShellProcess p = start("printf 'a\\nb\\r\\nc\\rd'");
-        assertThat(collect(p, new ArrayList<>())).containsExactly("a\n", "b\n", "c\n", "d");
+        assertThat(collect(p, new ArrayList<>())).containsExactly("a\n", "b\n", "c\n", "d\n");
     }
 
     @Test
