@@ -25,9 +25,13 @@ public final class Main {
             "  spawn     [--millis=10000 --warmup-millis=2000 --rounds=3]",
             "  scale     [--runners=200 --interval-millis=1000 --millis=60000 --warmup-millis=5000 --rounds=1]",
             "  sse       [--jar=mcr-server/target/mcr-server.jar --lines=200000 --clients=1,20 --rounds=3",
-            "             --rate=1000 --latency-lines=5000]",
-            "  footprint [--jar=mcr-server/target/mcr-server.jar --clients=20 --lines=200000 --rounds=3]",
+            "             --rate=1000 --latency-lines=5000 --server-java-options='-XX:...']",
+            "  footprint [--jar=mcr-server/target/mcr-server.jar --clients=20 --lines=200000 --rounds=3 --floods=3",
+            "             --settle-millis=3000 --server-java-options='-Xmx128m']",
             "  jmh       [JMH options, e.g. -f 1 -wi 3 -i 5 LineCost]   per-line micro costs (JMH)");
+
+    /** Where the server jar is after {@code mvn package}, relative to the repository root. */
+    static final String DEFAULT_SERVER_JAR = "mcr-server/target/mcr-server.jar";
 
     private Main() {
     }
@@ -72,7 +76,7 @@ public final class Main {
     /**
      * Runs one benchmark by name in a fresh temporary data folder, deleted afterwards.
      *
-     * @param name    {@code lines}, {@code spawn}, {@code scale}, {@code sse} or {@code footprint}
+     * @param name    {@code lines}, {@code lines-breakdown}, {@code spawn}, {@code scale}, {@code sse} or {@code footprint}
      * @param options its {@code --name=value} options
      * @param log     where progress goes
      * @return the report
@@ -105,12 +109,33 @@ public final class Main {
                             a.millis("interval-millis", Duration.ofSeconds(1)), a.millis("millis", Duration.ofSeconds(60)),
                             a.millis("warmup-millis", Duration.ofSeconds(5)), a.intValue("rounds", 1)), dir, log);
                 }
+                case "sse": {
+                    Args a = new Args(options, Set.of("jar", "lines", "clients", "rounds", "rate", "latency-lines",
+                            "server-java-options"));
+                    return EventStreamBench.run(new EventStreamBench.Options(Path.of(a.string("jar", DEFAULT_SERVER_JAR)),
+                            a.longValue("lines", 200_000), a.intList("clients", List.of(1, 20)), a.intValue("rounds", 3),
+                            a.intValue("rate", 1000), a.intValue("latency-lines", 5000),
+                            javaOptions(a)), dir, log);
+                }
+                case "footprint": {
+                    Args a = new Args(options, Set.of("jar", "clients", "lines", "rounds", "floods", "server-java-options",
+                            "settle-millis"));
+                    return FootprintBench.run(new FootprintBench.Options(Path.of(a.string("jar", DEFAULT_SERVER_JAR)),
+                            a.intValue("clients", 20), a.longValue("lines", 200_000), a.intValue("rounds", 3),
+                            a.intValue("floods", 3), javaOptions(a), a.millis("settle-millis", FootprintBench.DEFAULT_SETTLE)),
+                            dir, log);
+                }
                 default:
                     throw new IllegalArgumentException("Unknown benchmark '" + name + "'.");
             }
         } finally {
             deleteTree(dir);
         }
+    }
+
+    private static List<String> javaOptions(Args a) {
+        String s = a.string("server-java-options", "").strip();
+        return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
     }
 
     static void deleteTree(Path dir) {

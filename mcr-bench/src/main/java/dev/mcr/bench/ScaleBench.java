@@ -1,6 +1,7 @@
 package dev.mcr.bench;
 
 import dev.mcr.Mcr;
+import dev.mcr.event.CaseError;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.RunFinished;
 import dev.mcr.event.RunStarted;
@@ -19,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -62,8 +63,11 @@ public final class ScaleBench {
      * @param seconds       length of the window
      * @param cpuNanos      CPU time this JVM used in the window
      * @param childCpuNanos CPU time of its reaped children (the shells) in the window
+     * @param failedStarts  starts that failed (the process could not be spawned), whole pass
+     * @param cycling       runners still running or scheduled at the end of the pass
      */
-    public record Pass(long due, long onTime, List<Long> delaysMicros, double seconds, long cpuNanos, long childCpuNanos) {
+    public record Pass(long due, long onTime, List<Long> delaysMicros, double seconds, long cpuNanos, long childCpuNanos,
+                       long failedStarts, int cycling) {
         /** Returns the share of due runs that started on time, in percent. */
         public double onTimePercent() {
             return due == 0 ? 0 : 100.0 * onTime / due;
@@ -123,10 +127,12 @@ public final class ScaleBench {
                 ours = engine(o, roundDir);
                 base = baseline(o);
             }
-            log.printf("round %d: baseline %.1f %% on time (%d due, p99 %.1f ms, CPU %.1f %% of a core), "
-                            + "mcr %.1f %% on time (%d due, p99 %.1f ms, CPU %.1f %%), load %.1f%n",
-                    round, base.onTimePercent(), base.due(), base.delayMillis(99), base.cpuPercent(),
-                    ours.onTimePercent(), ours.due(), ours.delayMillis(99), ours.cpuPercent(), MachineInfo.loadAverage());
+            log.printf("round %d: baseline %.1f %% on time (%d due, p99 %.1f ms, CPU %.1f %% of a core, %d failed starts), "
+                            + "mcr %.1f %% on time (%d due, p99 %.1f ms, CPU %.1f %%, %d failed starts, %d runners still "
+                            + "cycling), load %.1f%n",
+                    round, base.onTimePercent(), base.due(), base.delayMillis(99), base.cpuPercent(), base.failedStarts(),
+                    ours.onTimePercent(), ours.due(), ours.delayMillis(99), ours.cpuPercent(), ours.failedStarts(),
+                    ours.cycling(), MachineInfo.loadAverage());
             report.addRound(List.of(
                     new Comparison("runs on time (%)", base.onTimePercent(), ours.onTimePercent()),
                     new Comparison("runs/s", base.runsPerSecond(), ours.runsPerSecond()),
@@ -134,7 +140,9 @@ public final class ScaleBench {
                     new Comparison("start delay p99 (ms)", base.delayMillis(99), ours.delayMillis(99)),
                     new Comparison("JVM CPU (% of a core)", base.cpuPercent(), ours.cpuPercent()),
                     new Comparison("JVM CPU µs per run", base.cpuMicrosPerRun(), ours.cpuMicrosPerRun()),
-                    new Comparison("shells' CPU (% of a core)", base.childCpuPercent(), ours.childCpuPercent())));
+                    new Comparison("shells' CPU (% of a core)", base.childCpuPercent(), ours.childCpuPercent()),
+                    new Comparison("failed starts", base.failedStarts(), ours.failedStarts()),
+                    new Comparison("runners still cycling at the end", base.cycling(), ours.cycling())));
         }
         report.note("On time = started at most " + ON_TIME.toMillis() + " ms after previous finish + interval; a run "
                 + "still not started when the window closed counts as late. Starts are staggered evenly over the first "
@@ -185,7 +193,7 @@ public final class ScaleBench {
         }
 
         /** Counts runs due in the window that never started as late by the rest of the window. */
-        synchronized Pass close(double seconds, long cpu, long childCpu) {
+        synchronized Pass close(double seconds, long cpu, long childCpu, long failedStarts, int cycling) {
             Instant lastCountable = windowEnd.minus(ON_TIME);
             for (Instant d : dueByRunner.values()) {
                 if (!d.isBefore(windowStart) && d.isBefore(lastCountable)) {
@@ -193,7 +201,7 @@ public final class ScaleBench {
                 }
             }
             dueByRunner.clear();
-            return new Pass(due, onTime, List.copyOf(delays), seconds, cpu, childCpu);
+            return new Pass(due, onTime, List.copyOf(delays), seconds, cpu, childCpu, failedStarts, cycling);
         }
     }
 
@@ -213,11 +221,13 @@ public final class ScaleBench {
             return t;
         });
         List<Process> live = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicReference<IOException> failure = new AtomicReference<>();
+        AtomicLong failures = new AtomicLong();
+        java.util.Set<Integer> cycling = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try {
             long staggerNanos = o.interval().toNanos() / o.runners();
             for (int i = 0; i < o.runners(); i++) {
                 int runner = i;
+                cycling.add(runner);
                 ses.schedule(new Runnable() {
                     @Override
                     public void run() {
@@ -225,7 +235,9 @@ public final class ScaleBench {
                         try {
                             p = new ProcessBuilder("bash", "-c", "true").start();
                         } catch (IOException e) {
-                            failure.compareAndSet(null, e);
+                            // Like mcr: a failed scheduled start ends that runner's series.
+                            failures.incrementAndGet();
+                            cycling.remove(runner);
                             return;
                         }
                         ledger.started(runner, Instant.now());
@@ -243,12 +255,7 @@ public final class ScaleBench {
                     }
                 }, staggerNanos * i, TimeUnit.NANOSECONDS);
             }
-            Pass pass = measure(o, ledger);
-            if (failure.get() != null) {
-                throw new IllegalStateException("bash -c true could not be started: " + failure.get().getMessage(),
-                        failure.get());
-            }
-            return pass;
+            return measure(o, ledger, failures::get, cycling::size);
         } finally {
             ses.shutdownNow();
             ses.awaitTermination(10, TimeUnit.SECONDS);
@@ -272,8 +279,11 @@ public final class ScaleBench {
             index.put(id, i);
             runners.add(Runner.builder(id).command("true").every(o.interval()).unlimitedRuns().build());
         }
+        AtomicLong failures = new AtomicLong();
         Consumer<McrEvent> recorder = e -> {
-            if (e instanceof RunStarted s) {
+            if (e instanceof CaseError c && c.error().startsWith("Scheduled start failed")) {
+                failures.incrementAndGet();
+            } else if (e instanceof RunStarted s) {
                 Integer i = index.get(s.runnerId());
                 if (i != null) {
                     ledger.started(i, s.ts());
@@ -300,7 +310,8 @@ public final class ScaleBench {
                 }
             }, "bench-starter");
             starter.start();
-            Pass p = measure(o, ledger);
+            Pass p = measure(o, ledger, failures::get, () -> (int) mcr.status().values().stream()
+                    .filter(st -> st.running() || st.scheduled()).count());
             starter.join();
             if (sub.dropped() > 0) {
                 throw new IllegalStateException("The recording subscriber lost " + sub.dropped() + " events.");
@@ -310,7 +321,8 @@ public final class ScaleBench {
     }
 
     /** Waits out the warm-up, measures CPU over the window, and closes the ledger at its end. */
-    private static Pass measure(Options o, Ledger ledger) throws InterruptedException {
+    private static Pass measure(Options o, Ledger ledger, java.util.function.LongSupplier failedStarts,
+                                java.util.function.IntSupplier cycling) throws InterruptedException {
         long startNanos = System.nanoTime();
         Instant start = Instant.now();
         Instant windowStart = start.plus(o.warmup());
@@ -324,7 +336,7 @@ public final class ScaleBench {
         long cpu = ProcStats.selfCpuNanos() - cpu0;
         long child = ProcStats.childrenCpuNanos() - child0;
         double seconds = (System.nanoTime() - w0) / 1e9;
-        return ledger.close(seconds, cpu, child);
+        return ledger.close(seconds, cpu, child, failedStarts.getAsLong(), cycling.getAsInt());
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {
