@@ -101,6 +101,9 @@ public final class SpawnBench {
                             new Comparison("runs/s", base.runsPerSecond(), ours.runsPerSecond()),
                             new Comparison("JVM CPU µs per run", base.cpuMicrosPerRun(), ours.cpuMicrosPerRun())));
                 }
+                if (sub.dropped() > 0) {
+                    report.note("The subscriber lost " + sub.dropped() + " events (its queue was full).");
+                }
                 Pass bare = baseline(List.of("bash", "-c", "true"), o.duration());
                 Pass setsid = baseline(List.of("setsid", "bash", "-c", "true"), o.duration());
                 setsidRatio = setsid.runsPerSecond() / bare.runsPerSecond();
