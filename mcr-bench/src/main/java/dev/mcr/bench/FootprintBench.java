@@ -59,8 +59,9 @@ public final class FootprintBench {
      * @throws Exception when a process fails
      */
     public static Report run(Options o, Path dir, PrintStream log) throws Exception {
-        Report report = new Report("4. Footprint: server jar (`java -jar mcr-server.jar`, default JVM options) vs. "
-                + "trivial JVMs started in the same run");
+        String options = o.serverJvmArgs().isEmpty() ? "" : String.join(" ", o.serverJvmArgs()) + " ";
+        Report report = new Report("4. Footprint: server jar (`java " + options + "-jar mcr-server.jar`) vs. "
+                + "trivial JVMs (default options) started in the same run");
         Path cp = Path.of(IdleJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         for (int round = 1; round <= o.rounds(); round++) {
             double javaVersionMs = millis(List.of(MachineInfo.javaBinary(), "-version"));

@@ -24,7 +24,7 @@ public final class Main {
             "  lines-breakdown [--lines=2000000 --rounds=3]   benchmark 1 taken apart, stage by stage",
             "  spawn     [--millis=10000 --warmup-millis=2000 --rounds=3]",
             "  scale     [--runners=200 --interval-millis=1000 --millis=60000 --warmup-millis=5000 --rounds=1]",
-            "  sse       [--jar=mcr-server/target/mcr-server.jar --lines=200000 --clients=1,20 --rounds=3",
+            "  sse       [--jar=mcr-server/target/mcr-server.jar --lines=1000000 --clients=1,20 --rounds=3",
             "             --rate=1000 --latency-lines=5000 --server-java-options='-XX:...']",
             "  footprint [--jar=mcr-server/target/mcr-server.jar --clients=20 --lines=200000 --rounds=3 --floods=3",
             "             --settle-millis=3000 --server-java-options='-Xmx128m']",
@@ -113,7 +113,7 @@ public final class Main {
                     Args a = new Args(options, Set.of("jar", "lines", "clients", "rounds", "rate", "latency-lines",
                             "server-java-options"));
                     return EventStreamBench.run(new EventStreamBench.Options(Path.of(a.string("jar", DEFAULT_SERVER_JAR)),
-                            a.longValue("lines", 200_000), a.intList("clients", List.of(1, 20)), a.intValue("rounds", 3),
+                            a.longValue("lines", 1_000_000), a.intList("clients", List.of(1, 20)), a.intValue("rounds", 3),
                             a.intValue("rate", 1000), a.intValue("latency-lines", 5000),
                             javaOptions(a)), dir, log);
                 }
