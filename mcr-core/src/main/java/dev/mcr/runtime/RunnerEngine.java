@@ -82,6 +82,7 @@ public final class RunnerEngine implements AutoCloseable {
     private final RunLogs logs;
     private final RunNotifier notifier;
     private final LastCaseStore lastCaseStore;
+    private final RunRegistry runRegistry;
     private final Map<String, RunnerRuntime> runtimes = new ConcurrentHashMap<>();
     private final Map<String, LastCase> restoredLastCases;
     private final Object lastCaseLock = new Object();
@@ -102,6 +103,21 @@ public final class RunnerEngine implements AutoCloseable {
      */
     public RunnerEngine(EngineSettings settings, EventBus bus, ScheduledExecutorService scheduler, RunLogs logs,
                         RunNotifier notifier, LastCaseStore lastCaseStore) {
+        this(settings, bus, scheduler, logs, notifier, lastCaseStore, RunRegistry.NONE);
+    }
+
+    /**
+     * @param settings      clock, shell and limits
+     * @param bus           where events go
+     * @param scheduler     the scheduler of delayed starts (not shut down by {@link #close()})
+     * @param logs          run log files
+     * @param notifier      where alerts go
+     * @param lastCaseStore persistence of last case messages
+     * @param runRegistry   durable record of live runs (told before each spawn and after each end)
+     */
+    public RunnerEngine(EngineSettings settings, EventBus bus, ScheduledExecutorService scheduler, RunLogs logs,
+                        RunNotifier notifier, LastCaseStore lastCaseStore, RunRegistry runRegistry) {
+        this.runRegistry = java.util.Objects.requireNonNull(runRegistry, "runRegistry");
         this.clock = settings.clock();
         this.zone = settings.clock().getZone();
         this.shell = settings.shell();
@@ -294,16 +310,37 @@ public final class RunnerEngine implements AutoCloseable {
         }
     }
 
-    /** Spawns the process and prepares (does not start) its reader thread; caller holds the monitor. */
+    /**
+     * Spawns the process and prepares (does not start) its reader thread; caller holds the monitor. The run is
+     * recorded in the registry before the spawn, so a crash at any later moment leaves a trace of it.
+     */
     private void spawn(RunnerRuntime rt) throws IOException {
         Runner startCfg = rt.config;
-        Map<String, String> env = Map.of(RUN_ID_ENV, UUID.randomUUID().toString(), RUNNER_ID_ENV, rt.id);
-        ShellProcess proc = ShellProcess.start(shell, startCfg.command(), env, null);
+        String marker = UUID.randomUUID().toString();
+        Map<String, String> env = Map.of(RUN_ID_ENV, marker, RUNNER_ID_ENV, rt.id);
+        try {
+            runRegistry.starting(marker, rt.id);
+        } catch (RuntimeException e) {
+            LOG.error("Could not record the start of a run of runner '{}'; if mcr is killed while it runs, its "
+                    + "processes will not be found at the next start.", rt.id, e);
+        }
+        ShellProcess proc;
+        try {
+            proc = ShellProcess.start(shell, startCfg.command(), env, null);
+        } catch (IOException | RuntimeException e) {
+            forgetRun(rt.id, marker);
+            throw e;
+        }
+        try {
+            runRegistry.spawned(marker, proc.pid());
+        } catch (RuntimeException e) {
+            LOG.error("Could not record the process {} of runner '{}'.", proc.pid(), rt.id, e);
+        }
         long runId = runIds.incrementAndGet();
         rt.runId = runId;
         rt.process = proc;
         rt.startedTs = clock.instant();
-        Thread t = new Thread(() -> runLoop(rt, proc, startCfg, runId), "mcr-runner-" + rt.id);
+        Thread t = new Thread(() -> runLoop(rt, proc, startCfg, runId, marker), "mcr-runner-" + rt.id);
         t.setDaemon(true);
         rt.runThread = t;
     }
@@ -313,7 +350,15 @@ public final class RunnerEngine implements AutoCloseable {
                 bus.publish(new CaseError(r.id(), CaseMatcher.stripLikePython(rule.pattern()), error)));
     }
 
-    private void runLoop(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId) {
+    private void forgetRun(String runnerId, String marker) {
+        try {
+            runRegistry.ended(marker);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the end of a run of runner '{}': {}", runnerId, e.getMessage());
+        }
+    }
+
+    private void runLoop(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId, String marker) {
         int exit;
         try {
             exit = proc.pump(line -> onLine(rt, line));
@@ -326,6 +371,7 @@ public final class RunnerEngine implements AutoCloseable {
             proc.kill();
             exit = -1;
         }
+        forgetRun(rt.id, marker);
         try {
             finish(rt, proc, startCfg, runId, exit);
         } catch (RuntimeException e) {
