@@ -210,18 +210,21 @@ public final class SqliteStore implements AutoCloseable {
     public Optional<JsonNode> loadState() {
         lock.lock();
         try {
-            String raw = read("read the state", c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT json FROM state WHERE id=1");
+            byte[] bytes = read("read the state", c -> {
+                // As bytes: the driver would silently replace bytes that are not UTF-8.
+                try (PreparedStatement ps = c.prepareStatement("SELECT CAST(json AS BLOB) FROM state WHERE id=1");
                      ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.ofNullable(rs.getString(1)).orElse("") : null;
+                    return rs.next() ? Optional.ofNullable(rs.getBytes(1)).orElse(new byte[0]) : null;
                 }
             });
-            if (raw == null) {
+            if (bytes == null) {
                 return Optional.empty();
             }
-            ObjectNode stored = parseObject(raw);
+            String raw = decodeUtf8(bytes);
+            ObjectNode stored = raw == null ? null : parseObject(raw);
             if (stored == null) {
-                corruptStateBackup = backupCorruptState(raw);
+                corruptStateBackup = backupCorruptState(bytes, "is not a readable JSON object", "the state is "
+                        + "treated as empty. Repair that file and import it, or delete it.");
                 return Optional.empty();
             }
             corruptStateBackup = null;
@@ -685,6 +688,27 @@ public final class SqliteStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Decodes strictly; bytes that are not UTF-8 are saved to a backup first and then read as U+FFFD, so the
+     * state stays usable and the original bytes are not lost when it is saved again.
+     */
+    private String decodeUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            String lenient = new String(bytes, StandardCharsets.UTF_8);
+            if (parseObject(lenient) == null) {
+                return null;
+            }
+            backupCorruptState(bytes, "contains bytes that are not UTF-8", "they are read as U+FFFD and "
+                    + "the next save stores them that way.");
+            return lenient;
+        }
+    }
+
     private ObjectNode parseObject(String raw) {
         try {
             JsonNode node = mapper.readTree(raw);
@@ -706,13 +730,11 @@ public final class SqliteStore implements AutoCloseable {
      * Copies an unreadable state row to a private file next to the database before anything can replace it, or
      * finds an earlier copy with the same content.
      */
-    private Path backupCorruptState(String raw) {
+    private Path backupCorruptState(byte[] bytes, String problem, String consequence) {
         String base = DB_FILE_NAME + ".corrupt-state-" + BACKUP_STAMP.format(clock.instant());
-        byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
         Path same = existingBackupWith(bytes);
         if (same != null) {
-            LOG.error("The stored state in {} is still not a readable JSON object; it is saved in {} and the state "
-                    + "is treated as empty. Repair that file and import it, or delete it.", dbFile, same);
+            LOG.error("The stored state in {} {}; it is saved in {} and {}", dbFile, problem, same, consequence);
             return same;
         }
         for (int n = 1; n < 1000; n++) {
@@ -724,8 +746,8 @@ public final class SqliteStore implements AutoCloseable {
                         : new FileAttribute<?>[0];
                 Files.createFile(backup, attrs);
                 Files.write(backup, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                LOG.error("The stored state in {} is not a readable JSON object; it was saved to {} and the state "
-                        + "is treated as empty. Repair that file and import it, or delete it.", dbFile, backup);
+                LOG.error("The stored state in {} {}; it was saved to {} and {}", dbFile, problem, backup,
+                        consequence);
                 return backup;
             } catch (FileAlreadyExistsException e) {
                 // try the next name
