@@ -16,6 +16,7 @@ import dev.mcr.event.RunStopping;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
+import dev.mcr.process.LeftoverProcesses;
 import dev.mcr.process.ShellProcess;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.RunLogBlock;
@@ -58,6 +59,7 @@ public final class RunnerEngine implements AutoCloseable {
     public static final String RUNNER_ID_ENV = "MCR_RUNNER_ID";
 
     private static final Logger LOG = LoggerFactory.getLogger(RunnerEngine.class);
+    private static final Duration ESCAPED_KILL_WAIT = Duration.ofSeconds(2);
 
     /** Called after every run ended and its follow-up (pause, schedule) was decided. */
     @FunctionalInterface
@@ -194,14 +196,16 @@ public final class RunnerEngine implements AutoCloseable {
 
     private void purge(RunnerRuntime rt) {
         ShellProcess proc;
+        String marker;
         synchronized (rt) {
             rt.purged = true;
             cancelTimer(rt);
             proc = rt.process;
+            marker = rt.runMarker;
             runtimes.remove(rt.id, rt);
         }
         if (proc != null) {
-            terminateAsync(rt.id, proc);
+            terminateAsync(rt.id, proc, marker);
         }
     }
 
@@ -339,6 +343,7 @@ public final class RunnerEngine implements AutoCloseable {
         long runId = runIds.incrementAndGet();
         rt.runId = runId;
         rt.process = proc;
+        rt.runMarker = marker;
         rt.startedTs = clock.instant();
         Thread t = new Thread(() -> runLoop(rt, proc, startCfg, runId, marker), "mcr-runner-" + rt.id);
         t.setDaemon(true);
@@ -447,6 +452,7 @@ public final class RunnerEngine implements AutoCloseable {
         synchronized (rt) {
             if (rt.process == proc) {
                 rt.process = null;
+                rt.runMarker = null;
                 rt.runThread = null;
             }
             if (rt.purged) {
@@ -539,12 +545,14 @@ public final class RunnerEngine implements AutoCloseable {
             return;
         }
         ShellProcess proc;
+        String marker;
         synchronized (rt) {
             cancelTimer(rt);
             rt.stopped = true;
             rt.paused = false;
             rt.runCount = 0;
             proc = rt.process;
+            marker = rt.runMarker;
             bus.publish(new RunStopping(rt.id, now));
             if (proc == null) {
                 rt.startedTs = null;
@@ -553,12 +561,25 @@ public final class RunnerEngine implements AutoCloseable {
                 return;
             }
         }
-        terminateAsync(rt.id, proc);
+        terminateAsync(rt.id, proc, marker);
     }
 
-    private Thread terminateAsync(String runnerId, ShellProcess proc) {
-        Thread t = new Thread(() -> proc.terminate(ShellProcess.DEFAULT_INT_GRACE, ShellProcess.DEFAULT_TERM_GRACE),
-                "mcr-stop-" + runnerId);
+    /**
+     * Stops the process tree, then kills what still carries the run's marker: a daemon that double-forked into
+     * its own session is neither in the process group nor a descendant any more.
+     */
+    private Thread terminateAsync(String runnerId, ShellProcess proc, String marker) {
+        Thread t = new Thread(() -> {
+            proc.terminate(ShellProcess.DEFAULT_INT_GRACE, ShellProcess.DEFAULT_TERM_GRACE);
+            if (marker != null) {
+                Map<String, List<Long>> escaped = LeftoverProcesses.kill(RUN_ID_ENV, List.of(marker),
+                        ESCAPED_KILL_WAIT);
+                if (!escaped.isEmpty()) {
+                    LOG.info("Killed processes {} of runner '{}' that had left the run's process tree.",
+                            escaped.get(marker), runnerId);
+                }
+            }
+        }, "mcr-stop-" + runnerId);
         t.setDaemon(true);
         t.start();
         return t;
@@ -656,7 +677,7 @@ public final class RunnerEngine implements AutoCloseable {
                 cancelTimer(rt);
                 if (rt.process != null) {
                     rt.stopped = true;
-                    stoppers.add(terminateAsync(rt.id, rt.process));
+                    stoppers.add(terminateAsync(rt.id, rt.process, rt.runMarker));
                     if (rt.runThread != null) {
                         readers.add(rt.runThread);
                     }
