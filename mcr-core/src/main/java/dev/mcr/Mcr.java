@@ -771,7 +771,25 @@ public final class Mcr implements AutoCloseable {
          * @throws McrException             when the data folder cannot be used
          */
         public Mcr build() {
+            require(dataDir != null, "dataDir must be set; pass the folder for app.db and the logs.");
+            require(clock != null, "clock must not be null; use Clock.systemDefaultZone().");
+            require(shell != null && !shell.isEmpty(), "shell must name a program, for example [setsid, bash, -lc].");
+            require(pushoverUrl != null && ("http".equalsIgnoreCase(pushoverUrl.getScheme())
+                    || "https".equalsIgnoreCase(pushoverUrl.getScheme())), "pushoverUrl must be an http or https URL.");
+            require(maxOutputLines >= 1, "maxOutputLines must be at least 1.");
+            require(runtimeStatusSaveInterval != null && !runtimeStatusSaveInterval.isNegative(),
+                    "runtimeStatusSaveInterval must not be negative.");
+            require(importLimits != null, "importLimits must not be null; use ImportLimits.DEFAULTS.");
+            require(maxSubscribers >= 1, "maxSubscribers must be at least 1.");
+            require(eventQueueCapacity >= 1, "eventQueueCapacity must be at least 1.");
+            require(notifyQueueCapacity >= 1, "notifyQueueCapacity must be at least 1.");
             return new Mcr(this);
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
         }
     }
 }

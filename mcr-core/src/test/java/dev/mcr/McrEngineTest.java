@@ -346,6 +346,22 @@ class McrEngineTest {
     }
 
     @Test
+    void the_output_kept_per_run_is_bounded_in_lines_and_in_size() throws Exception {
+        Runner lines = save(Runner.builder(uid()).command("seq 1 6000").build());
+        mcr.start(lines.id());
+        events.await(RunFinished.class, e -> e.runnerId().equals(lines.id()));
+        String log = mcr.readLog(lines.id());
+        assertThat(log).contains("\n1001\n").doesNotContain("\n1000\n").endsWith("\n6000\n");
+        assertThat(mcr.status().get(lines.id()).tail()).startsWith("5801\n");
+
+        Runner wide = save(Runner.builder(uid()).command("head -c 20000000 /dev/zero | tr '\\0' a | fold -w 65536").build());
+        mcr.start(wide.id());
+        events.await(RunFinished.class, e -> e.runnerId().equals(wide.id()), Duration.ofSeconds(60));
+        int kept = mcr.status().get(wide.id()).tail().length();
+        assertThat(kept).isBetween(1_000_000, 2 * 1024 * 1024);
+    }
+
+    @Test
     void an_empty_store_is_seeded_with_the_two_demo_runners() {
         try (Mcr seeded = Mcr.builder().dataDir(dir.resolve("seeded")).build()) {
             assertThat(seeded.state().runners()).hasSize(2);

@@ -18,6 +18,8 @@ public final class EventBus implements AutoCloseable {
 
     /** Default per-subscriber queue capacity. */
     public static final int DEFAULT_QUEUE_CAPACITY = 7000;
+    /** Default bound of the text queued per subscriber, in characters (about 16 MiB). */
+    public static final long DEFAULT_MAX_QUEUED_CHARS = 8L * 1024 * 1024;
     /** Default maximum number of subscribers. */
     public static final int DEFAULT_MAX_SUBSCRIBERS = 100;
 
@@ -77,7 +79,8 @@ public final class EventBus implements AutoCloseable {
                 throw new UnavailableException("Too many event subscribers (limit " + maxSubscribers + ").");
             }
             Subscription[] holder = new Subscription[1];
-            Subscription s = new Subscription(queueCapacity, () -> subscriptions.remove(holder[0]));
+            Subscription s = new Subscription(queueCapacity, DEFAULT_MAX_QUEUED_CHARS,
+                    () -> subscriptions.remove(holder[0]));
             holder[0] = s;
             subscriptions.add(s);
             return s;

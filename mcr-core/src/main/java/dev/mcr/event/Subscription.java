@@ -16,17 +16,40 @@ public final class Subscription implements AutoCloseable {
     private final BlockingQueue<McrEvent> queue;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong queuedChars = new AtomicLong();
+    private final long maxQueuedChars;
     private final Runnable onClose;
 
-    Subscription(int capacity, Runnable onClose) {
+    Subscription(int capacity, long maxQueuedChars, Runnable onClose) {
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxQueuedChars = maxQueuedChars;
         this.onClose = onClose;
     }
 
+    // Output lines can be 64 KiB each: bounding the count alone would let one slow subscriber
+    // pin hundreds of megabytes, so the queued text is bounded too.
+    private static long weight(McrEvent event) {
+        return event instanceof OutputLine line ? 64 + line.text().length() : 256;
+    }
+
     void offer(McrEvent event) {
+        long w = weight(event);
+        if (queuedChars.addAndGet(w) > maxQueuedChars) {
+            queuedChars.addAndGet(-w);
+            dropped.incrementAndGet();
+            return;
+        }
         if (!queue.offer(event)) {
+            queuedChars.addAndGet(-w);
             dropped.incrementAndGet();
         }
+    }
+
+    private McrEvent taken(McrEvent event) {
+        if (event != null) {
+            queuedChars.addAndGet(-weight(event));
+        }
+        return event;
     }
 
     /**
@@ -40,12 +63,12 @@ public final class Subscription implements AutoCloseable {
         if (closed.get()) {
             return null;
         }
-        return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return taken(queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
     }
 
     /** Returns the next queued event without waiting, or {@code null}. */
     public McrEvent pollNow() {
-        return queue.poll();
+        return taken(queue.poll());
     }
 
     /** Returns how many events this subscriber lost because its queue was full. */
@@ -63,6 +86,7 @@ public final class Subscription implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             queue.clear();
+            queuedChars.set(0);
             onClose.run();
         }
     }

@@ -53,6 +53,11 @@ public final class RunnerEngine implements AutoCloseable {
 
     /** Output lines joined into a status {@code tail}. */
     static final int TAIL_LINES = 200;
+    /**
+     * Bound of the output kept per run, in characters, besides the line count: 5000 lines of
+     * 64 KiB would otherwise pin 300 MiB per runner.
+     */
+    static final long MAX_OUTPUT_CHARS = 2L * 1024 * 1024;
     /** Environment variable holding the id of the run, set for every spawned command. */
     public static final String RUN_ID_ENV = "MCR_RUN_ID";
     /** Environment variable holding the runner id, set for every spawned command. */
@@ -243,7 +248,7 @@ public final class RunnerEngine implements AutoCloseable {
             boolean prevOneShot = rt.oneShot;
 
             rt.oneShot = oneShot;
-            rt.output.clear();
+            rt.clearOutput();
             rt.lastLine = "";
             rt.stopped = false;
             rt.paused = false;
@@ -288,7 +293,7 @@ public final class RunnerEngine implements AutoCloseable {
             if (rt.process != null) {
                 return;
             }
-            rt.output.clear();
+            rt.clearOutput();
             rt.lastLine = "";
             rt.stopped = false;
             if (rt.matcher == null) {
@@ -391,7 +396,7 @@ public final class RunnerEngine implements AutoCloseable {
             if (rt.purged) {
                 return;
             }
-            rt.appendOutput(line, maxOutputLines);
+            rt.appendOutput(line, maxOutputLines, MAX_OUTPUT_CHARS);
             if (!trimmed.isEmpty()) {
                 rt.lastLine = trimmed;
             }

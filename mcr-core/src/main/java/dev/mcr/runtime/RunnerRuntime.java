@@ -35,6 +35,7 @@ final class RunnerRuntime {
     Instant lastCaseTs;
     String lastLine = "";
     final ArrayDeque<String> output = new ArrayDeque<>();
+    long outputChars;
     boolean known;
 
     RunnerRuntime(String id, Runner config, AlertPolicy alerts) {
@@ -51,11 +52,17 @@ final class RunnerRuntime {
         return timer != null;
     }
 
-    void appendOutput(String line, int maxLines) {
+    void appendOutput(String line, int maxLines, long maxChars) {
         output.addLast(line);
-        while (output.size() > maxLines) {
-            output.removeFirst();
+        outputChars += line.length();
+        while (output.size() > 1 && (output.size() > maxLines || outputChars > maxChars)) {
+            outputChars -= output.removeFirst().length();
         }
+    }
+
+    void clearOutput() {
+        output.clear();
+        outputChars = 0;
     }
 
     String joinedOutput() {
