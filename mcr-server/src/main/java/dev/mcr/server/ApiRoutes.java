@@ -1,0 +1,420 @@
+package dev.mcr.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.ExportFile;
+import dev.mcr.InvalidStateException;
+import dev.mcr.Mcr;
+import dev.mcr.NotFoundException;
+import dev.mcr.RunnerNotFoundException;
+import dev.mcr.model.AppState;
+import dev.mcr.model.Ids;
+import dev.mcr.model.RunnerGroup;
+import dev.mcr.model.StateJson;
+import dev.mcr.model.StateNormalizer;
+import dev.mcr.model.Timestamps;
+import dev.mcr.notify.TestSendResult;
+import dev.mcr.store.JournalEntry;
+import dev.mcr.store.JournalQuery;
+import dev.mcr.transfer.CloneResult;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The routes of the original tool (SPEC §10) on top of the {@link Mcr} facade: auth first, then a small
+ * table of exact paths plus the prefixes {@code /static/} and {@code /api/log/}; every failure goes through
+ * {@link ErrorResponses}.
+ */
+final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
+
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("\\s*[+-]?\\d+\\s*");
+    private static final String LOG_PREFIX = "/api/log/";
+    private static final String STATIC_PREFIX = "/static/";
+    private static final List<String> STATE_LISTS = List.of("notify_profiles", "runners", "runner_groups",
+            "runner_layout");
+
+    private final Mcr mcr;
+    private final BasicAuth auth;
+    private final StaticAssets assets;
+    private final EventStreams events;
+    private final int maxJsonBytes;
+    private final int maxImportBytes;
+    private final Map<String, Map<String, Function<HttpRequest, HttpResponse>>> exact = new LinkedHashMap<>();
+
+    /**
+     * @param mcr            the facade
+     * @param auth           the Basic auth check, or {@code null} when auth is off
+     * @param assets         the UI files
+     * @param events         the event-stream clients
+     * @param maxJsonBytes   largest JSON request body
+     * @param maxImportBytes largest import body
+     */
+    ApiRoutes(Mcr mcr, BasicAuth auth, StaticAssets assets, EventStreams events, int maxJsonBytes,
+              int maxImportBytes) {
+        this.mcr = mcr;
+        this.auth = auth;
+        this.assets = assets;
+        this.events = events;
+        this.maxJsonBytes = maxJsonBytes;
+        this.maxImportBytes = maxImportBytes;
+        route("GET", "/", r -> assets.index());
+        route("GET", "/api/state", r -> getState());
+        route("POST", "/api/state", this::postState);
+        route("GET", "/api/status", r -> getStatus());
+        route("POST", "/api/run", this::run);
+        route("POST", "/api/stop", this::stop);
+        route("POST", "/api/group/run", this::groupRun);
+        route("POST", "/api/group/stop", this::groupStop);
+        route("POST", "/api/clone_runner", this::cloneRunner);
+        route("POST", "/api/pushover_test", this::pushoverTest);
+        route("GET", "/api/notifications", this::notifications);
+        route("DELETE", "/api/notifications", r -> clearNotifications());
+        route("GET", "/api/export", r -> export());
+        route("POST", "/api/import", this::importRunners);
+        route("GET", "/api/events", r -> events.open());
+    }
+
+    private void route(String method, String path, Function<HttpRequest, HttpResponse> handler) {
+        exact.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, handler);
+    }
+
+    @Override
+    public HttpResponse apply(HttpRequest request) {
+        try {
+            String path = request.path();
+            if (path.startsWith(STATIC_PREFIX)) {
+                requireMethod(request, "GET");
+                return assets.asset(path.substring(STATIC_PREFIX.length()), request);
+            }
+            if (auth != null && !auth.allows(request.header("authorization"))) {
+                return HttpResponse.detail(401, "Unauthorized").withHeader("WWW-Authenticate", BasicAuth.CHALLENGE);
+            }
+            if (path.startsWith(LOG_PREFIX)) {
+                return log(request, path.substring(LOG_PREFIX.length()));
+            }
+            Map<String, Function<HttpRequest, HttpResponse>> methods = exact.get(path);
+            if (methods == null) {
+                return HttpResponse.detail(404, "Not Found");
+            }
+            Function<HttpRequest, HttpResponse> handler = methods.get(request.method());
+            if (handler == null) {
+                throw methodNotAllowed(String.join(", ", methods.keySet()));
+            }
+            return handler.apply(request);
+        } catch (RuntimeException e) {
+            return ErrorResponses.from(e);
+        }
+    }
+
+    private static void requireMethod(HttpRequest request, String method) {
+        if (!request.method().equals(method)) {
+            throw methodNotAllowed(method);
+        }
+    }
+
+    private static HttpError methodNotAllowed(String allow) {
+        return new HttpError(405, "Method Not Allowed", Map.of("Allow", allow));
+    }
+
+    // ------------------------------------------------------------------------------------ state
+
+    private HttpResponse getState() {
+        return json(StateJson.write(mcr.maskedState()));
+    }
+
+    private HttpResponse postState(HttpRequest request) {
+        JsonNode body = jsonBody(request);
+        checkStateShape(body, "");
+        mcr.saveState(body);
+        return ok();
+    }
+
+    private HttpResponse getStatus() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        mcr.status().forEach((id, s) -> out.put(id, s.toJson(mcr.zone())));
+        return HttpResponse.json(200, out);
+    }
+
+    // ------------------------------------------------------------------------------------ runs
+
+    private HttpResponse run(HttpRequest request) {
+        JsonNode body = jsonObjectBody(request);
+        String runnerId = requestId(body, "runner_id", "Invalid runner id format");
+        AppState incoming = optionalState(body);
+        if (incoming != null) {
+            // Like the original: an unknown runner is refused before anything is saved.
+            if (incoming.runner(runnerId).isEmpty()) {
+                throw new RunnerNotFoundException(runnerId);
+            }
+            mcr.saveState(incoming);
+        }
+        mcr.start(runnerId);
+        return ok();
+    }
+
+    private HttpResponse stop(HttpRequest request) {
+        JsonNode body = jsonObjectBody(request);
+        mcr.stop(requestId(body, "runner_id", "Invalid runner id format"));
+        return ok();
+    }
+
+    private HttpResponse groupRun(HttpRequest request) {
+        JsonNode body = jsonObjectBody(request);
+        String groupId = requestId(body, "group_id", "Invalid group id format");
+        AppState incoming = optionalState(body);
+        if (incoming != null) {
+            RunnerGroup group = incoming.group(groupId).orElseThrow(() -> new NotFoundException("Group not found"));
+            boolean anyActive = group.activeRunnerIds().stream().anyMatch(id -> incoming.runner(id).isPresent());
+            if (!anyActive) {
+                throw new InvalidStateException("Group has no active runners");
+            }
+            mcr.saveState(incoming);
+        }
+        mcr.startGroup(groupId);
+        return ok();
+    }
+
+    private HttpResponse groupStop(HttpRequest request) {
+        JsonNode body = jsonObjectBody(request);
+        mcr.stopGroup(requestId(body, "group_id", "Invalid group id format"));
+        return ok();
+    }
+
+    private HttpResponse cloneRunner(HttpRequest request) {
+        JsonNode body = jsonObjectBody(request);
+        CloneResult r = mcr.cloneRunner(requestId(body, "runner_id", "Invalid runner id format"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("cloned_id", r.clonedId());
+        out.put("cloned_name", r.clonedName());
+        return HttpResponse.json(200, out);
+    }
+
+    // ------------------------------------------------------------------------------------ notifications
+
+    private HttpResponse pushoverTest(HttpRequest request) {
+        JsonNode body = jsonObjectBody(request);
+        String profileId = optionalString(body, "profile_id").strip();
+        if (!profileId.isEmpty() && !Ids.isValid(profileId)) {
+            throw new HttpError(422, "Invalid profile id format");
+        }
+        String message = optionalString(body, "message");
+        TestSendResult result;
+        try {
+            result = mcr.sendTest(profileId, message);
+        } catch (NotFoundException e) {
+            return HttpResponse.json(404, okFalse(e.getMessage()));
+        }
+        if (!result.ok()) {
+            return HttpResponse.json(400, okFalse(result.error()));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("result", result.result());
+        return HttpResponse.json(200, out);
+    }
+
+    private static Map<String, Object> okFalse(String error) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", false);
+        out.put("error", error == null ? "" : error);
+        return out;
+    }
+
+    private HttpResponse notifications(HttpRequest request) {
+        int limit = limit(request.queryParam("limit"));
+        JournalQuery query = new JournalQuery(limit, filter(request, "runner_id"), filter(request, "profile_id"),
+                filter(request, "delivery"));
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (JournalEntry e : mcr.notifications(query)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            String ts = Timestamps.format(e.ts(), mcr.zone());
+            m.put("ts", ts == null ? "" : ts);
+            m.put("runner_id", e.runnerId());
+            m.put("profile_id", e.profileId());
+            m.put("profile_name", e.profileName());
+            m.put("delivery", e.delivery());
+            m.put("title", e.title());
+            m.put("message", e.message());
+            m.put("error", e.error());
+            items.add(m);
+        }
+        return HttpResponse.json(200, Map.of("items", items));
+    }
+
+    /** Parses {@code limit} like FastAPI's {@code int} (422 when it is not a whole number), then clamps to 1..1000. */
+    static int limit(String text) {
+        if (text == null) {
+            return JournalQuery.DEFAULT_LIMIT;
+        }
+        if (!WHOLE_NUMBER.matcher(text).matches()) {
+            throw new HttpError(422, "Query parameter 'limit' must be a whole number.");
+        }
+        BigInteger n = new BigInteger(text.strip());
+        if (n.compareTo(BigInteger.ONE) < 0) {
+            return 1;
+        }
+        return n.compareTo(BigInteger.valueOf(JournalQuery.MAX_LIMIT)) > 0 ? JournalQuery.MAX_LIMIT : n.intValue();
+    }
+
+    private static String filter(HttpRequest request, String name) {
+        String v = request.queryParam(name);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private HttpResponse clearNotifications() {
+        int deleted = mcr.clearNotifications();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("deleted", deleted);
+        return HttpResponse.json(200, out);
+    }
+
+    // ------------------------------------------------------------------------------------ logs
+
+    private HttpResponse log(HttpRequest request, String rawId) {
+        // Only real ids reach the core; the core reduces ids to [A-Za-z0-9_-] as a second fence.
+        if (!Ids.isValid(rawId)) {
+            if (!request.method().equals("GET") && !request.method().equals("DELETE")) {
+                throw methodNotAllowed("GET, DELETE");
+            }
+            throw new HttpError(400, "Invalid runner id format");
+        }
+        switch (request.method()) {
+            case "GET":
+                return HttpResponse.text(200, HttpResponse.TEXT, mcr.readLog(rawId));
+            case "DELETE":
+                mcr.clearLog(rawId);
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("ok", true);
+                out.put("message", "Log cleared");
+                return HttpResponse.json(200, out);
+            default:
+                throw methodNotAllowed("GET, DELETE");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ transfer
+
+    private HttpResponse export() {
+        ExportFile file = mcr.export();
+        return HttpResponse.bytes(200, HttpResponse.JSON, file.json().getBytes(StandardCharsets.UTF_8))
+                .withHeader("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"");
+    }
+
+    private HttpResponse importRunners(HttpRequest request) {
+        byte[] body = request.body().read(maxImportBytes, "Import too large (max " + maxImportBytes + " bytes)");
+        int count = mcr.importRunners(body);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("imported_count", count);
+        return HttpResponse.json(200, out);
+    }
+
+    // ------------------------------------------------------------------------------------ request bodies
+
+    private JsonNode jsonBody(HttpRequest request) {
+        requireJsonContentType(request.header("content-type"));
+        byte[] bytes = request.body().read(maxJsonBytes, "Request body too large (max " + maxJsonBytes + " bytes)");
+        return StateJson.parse(bytes);
+    }
+
+    /**
+     * Like FastAPI, a body is JSON only without a {@code Content-Type} or with {@code application/json} or
+     * {@code application/*+json}. This also keeps plain HTML forms of other sites (which can only send
+     * {@code text/plain} or form types) from driving these routes.
+     */
+    static void requireJsonContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return;
+        }
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+            throw new HttpError(422, "The request body must be JSON (Content-Type: application/json).");
+        }
+    }
+
+    private JsonNode jsonObjectBody(HttpRequest request) {
+        JsonNode body = jsonBody(request);
+        if (!body.isObject()) {
+            throw new HttpError(422, "The request body must be a JSON object.");
+        }
+        return body;
+    }
+
+    /** A required request id: a string, trimmed, matching {@code ^[A-Za-z0-9_-]{1,120}$}. */
+    private static String requestId(JsonNode body, String field, String invalidMessage) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            throw new HttpError(422, "Field '" + field + "' is required.");
+        }
+        if (!v.isTextual()) {
+            throw new HttpError(422, "Field '" + field + "' must be a string.");
+        }
+        String id = v.textValue().strip();
+        if (!Ids.isValid(id)) {
+            throw new HttpError(422, invalidMessage);
+        }
+        return id;
+    }
+
+    private static String optionalString(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return "";
+        }
+        if (!v.isTextual()) {
+            throw new HttpError(422, "Field '" + field + "' must be a string.");
+        }
+        return v.textValue();
+    }
+
+    /** The optional {@code state} of run requests, checked and normalized, or {@code null} when absent. */
+    private static AppState optionalState(JsonNode body) {
+        JsonNode state = body.get("state");
+        if (state == null || state.isNull()) {
+            return null;
+        }
+        checkStateShape(state, "state.");
+        return StateNormalizer.normalize(state);
+    }
+
+    /**
+     * Checks what the original's request model would reject outright: the state is an object and its lists
+     * are lists of objects. Everything finer is normalized by the core, never rejected.
+     */
+    private static void checkStateShape(JsonNode state, String prefix) {
+        if (!state.isObject()) {
+            throw new HttpError(422, prefix.isEmpty() ? "The state must be a JSON object."
+                    : "Field 'state' must be a JSON object.");
+        }
+        for (String key : STATE_LISTS) {
+            JsonNode list = state.get(key);
+            if (list == null || list.isNull()) {
+                continue;
+            }
+            if (!list.isArray()) {
+                throw new HttpError(422, "Field '" + prefix + key + "' must be a list.");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                if (!list.get(i).isObject()) {
+                    throw new HttpError(422, "Field '" + prefix + key + "' must be a list of objects (entry "
+                            + (i + 1) + " is not).");
+                }
+            }
+        }
+    }
+
+    private static HttpResponse ok() {
+        return json("{\"ok\":true}");
+    }
+
+    private static HttpResponse json(String json) {
+        return HttpResponse.bytes(200, HttpResponse.JSON, json.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.mcr.server;
+
+import dev.mcr.event.McrEvent;
+import dev.mcr.event.Subscription;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client of {@code GET /api/events}: writes the snapshot, then {@code data: <json>\n\n} per event,
+ * and {@code : ping\n\n} after a quiet heartbeat interval. A failed write means the client is gone: the
+ * subscription is closed and the slot freed.
+ *
+ * <p>A runner can print thousands of lines in a millisecond, faster than they can be turned into JSON. So
+ * each round first moves everything queued (up to {@value #MAX_BATCH} events) out of the subscription's
+ * bounded queue, which is cheap, and only then writes it; the queue is thus free to take the next burst while
+ * this one is written. A client that cannot keep up still loses its own events, never anyone else's.
+ */
+final class EventStream implements HttpResponse.Stream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
+    private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** How long one wait lasts at most, so a closing server is noticed quickly. */
+    private static final Duration POLL_SLICE = Duration.ofMillis(250);
+    /** Most events taken from the queue in one round (the queue's own default capacity). */
+    static final int MAX_BATCH = 7000;
+    /** Bytes collected before they are written, so a large round reaches the client in pieces. */
+    private static final int WRITE_CHUNK = 256 * 1024;
+
+    private final Subscription subscription;
+    private final byte[] snapshot;
+    private final ZoneId zone;
+    private final long heartbeatNanos;
+    private final Runnable onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final PyJson json = new PyJson();
+    private final McrEvent[] batch = new McrEvent[MAX_BATCH];
+
+    /**
+     * @param subscription the client's queue, opened before the snapshot was taken
+     * @param snapshot     the snapshot message, framed
+     * @param zone         the zone timestamps are written in
+     * @param heartbeat    quiet time after which a ping is written
+     * @param onClose      frees the client's slot; run once
+     */
+    EventStream(Subscription subscription, byte[] snapshot, ZoneId zone, Duration heartbeat, Runnable onClose) {
+        this.subscription = subscription;
+        this.snapshot = snapshot.clone();
+        this.zone = zone;
+        this.heartbeatNanos = heartbeat.toNanos();
+        this.onClose = onClose;
+    }
+
+    @Override
+    public void writeTo(OutputStream out) throws IOException {
+        try {
+            out.write(snapshot);
+            out.flush();
+            long lastWrite = System.nanoTime();
+            Duration slice = heartbeatNanos < POLL_SLICE.toNanos() ? Duration.ofNanos(heartbeatNanos) : POLL_SLICE;
+            while (!closed.get()) {
+                McrEvent event = subscription.poll(slice);
+                if (event == null) {
+                    if (subscription.isClosed()) {
+                        return;
+                    }
+                    if (System.nanoTime() - lastWrite >= heartbeatNanos) {
+                        out.write(PING);
+                        out.flush();
+                        lastWrite = System.nanoTime();
+                    }
+                    continue;
+                }
+                int taken = 0;
+                do {
+                    batch[taken++] = event;
+                } while (taken < MAX_BATCH && (event = subscription.pollNow()) != null);
+                json.reset();
+                for (int i = 0; i < taken; i++) {
+                    append(batch[i]);
+                    batch[i] = null;
+                    if (json.size() >= WRITE_CHUNK) {
+                        json.writeTo(out);
+                        json.reset();
+                    }
+                }
+                json.writeTo(out);
+                out.flush();
+                lastWrite = System.nanoTime();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
+        }
+    }
+
+    private void append(McrEvent event) {
+        int mark = json.size();
+        try {
+            json.ascii("data: ").value(event.toJson(zone)).ascii("\n\n");
+        } catch (RuntimeException e) {
+            // One odd event must not end the stream for the client.
+            json.truncate(mark);
+            LOG.warn("A {} event could not be written as JSON and was skipped.", event.type(), e);
+        }
+    }
+
+    /**
+     * Frames a message the way the original does: {@code data: <json>\n\n}.
+     *
+     * @param value the message
+     * @return the frame
+     */
+    static byte[] frame(Object value) {
+        return new PyJson().ascii("data: ").value(value).ascii("\n\n").toBytes();
+    }
+
+    /** Ends the stream: closes the subscription and frees the slot; idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                subscription.close();
+            } finally {
+                onClose.run();
+            }
+        }
+    }
+}

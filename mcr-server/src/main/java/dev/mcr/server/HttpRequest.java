@@ -1,0 +1,48 @@
+package dev.mcr.server;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One HTTP request as the routes see it, free of the HTTP library's types.
+ *
+ * @param method  the method in upper case, for example {@code GET}
+ * @param path    the percent-decoded path, for example {@code /api/log/runner1}
+ * @param query   the decoded query parameters, each with all its values in order
+ * @param headers the headers, names in lower case
+ * @param body    the body, read on demand
+ */
+record HttpRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
+                   Body body) {
+
+    /** Reads a request body at most once, with a size limit. */
+    interface Body {
+        /**
+         * Reads exactly {@code Content-Length} bytes.
+         *
+         * @param limit          the largest accepted body
+         * @param tooLargeDetail the {@code detail} text of the 413 answer
+         * @return the bytes
+         * @throws HttpError 411 without {@code Content-Length}, 413 over the limit, 400 or 408 when the body
+         *                   cannot be read
+         */
+        byte[] read(int limit, String tooLargeDetail);
+    }
+
+    HttpRequest {
+        query = Map.copyOf(query);
+        headers = Map.copyOf(headers);
+    }
+
+    /** Returns a header by case-insensitive name, or {@code null}. */
+    String header(String name) {
+        return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Returns the last value of a query parameter (like Starlette), or {@code null} when absent. */
+    String queryParam(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mcr.server;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One HTTP answer as the routes build it, free of the HTTP library's types: either a body of bytes or a
+ * stream written until the client goes away.
+ *
+ * @param status      the status code
+ * @param contentType the {@code Content-Type}, or {@code null} for none
+ * @param headers     extra headers
+ * @param body        the body (empty for a stream)
+ * @param stream      the streaming body, or {@code null}
+ */
+record HttpResponse(int status, String contentType, Map<String, String> headers, byte[] body, Stream stream) {
+
+    /** JSON answers carry no charset parameter, like the original's. */
+    static final String JSON = "application/json";
+    static final String TEXT = "text/plain; charset=utf-8";
+    static final String HTML = "text/html; charset=utf-8";
+
+    /** A body written piece by piece until it ends or the client disconnects. */
+    interface Stream extends Closeable {
+        /**
+         * Writes the body; returns when it is complete.
+         *
+         * @param out the connection, unbuffered
+         * @throws IOException when the client is gone
+         */
+        void writeTo(OutputStream out) throws IOException;
+
+        /** Releases what the stream holds; idempotent, also called when the stream never started. */
+        @Override
+        void close();
+    }
+
+    HttpResponse {
+        headers = Map.copyOf(headers);
+        body = body == null ? new byte[0] : body;
+    }
+
+    static HttpResponse json(int status, Object value) {
+        return new HttpResponse(status, JSON, Map.of(), Json.write(value), null);
+    }
+
+    static HttpResponse detail(int status, String detail) {
+        return json(status, Map.of("detail", detail));
+    }
+
+    static HttpResponse text(int status, String contentType, String text) {
+        return new HttpResponse(status, contentType, Map.of(), text.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    static HttpResponse bytes(int status, String contentType, byte[] body) {
+        return new HttpResponse(status, contentType, Map.of(), body, null);
+    }
+
+    static HttpResponse stream(String contentType, Map<String, String> headers, Stream stream) {
+        return new HttpResponse(200, contentType, headers, null, stream);
+    }
+
+    /** Returns a copy with one more header. */
+    HttpResponse withHeader(String name, String value) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new HttpResponse(status, contentType, h, body, stream);
+    }
+
+    /** Returns a copy with more headers. */
+    HttpResponse withHeaders(Map<String, String> more) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.putAll(more);
+        return new HttpResponse(status, contentType, h, body, stream);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.mcr.server;
+
+import static dev.mcr.server.ServerFixture.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bodies that are too large, have no length or are not JSON get a 4xx and change nothing. */
+class RequestLimitsTest {
+
+    @TempDir
+    Path dir;
+    ServerFixture f;
+    String before;
+
+    @BeforeEach
+    void start() {
+        f = ServerFixture.start(dir.resolve("data"), Map.of("MAX_IMPORT_BYTES", "16384"));
+        f.saveState("{\"runners\": [{\"id\": \"r1\", \"name\": \"One\", \"command\": \"echo one\"}]}");
+        before = f.get("/api/state").body();
+    }
+
+    @AfterEach
+    void stop() {
+        assertThat(f.get("/api/state").body()).as("the state after the bad request").isEqualTo(before);
+        f.close();
+    }
+
+    @Test
+    void an_import_over_the_limit_is_413_with_the_original_text() {
+        String big = "{\"runners\": [], \"pad\": \"" + "x".repeat(20_000) + "\"}";
+        HttpResponse<String> r = f.post("/api/import", big);
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(json(r.body()).path("detail").asText()).isEqualTo("Import too large (max 16384 bytes)");
+    }
+
+    @Test
+    void a_state_over_the_json_limit_is_413() {
+        String big = "{\"runners\": [], \"pad\": \"" + "x".repeat(McrServer.MIN_JSON_BODY_BYTES) + "\"}";
+        HttpResponse<String> r = f.post("/api/state", big);
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(json(r.body()).path("detail").asText())
+                .isEqualTo("Request body too large (max " + McrServer.MIN_JSON_BODY_BYTES + " bytes)");
+    }
+
+    @Test
+    void a_body_without_content_length_is_411() {
+        byte[] body = "{\"runners\": []}".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/api/state"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
+        assertThat(r.statusCode()).isEqualTo(411);
+        assertThat(json(r.body()).path("detail").asText()).isEqualTo("A Content-Length header is required.");
+    }
+
+    @Test
+    void a_body_shorter_than_its_content_length_is_400() throws Exception {
+        try (RawHttp raw = new RawHttp(f.server.port())) {
+            raw.write("POST /api/state HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"runners\": []}");
+            raw.socketShutdownOutput();
+            RawHttp.Answer a = raw.read();
+            assertThat(a.status()).isEqualTo(400);
+            assertThat(json(a.body()).path("detail").asText())
+                    .isEqualTo("The request body is shorter than its Content-Length.");
+        }
+    }
+
+    @Test
+    void a_negative_or_garbled_content_length_is_400() throws Exception {
+        RawHttp.Answer a = RawHttp.exchange(f.server.port(),
+                "POST /api/state HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\nConnection: close\r\n\r\n");
+        assertThat(a.status()).isEqualTo(400);
+        a = RawHttp.exchange(f.server.port(),
+                "POST /api/state HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\nConnection: close\r\n\r\n");
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(json(a.body()).path("detail").asText()).isEqualTo("The Content-Length header is not a valid number.");
+    }
+
+    @Test
+    void malformed_bodies_are_4xx_never_500() {
+        String[] bodies = {"", "{", "nul", "{\"runners\": [}", "\"text\"", "12", "[]", "{\"a\": NaN",
+                "{\"runners\": [{\"id\": 1}], \"x\": }", "\u0000", "{\"runners\": \"r1\"}", "[".repeat(5000)};
+        for (String body : bodies) {
+            for (String path : new String[] {"/api/state", "/api/run", "/api/stop", "/api/group/run",
+                    "/api/group/stop", "/api/clone_runner", "/api/pushover_test", "/api/import"}) {
+                HttpResponse<String> r = f.post(path, body);
+                assertThat(r.statusCode()).as(path + " " + body.substring(0, Math.min(20, body.length())))
+                        .isBetween(400, 499);
+                assertThat(json(r.body()).has("detail") || json(r.body()).has("error")).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void json_routes_refuse_bodies_declared_as_something_else_like_fastapi() {
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+            HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/api/state")).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"runners\": []}")).build());
+            assertThat(r.statusCode()).as(type).isEqualTo(422);
+            assertThat(json(r.body()).path("detail").asText())
+                    .isEqualTo("The request body must be JSON (Content-Type: application/json).");
+        }
+        HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/api/stop"))
+                .header("Content-Type", "application/merge-patch+json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"runner_id\": \"r1\"}")).build());
+        assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void invalid_utf8_in_a_body_is_a_client_error() {
+        byte[] body = {'{', '"', 'r', 'u', 'n', 'n', 'e', 'r', '_', 'i', 'd', '"', ':', '"', (byte) 0xff, '"', '}'};
+        for (String path : new String[] {"/api/state", "/api/run", "/api/import"}) {
+            HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri(path))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+            assertThat(r.statusCode()).as(path).isBetween(400, 499);
+        }
+    }
+
+    @Test
+    void a_connection_stays_usable_after_a_refused_or_unread_body() throws Exception {
+        try (RawHttp raw = new RawHttp(f.server.port())) {
+            String pad = "x".repeat(20_000);
+            raw.write("POST /api/import HTTP/1.1\r\nHost: x\r\nContent-Length: " + pad.length() + "\r\n\r\n" + pad);
+            assertThat(raw.read().status()).isEqualTo(413);
+            raw.write("GET /api/nothing HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+            assertThat(raw.read().status()).isEqualTo(404);
+            raw.write("GET /api/state HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Answer a = raw.read();
+            assertThat(a.status()).isEqualTo(200);
+            assertThat(a.body()).isEqualTo(before);
+        }
+    }
+}
