@@ -69,6 +69,12 @@ final class HttpAdapter extends NanoHTTPD {
             + "Content-Type: application/json\r\nContent-Length: " + HEAD_TOO_LARGE_BODY.length()
             + "\r\nConnection: close\r\n\r\n" + HEAD_TOO_LARGE_BODY).getBytes(StandardCharsets.US_ASCII);
 
+    private static final String DUPLICATE_LENGTH_BODY = "{\"detail\":\"A request must not have more than one "
+            + "Content-Length header.\"}";
+    private static final byte[] DUPLICATE_LENGTH = ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + DUPLICATE_LENGTH_BODY.length() + "\r\nConnection: close\r\n\r\n"
+            + DUPLICATE_LENGTH_BODY).getBytes(StandardCharsets.US_ASCII);
+
     private static final String BAD_REQUEST_BODY = "{\"detail\":\"The request could not be parsed.\"}";
     private static final byte[] BAD_REQUEST = ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
             + "Content-Length: " + BAD_REQUEST_BODY.length() + "\r\nConnection: close\r\n\r\n" + BAD_REQUEST_BODY)
@@ -361,7 +367,8 @@ final class HttpAdapter extends NanoHTTPD {
                         break;
                     }
                     if (head != Head.COMPLETE) {
-                        out.write(head == Head.TOO_LARGE ? HEAD_TOO_LARGE : BAD_REQUEST);
+                        out.write(head == Head.TOO_LARGE ? HEAD_TOO_LARGE
+                                : head == Head.DUPLICATE_LENGTH ? DUPLICATE_LENGTH : BAD_REQUEST);
                         out.flush();
                         break;
                     }
@@ -387,7 +394,7 @@ final class HttpAdapter extends NanoHTTPD {
     }
 
     /** What {@link #peekHead} found before the library parses a request. */
-    enum Head { COMPLETE, NONE, INCOMPLETE, TOO_LARGE }
+    enum Head { COMPLETE, NONE, INCOMPLETE, TOO_LARGE, DUPLICATE_LENGTH }
 
     /**
      * Looks ahead (and rewinds) for the end of the request head, the way the library looks for it. The library
@@ -411,8 +418,9 @@ final class HttpAdapter extends NanoHTTPD {
                 }
                 int from = Math.max(0, len - 3);
                 len += n;
-                if (headEnds(buf, from, len)) {
-                    return Head.COMPLETE;
+                int end = headEnd(buf, from, len);
+                if (end > 0) {
+                    return contentLengthHeaders(buf, end) > 1 ? Head.DUPLICATE_LENGTH : Head.COMPLETE;
                 }
             }
             return Head.TOO_LARGE;
@@ -421,17 +429,33 @@ final class HttpAdapter extends NanoHTTPD {
         }
     }
 
-    /** The library's test: {@code \r\n\r\n} or {@code \n\n}. */
-    private static boolean headEnds(byte[] b, int from, int len) {
+    /** The library's test: the end of {@code \r\n\r\n} or {@code \n\n}, or 0 when there is none. */
+    private static int headEnd(byte[] b, int from, int len) {
         for (int i = from; i + 1 < len; i++) {
-            if (b[i] == '\n' && b[i + 1] == '\n') {
-                return true;
-            }
             if (b[i] == '\r' && b[i + 1] == '\n' && i + 3 < len && b[i + 2] == '\r' && b[i + 3] == '\n') {
-                return true;
+                return i + 4;
+            }
+            if (b[i] == '\n' && b[i + 1] == '\n') {
+                return i + 2;
             }
         }
-        return false;
+        return 0;
+    }
+
+    /**
+     * Counts the {@code Content-Length} lines of a head. The library keeps only the last of several, while a
+     * proxy in front may use the first: the two would disagree where the body ends (request smuggling).
+     */
+    private static int contentLengthHeaders(byte[] b, int end) {
+        String head = new String(b, 0, end, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        int count = 0;
+        for (String line : head.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).strip().equals("content-length")) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**

@@ -83,6 +83,22 @@ class RequestHeadTest {
     }
 
     @Test
+    void a_request_with_two_content_length_headers_is_refused_and_nothing_is_saved() throws Exception {
+        try (ServerFixture f = ServerFixture.start(dir)) {
+            f.saveState("{\"runners\": [{\"id\": \"runner_keep\", \"command\": \"true\"}]}");
+            String before = f.get("/api/state").body();
+            String state = "{\"runners\": []}";
+            // A proxy using the first length would see a complete save; the second one ends it early.
+            String request = "POST /api/state HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + state.length() + "\r\ncontent-length : 1\r\n\r\n" + state;
+            String answer = exchangeToEnd(f.server.port(), request.getBytes(StandardCharsets.US_ASCII));
+            assertThat(answers(answer)).isEqualTo(1);
+            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("more than one Content-Length");
+            assertThat(f.get("/api/state").body()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void a_head_split_over_many_small_writes_and_keep_alive_requests_still_work() throws Exception {
         try (ServerFixture f = ServerFixture.start(dir)) {
             try (Socket s = new Socket("127.0.0.1", f.server.port())) {
