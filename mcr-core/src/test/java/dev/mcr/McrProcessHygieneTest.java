@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcr.event.GroupStatus;
 import dev.mcr.event.OutputLine;
+import dev.mcr.process.ShellProcess;
 import dev.mcr.model.AppState;
 import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
@@ -45,7 +46,7 @@ class McrProcessHygieneTest {
 
     @BeforeEach
     void open() {
-        mcr = Mcr.builder().dataDir(dir).seedDemo(false).build();
+        mcr = Mcr.builder().dataDir(dir).seedDemo(false).shell(ShellProcess.NON_LOGIN_SHELL).build();
         events = new EventRecorder(mcr);
     }
 
@@ -149,7 +150,7 @@ class McrProcessHygieneTest {
         assertNothingLeft(a);
         assertNothingLeft(b);
         assertThat(liveRunRows()).isZero();
-        mcr = Mcr.builder().dataDir(dir).seedDemo(false).build();
+        mcr = Mcr.builder().dataDir(dir).seedDemo(false).shell(ShellProcess.NON_LOGIN_SHELL).build();
         events = new EventRecorder(mcr);
         assertThat(mcr.leftoversKilledAtStart()).isEmpty();
     }

@@ -8,6 +8,7 @@ import dev.mcr.event.McrEvent;
 import dev.mcr.event.OutputLine;
 import dev.mcr.event.RunFinished;
 import dev.mcr.event.RunStarted;
+import dev.mcr.process.ShellProcess;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class McrRegexBombTest {
     @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void a_regex_bomb_on_long_lines_reports_case_errors_and_neither_the_run_nor_other_runners_nor_the_api_freeze()
             throws Exception {
-        try (Mcr mcr = Mcr.builder().dataDir(dir).seedDemo(false).build();
+        try (Mcr mcr = Mcr.builder().dataDir(dir).seedDemo(false).shell(ShellProcess.NON_LOGIN_SHELL).build();
              EventRecorder events = new EventRecorder(mcr)) {
             // 20 lines of 5000 'a' and a '!': exponential backtracking for (a+)+$, deep recursion for (a|b)*c.
             Runner bomb = mcr.saveRunner(Runner.builder("runner_bomb").name("bomb")

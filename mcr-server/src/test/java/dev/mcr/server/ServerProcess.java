@@ -87,6 +87,11 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("MULTI_COMMAND_RUNNER_") || k.startsWith("MAX_")
                 || k.startsWith("MCR_"));
+        // Runs use a login shell: keep the build user's profile scripts (which may hang or leave locks behind
+        // when a run is killed) out of them.
+        Path home = dataDir.resolveSibling(dataDir.getFileName() + "-home");
+        Files.createDirectories(home);
+        pb.environment().put("HOME", home.toString());
         pb.environment().put("DATA_DIR", dataDir.toString());
         pb.environment().put("HOST", "127.0.0.1");
         pb.environment().put("PORT", "0");
