@@ -379,6 +379,52 @@ public final class Mcr implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a group, or replaces the group with the same id, and saves. A runner belongs to at most
+     * one group: it leaves any other group it was in. Members that do not exist are dropped.
+     *
+     * @param group the group
+     * @return the group as stored (normalized)
+     */
+    public RunnerGroup saveGroup(RunnerGroup group) {
+        Objects.requireNonNull(group, "group");
+        synchronized (stateLock) {
+            List<RunnerGroup> groups = new ArrayList<>();
+            boolean replaced = false;
+            for (RunnerGroup g : state.runnerGroups()) {
+                if (g.id().equals(group.id())) {
+                    groups.add(group);
+                    replaced = true;
+                } else {
+                    List<String> left = g.runnerIds().stream().filter(r -> !group.runnerIds().contains(r)).toList();
+                    groups.add(g.withMembers(left,
+                            g.disabledRunnerIds().stream().filter(left::contains).toList()));
+                }
+            }
+            if (!replaced) {
+                groups.add(group);
+            }
+            AppState saved = commit(state.withGroupsAndLayout(groups, state.runnerLayout()));
+            return saved.group(group.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * Removes a runner (and stops it if it runs) and saves.
+     *
+     * @param runnerId the runner
+     * @return whether it existed
+     */
+    public boolean removeRunner(String runnerId) {
+        synchronized (stateLock) {
+            if (state.runner(runnerId).isEmpty()) {
+                return false;
+            }
+            commit(state.withRunners(state.runners().stream().filter(r -> !r.id().equals(runnerId)).toList()));
+            return true;
+        }
+    }
+
     /** Normalizes, persists and applies a state; caller holds the state lock. */
     private AppState commit(AppState next) {
         ensureOpen();

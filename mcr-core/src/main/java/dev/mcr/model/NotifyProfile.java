@@ -66,6 +66,82 @@ public record NotifyProfile(
         return new NotifyProfile(id, name, TYPE_PUSHOVER, true, 0, 0, cfg, Map.of());
     }
 
+    /**
+     * Starts a fluent builder for a profile of any type (register a {@code Notifier} for types
+     * other than {@value #TYPE_PUSHOVER}).
+     *
+     * @param id the profile id ({@code ^[A-Za-z0-9_-]{1,120}$}); also the default name
+     * @return the builder
+     */
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /** Fluent builder for profiles defined in code; {@link #build()} validates. */
+    public static final class Builder {
+        private final String id;
+        private String name;
+        private String type = TYPE_PUSHOVER;
+        private boolean active = true;
+        private final Map<String, String> config = new LinkedHashMap<>();
+
+        private Builder(String id) {
+            this.id = id;
+            this.name = id;
+        }
+
+        /** Sets the display name (defaults to the id). */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Sets the channel type (default {@value #TYPE_PUSHOVER}); lower-case letters, digits, '_' or '-'. */
+        public Builder type(String type) {
+            this.type = type;
+            return this;
+        }
+
+        /** Sets whether deliveries are made (default true). */
+        public Builder active(boolean active) {
+            this.active = active;
+            return this;
+        }
+
+        /** Sets the Pushover user key and application token. */
+        public Builder pushover(String userKey, String apiToken) {
+            this.type = TYPE_PUSHOVER;
+            config.put(USER_KEY, userKey);
+            config.put(API_TOKEN, apiToken);
+            return this;
+        }
+
+        /** Sets one channel setting; names containing "key", "token", "secret" or "password" are encrypted and masked. */
+        public Builder config(String key, String value) {
+            config.put(key, value);
+            return this;
+        }
+
+        /**
+         * Builds the profile.
+         *
+         * @return the profile
+         * @throws IllegalArgumentException for an invalid id or type, or Pushover without credentials
+         */
+        public NotifyProfile build() {
+            if (type == null || !type.matches("[a-z0-9_-]{1,40}")) {
+                throw new IllegalArgumentException("Profile type '" + type
+                        + "' is invalid; use lower-case letters, digits, '_' or '-', for example \"pushover\".");
+            }
+            if (TYPE_PUSHOVER.equals(type) && (config.getOrDefault(USER_KEY, "").isBlank()
+                    || config.getOrDefault(API_TOKEN, "").isBlank())) {
+                throw new IllegalArgumentException("A Pushover profile needs a user key and an API token; call pushover(userKey, apiToken).");
+            }
+            return new NotifyProfile(id, name == null || name.isBlank() ? "Pushover" : name, type, active, 0, 0,
+                    config, Map.of());
+        }
+    }
+
     /** Returns a config value, or {@code ""} when absent. */
     public String configValue(String key) {
         String v = config.get(key);

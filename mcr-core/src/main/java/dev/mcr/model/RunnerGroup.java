@@ -1,5 +1,6 @@
 package dev.mcr.model;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,67 @@ public record RunnerGroup(String id, String name, List<String> runnerIds, List<S
      */
     public static RunnerGroup of(String id, String name, List<String> runnerIds) {
         return new RunnerGroup(id, name, runnerIds, List.of(), Map.of());
+    }
+
+    /**
+     * Starts a fluent builder.
+     *
+     * @param id the group id ({@code ^[A-Za-z0-9_-]{1,120}$}); also the default name
+     * @return the builder
+     */
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /** Fluent builder for groups defined in code; {@link #build()} validates. */
+    public static final class Builder {
+        private final String id;
+        private String name;
+        private final List<String> runnerIds = new ArrayList<>();
+        private final List<String> disabled = new ArrayList<>();
+
+        private Builder(String id) {
+            this.id = id;
+            this.name = id;
+        }
+
+        /** Sets the display name (defaults to the id). */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Appends members, in run order. */
+        public Builder runners(String... ids) {
+            for (String r : ids) {
+                if (runnerIds.contains(r)) {
+                    throw new IllegalArgumentException("Runner '" + r + "' is already a member of group '" + id
+                            + "'; add each runner once.");
+                }
+                runnerIds.add(r);
+            }
+            return this;
+        }
+
+        /** Appends a member that a group run skips (it stays runnable on its own). */
+        public Builder disabledRunner(String runnerId) {
+            runners(runnerId);
+            disabled.add(runnerId);
+            return this;
+        }
+
+        /**
+         * Builds the group.
+         *
+         * @return the group
+         * @throws IllegalArgumentException when the id is invalid or the group has no member
+         */
+        public RunnerGroup build() {
+            if (runnerIds.isEmpty()) {
+                throw new IllegalArgumentException("Group '" + id + "' needs at least one runner; call runners(...).");
+            }
+            return new RunnerGroup(id, name == null || name.isBlank() ? DEFAULT_NAME : name, runnerIds, disabled, Map.of());
+        }
     }
 
     /** Returns the members a group run executes: members minus disabled ones, in order. */

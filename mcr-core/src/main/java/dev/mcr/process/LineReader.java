@@ -14,9 +14,10 @@ import java.util.Objects;
  *   <li>{@code \n}, {@code \r\n} and a lone {@code \r} each end a line, so progress bars that
  *       redraw with {@code \r} become lines. A {@code \r\n} split across two reads still ends
  *       exactly one line.</li>
- *   <li>Every returned line ends with {@code "\n"}, whatever terminator it had in the input:
- *       also a piece of an over-long line and a final line that had no terminator before the
- *       end of the stream.</li>
+ *   <li>A returned line ends with {@code "\n"}, whatever terminator it had in the input; so
+ *       does every piece of an over-long line, and a last line that ended with the stream
+ *       (the contract says every line handed to events and cases ends with {@code "\n"}; the
+ *       original passed such a line on without one).</li>
  *   <li>A line whose content is longer than the cap is returned in pieces of at most the cap
  *       (in bytes, without the added {@code "\n"}); a piece never ends inside a UTF-8 sequence.</li>
  *   <li>Bytes are decoded as UTF-8; invalid bytes become U+FFFD, decoding never fails.</li>
@@ -84,8 +85,7 @@ public final class LineReader {
         while (true) {
             if (pos >= limit && !fill()) {
                 if (accLen > 0) {
-                    acc[accLen] = '\n';
-                    String line = new String(acc, 0, accLen + 1, StandardCharsets.UTF_8);
+                    String line = new String(acc, 0, accLen, StandardCharsets.UTF_8) + "\n";
                     accLen = 0;
                     return line;
                 }

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 
 /** Reads what it needs from Linux {@code /proc}: process state, group, pipe holders. */
 final class Procfs {
@@ -21,7 +22,7 @@ final class Procfs {
     }
 
     /** The fields of {@code /proc/<pid>/stat} this package uses. */
-    record Stat(long pid, char state, long ppid, long pgid) {
+    record Stat(long pid, char state, long ppid, long pgid, long startTicks) {
 
         /** Zombies count as gone: in a container PID 1 may never reap them. */
         boolean live() {
@@ -44,13 +45,15 @@ final class Procfs {
         if (close < 0 || close + 2 > line.length()) {
             return Optional.empty();
         }
-        String[] fields = line.substring(close + 2).split(" ", 4);
+        // After the name: state, ppid, pgrp, ... and the start time (field 22) at index 19.
+        String[] fields = line.substring(close + 2).split(" ", 21);
         if (fields.length < 3 || fields[0].isEmpty()) {
             return Optional.empty();
         }
         try {
+            long startTicks = fields.length > 19 ? Long.parseLong(fields[19]) : 0;
             return Optional.of(new Stat(pid, fields[0].charAt(0),
-                    Long.parseLong(fields[1]), Long.parseLong(fields[2])));
+                    Long.parseLong(fields[1]), Long.parseLong(fields[2]), startTicks));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -100,6 +103,25 @@ final class Procfs {
                     PROC.resolve(Long.toString(pid)).resolve("fd").resolve(Integer.toString(fd))).toString());
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Whether a process's (initial) environment holds every one of the entries. */
+    static boolean environContains(long pid, Map<String, String> entries) {
+        if (entries.isEmpty()) {
+            return false;
+        }
+        try {
+            byte[] bytes = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+            Set<String> env = new HashSet<>(List.of(new String(bytes, StandardCharsets.UTF_8).split("\0")));
+            for (Map.Entry<String, String> e : entries.entrySet()) {
+                if (!env.contains(e.getKey() + "=" + e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -156,16 +178,16 @@ final class Procfs {
     }
 
     /**
-     * Live processes other than {@code excludePid} that pass the filter and have a file
-     * descriptor pointing at one of the targets.
+     * Live processes other than {@code excludePid} whose stat passes the filter and that have a
+     * file descriptor pointing at one of the targets.
      */
-    static List<Long> holders(Set<String> targets, long excludePid, LongPredicate filter) {
+    static List<Long> holders(Set<String> targets, long excludePid, Predicate<Stat> filter) {
         List<Long> holders = new ArrayList<>();
         if (targets.isEmpty()) {
             return holders;
         }
         for (long pid : pids()) {
-            if (pid == excludePid || !filter.test(pid) || !isLive(pid)) {
+            if (pid == excludePid || !stat(pid).filter(s -> s.live() && filter.test(s)).isPresent()) {
                 continue;
             }
             try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("fd"))) {

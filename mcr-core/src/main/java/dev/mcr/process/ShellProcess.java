@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public final class ShellProcess implements AutoCloseable {
     public static final Duration DEFAULT_TERM_GRACE = Duration.ofSeconds(2);
     /**
      * How long {@link #pump(Consumer)} keeps reading after the main process exited while
-     * something else still holds the output open, before it kills the process group.
+     * something else still holds the output open, before it kills what holds it.
      */
     public static final Duration EXIT_PIPE_GRACE = Duration.ofMillis(400);
 
@@ -73,17 +74,25 @@ public final class ShellProcess implements AutoCloseable {
     private final Instant startedAt;
     /** The output pipe as named in /proc ({@code pipe:[inode]}), or null if the shell ended too soon to tell. */
     private final String outputPipe;
+    /** The shell's start time in clock ticks since boot (0 if unknown): whatever it started is younger. */
+    private final long startTicks;
+    /** The extra environment, which every process of the run inherits unless it clears it. */
+    private final Map<String, String> marker;
     /** Every descendant seen so far; survivors are killed at the end of a stop. */
     private final Set<ProcessHandle> known = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pumping = new AtomicBoolean();
     private final CountDownLatch outputClosed = new CountDownLatch(1);
     private final Object terminateLock = new Object();
 
-    private ShellProcess(Process process, Instant startedAt) {
+    private ShellProcess(Process process, Instant startedAt, Map<String, String> marker, boolean identifyPipe) {
         this.process = process;
+        this.marker = marker;
         this.pid = process.pid();
         this.startedAt = startedAt;
-        this.outputPipe = Procfs.fdTarget(pid, 1).filter(t -> t.startsWith("pipe:")).orElse(null);
+        this.outputPipe = identifyPipe
+                ? Procfs.fdTarget(pid, 1).filter(t -> t.startsWith("pipe:")).orElse(null)
+                : null;
+        this.startTicks = Procfs.stat(pid).map(Procfs.Stat::startTicks).orElse(0L);
     }
 
     /**
@@ -94,8 +103,10 @@ public final class ShellProcess implements AutoCloseable {
      *     {@link #DEFAULT_SHELL}; it must start a new session ({@code setsid}) so that the pid
      *     is the process group id
      * @param command the shell command text
-     * @param extraEnv variables added to the inherited environment (for example a run marker
-     *     such as {@code MCR_RUN_ID}); may be null or empty
+     * @param extraEnv variables added to the inherited environment; may be null or empty. Pass
+     *     a unique run marker (such as {@code MCR_RUN_ID=<uuid>}): besides marking leftovers, it
+     *     lets a process that left the group while holding the output be found when the shell
+     *     ended too fast for its output pipe to be identified
      * @param workDir the working directory, or null for the current one
      * @return the running process; the caller must {@link #pump(Consumer)} its output
      * @throws IOException if the process cannot be started or the directory does not exist
@@ -103,6 +114,15 @@ public final class ShellProcess implements AutoCloseable {
      */
     public static ShellProcess start(List<String> shellPrefix, String command, Map<String, String> extraEnv,
             Path workDir) throws IOException {
+        return start(shellPrefix, command, extraEnv, workDir, true);
+    }
+
+    /**
+     * Starts as {@link #start(List, String, Map, Path)}; without {@code identifyPipe} the output
+     * pipe is treated as unknown, as when the shell ends before it can be looked at (tests).
+     */
+    static ShellProcess start(List<String> shellPrefix, String command, Map<String, String> extraEnv,
+            Path workDir, boolean identifyPipe) throws IOException {
         Objects.requireNonNull(shellPrefix, "The shell prefix must not be null; use ShellProcess.DEFAULT_SHELL.");
         Objects.requireNonNull(command, "The command must not be null.");
         if (shellPrefix.isEmpty() || shellPrefix.stream().anyMatch(Objects::isNull)) {
@@ -138,7 +158,8 @@ public final class ShellProcess implements AutoCloseable {
             pb.directory(workDir.toFile());
         }
         Process process = pb.start();
-        return new ShellProcess(process, Instant.now());
+        return new ShellProcess(process, Instant.now(), extraEnv == null ? Map.of() : Map.copyOf(extraEnv),
+                identifyPipe);
     }
 
     /**
@@ -173,7 +194,8 @@ public final class ShellProcess implements AutoCloseable {
      * Reads the output as lines of at most {@link LineReader#DEFAULT_MAX_LINE_BYTES} and passes
      * each to the sink; see {@link #pump(Consumer, int)}.
      *
-     * @param lineSink receives each line, ending with {@code "\n"}, on the calling thread
+     * @param lineSink receives each line on the calling thread; it ends with {@code "\n"} except
+     *     a last line that had none (see {@link LineReader})
      * @return the exit code of the main process (128 + signal number if a signal ended it)
      * @throws IOException if reading the output fails (the process is then killed)
      * @throws InterruptedException if the thread is interrupted while waiting for the exit
@@ -188,15 +210,16 @@ public final class ShellProcess implements AutoCloseable {
      * output ends, then waits for the main process and returns its exit code. Call it once.
      *
      * <p>If the main process exits while background jobs keep the output open, reading goes on
-     * for {@link #EXIT_PIPE_GRACE}; then the process group, and anything else still holding
-     * the output open, is killed so that reading ends. Output that background jobs write
+     * for {@link #EXIT_PIPE_GRACE}; then whatever still holds the output open is killed (with
+     * its whole process group if it is a member) so that reading ends. Output that background jobs write
      * after the main process exited may be lost: the JDK stops reading the pipe once the main
      * process is gone and no read is in progress; group members still holding it are then
      * killed too. Background jobs that do not hold the output are left alone, as in the
      * original tool. If the sink throws, the process tree is killed and the exception
      * propagates.
      *
-     * @param lineSink receives each line, ending with {@code "\n"}, on the calling thread
+     * @param lineSink receives each line on the calling thread; it ends with {@code "\n"} except
+     *     a last line that had none (see {@link LineReader})
      * @param maxLineBytes the most content bytes in one line; longer lines come in pieces
      * @return the exit code of the main process (128 + signal number if a signal ended it)
      * @throws IOException if reading the output fails (the process is then killed)
@@ -234,7 +257,7 @@ public final class ShellProcess implements AutoCloseable {
             kill();
             throw e;
         }
-        killGroupIfHoldingOutput();
+        killOutputHolders();
         return exitCode;
     }
 
@@ -324,10 +347,6 @@ public final class ShellProcess implements AutoCloseable {
             }
             // A running stop owns the escalation; only step in once it is done.
             synchronized (terminateLock) {
-                if (outputClosed.getCount() == 0) {
-                    return;
-                }
-                signal("KILL");
                 releaseOutput();
             }
         } catch (InterruptedException e) {
@@ -335,10 +354,13 @@ public final class ShellProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the holders of the output pipe until the reader sees the end of the output. */
+    /**
+     * Kills what holds the output pipe (the whole group if a member does) until the reader sees
+     * the end of the output; background jobs that do not hold it are left alone.
+     */
     private void releaseOutput() throws InterruptedException {
         for (int attempt = 0; attempt < PIPE_RELEASE_ATTEMPTS; attempt++) {
-            if (outputClosed.await(EXIT_PIPE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (outputClosed.getCount() == 0) {
                 return;
             }
             List<Long> holders = outputHolders(false);
@@ -347,53 +369,60 @@ public final class ShellProcess implements AutoCloseable {
                 // what is buffered.
                 return;
             }
-            for (long holder : holders) {
-                ProcessHandle.of(holder).ifPresent(h -> {
-                    known.add(h);
-                    h.descendants().forEach(known::add);
-                    h.destroyForcibly();
-                });
+            killHolders(holders);
+            if (outputClosed.await(EXIT_PIPE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
             }
         }
-        if (outputClosed.getCount() > 0) {
-            LOG.warn("The output of process group {} is still open; its reader may stay blocked.", pid);
-        }
+        LOG.warn("The output of process group {} is still open; its reader may stay blocked.", pid);
     }
 
     /**
      * Processes holding the output pipe. If the shell ended before its pipe could be read
      * (under load it can be gone by the time start() returns), the pipe is recognised among the
-     * group members' stdout and stderr as one nobody else reads: the JDK gives our read end to
-     * no child, while a background pipeline's inner pipe has its reader.
+     * stdout and stderr of the run's processes (group members, and processes carrying the extra
+     * environment) as one nobody else reads: the JDK gives our read end to no child, while a
+     * background pipeline's inner pipe has its reader.
      */
     private List<Long> outputHolders(boolean groupOnly) {
         long self = ProcessHandle.current().pid();
-        Set<String> targets;
-        boolean inGroupOnly = groupOnly;
         if (outputPipe != null) {
-            targets = Set.of(outputPipe);
-        } else {
-            inGroupOnly = true;
-            Set<String> memberPipes = new HashSet<>();
-            for (long member : Procfs.pids()) {
-                if (Procfs.isLiveInGroup(member, pid)) {
-                    memberPipes.addAll(Procfs.pipesOn(member, 1, 2));
-                }
-            }
-            targets = Procfs.unread(memberPipes, self);
+            return Procfs.holders(Set.of(outputPipe), self,
+                    s -> s.startTicks() >= startTicks && (!groupOnly || s.pgid() == pid));
         }
-        boolean onlyGroup = inGroupOnly;
-        return Procfs.holders(targets, self, p -> !onlyGroup || Procfs.isLiveInGroup(p, pid));
+        Predicate<Procfs.Stat> ours = s -> s.pgid() == pid
+                || (!groupOnly && Procfs.environContains(s.pid(), marker));
+        Set<String> runPipes = new HashSet<>();
+        for (long p : Procfs.pids()) {
+            if (Procfs.stat(p).filter(s -> s.live() && ours.test(s)).isPresent()) {
+                runPipes.addAll(Procfs.pipesOn(p, 1, 2));
+            }
+        }
+        return Procfs.holders(Procfs.unread(runPipes, self), self, ours);
     }
 
     /**
      * After a normal end of output: if the JDK closed our end early (it does when the main
-     * process exits while nobody is blocked reading), group members may still hold the pipe;
-     * kill the group in that case, as the reader would otherwise have waited for them.
+     * process exits while no read is in progress), processes may still hold the pipe; kill
+     * them, as the reader would otherwise have waited for them.
      */
-    private void killGroupIfHoldingOutput() {
-        if (Procfs.groupAlive(pid) && !outputHolders(true).isEmpty()) {
+    private void killOutputHolders() {
+        killHolders(outputHolders(false));
+    }
+
+    private void killHolders(List<Long> holders) {
+        if (holders.isEmpty()) {
+            return;
+        }
+        if (holders.stream().anyMatch(h -> Procfs.isLiveInGroup(h, pid))) {
             signal("KILL");
+        }
+        for (long holder : holders) {
+            ProcessHandle.of(holder).ifPresent(h -> {
+                known.add(h);
+                h.descendants().forEach(known::add);
+                h.destroyForcibly();
+            });
         }
     }
 

@@ -28,9 +28,10 @@ class LineReaderTest {
         add(cases, "crlf", "a\r\nb\r\n", 64, "a\n", "b\n");
         add(cases, "lone cr progress bar", "10%\r50%\r100%\n", 64, "10%\n", "50%\n", "100%\n");
         add(cases, "mixed endings", "a\nb\r\nc\rd\n", 64, "a\n", "b\n", "c\n", "d\n");
+        add(cases, "only one unterminated line", "progress 99%", 64, "progress 99%\n");
         add(cases, "empty lines of every kind", "\n\n\r\n\r\r", 64, "\n", "\n", "\n", "\n", "\n");
         add(cases, "lone cr then crlf", "x\r\r\ny", 64, "x\n", "\n", "y\n");
-        add(cases, "final line without newline", "a\nb", 64, "a\n", "b\n");
+        add(cases, "final line without newline gets one", "a\nb", 64, "a\n", "b\n");
         add(cases, "final lone cr", "a\r", 64, "a\n");
         add(cases, "final crlf", "a\r\n", 64, "a\n");
         add(cases, "empty input", "", 64);
@@ -40,6 +41,7 @@ class LineReaderTest {
         add(cases, "line of exactly the cap then newline", "abcdefgh\n", 8, "abcdefgh\n");
         add(cases, "line of exactly the cap then crlf", "abcdefgh\r\nz", 8, "abcdefgh\n", "z\n");
         add(cases, "line of exactly the cap at the end", "abcdefgh", 8, "abcdefgh\n");
+        add(cases, "unterminated line over the cap", "abcdefghij", 8, "abcdefgh\n", "ij\n");
         add(cases, "line over the cap", "abcdefghij\n", 8, "abcdefgh\n", "ij\n");
         add(cases, "line of twice the cap", "abcdefghijklmnop\n", 8, "abcdefgh\n", "ijklmnop\n");
         add(cases, "three-byte char straddles the cap", "abcdefg€x\n", 8, "abcdefg\n", "€x\n");
@@ -144,9 +146,12 @@ class LineReaderTest {
             List<String> whole = readAll(stream(input, Chunking.WHOLE, 0), cap);
             assertThat(readAll(stream(input, Chunking.ONE_BYTE, 0), cap)).isEqualTo(whole);
             assertThat(readAll(stream(input, Chunking.RANDOM, round), cap)).isEqualTo(whole);
-            for (String line : whole) {
-                assertThat(line).endsWith("\n");
-                assertThat(line.substring(0, line.length() - 1)).doesNotContain("\n", "\r");
+            for (int i = 0; i < whole.size(); i++) {
+                String line = whole.get(i);
+                if (i < whole.size() - 1) {
+                    assertThat(line).endsWith("\n");
+                }
+                assertThat(content(line)).doesNotContain("\n", "\r");
             }
         }
     }
@@ -166,7 +171,7 @@ class LineReaderTest {
             List<String> lines = readAll(stream(input, Chunking.RANDOM, round), cap);
             StringBuilder joined = new StringBuilder();
             for (String line : lines) {
-                String content = line.substring(0, line.length() - 1);
+                String content = content(line);
                 assertThat(content).doesNotContain("\uFFFD");
                 assertThat(content.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(cap);
                 joined.append(content);
@@ -201,6 +206,10 @@ class LineReaderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 4 bytes");
         assertThatThrownBy(() -> new LineReader(null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("must not be null");
+    }
+
+    private static String content(String line) {
+        return line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
     }
 
     private static List<String> readAll(InputStream in, int cap) throws IOException {

@@ -3,7 +3,6 @@ package dev.mcr.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +15,13 @@ class ProcfsTest {
     @Test
     void stat_lines_parse_even_when_the_command_name_holds_spaces_and_parentheses() {
         assertThat(Procfs.parse(42, "42 (a (weird) name) S 1 456 456 0 -1 4194560 100"))
-                .hasValue(new Procfs.Stat(42, 'S', 1, 456));
+                .hasValue(new Procfs.Stat(42, 'S', 1, 456, 0));
         assertThat(Procfs.parse(7, "7 (sleep) Z 1 7 7 0")).get().matches(s -> !s.live());
         assertThat(Procfs.parse(7, "garbage")).isEmpty();
         assertThat(Procfs.parse(7, "7 (x) S one 2 3")).isEmpty();
         assertThat(Procfs.parse(7, "7 (x)")).isEmpty();
+        String full = "9 (bash) S 1 9 9 0 -1 4194560 614 0 0 0 1 0 0 0 20 0 1 0 123456 8216576 850 18446744073709551615";
+        assertThat(Procfs.parse(9, full)).get().extracting(Procfs.Stat::startTicks).isEqualTo(123456L);
     }
 
     @Test
@@ -32,13 +33,15 @@ class ProcfsTest {
     }
 
     @Test
-    void a_pipe_read_by_a_group_member_is_not_taken_for_the_output_pipe() throws Exception {
+    void a_pipe_read_by_a_group_member_is_not_taken_for_the_output_pipe_and_the_marker_is_found() throws Exception {
+        String mark = java.util.UUID.randomUUID().toString();
+        String home = System.getenv("HOME");
         try (ShellProcess p = ShellProcess.start(ShellProcess.NON_LOGIN_SHELL,
-                "sleep 1000 | cat > /dev/null & echo ready; wait", Map.of(), null)) {
+                "sleep 1000 | cat > /dev/null & echo ready; wait", Map.of("MCR_TEST_MARK", mark), null)) {
             Pumped pumped = new Pumped(p);
             pumped.awaitLine("ready\n", Duration.ofSeconds(10));
             long self = ProcessHandle.current().pid();
-            long sleeper = awaitMember(p.pid(), "sleep");
+            long sleeper = Procs.awaitMember(p.pid(), "sleep", Duration.ofSeconds(10));
             String inner = Procfs.fdTarget(sleeper, 1).orElseThrow();
             String output = Procfs.fdTarget(sleeper, 2).orElseThrow();
             assertThat(inner).startsWith("pipe:").isNotEqualTo(output);
@@ -48,35 +51,16 @@ class ProcfsTest {
             // cat reads the inner pipe; only this JVM reads the output pipe.
             assertThat(Procfs.unread(Set.of(inner, output), self)).containsExactly(output);
             assertThat(Procfs.unread(Set.of(output), -1)).isEmpty();
-            assertThat(Procfs.holders(Set.of(output), self, pid -> true)).contains(p.pid(), sleeper)
+            assertThat(Procfs.holders(Set.of(output), self, stat -> true)).contains(p.pid(), sleeper)
                     .doesNotContain(self);
             assertThat(Procfs.groupAlive(p.pid())).isTrue();
+            assertThat(Procfs.environContains(sleeper, Map.of("MCR_TEST_MARK", mark))).isTrue();
+            assertThat(Procfs.environContains(sleeper, Map.of("MCR_TEST_MARK", mark, "HOME", home))).isTrue();
+            assertThat(Procfs.environContains(sleeper, Map.of("MCR_TEST_MARK", "other"))).isFalse();
+            assertThat(Procfs.environContains(sleeper, Map.of())).as("no marker marks nothing").isFalse();
+            assertThat(Procfs.environContains(self, Map.of("MCR_TEST_MARK", mark))).isFalse();
             p.kill();
             assertThat(Procs.await(() -> !Procfs.groupAlive(p.pid()), Duration.ofSeconds(10))).isTrue();
-        }
-    }
-
-    private static long awaitMember(long pgid, String comm) throws InterruptedException {
-        long[] found = new long[1];
-        boolean ok = Procs.await(() -> {
-            List<Long> pids = Procfs.pids();
-            for (long pid : pids) {
-                if (Procfs.isLiveInGroup(pid, pgid) && comm.equals(comm(pid))) {
-                    found[0] = pid;
-                    return true;
-                }
-            }
-            return false;
-        }, Duration.ofSeconds(10));
-        assertThat(ok).as("a %s in group %d", comm, pgid).isTrue();
-        return found[0];
-    }
-
-    private static String comm(long pid) {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "comm")).strip();
-        } catch (java.io.IOException e) {
-            return "";
         }
     }
 }

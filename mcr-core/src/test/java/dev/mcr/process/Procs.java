@@ -45,6 +45,32 @@ final class Procs {
         return found;
     }
 
+    /** Waits for a live member of the process group running the named command; returns its pid. */
+    static long awaitMember(long pgid, String comm, Duration timeout) throws InterruptedException {
+        long[] found = new long[1];
+        boolean ok = await(() -> {
+            for (long pid : Procfs.pids()) {
+                if (Procfs.isLiveInGroup(pid, pgid) && comm.equals(comm(pid))) {
+                    found[0] = pid;
+                    return true;
+                }
+            }
+            return false;
+        }, timeout);
+        if (!ok) {
+            throw new AssertionError("No " + comm + " in process group " + pgid + " within " + timeout + ".");
+        }
+        return found[0];
+    }
+
+    static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Polls until the condition holds; returns whether it did before the timeout. */
     static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

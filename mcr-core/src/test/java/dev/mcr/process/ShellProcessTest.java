@@ -69,7 +69,7 @@ class ShellProcessTest {
     }
 
     @Test
-    void output_lines_end_with_newline_whatever_the_terminator() throws Exception {
+    void output_lines_end_with_newline_whatever_the_terminator_also_an_unterminated_last_line() throws Exception {
         ShellProcess p = start("printf 'a\\nb\\r\\nc\\rd'");
         assertThat(collect(p, new ArrayList<>())).containsExactly("a\n", "b\n", "c\n", "d\n");
     }
@@ -113,6 +113,8 @@ class ShellProcessTest {
         assertThat(Procs.pgidOf(p.pid())).hasValue(p.pid());
         assertThat(p.startedAt()).isBetween(before, after);
         assertThat(p.isAlive()).isTrue();
+        // A SIGINT landing while bash forks sleep is absorbed; signal once sleep really runs.
+        Procs.awaitMember(p.pid(), "sleep", WAIT);
         p.terminate();
         assertThat(pumped.exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(130);
         assertThat(p.isAlive()).isFalse();
@@ -228,6 +230,37 @@ class ShellProcessTest {
         long job = parsePid(pumped.texts().get(0));
         assertThat(Procs.pgidOf(job).orElse(job)).isEqualTo(job);
         assertThat(Procs.await(() -> Procs.isGone(job), WAIT)).as("escaped job killed").isTrue();
+    }
+
+    @Test
+    void an_escaped_holder_is_found_by_its_marker_when_the_pipe_could_not_be_identified() throws Exception {
+        // Without pipe identity the output pipe is recognised as the unread pipe of the run's
+        // processes; the escaped one is recognised by the marker in its environment, while a
+        // pipeline whose inner pipe has its reader is not taken for the output.
+        ShellProcess p = startWithoutPipeIdentity("setsid sleep 1000 & echo $!;"
+                + " (sleep 1000 | cat) > /dev/null 2>&1 & echo $!; sleep 0.3; echo main done");
+        Pumped pumped = new Pumped(p);
+        assertThat(pumped.exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(0);
+        long escaped = parsePid(pumped.texts().get(0));
+        long pipeline = parsePid(pumped.texts().get(1));
+        assertThat(Procs.await(() -> Procs.isGone(escaped), WAIT)).as("escaped holder killed").isTrue();
+        assertThat(Procs.isGone(pipeline)).as("a pipeline writing elsewhere is left alone").isFalse();
+    }
+
+    @Test
+    void a_group_member_holding_the_output_is_found_when_the_pipe_could_not_be_identified() throws Exception {
+        ShellProcess p = startWithoutPipeIdentity("sleep 1000 & echo $!; exit 4");
+        Pumped pumped = new Pumped(p);
+        assertThat(pumped.exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(4);
+        long job = parsePid(pumped.texts().get(0));
+        assertThat(Procs.await(() -> Procs.isGone(job), WAIT)).as("holder killed").isTrue();
+    }
+
+    private ShellProcess startWithoutPipeIdentity(String command) throws IOException {
+        ShellProcess p = ShellProcess.start(ShellProcess.NON_LOGIN_SHELL, command, Map.of("MCR_RUN_ID", runId),
+                null, false);
+        started.add(p);
+        return p;
     }
 
     @Test

@@ -23,12 +23,11 @@ public final class SmallHeapPump {
         try (ShellProcess p = ShellProcess.start(ShellProcess.NON_LOGIN_SHELL,
                 "head -c " + bytes + " /dev/zero | tr '\\0' a", Map.of(), null)) {
             int exit = p.pump(line -> {
-                if (!line.endsWith("\n")) {
-                    throw new IllegalStateException("A line did not end with a newline.");
-                }
+                // Every piece ends with a newline but the last, which had none in the output.
+                int length = line.endsWith("\n") ? line.length() - 1 : line.length();
                 counts[0]++;
-                counts[1] += line.length() - 1;
-                counts[2] = Math.max(counts[2], line.length() - 1);
+                counts[1] += length;
+                counts[2] = Math.max(counts[2], length);
             });
             System.out.println("lines=" + counts[0] + " chars=" + counts[1] + " maxLine=" + counts[2] + " exit=" + exit);
         }

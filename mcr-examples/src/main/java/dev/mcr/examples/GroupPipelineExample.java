@@ -2,14 +2,11 @@ package dev.mcr.examples;
 
 import dev.mcr.Mcr;
 import dev.mcr.event.GroupStatus;
-import dev.mcr.model.AppState;
 import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -30,15 +27,12 @@ public final class GroupPipelineExample {
     public static GroupStatus run(Path dataDir, PrintStream out) throws Exception {
         Path work = Files.createDirectories(dataDir.resolve("work"));
         try (Mcr mcr = Mcr.builder().dataDir(dataDir).seedDemo(false).build()) {
-            List<String> steps = List.of(
-                    mcr.saveRunner(Runner.builder("fetch").command("seq 1 5 > " + work + "/raw.txt").build()).id(),
-                    mcr.saveRunner(Runner.builder("transform")
-                            .command("awk '{s+=$1} END {print s}' " + work + "/raw.txt > " + work + "/sum.txt").build()).id(),
-                    mcr.saveRunner(Runner.builder("publish").command("echo \"sum is $(cat " + work + "/sum.txt)\"").build()).id());
-            AppState s = mcr.state();
-            List<RunnerGroup> groups = new ArrayList<>(s.runnerGroups());
-            groups.add(RunnerGroup.of("pipeline", "Pipeline", steps));
-            mcr.saveState(s.withGroupsAndLayout(groups, s.runnerLayout()));
+            mcr.saveRunner(Runner.builder("fetch").command("seq 1 5 > " + work + "/raw.txt").build());
+            mcr.saveRunner(Runner.builder("transform")
+                    .command("awk '{s+=$1} END {print s}' " + work + "/raw.txt > " + work + "/sum.txt").build());
+            mcr.saveRunner(Runner.builder("publish").command("echo \"sum is $(cat " + work + "/sum.txt)\"").build());
+            mcr.saveGroup(RunnerGroup.builder("pipeline").name("Pipeline")
+                    .runners("fetch", "transform", "publish").build());
 
             CompletableFuture<GroupStatus> end = new CompletableFuture<>();
             mcr.subscribe(e -> {

@@ -35,6 +35,15 @@ class ExamplesTest {
     }
 
     @Test
+    void the_embedded_server_runs_a_runner_over_http_and_the_custom_notifier_gets_the_message() throws Exception {
+        EmbeddedServerExample.Result r = EmbeddedServerExample.run(dir, 0, out);
+        assertThat(r.port()).isPositive();
+        assertThat(r.runStatus()).isEqualTo(200);
+        assertThat(r.notifications()).singleElement().asString().startsWith("load is ");
+        assertThat(r.status()).contains("\"uptime\"").contains("\"last_case\":\"load is ");
+    }
+
+    @Test
     void the_pipeline_runs_its_three_steps_in_order() throws Exception {
         GroupStatus g = GroupPipelineExample.run(dir, out);
         assertThat(g.status()).isEqualTo("finished");

@@ -1,0 +1,179 @@
+// A group card: holds its member runner cards, shows the sequence progress.
+
+import { h, clone, fmtElapsed, parseTs } from './util.js';
+import { tr } from './i18n.js';
+
+const ACTIVE = new Set(['started', 'running', 'stopping']);
+
+let seq = 0;
+
+/** A group card. ctx is the page controller (see app.js). */
+export class GroupCard {
+  constructor(ctx, group) {
+    this.ctx = ctx;
+    this.id = group.id;
+    this.uid = `g${++seq}`;
+    this.saved = clone(group);
+    this.draftName = String(group.name ?? '');
+    this.gs = null;
+    this.build();
+    this.fill();
+    this.renderStatus();
+  }
+
+  build() {
+    const u = this.uid;
+    const collapsed = this.ctx.isCollapsed(`group:${this.id}`);
+    this.toggleBtn = h('button', { type: 'button', class: 'collapse', 'aria-expanded': String(!collapsed), 'aria-controls': `${u}-body`, onclick: () => this.setCollapsed(!this.collapsed) }, h('span', { class: 'chev', 'aria-hidden': 'true' }, '▾'));
+    this.kindEl = tr(h('span', { class: 'kind' }), { text: 'groupKind' });
+    this.nameIn = h('input', { type: 'text', 'data-field': 'name', class: 'group-name', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draftName = this.nameIn.value; this.changed(); } });
+    this.dirtyEl = tr(h('span', { class: 'badge dirty-badge hidden' }), { text: 'unsaved' });
+    this.elapsedEl = tr(h('span', { class: 'elapsed hidden', role: 'timer' }), { title: 'elapsedTitle' });
+    this.progressEl = h('span', { class: 'progress hidden' });
+    this.runBtn = h('button', { type: 'button', 'data-act': 'run', class: 'btn run', onclick: () => this.onRunStop() });
+    this.saveBtn = tr(h('button', { type: 'button', 'data-act': 'save', class: 'btn save', onclick: () => this.ctx.saveGroup(this) }), { text: 'save' });
+    this.removeBtn = tr(h('button', { type: 'button', 'data-act': 'remove', class: 'btn danger', onclick: () => this.ctx.removeGroup(this.id) }), { text: 'remove' });
+    this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveGroup(this.id, -1) }, '↑');
+    this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveGroup(this.id, 1) }, '↓');
+    this.members = h('div', { class: 'members' });
+    this.emptyHint = tr(h('p', { class: 'hint' }), { text: 'groupEmpty' });
+    this.body = h('div', { class: 'group-body', id: `${u}-body` }, this.members, this.emptyHint);
+    this.el = h('section', { class: 'card group', id: `group-${this.id}`, 'data-group-id': this.id, 'aria-labelledby': `${u}-name` },
+      h('header', { class: 'card-head' },
+        h('div', { class: 'title-row' }, this.toggleBtn, this.kindEl, this.nameIn, this.dirtyEl, this.elapsedEl),
+        h('div', { class: 'actions' }, this.runBtn, this.saveBtn, this.removeBtn, this.upBtn, this.downBtn)),
+      h('div', { class: 'state-line' }, this.progressEl),
+      this.body);
+    this.setCollapsed(collapsed, false);
+  }
+
+  setCollapsed(collapsed, persist = true) {
+    this.collapsed = collapsed;
+    this.toggleBtn.setAttribute('aria-expanded', String(!collapsed));
+    this.body.classList.toggle('hidden', collapsed);
+    if (persist) this.ctx.setCollapsed(`group:${this.id}`, collapsed);
+  }
+
+  displayName() {
+    return String(this.saved.name || '').trim() || this.id;
+  }
+
+  fill() {
+    if (this.nameIn.value !== this.draftName) this.nameIn.value = this.draftName;
+    this.changed(false);
+  }
+
+  setSaved(group, force = false) {
+    const wasDirty = this.isDirty();
+    this.saved = clone(group);
+    if (!wasDirty || force) this.draftName = String(group.name ?? '');
+    this.fill();
+    this.renderStatus();
+  }
+
+  isDirty() {
+    return this.draftName !== String(this.saved.name ?? '');
+  }
+
+  collect() {
+    return { ...clone(this.saved), name: this.draftName };
+  }
+
+  changed(notify = true) {
+    const dirty = this.isDirty();
+    this.el.classList.toggle('dirty', dirty);
+    this.dirtyEl.classList.toggle('hidden', !dirty);
+    this.saveBtn.classList.toggle('attention', dirty);
+    const n = this.displayName();
+    tr(this.nameIn, { aria: 'groupName', placeholder: 'groupName' });
+    tr(this.toggleBtn, { aria: ['toggleCard', { name: n }] });
+    tr(this.upBtn, { aria: ['moveUp', { name: n }], title: ['moveUp', { name: n }] });
+    tr(this.downBtn, { aria: ['moveDown', { name: n }], title: ['moveDown', { name: n }] });
+    this.renderButtons();
+    if (notify) this.ctx.onDirtyChange();
+  }
+
+  /** Places the member cards in order. */
+  setMembers(cards) {
+    cards.forEach((card, i) => {
+      if (this.members.children[i] !== card.el) this.members.insertBefore(card.el, this.members.children[i] || null);
+    });
+    while (this.members.children.length > cards.length) this.members.lastElementChild.remove();
+    this.emptyHint.classList.toggle('hidden', cards.length > 0);
+  }
+
+  isActive() {
+    return !!this.gs && ACTIVE.has(this.gs.status);
+  }
+
+  /** The last group_status event for this group. */
+  setGroupStatus(gs) {
+    this.gs = gs ? clone(gs) : null;
+    this.renderStatus();
+  }
+
+  renderStatus() {
+    const gs = this.gs;
+    this.el.classList.toggle('is-running', this.isActive());
+    this.progressEl.classList.toggle('hidden', !gs);
+    if (gs) {
+      const spec = progressText(gs, this.ctx);
+      tr(this.progressEl, { text: spec });
+      this.progressEl.className = `progress ${gs.status}`;
+    }
+    this.renderButtons();
+    this.tick();
+  }
+
+  renderButtons() {
+    const active = this.isActive();
+    if (active) {
+      tr(this.runBtn, { text: 'groupStop', title: null });
+      this.runBtn.classList.add('stop');
+      this.runBtn.disabled = false;
+    } else {
+      tr(this.runBtn, { text: 'groupRun' });
+      this.runBtn.classList.remove('stop');
+      const reason = this.ctx.groupRunBlocker(this);
+      this.runBtn.disabled = !!reason;
+      tr(this.runBtn, { title: reason });
+    }
+    this.saveBtn.disabled = !this.isDirty() || active;
+    this.removeBtn.disabled = active;
+    this.nameIn.disabled = active;
+  }
+
+  onRunStop() {
+    if (this.isActive()) this.ctx.stopGroup(this);
+    else this.ctx.runGroup(this);
+  }
+
+  tick() {
+    const gs = this.gs;
+    const start = this.isActive() ? parseTs(gs.started_ts || gs.ts) : null;
+    this.elapsedEl.classList.toggle('hidden', !start);
+    if (start) this.elapsedEl.textContent = `${fmtElapsed((Date.now() - start.getTime()) / 1000)}`;
+  }
+}
+
+/** The translated progress text of a group_status event: [key, args]. */
+export function progressText(gs, ctx) {
+  const total = Number(gs.total_count) || (gs.runner_ids || []).length;
+  switch (gs.status) {
+    case 'started':
+      return ['groupStarted', { total }];
+    case 'running':
+      return ['groupRunning', { i: gs.current_index || 0, total, name: ctx.runnerName(gs.current_runner_id) }];
+    case 'stopping':
+      return ['groupStopping'];
+    case 'finished':
+      return ['groupFinished', { done: gs.completed_count || 0, total }];
+    case 'error':
+      return ['groupError', { error: ctx.names(gs.error || '') }];
+    case 'stopped':
+      return ['groupStopped'];
+    default:
+      return ['groupUnknown', { status: String(gs.status || '') }];
+  }
+}
+

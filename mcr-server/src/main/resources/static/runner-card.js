@@ -1,0 +1,566 @@
+// One runner card: settings editor with dirty tracking, live status, live output.
+
+import { h, clone, toInt, fmtElapsed, clock, dateTime, parseTs, newId, BoundedText } from './util.js';
+import { t, tr } from './i18n.js';
+
+export const OUTPUT_MAX_CHARS = 200000;
+export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
+export const ESCALATION_OPTIONS = [0, 300, 600, 900, 1800, 3600, 7200, 14400];
+export const PAUSE_OPTIONS = [0, 3, 5, 10, 15];
+export const CASE_STATES = ['', 'UP', 'DOWN', 'WARN', 'INFO', 'STOP'];
+const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+const RUN_OPTIONS = [...range(1, 100), -1];
+
+/** Runtime status of a runner before anything is known. */
+export function idleStatus() {
+  return {
+    running: false, scheduled: false, stopping: false, paused: false, stopped: false,
+    active_ts: '', started_ts: '', run_count: 0, remaining: null, last_case: '', last_case_ts: '',
+    consecutive_failures: 0, last_exit_code: null, last_finish_ts: '', next_at: 0,
+  };
+}
+
+/** The editable part of a runner, in a fixed shape so that JSON comparison works. */
+export function project(r) {
+  const sch = r.schedule || {};
+  return {
+    name: String(r.name ?? ''),
+    command: String(r.command ?? ''),
+    logging_enabled: r.logging_enabled !== false,
+    schedule: { hours: toInt(sch.hours), minutes: toInt(sch.minutes), seconds: toInt(sch.seconds) },
+    max_runs: toInt(r.max_runs, 1),
+    alert_cooldown_s: toInt(r.alert_cooldown_s, 300),
+    alert_escalation_s: toInt(r.alert_escalation_s, 1800),
+    failure_pause_threshold: toInt(r.failure_pause_threshold, 5),
+    cases: (Array.isArray(r.cases) ? r.cases : []).map((c) => ({
+      id: String(c.id || newId('case_')),
+      pattern: String(c.pattern ?? ''),
+      message_template: String(c.message_template ?? ''),
+      state: CASE_STATES.includes(String(c.state || '').trim().toUpperCase()) ? String(c.state || '').trim().toUpperCase() : '',
+    })),
+  };
+}
+
+/** Seconds between runs of a runner. */
+export function intervalOf(r) {
+  const s = r.schedule || {};
+  return Math.max(0, toInt(s.hours) * 3600 + toInt(s.minutes) * 60 + toInt(s.seconds));
+}
+
+function durationLabel(sec) {
+  if (sec === 0) return ['optOff'];
+  if (sec % 3600 === 0) return ['unitH', { n: sec / 3600 }];
+  if (sec % 60 === 0) return ['unitMin', { n: sec / 60 }];
+  return ['unitS', { n: sec }];
+}
+
+function withDefault(label, isDefault) {
+  if (!isDefault) return label;
+  return ['withDefault', { v: { t: label[0], args: label[1] } }];
+}
+
+/** Fills a select; a value outside the list gets an extra option marked as custom. */
+function fillSelect(sel, values, value, labelOf, defaultValue) {
+  const list = values.includes(value) ? values : [...values, value].sort((a, b) => {
+    if (a === -1) return 1;
+    if (b === -1) return -1;
+    return a - b;
+  });
+  const sig = list.join(',');
+  if (sel._sig === sig) {
+    sel.value = String(value);
+    return;
+  }
+  sel._sig = sig;
+  sel.replaceChildren(...list.map((v) => {
+    const o = h('option', { value: String(v) });
+    const extra = !values.includes(v);
+    const label = labelOf(v);
+    if (Array.isArray(label)) {
+      tr(o, { text: extra ? ['customValue', { v: { t: label[0], args: label[1] } }] : withDefault(label, v === defaultValue) });
+    } else if (extra) {
+      tr(o, { text: ['customValue', { v: label }] });
+    } else {
+      o.textContent = label;
+    }
+    return o;
+  }));
+  sel.value = String(value);
+}
+
+let seq = 0;
+
+/** A runner card. ctx is the page controller (see app.js). */
+export class RunnerCard {
+  constructor(ctx, runner) {
+    this.ctx = ctx;
+    this.id = runner.id;
+    this.uid = `r${++seq}`;
+    this.saved = clone(runner);
+    this.draft = project(runner);
+    this.status = idleStatus();
+    this.caseErrors = new Map();
+    this.group = null;
+    this.groupEnabled = true;
+    this.build();
+    this.fill();
+    this.renderStatus();
+  }
+
+  // ----- building -----------------------------------------------------------------
+
+  build() {
+    const u = this.uid;
+    const collapsed = this.ctx.isCollapsed(`runner:${this.id}`);
+    this.toggleBtn = h('button', { type: 'button', class: 'collapse', 'aria-expanded': String(!collapsed), 'aria-controls': `${u}-body`, onclick: () => this.setCollapsed(!this.collapsed) }, h('span', { class: 'chev', 'aria-hidden': 'true' }, '▾'));
+    this.nameEl = h('h3', { class: 'card-title', id: `${u}-title` });
+    this.badgeEl = h('span', { class: 'badge state-badge hidden' });
+    this.dirtyEl = tr(h('span', { class: 'badge dirty-badge hidden' }), { text: 'unsaved' });
+    this.elapsedEl = tr(h('span', { class: 'elapsed hidden', role: 'timer' }), { title: 'elapsedTitle' });
+    this.pillEl = tr(h('span', { class: 'pill runs hidden' }), { title: 'runCountTitle' });
+    this.groupToggle = h('button', { type: 'button', 'data-act': 'group-toggle', class: 'btn small group-toggle hidden', 'aria-pressed': 'true', onclick: () => this.ctx.setGroupEnabled(this.id, !this.groupEnabled) });
+    this.runBtn = h('button', { type: 'button', 'data-act': 'run', class: 'btn run', onclick: () => this.onRunStop() });
+    this.saveBtn = tr(h('button', { type: 'button', 'data-act': 'save', class: 'btn save', onclick: () => this.ctx.saveRunner(this) }), { text: 'save' });
+    this.cloneBtn = tr(h('button', { type: 'button', 'data-act': 'clone', class: 'btn', onclick: () => this.ctx.cloneRunner(this.id) }), { text: 'clone' });
+    this.removeBtn = tr(h('button', { type: 'button', 'data-act': 'remove', class: 'btn danger', onclick: () => this.ctx.removeRunner(this.id) }), { text: 'remove' });
+    this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, -1) }, '↑');
+    this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, 1) }, '↓');
+    this.groupSel = h('select', { class: 'group-select', onchange: () => this.ctx.moveRunnerTo(this.id, this.groupSel.value || null) });
+    this.groupSelWrap = h('label', { class: 'inline sort-only' }, tr(h('span'), { text: 'groupLabel' }), this.groupSel);
+
+    this.pausedEl = h('span', { class: 'paused hidden' });
+    this.nextEl = h('span', { class: 'next hidden' });
+    this.caseEl = h('span', { class: 'last-case hidden' });
+    this.exitEl = h('span', { class: 'last-exit hidden' });
+    this.stateLine = h('div', { class: 'state-line', 'aria-live': 'off' }, this.pausedEl, this.nextEl, this.caseEl, this.exitEl);
+
+    const head = h('header', { class: 'card-head' },
+      h('div', { class: 'title-row' }, this.toggleBtn, this.nameEl, this.badgeEl, this.dirtyEl, this.elapsedEl, this.pillEl),
+      h('div', { class: 'actions' }, this.groupToggle, this.runBtn, this.saveBtn, this.cloneBtn, this.removeBtn, this.upBtn, this.downBtn, this.groupSelWrap));
+
+    // Settings
+    this.nameIn = h('input', { type: 'text', 'data-field': 'name', class: 'setting', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
+    this.cmdIn = h('textarea', { 'data-field': 'command', class: 'setting mono', id: `${u}-cmd`, rows: '4', spellcheck: 'false', autocomplete: 'off', oninput: () => { this.draft.command = this.cmdIn.value; this.changed(); } });
+    this.notifyBox = h('div', { class: 'notify-rows' });
+    this.logIn = h('input', { type: 'checkbox', 'data-field': 'logging', class: 'setting', id: `${u}-log`, onchange: () => { this.draft.logging_enabled = this.logIn.checked; this.changed(); } });
+    this.openLogBtn = tr(h('button', { type: 'button', 'data-act': 'open-log', class: 'btn small', onclick: () => this.ctx.openLog(this.id) }), { text: 'openLog' });
+    this.clearLogBtn = tr(h('button', { type: 'button', 'data-act': 'clear-log', class: 'btn small danger lockable', onclick: () => this.ctx.clearLog(this.id) }), { text: 'clearLog' });
+
+    const sel = (key, onchange) => h('select', { class: 'setting', id: `${u}-${key}`, 'data-field': key, onchange });
+    this.hSel = sel('h', () => { this.draft.schedule.hours = toInt(this.hSel.value); this.changed(); });
+    this.mSel = sel('m', () => { this.draft.schedule.minutes = toInt(this.mSel.value); this.changed(); });
+    this.sSel = sel('s', () => { this.draft.schedule.seconds = toInt(this.sSel.value); this.changed(); });
+    this.runsSel = sel('runs', () => { this.draft.max_runs = toInt(this.runsSel.value, 1); this.changed(); });
+    this.coolSel = sel('cool', () => { this.draft.alert_cooldown_s = toInt(this.coolSel.value); this.changed(); });
+    this.escSel = sel('esc', () => { this.draft.alert_escalation_s = toInt(this.escSel.value); this.changed(); });
+    this.pauseSel = sel('pause', () => { this.draft.failure_pause_threshold = toInt(this.pauseSel.value); this.changed(); });
+    const field = (labelKey, control) => h('div', { class: 'field' }, tr(h('label', { for: control.id }), { text: labelKey }), control);
+
+    this.casesBox = h('div', { class: 'cases' });
+    this.addCaseBtn = tr(h('button', { type: 'button', 'data-act': 'add-case', class: 'btn small lockable', onclick: () => this.addCase() }), { text: 'addCase' });
+
+    this.outEl = h('pre', { class: 'output', tabindex: '0', role: 'log', 'aria-live': 'off' });
+    tr(this.outEl, { aria: ['outputOf', { name: '' }] });
+    this.out = new BoundedText(this.outEl, OUTPUT_MAX_CHARS);
+    this.copyBtn = tr(h('button', { type: 'button', 'data-act': 'copy', class: 'btn small', onclick: () => this.ctx.copyOutput(this) }), { text: 'copy' });
+
+    this.cmdLabel = tr(h('label', { for: this.cmdIn.id }), { text: ['commandLabel', { shell: 'bash -lc' }] });
+    this.body = h('div', { class: 'card-body', id: `${u}-body` },
+      h('div', { class: 'cols' },
+        h('div', { class: 'col' },
+          field('name', this.nameIn),
+          h('div', { class: 'field' }, this.cmdLabel, this.cmdIn),
+          h('fieldset', null, tr(h('legend'), { text: 'notifications' }), this.notifyBox),
+          h('fieldset', { class: 'log-box' }, tr(h('legend'), { text: 'log' }),
+            h('div', { class: 'row wrap' },
+              h('label', { class: 'check', for: this.logIn.id }, this.logIn, tr(h('span'), { text: 'loggingEnabled' })),
+              this.openLogBtn, this.clearLogBtn)),
+          h('fieldset', null, tr(h('legend'), { text: 'scheduleTitle' }),
+            h('div', { class: 'grid3' }, field('hours', this.hSel), field('minutes', this.mSel), field('seconds', this.sSel)),
+            h('div', { class: 'grid2' }, field('runs', this.runsSel), field('cooldown', this.coolSel),
+              field('escalation', this.escSel), field('autoPause', this.pauseSel)))),
+        h('div', { class: 'col' },
+          h('fieldset', null, tr(h('legend'), { text: 'cases' }), this.casesBox,
+            h('div', { class: 'row wrap' }, this.addCaseBtn),
+            tr(h('p', { class: 'hint' }), { text: 'casesHelp' })),
+          h('div', { class: 'output-box' },
+            h('div', { class: 'row between' }, tr(h('span', { class: 'label' }), { text: 'output' }), this.copyBtn),
+            this.outEl))));
+
+    this.el = h('article', { class: 'card runner', id: `runner-${this.id}`, 'data-runner-id': this.id, 'aria-labelledby': `${u}-title` },
+      head, this.stateLine, this.body);
+    this.setCollapsed(collapsed, false);
+  }
+
+  setCollapsed(collapsed, persist = true) {
+    this.collapsed = collapsed;
+    this.toggleBtn.setAttribute('aria-expanded', String(!collapsed));
+    this.body.classList.toggle('hidden', collapsed);
+    this.el.classList.toggle('collapsed', collapsed);
+    if (persist) this.ctx.setCollapsed(`runner:${this.id}`, collapsed);
+  }
+
+  // ----- filling from the model ----------------------------------------------------
+
+  fill() {
+    const d = this.draft;
+    if (this.nameIn.value !== d.name) this.nameIn.value = d.name;
+    if (this.cmdIn.value !== d.command) this.cmdIn.value = d.command;
+    this.logIn.checked = d.logging_enabled;
+    fillSelect(this.hSel, range(0, 23), d.schedule.hours, String, 0);
+    fillSelect(this.mSel, range(0, 59), d.schedule.minutes, String, 0);
+    fillSelect(this.sSel, range(0, 59), d.schedule.seconds, String, 0);
+    fillSelect(this.runsSel, RUN_OPTIONS, d.max_runs, (v) => (v === -1 ? '∞' : String(v)), 1);
+    fillSelect(this.coolSel, COOLDOWN_OPTIONS, d.alert_cooldown_s, durationLabel, 300);
+    fillSelect(this.escSel, ESCALATION_OPTIONS, d.alert_escalation_s, durationLabel, 1800);
+    fillSelect(this.pauseSel, PAUSE_OPTIONS, d.failure_pause_threshold, (v) => (v === 0 ? ['optOff'] : ['nFailures', { n: v }]), 5);
+    this.renderCases();
+    this.renderNotify();
+    this.renderName();
+    this.changed(false);
+  }
+
+  renderName() {
+    const name = this.draft.name.trim() || this.saved.name || '';
+    if (name) {
+      this.nameEl._tr = null;
+      this.nameEl.removeAttribute('data-tr');
+      this.nameEl.textContent = name;
+    } else {
+      tr(this.nameEl, { text: 'unnamed' });
+    }
+    const n = this.displayName();
+    tr(this.toggleBtn, { aria: ['toggleCard', { name: n }] });
+    tr(this.upBtn, { aria: ['moveUp', { name: n }], title: ['moveUp', { name: n }] });
+    tr(this.downBtn, { aria: ['moveDown', { name: n }], title: ['moveDown', { name: n }] });
+    tr(this.outEl, { aria: ['outputOf', { name: n }] });
+    tr(this.groupSel, { aria: ['groupOf', { name: n }] });
+  }
+
+  /** The saved name (used in messages), never the id unless the name is empty. */
+  displayName() {
+    return String(this.saved.name || '').trim() || this.id;
+  }
+
+  /** New saved data from the server; unsaved edits are kept unless force is set. */
+  setSaved(runner, force = false) {
+    const wasDirty = this.isDirty();
+    this.saved = clone(runner);
+    if (!wasDirty || force) {
+      this.draft = project(runner);
+      this.fill();
+    } else {
+      this.renderNotify();
+      this.renderName();
+      this.changed(false);
+    }
+    this.renderStatus();
+  }
+
+  isDirty() {
+    return JSON.stringify(this.draft) !== JSON.stringify(project(this.saved));
+  }
+
+  /** Problems that block saving (half-filled cases). */
+  invalidCases() {
+    return this.draft.cases.filter((c) => !c.pattern.trim() !== !c.message_template.trim());
+  }
+
+  /** The runner as it would be saved: stored data with the edited fields replaced. */
+  collect() {
+    return { ...clone(this.saved), ...clone(this.draft) };
+  }
+
+  changed(notify = true) {
+    const dirty = this.isDirty();
+    this.el.classList.toggle('dirty', dirty);
+    this.dirtyEl.classList.toggle('hidden', !dirty);
+    this.saveBtn.disabled = !dirty || this.locked();
+    this.saveBtn.classList.toggle('attention', dirty);
+    const invalid = this.invalidCases().length > 0;
+    this.saveBtn.classList.toggle('invalid', invalid);
+    tr(this.saveBtn, { title: invalid ? 'casesInvalidSave' : null });
+    this.renderName();
+    this.renderButtons();
+    if (notify) this.ctx.onDirtyChange();
+  }
+
+  // ----- notifications -------------------------------------------------------------
+
+  renderNotify() {
+    const profiles = this.ctx.profiles();
+    const ids = this.saved.notify_profile_ids || [];
+    const upd = this.saved.notify_profile_updates_only || [];
+    const sig = JSON.stringify([profiles.map((p) => [p.id, p.name]), ids, upd]);
+    if (sig === this.notifySig) return;
+    this.notifySig = sig;
+    // Keep keyboard focus on the same control when the rows are rebuilt after a save.
+    const focused = document.activeElement;
+    const restore = focused && this.notifyBox.contains(focused)
+      ? [focused.closest('.notify-row')?.dataset.profileId, focused.tagName.toLowerCase()] : null;
+    this.buildNotifyRows(profiles, ids, upd);
+    if (restore) {
+      const row = Array.from(this.notifyBox.querySelectorAll('.notify-row')).find((r) => r.dataset.profileId === restore[0]);
+      const el = row && row.querySelector(restore[1]);
+      if (el) el.focus();
+    }
+  }
+
+  buildNotifyRows(profiles, ids, upd) {
+    if (!profiles.length) {
+      this.notifyBox.replaceChildren(tr(h('p', { class: 'hint' }), { text: 'noServicesHint' }));
+      return;
+    }
+    this.notifyBox.replaceChildren(...profiles.map((p) => {
+      const on = ids.includes(p.id);
+      const only = on && upd.includes(p.id);
+      const name = String(p.name || p.id);
+      const onBtn = tr(h('button', {
+        type: 'button', class: `btn small toggle ${on ? 'on' : ''}`, 'aria-pressed': String(on),
+        onclick: () => this.ctx.setNotify(this.id, p.id, !on, false),
+      }), { text: on ? 'on' : 'off', aria: ['notifyToggleAria', { service: name, state: { t: on ? 'on' : 'off' } }] });
+      const updIn = h('input', { type: 'checkbox', checked: only, disabled: !on, onchange: () => this.ctx.setNotify(this.id, p.id, true, updIn.checked) });
+      return h('div', { class: 'notify-row', 'data-profile-id': p.id },
+        h('span', { class: 'notify-name' }, name), onBtn,
+        h('label', { class: `check ${on ? '' : 'muted'}` }, updIn, tr(h('span'), { text: 'updatesOnly' })));
+    }));
+  }
+
+  // ----- cases ---------------------------------------------------------------------
+
+  renderCases() {
+    const sig = JSON.stringify(this.draft.cases);
+    if (sig === this.casesSig && this.casesBox.childElementCount === this.draft.cases.length) {
+      this.draft.cases.forEach((c, i) => this.renderCaseMsg(i));
+      return;
+    }
+    this.casesSig = sig;
+    this.caseRows = this.draft.cases.map((c, i) => this.buildCaseRow(c, i));
+    this.casesBox.replaceChildren(...this.caseRows.map((r) => r.el));
+    if (!this.draft.cases.length) this.casesBox.append(tr(h('p', { class: 'hint' }), { text: 'noCases' }));
+    this.draft.cases.forEach((c, i) => this.renderCaseMsg(i));
+    this.applyLock();
+  }
+
+  buildCaseRow(c, i) {
+    const row = {};
+    const idx = () => this.draft.cases.findIndex((x) => x.id === c.id);
+    const update = (field, value) => {
+      const k = idx();
+      if (k < 0) return;
+      this.draft.cases[k][field] = value;
+      this.casesSig = JSON.stringify(this.draft.cases);
+      this.renderCaseMsg(k);
+      this.changed();
+    };
+    row.pattern = h('input', { type: 'text', 'data-field': 'pattern', class: 'setting mono', value: c.pattern, spellcheck: 'false', autocomplete: 'off', oninput: () => update('pattern', row.pattern.value) });
+    row.template = h('input', { type: 'text', 'data-field': 'template', class: 'setting', value: c.message_template, autocomplete: 'off', oninput: () => update('message_template', row.template.value) });
+    row.state = h('select', { class: 'setting', 'data-field': 'state', onchange: () => update('state', row.state.value) },
+      CASE_STATES.map((s) => (s ? h('option', { value: s }, s) : tr(h('option', { value: '' }), { text: 'stateNone' }))));
+    row.state.value = c.state;
+    row.remove = h('button', { type: 'button', 'data-act': 'remove-case', class: 'btn icon danger lockable', onclick: () => this.removeCase(c.id) }, '✕');
+    row.msg = h('div', { class: 'case-msg', id: `${this.uid}-${c.id}-msg` });
+    row.pattern.setAttribute('aria-describedby', row.msg.id);
+    row.template.setAttribute('aria-describedby', row.msg.id);
+    const n = i + 1;
+    tr(row.pattern, { placeholder: 'patternPh', aria: ['casePatternAria', { n }] });
+    tr(row.template, { placeholder: 'templatePh', aria: ['caseTemplateAria', { n }] });
+    tr(row.state, { aria: ['caseStateAria', { n }] });
+    tr(row.remove, { aria: ['caseRemoveAria', { n }], title: ['caseRemoveAria', { n }] });
+    row.el = h('div', { class: 'case-row', 'data-case-id': c.id }, h('div', { class: 'case-fields' }, row.pattern, row.template, row.state, row.remove), row.msg);
+    return row;
+  }
+
+  renderCaseMsg(i) {
+    const c = this.draft.cases[i];
+    const row = this.caseRows && this.caseRows[i];
+    if (!c || !row) return;
+    const p = c.pattern.trim();
+    const m = c.message_template.trim();
+    const half = !p !== !m;
+    const err = p ? this.caseErrors.get(p) : null;
+    row.el.classList.toggle('invalid', half || !!err);
+    row.pattern.setAttribute('aria-invalid', String((half && !p) || !!err));
+    row.template.setAttribute('aria-invalid', String(half && !m));
+    if (err) {
+      tr(row.msg, { text: ['caseErrorMsg', { error: this.ctx.names(err) }] });
+      row.msg.className = 'case-msg error';
+    } else if (half) {
+      tr(row.msg, { text: p ? 'caseNeedsTemplate' : 'caseNeedsPattern' });
+      row.msg.className = 'case-msg error';
+    } else if (!p && !m) {
+      tr(row.msg, { text: 'caseLastLine' });
+      row.msg.className = 'case-msg hint';
+    } else {
+      tr(row.msg, { text: 'empty' });
+      row.msg.className = 'case-msg';
+    }
+  }
+
+  addCase() {
+    this.draft.cases.push({ id: newId('case_'), pattern: '', message_template: '', state: '' });
+    this.renderCases();
+    this.changed();
+    this.caseRows[this.caseRows.length - 1].pattern.focus();
+  }
+
+  async removeCase(caseId) {
+    const i = this.draft.cases.findIndex((c) => c.id === caseId);
+    if (i < 0) return;
+    if (!(await this.ctx.confirm('confirmRemoveCase', { n: i + 1, name: this.displayName() }))) return;
+    this.draft.cases.splice(i, 1);
+    this.renderCases();
+    this.changed();
+    this.addCaseBtn.focus();
+  }
+
+  /** A case_error event for this runner: shown next to the case with that pattern. */
+  setCaseError(pattern, error) {
+    this.caseErrors.set(String(pattern || '').trim(), error);
+    this.draft.cases.forEach((c, i) => this.renderCaseMsg(i));
+  }
+
+  // ----- runtime status ------------------------------------------------------------
+
+  locked() {
+    return this.status.running || this.status.scheduled || this.status.stopping;
+  }
+
+  active() {
+    return this.status.running || this.status.scheduled;
+  }
+
+  applyLock() {
+    const locked = this.locked();
+    this.el.querySelectorAll('.setting, .lockable').forEach((el) => { el.disabled = locked; });
+    this.el.classList.toggle('locked', locked);
+  }
+
+  renderButtons() {
+    const st = this.status;
+    const active = this.active() || st.stopping;
+    if (active) {
+      tr(this.runBtn, { text: 'stop', title: null });
+      this.runBtn.classList.add('stop');
+      this.runBtn.disabled = !!st.stopping && !st.running && !st.scheduled;
+    } else {
+      tr(this.runBtn, { text: 'run' });
+      this.runBtn.classList.remove('stop');
+      let reason = null;
+      if (this.isDirty()) reason = 'runNeedsSave';
+      else if (!String(this.saved.command || '').trim()) reason = 'runNeedsCommand';
+      this.runBtn.disabled = !!reason;
+      tr(this.runBtn, { title: reason });
+    }
+    const locked = this.locked();
+    this.saveBtn.disabled = !this.isDirty() || locked;
+    this.removeBtn.disabled = locked;
+    const anyDirty = this.ctx.anyDirty();
+    this.cloneBtn.disabled = anyDirty;
+    tr(this.cloneBtn, { title: anyDirty ? 'cloneNeedsSave' : 'cloneTitle' });
+    this.upBtn.disabled = false;
+    this.downBtn.disabled = false;
+  }
+
+  onRunStop() {
+    if (this.active() || this.status.stopping) this.ctx.stopRunner(this.id);
+    else this.ctx.runRunner(this);
+  }
+
+  /** Replaces the runtime status (snapshot). */
+  setStatus(st) {
+    this.status = { ...idleStatus(), ...st, stopping: false, next_at: 0 };
+    this.renderStatus();
+  }
+
+  /** Merges a partial status change. */
+  patchStatus(patch) {
+    Object.assign(this.status, patch);
+    this.renderStatus();
+  }
+
+  renderStatus() {
+    const st = this.status;
+    let badge = null;
+    if (st.stopping && (st.running || st.scheduled)) badge = ['stStopping', 'stopping'];
+    else if (st.running) badge = ['stRunning', 'running'];
+    else if (st.scheduled) badge = ['stScheduled', 'scheduled'];
+    else if (st.paused) badge = ['stPaused', 'paused'];
+    this.el.classList.toggle('is-running', !!st.running);
+    this.el.classList.toggle('is-scheduled', !st.running && !!st.scheduled);
+    this.el.classList.toggle('is-paused', !st.running && !st.scheduled && !!st.paused);
+    this.badgeEl.classList.toggle('hidden', !badge);
+    if (badge) {
+      tr(this.badgeEl, { text: badge[0] });
+      this.badgeEl.className = `badge state-badge ${badge[1]}`;
+    }
+    const repeating = intervalOf(this.saved) > 0;
+    const showPill = repeating && this.active() && st.run_count > 0;
+    this.pillEl.classList.toggle('hidden', !showPill);
+    if (showPill) {
+      const max = toInt(this.saved.max_runs, 1);
+      this.pillEl.textContent = `${st.run_count}/${max === -1 ? '∞' : max}`;
+    }
+    this.pausedEl.classList.toggle('hidden', !st.paused);
+    if (st.paused) tr(this.pausedEl, { text: ['pausedAfter', { n: st.consecutive_failures || st.threshold || 0 }] });
+    this.caseEl.classList.toggle('hidden', !st.last_case);
+    if (st.last_case) {
+      const ts = clock(st.last_case_ts);
+      this.caseEl.textContent = ts ? `${ts}: ${st.last_case}` : st.last_case;
+    }
+    const hasExit = st.last_exit_code !== null && st.last_exit_code !== undefined;
+    this.exitEl.classList.toggle('hidden', !hasExit);
+    if (hasExit) {
+      tr(this.exitEl, { text: ['lastExit', { code: st.last_exit_code, time: dateTime(st.last_finish_ts) || '—' }] });
+      this.exitEl.classList.toggle('bad', Number(st.last_exit_code) !== 0);
+    }
+    this.applyLock();
+    this.renderButtons();
+    this.tick();
+  }
+
+  /** Updates the timers (called every second by the page). */
+  tick() {
+    const st = this.status;
+    const start = (st.running || st.scheduled) ? parseTs(st.active_ts || st.started_ts) : null;
+    this.elapsedEl.classList.toggle('hidden', !start);
+    if (start) this.elapsedEl.textContent = `${fmtElapsed((Date.now() - start.getTime()) / 1000)}`;
+    const showNext = !st.running && st.scheduled && st.next_at > 0;
+    this.nextEl.classList.toggle('hidden', !showNext);
+    if (showNext) tr(this.nextEl, { text: ['nextRunIn', { time: fmtElapsed(Math.max(0, (st.next_at - Date.now()) / 1000)) }] });
+  }
+
+  // ----- output --------------------------------------------------------------------
+
+  setOutput(text) {
+    this.out.set(text);
+  }
+
+  appendOutput(line) {
+    this.out.append(line);
+  }
+
+  // ----- groups and sort mode ------------------------------------------------------
+
+  /** Group membership: shows the "group run on/off" toggle for members. */
+  setGroup(group, enabled) {
+    this.group = group;
+    this.groupEnabled = enabled;
+    this.groupToggle.classList.toggle('hidden', !group);
+    this.groupToggle.setAttribute('aria-pressed', String(enabled));
+    this.groupToggle.classList.toggle('on', enabled);
+    tr(this.groupToggle, { text: enabled ? 'groupRunOn' : 'groupRunOff', title: 'groupRunTitle' });
+    this.el.classList.toggle('group-disabled', !!group && !enabled);
+  }
+
+  /** Fills the "move to group" select of sort mode. */
+  setGroupChoices(groups) {
+    const current = this.group ? this.group.id : '';
+    const sig = JSON.stringify([groups.map((g) => [g.id, g.name]), current]);
+    if (sig === this.groupSig) return;
+    this.groupSig = sig;
+    this.groupSel.replaceChildren(tr(h('option', { value: '' }), { text: 'noGroup' }),
+      ...groups.map((g) => h('option', { value: g.id }, String(g.name || g.id))));
+    this.groupSel.value = current;
+  }
+}
