@@ -482,6 +482,9 @@ public final class RunnerEngine implements AutoCloseable {
         if (cfg.cases().stream().anyMatch(c -> c.isLastLineCase())) {
             onCase(rt, CaseMatched.ON_FINISH, lastLine.isEmpty() ? "(no output)" : lastLine, CaseState.NONE, true);
         }
+        // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash
+        // right after must not lose it).
+        flushLastCases();
         boolean pauseNow = false;
         int failures;
         int threshold = cfg.failurePauseThreshold();
@@ -508,7 +511,6 @@ public final class RunnerEngine implements AutoCloseable {
                 rt.activeTs = null;
             }
         }
-        flushLastCases();
         try {
             runEndListener.onRunEnded(rt.id, runId, exit, stopped, pauseNow);
         } catch (RuntimeException e) {
