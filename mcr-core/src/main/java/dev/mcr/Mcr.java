@@ -5,6 +5,7 @@ import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.crypto.SecretMasking;
 import dev.mcr.event.EventBus;
 import dev.mcr.event.GroupStatus;
+import dev.mcr.event.LeftoverProcessesKilled;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.Subscription;
 import dev.mcr.model.AppState;
@@ -20,14 +21,17 @@ import dev.mcr.notify.NotifyTarget;
 import dev.mcr.notify.ProfileRegistry;
 import dev.mcr.notify.PushoverNotifier;
 import dev.mcr.notify.TestSendResult;
+import dev.mcr.process.LeftoverProcesses;
 import dev.mcr.runtime.EngineSettings;
 import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
+import dev.mcr.runtime.RunRegistry;
 import dev.mcr.runtime.RunnerEngine;
 import dev.mcr.runtime.RunnerStatus;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
+import dev.mcr.store.LiveRun;
 import dev.mcr.store.RunLogs;
 import dev.mcr.store.SqliteStore;
 import dev.mcr.transfer.CloneResult;
@@ -79,6 +83,10 @@ import org.slf4j.LoggerFactory;
 public final class Mcr implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Mcr.class);
+    private static final Duration LEFTOVER_KILL_WAIT = Duration.ofSeconds(3);
+    private static final Duration OWNER_START_TOLERANCE = Duration.ofSeconds(2);
+    private static final ProcessHandle SELF = ProcessHandle.current();
+    private static final Instant SELF_STARTED = SELF.info().startInstant().orElse(null);
 
     private final Path dataDir;
     private final Clock clock;
@@ -95,6 +103,8 @@ public final class Mcr implements AutoCloseable {
     private final GroupSequencer groups;
     private final Object stateLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<LeftoverProcessesKilled> leftoversKilledAtStart;
+    private final Path unreadableStateBackup;
     private volatile AppState state;
 
     private Mcr(Builder b) {
@@ -125,8 +135,17 @@ public final class Mcr implements AutoCloseable {
         NotificationDispatcher d = null;
         RunnerEngine e = null;
         try {
+            this.leftoversKilledAtStart = killLeftovers();
             AppState loaded = store.loadState().map(StateNormalizer::normalize).orElse(null);
-            if (loaded == null) {
+            this.unreadableStateBackup = loaded == null ? store.corruptStateBackup().orElse(null) : null;
+            if (unreadableStateBackup != null) {
+                // Neither demo runners nor an empty state are written over the row: it stays as it is until the
+                // user saves, and its content is in the backup file.
+                LOG.error("mcr starts with an empty state because the stored state is unreadable; its content is "
+                        + "kept in {} (and in {} until the next save).", unreadableStateBackup,
+                        dataDir.resolve(SqliteStore.DB_FILE_NAME));
+                loaded = StateNormalizer.normalize(AppState.EMPTY);
+            } else if (loaded == null) {
                 loaded = b.seedDemo ? DemoState.seed() : StateNormalizer.normalize(AppState.EMPTY);
                 store.saveState(StateJson.toJson(loaded));
             }
@@ -154,7 +173,8 @@ public final class Mcr implements AutoCloseable {
                         public void save(Map<String, LastCase> all) {
                             store.saveLastCases(all);
                         }
-                    });
+                    },
+                    new StoreRunRegistry());
             this.dispatcher = d;
             this.engine = e;
             this.groups = new GroupSequencer(engine, bus, clock);
@@ -176,6 +196,88 @@ public final class Mcr implements AutoCloseable {
         }
         LOG.info("mcr started: data folder {}, credentials from {}, {} runners.", dataDir, cipher.keySource(),
                 state.runners().size());
+    }
+
+    /**
+     * Finds processes of runs that an earlier instance on this data folder started and never saw end (it was
+     * killed), kills them, logs and publishes what was killed, and forgets those runs. Runs whose instance is
+     * still alive (another process using the same folder) are left alone.
+     */
+    private List<LeftoverProcessesKilled> killLeftovers() {
+        List<LiveRun> recorded;
+        try {
+            recorded = store.liveRuns();
+        } catch (McrException ex) {
+            LOG.error("Could not read the runs recorded as started; processes left behind by an earlier instance "
+                    + "are not looked for.", ex);
+            return List.of();
+        }
+        List<LiveRun> orphaned = recorded.stream().filter(r -> !ownerAlive(r)).toList();
+        if (orphaned.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<Long>> killed = LeftoverProcesses.kill(RunnerEngine.RUN_ID_ENV,
+                orphaned.stream().map(LiveRun::runId).toList(), LEFTOVER_KILL_WAIT);
+        Map<String, List<Long>> byRunner = new LinkedHashMap<>();
+        for (LiveRun r : orphaned) {
+            List<Long> pids = killed.get(r.runId());
+            if (pids != null && !pids.isEmpty()) {
+                byRunner.computeIfAbsent(r.runnerId(), k -> new ArrayList<>()).addAll(pids);
+            }
+        }
+        List<LeftoverProcessesKilled> report = new ArrayList<>();
+        Instant now = clock.instant();
+        byRunner.forEach((runnerId, pids) -> {
+            LOG.warn("Killed {} process(es) of runner '{}' left running by an earlier mcr instance that ended "
+                    + "without stopping them: pids {}.", pids.size(), runnerId, pids);
+            LeftoverProcessesKilled event = new LeftoverProcessesKilled(runnerId, pids, now);
+            report.add(event);
+            bus.publish(event);
+        });
+        try {
+            store.removeLiveRuns(orphaned.stream().map(LiveRun::runId).toList());
+        } catch (McrException ex) {
+            LOG.warn("Could not forget the runs of an earlier instance; they are looked for again at the next "
+                    + "start: {}", ex.getMessage());
+        }
+        return List.copyOf(report);
+    }
+
+    /** Whether the JVM that recorded a run still runs (the same pid started at the same time). */
+    private static boolean ownerAlive(LiveRun run) {
+        Optional<ProcessHandle> owner = ProcessHandle.of(run.ownerPid()).filter(ProcessHandle::isAlive);
+        if (owner.isEmpty()) {
+            return false;
+        }
+        Optional<Instant> started = owner.get().info().startInstant();
+        if (run.ownerStarted() == null || started.isEmpty()) {
+            return true;
+        }
+        // Start times are derived from the boot time, which may be reported a little differently over time.
+        return Duration.between(run.ownerStarted(), started.get()).abs().compareTo(OWNER_START_TOLERANCE) <= 0;
+    }
+
+    /**
+     * Returns what was found and killed at start-up of this instance: processes of runs that an earlier
+     * instance on the same data folder started and never saw end because it was killed (SIGKILL, crash, power
+     * cut of the JVM only). One entry per runner; empty when nothing was left behind. The same events were
+     * published before anybody could subscribe and each was logged as a warning.
+     *
+     * @return the reports, in the order they were made
+     */
+    public List<LeftoverProcessesKilled> leftoversKilledAtStart() {
+        return leftoversKilledAtStart;
+    }
+
+    /**
+     * Returns the backup file of the stored state when it was unreadable at start-up (not a JSON object). The
+     * instance then runs with an empty state; the stored row is left untouched until the next save, and its
+     * content is in the returned file.
+     *
+     * @return the backup file, or empty when the stored state was read normally
+     */
+    public Optional<Path> unreadableStateBackup() {
+        return Optional.ofNullable(unreadableStateBackup);
     }
 
     /** Returns a builder with the defaults of the original tool. */
@@ -539,6 +641,24 @@ public final class Mcr implements AutoCloseable {
                 }
                 store.close();
             }
+        }
+    }
+
+    /** Records live runs in the store, tagged with this JVM so that another instance can tell whether it lives. */
+    private final class StoreRunRegistry implements RunRegistry {
+        @Override
+        public void starting(String runId, String runnerId) {
+            store.recordLiveRun(new LiveRun(runId, runnerId, null, SELF.pid(), SELF_STARTED, clock.instant()));
+        }
+
+        @Override
+        public void spawned(String runId, long pid) {
+            store.setLiveRunPid(runId, pid);
+        }
+
+        @Override
+        public void ended(String runId) {
+            store.removeLiveRuns(List.of(runId));
         }
     }
 

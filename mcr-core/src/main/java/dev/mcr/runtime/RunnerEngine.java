@@ -16,6 +16,7 @@ import dev.mcr.event.RunStopping;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
+import dev.mcr.process.LeftoverProcesses;
 import dev.mcr.process.ShellProcess;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.RunLogBlock;
@@ -63,6 +64,7 @@ public final class RunnerEngine implements AutoCloseable {
     public static final String RUNNER_ID_ENV = "MCR_RUNNER_ID";
 
     private static final Logger LOG = LoggerFactory.getLogger(RunnerEngine.class);
+    private static final Duration ESCAPED_KILL_WAIT = Duration.ofSeconds(2);
 
     /** Called after every run ended and its follow-up (pause, schedule) was decided. */
     @FunctionalInterface
@@ -87,6 +89,7 @@ public final class RunnerEngine implements AutoCloseable {
     private final RunLogs logs;
     private final RunNotifier notifier;
     private final LastCaseStore lastCaseStore;
+    private final RunRegistry runRegistry;
     private final Map<String, RunnerRuntime> runtimes = new ConcurrentHashMap<>();
     private final Map<String, LastCase> restoredLastCases;
     private final Object lastCaseLock = new Object();
@@ -107,6 +110,21 @@ public final class RunnerEngine implements AutoCloseable {
      */
     public RunnerEngine(EngineSettings settings, EventBus bus, ScheduledExecutorService scheduler, RunLogs logs,
                         RunNotifier notifier, LastCaseStore lastCaseStore) {
+        this(settings, bus, scheduler, logs, notifier, lastCaseStore, RunRegistry.NONE);
+    }
+
+    /**
+     * @param settings      clock, shell and limits
+     * @param bus           where events go
+     * @param scheduler     the scheduler of delayed starts (not shut down by {@link #close()})
+     * @param logs          run log files
+     * @param notifier      where alerts go
+     * @param lastCaseStore persistence of last case messages
+     * @param runRegistry   durable record of live runs (told before each spawn and after each end)
+     */
+    public RunnerEngine(EngineSettings settings, EventBus bus, ScheduledExecutorService scheduler, RunLogs logs,
+                        RunNotifier notifier, LastCaseStore lastCaseStore, RunRegistry runRegistry) {
+        this.runRegistry = java.util.Objects.requireNonNull(runRegistry, "runRegistry");
         this.clock = settings.clock();
         this.zone = settings.clock().getZone();
         this.shell = settings.shell();
@@ -183,14 +201,16 @@ public final class RunnerEngine implements AutoCloseable {
 
     private void purge(RunnerRuntime rt) {
         ShellProcess proc;
+        String marker;
         synchronized (rt) {
             rt.purged = true;
             cancelTimer(rt);
             proc = rt.process;
+            marker = rt.runMarker;
             runtimes.remove(rt.id, rt);
         }
         if (proc != null) {
-            terminateAsync(rt.id, proc);
+            terminateAsync(rt.id, proc, marker);
         }
     }
 
@@ -299,16 +319,38 @@ public final class RunnerEngine implements AutoCloseable {
         }
     }
 
-    /** Spawns the process and prepares (does not start) its reader thread; caller holds the monitor. */
+    /**
+     * Spawns the process and prepares (does not start) its reader thread; caller holds the monitor. The run is
+     * recorded in the registry before the spawn, so a crash at any later moment leaves a trace of it.
+     */
     private void spawn(RunnerRuntime rt) throws IOException {
         Runner startCfg = rt.config;
-        Map<String, String> env = Map.of(RUN_ID_ENV, UUID.randomUUID().toString(), RUNNER_ID_ENV, rt.id);
-        ShellProcess proc = ShellProcess.start(shell, startCfg.command(), env, null);
+        String marker = UUID.randomUUID().toString();
+        Map<String, String> env = Map.of(RUN_ID_ENV, marker, RUNNER_ID_ENV, rt.id);
+        try {
+            runRegistry.starting(marker, rt.id);
+        } catch (RuntimeException e) {
+            LOG.error("Could not record the start of a run of runner '{}'; if mcr is killed while it runs, its "
+                    + "processes will not be found at the next start.", rt.id, e);
+        }
+        ShellProcess proc;
+        try {
+            proc = ShellProcess.start(shell, startCfg.command(), env, null);
+        } catch (IOException | RuntimeException e) {
+            forgetRun(rt.id, marker);
+            throw e;
+        }
+        try {
+            runRegistry.spawned(marker, proc.pid());
+        } catch (RuntimeException e) {
+            LOG.error("Could not record the process {} of runner '{}'.", proc.pid(), rt.id, e);
+        }
         long runId = runIds.incrementAndGet();
         rt.runId = runId;
         rt.process = proc;
+        rt.runMarker = marker;
         rt.startedTs = clock.instant();
-        Thread t = new Thread(() -> runLoop(rt, proc, startCfg, runId), "mcr-runner-" + rt.id);
+        Thread t = new Thread(() -> runLoop(rt, proc, startCfg, runId, marker), "mcr-runner-" + rt.id);
         t.setDaemon(true);
         rt.runThread = t;
     }
@@ -318,7 +360,15 @@ public final class RunnerEngine implements AutoCloseable {
                 bus.publish(new CaseError(r.id(), CaseMatcher.stripLikePython(rule.pattern()), error)));
     }
 
-    private void runLoop(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId) {
+    private void forgetRun(String runnerId, String marker) {
+        try {
+            runRegistry.ended(marker);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the end of a run of runner '{}': {}", runnerId, e.getMessage());
+        }
+    }
+
+    private void runLoop(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId, String marker) {
         int exit;
         try {
             exit = proc.pump(line -> onLine(rt, line));
@@ -331,6 +381,7 @@ public final class RunnerEngine implements AutoCloseable {
             proc.kill();
             exit = -1;
         }
+        forgetRun(rt.id, marker);
         try {
             finish(rt, proc, startCfg, runId, exit);
         } catch (RuntimeException e) {
@@ -406,6 +457,7 @@ public final class RunnerEngine implements AutoCloseable {
         synchronized (rt) {
             if (rt.process == proc) {
                 rt.process = null;
+                rt.runMarker = null;
                 rt.runThread = null;
             }
             if (rt.purged) {
@@ -430,6 +482,9 @@ public final class RunnerEngine implements AutoCloseable {
         if (cfg.cases().stream().anyMatch(c -> c.isLastLineCase())) {
             onCase(rt, CaseMatched.ON_FINISH, lastLine.isEmpty() ? "(no output)" : lastLine, CaseState.NONE, true);
         }
+        // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash
+        // right after must not lose it).
+        flushLastCases();
         boolean pauseNow = false;
         int failures;
         int threshold = cfg.failurePauseThreshold();
@@ -456,7 +511,6 @@ public final class RunnerEngine implements AutoCloseable {
                 rt.activeTs = null;
             }
         }
-        flushLastCases();
         try {
             runEndListener.onRunEnded(rt.id, runId, exit, stopped, pauseNow);
         } catch (RuntimeException e) {
@@ -498,12 +552,14 @@ public final class RunnerEngine implements AutoCloseable {
             return;
         }
         ShellProcess proc;
+        String marker;
         synchronized (rt) {
             cancelTimer(rt);
             rt.stopped = true;
             rt.paused = false;
             rt.runCount = 0;
             proc = rt.process;
+            marker = rt.runMarker;
             bus.publish(new RunStopping(rt.id, now));
             if (proc == null) {
                 rt.startedTs = null;
@@ -512,12 +568,25 @@ public final class RunnerEngine implements AutoCloseable {
                 return;
             }
         }
-        terminateAsync(rt.id, proc);
+        terminateAsync(rt.id, proc, marker);
     }
 
-    private Thread terminateAsync(String runnerId, ShellProcess proc) {
-        Thread t = new Thread(() -> proc.terminate(ShellProcess.DEFAULT_INT_GRACE, ShellProcess.DEFAULT_TERM_GRACE),
-                "mcr-stop-" + runnerId);
+    /**
+     * Stops the process tree, then kills what still carries the run's marker: a daemon that double-forked into
+     * its own session is neither in the process group nor a descendant any more.
+     */
+    private Thread terminateAsync(String runnerId, ShellProcess proc, String marker) {
+        Thread t = new Thread(() -> {
+            proc.terminate(ShellProcess.DEFAULT_INT_GRACE, ShellProcess.DEFAULT_TERM_GRACE);
+            if (marker != null) {
+                Map<String, List<Long>> escaped = LeftoverProcesses.kill(RUN_ID_ENV, List.of(marker),
+                        ESCAPED_KILL_WAIT);
+                if (!escaped.isEmpty()) {
+                    LOG.info("Killed processes {} of runner '{}' that had left the run's process tree.",
+                            escaped.get(marker), runnerId);
+                }
+            }
+        }, "mcr-stop-" + runnerId);
         t.setDaemon(true);
         t.start();
         return t;
@@ -615,7 +684,7 @@ public final class RunnerEngine implements AutoCloseable {
                 cancelTimer(rt);
                 if (rt.process != null) {
                     rt.stopped = true;
-                    stoppers.add(terminateAsync(rt.id, rt.process));
+                    stoppers.add(terminateAsync(rt.id, rt.process, rt.runMarker));
                     if (rt.runThread != null) {
                         readers.add(rt.runThread);
                     }

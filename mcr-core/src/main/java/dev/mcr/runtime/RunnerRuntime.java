@@ -15,6 +15,8 @@ final class RunnerRuntime {
     final AlertPolicy alerts;
 
     ShellProcess process;
+    /** The MCR_RUN_ID of the current process, null when none runs. */
+    String runMarker;
     Thread runThread;
     long runId;
     boolean stopped;

@@ -37,6 +37,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -100,6 +101,16 @@ public final class SqliteStore implements AutoCloseable {
                       message TEXT NOT NULL,
                       ts TEXT NOT NULL DEFAULT ''
                     )
+                    """)),
+            new Migration(3, "runs started and not yet ended", List.of("""
+                    CREATE TABLE IF NOT EXISTS mcr_live_runs (
+                      run_id TEXT PRIMARY KEY,
+                      runner_id TEXT NOT NULL,
+                      pid INTEGER,
+                      owner_pid INTEGER NOT NULL,
+                      owner_started_ms INTEGER,
+                      started_at TEXT NOT NULL
+                    )
                     """)));
 
     /** One numbered schema change. */
@@ -126,6 +137,8 @@ public final class SqliteStore implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Connection conn;
     private boolean closed;
+    /** Guarded by {@link #lock}. */
+    private Path corruptStateBackup;
 
     private SqliteStore(Path dataDir, CredentialCipher cipher, Connection conn) {
         this.dataDir = dataDir;
@@ -187,8 +200,9 @@ public final class SqliteStore implements AutoCloseable {
      *
      * <p>Credentials still stored in plaintext (the original before encryption) are re-saved encrypted at once.
      * A row that is not a readable JSON object is never lost: it is copied to
-     * {@code app.db.corrupt-state-<time>.json} in the data folder, an error naming that file is logged, and the
-     * result is empty.
+     * {@code app.db.corrupt-state-<time>.json} in the data folder (a backup with the same content is reused, so
+     * repeated loads do not pile up copies), an error naming that file is logged, the result is empty and
+     * {@link #corruptStateBackup()} names the file. The row itself is left as it is.
      *
      * @return the state tree, or empty when nothing (readable) is stored
      * @throws McrException when the database cannot be read, or an unreadable row cannot be backed up
@@ -196,20 +210,24 @@ public final class SqliteStore implements AutoCloseable {
     public Optional<JsonNode> loadState() {
         lock.lock();
         try {
-            String raw = read("read the state", c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT json FROM state WHERE id=1");
+            byte[] bytes = read("read the state", c -> {
+                // As bytes: the driver would silently replace bytes that are not UTF-8.
+                try (PreparedStatement ps = c.prepareStatement("SELECT CAST(json AS BLOB) FROM state WHERE id=1");
                      ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.ofNullable(rs.getString(1)).orElse("") : null;
+                    return rs.next() ? Optional.ofNullable(rs.getBytes(1)).orElse(new byte[0]) : null;
                 }
             });
-            if (raw == null) {
+            if (bytes == null) {
                 return Optional.empty();
             }
-            ObjectNode stored = parseObject(raw);
+            String raw = decodeUtf8(bytes);
+            ObjectNode stored = raw == null ? null : parseObject(raw);
             if (stored == null) {
-                backupCorruptState(raw);
+                corruptStateBackup = backupCorruptState(bytes, "is not a readable JSON object", "the state is "
+                        + "treated as empty. Repair that file and import it, or delete it.");
                 return Optional.empty();
             }
+            corruptStateBackup = null;
             ObjectNode plain = stored.deepCopy();
             int[] plaintext = {0};
             rewriteSecrets(plain, (profileId, key, value) -> {
@@ -227,6 +245,21 @@ public final class SqliteStore implements AutoCloseable {
                 migratePlaintextSecrets(raw, stored, plaintext[0]);
             }
             return Optional.of(plain);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns the backup file of the unreadable state row found by the last {@link #loadState()}, if the last
+     * load found one; callers use it to avoid treating an unreadable state like an empty store.
+     *
+     * @return the backup file, or empty when the last load read the row (or found none)
+     */
+    public Optional<Path> corruptStateBackup() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(corruptStateBackup);
         } finally {
             lock.unlock();
         }
@@ -429,6 +462,108 @@ public final class SqliteStore implements AutoCloseable {
         });
     }
 
+    // ---------------------------------------------------------------- live runs
+
+    /**
+     * Records a run as started, in its own transaction, before its process is spawned; it survives a crash of
+     * this process (WAL commit).
+     *
+     * @param run the run
+     * @throws McrException when the write fails
+     */
+    public void recordLiveRun(LiveRun run) {
+        Objects.requireNonNull(run, "run");
+        write("record a started run", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO mcr_live_runs "
+                    + "(run_id, runner_id, pid, owner_pid, owner_started_ms, started_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, run.runId());
+                ps.setString(2, run.runnerId());
+                if (run.pid() == null) {
+                    ps.setNull(3, java.sql.Types.INTEGER);
+                } else {
+                    ps.setLong(3, run.pid());
+                }
+                ps.setLong(4, run.ownerPid());
+                if (run.ownerStarted() == null) {
+                    ps.setNull(5, java.sql.Types.INTEGER);
+                } else {
+                    ps.setLong(5, run.ownerStarted().toEpochMilli());
+                }
+                ps.setString(6, Timestamps.format(run.startedAt(), ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Stores the pid (= process group id) of a recorded run once its process is spawned.
+     *
+     * @param runId the run's marker
+     * @param pid   the shell's pid
+     * @throws McrException when the write fails
+     */
+    public void setLiveRunPid(String runId, long pid) {
+        Objects.requireNonNull(runId, "runId");
+        write("record the process of a started run", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE mcr_live_runs SET pid=? WHERE run_id=?")) {
+                ps.setLong(1, pid);
+                ps.setString(2, runId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Forgets runs that ended (or whose leftovers were stopped).
+     *
+     * @param runIds the runs' markers; unknown ones are ignored
+     * @throws McrException when the write fails
+     */
+    public void removeLiveRuns(Collection<String> runIds) {
+        Objects.requireNonNull(runIds, "runIds");
+        List<String> ids = List.copyOf(runIds);
+        if (ids.isEmpty()) {
+            return;
+        }
+        write("forget ended runs", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM mcr_live_runs WHERE run_id=?")) {
+                for (String id : ids) {
+                    ps.setString(1, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Lists the runs recorded as started and not yet ended, oldest first.
+     *
+     * @return the runs
+     * @throws McrException when the read fails
+     */
+    public List<LiveRun> liveRuns() {
+        return read("read the started runs", c -> {
+            List<LiveRun> out = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT run_id, runner_id, pid, "
+                    + "owner_pid, owner_started_ms, started_at FROM mcr_live_runs ORDER BY started_at, run_id")) {
+                while (rs.next()) {
+                    long pid = rs.getLong(3);
+                    Long pidOrNull = rs.wasNull() ? null : pid;
+                    long ownerStarted = rs.getLong(5);
+                    Instant ownerStartedOrNull = rs.wasNull() ? null : Instant.ofEpochMilli(ownerStarted);
+                    Instant startedAt = Timestamps.parse(rs.getString(6));
+                    out.add(new LiveRun(rs.getString(1), rs.getString(2), pidOrNull, rs.getLong(4),
+                            ownerStartedOrNull, startedAt == null ? Instant.EPOCH : startedAt));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Closes the database; later calls do nothing, and other methods then throw {@link McrException}. */
     @Override
     public void close() {
@@ -553,6 +688,27 @@ public final class SqliteStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Decodes strictly; bytes that are not UTF-8 are saved to a backup first and then read as U+FFFD, so the
+     * state stays usable and the original bytes are not lost when it is saved again.
+     */
+    private String decodeUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            String lenient = new String(bytes, StandardCharsets.UTF_8);
+            if (parseObject(lenient) == null) {
+                return null;
+            }
+            backupCorruptState(bytes, "contains bytes that are not UTF-8", "they are read as U+FFFD and "
+                    + "the next save stores them that way.");
+            return lenient;
+        }
+    }
+
     private ObjectNode parseObject(String raw) {
         try {
             JsonNode node = mapper.readTree(raw);
@@ -570,10 +726,17 @@ public final class SqliteStore implements AutoCloseable {
         }
     }
 
-    /** Copies an unreadable state row to a private file next to the database before anything can replace it. */
-    private void backupCorruptState(String raw) {
+    /**
+     * Copies an unreadable state row to a private file next to the database before anything can replace it, or
+     * finds an earlier copy with the same content.
+     */
+    private Path backupCorruptState(byte[] bytes, String problem, String consequence) {
         String base = DB_FILE_NAME + ".corrupt-state-" + BACKUP_STAMP.format(clock.instant());
-        byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
+        Path same = existingBackupWith(bytes);
+        if (same != null) {
+            LOG.error("The stored state in {} {}; it is saved in {} and {}", dbFile, problem, same, consequence);
+            return same;
+        }
         for (int n = 1; n < 1000; n++) {
             Path backup = dataDir.resolve(base + (n == 1 ? "" : "-" + n) + ".json");
             try {
@@ -583,9 +746,9 @@ public final class SqliteStore implements AutoCloseable {
                         : new FileAttribute<?>[0];
                 Files.createFile(backup, attrs);
                 Files.write(backup, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                LOG.error("The stored state in {} is not a readable JSON object; it was saved to {} and the state "
-                        + "is treated as empty. Repair that file and import it, or delete it.", dbFile, backup);
-                return;
+                LOG.error("The stored state in {} {}; it was saved to {} and {}", dbFile, problem, backup,
+                        consequence);
+                return backup;
             } catch (FileAlreadyExistsException e) {
                 // try the next name
             } catch (IOException e) {
@@ -595,6 +758,21 @@ public final class SqliteStore implements AutoCloseable {
         }
         throw new McrException("The stored state in " + dbFile + " is unreadable and no free backup file name was "
                 + "found; refusing to continue so that it is not lost.");
+    }
+
+    private Path existingBackupWith(byte[] bytes) {
+        try (java.nio.file.DirectoryStream<Path> files =
+                     Files.newDirectoryStream(dataDir, DB_FILE_NAME + ".corrupt-state-*.json")) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f) && Files.size(f) == bytes.length
+                        && java.util.Arrays.equals(Files.readAllBytes(f), bytes)) {
+                    return f;
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not look for earlier state backups in {}: {}", dataDir, e.getMessage());
+        }
+        return null;
     }
 
     private void migratePlaintextSecrets(String raw, ObjectNode stored, int count) {

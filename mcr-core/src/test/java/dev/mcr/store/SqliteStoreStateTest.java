@@ -303,11 +303,23 @@ class SqliteStoreStateTest {
     }
 
     @Test
-    void a_row_that_is_json_but_not_an_object_is_backed_up_too_and_each_backup_gets_its_own_name() throws Exception {
+    void a_row_that_is_json_but_not_an_object_is_backed_up_once_and_a_different_row_gets_its_own_backup()
+            throws Exception {
         try (SqliteStore store = SqliteStore.open(dir, cipher)) {
             putStateRow(dir, "[1, 2, 3]");
             assertThat(store.loadState()).isEmpty();
+            Path first = store.corruptStateBackup().orElseThrow();
             assertThat(store.loadState()).isEmpty();
+            assertThat(store.corruptStateBackup()).contains(first);
+            putStateRow(dir, "[4]");
+            assertThat(store.loadState()).isEmpty();
+            Path second = store.corruptStateBackup().orElseThrow();
+            assertThat(second).isNotEqualTo(first);
+            assertThat(Files.readString(first)).isEqualTo("[1, 2, 3]");
+            assertThat(Files.readString(second)).isEqualTo("[4]");
+            store.saveState(stateWithProfile("notify_a", "u", ""));
+            assertThat(store.loadState()).isPresent();
+            assertThat(store.corruptStateBackup()).isEmpty();
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.filter(p -> p.getFileName().toString().startsWith("app.db.corrupt-state-"))).hasSize(2);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -24,14 +25,25 @@ final class BasicAuth {
 
     private final byte[] userDigest;
     private final byte[] passwordDigest;
+    private final BiPredicate<byte[], byte[]> constantTimeEquals;
 
     /**
      * @param user     the expected user, non-empty
      * @param password the expected password, non-empty
      */
     BasicAuth(String user, String password) {
+        this(user, password, MessageDigest::isEqual);
+    }
+
+    /**
+     * @param user               the expected user, non-empty
+     * @param password           the expected password, non-empty
+     * @param constantTimeEquals compares two digests of equal length in constant time (tests count the calls)
+     */
+    BasicAuth(String user, String password, BiPredicate<byte[], byte[]> constantTimeEquals) {
         this.userDigest = sha256(user);
         this.passwordDigest = sha256(password);
+        this.constantTimeEquals = constantTimeEquals;
     }
 
     /**
@@ -62,8 +74,8 @@ final class BasicAuth {
         if (colon < 0) {
             return false;
         }
-        boolean userOk = MessageDigest.isEqual(sha256(decoded.substring(0, colon)), userDigest);
-        boolean passwordOk = MessageDigest.isEqual(sha256(decoded.substring(colon + 1)), passwordDigest);
+        boolean userOk = constantTimeEquals.test(sha256(decoded.substring(0, colon)), userDigest);
+        boolean passwordOk = constantTimeEquals.test(sha256(decoded.substring(colon + 1)), passwordDigest);
         return userOk & passwordOk;
     }
 

@@ -1,6 +1,7 @@
 package dev.mcr.server;
 
 import fi.iki.elonen.NanoHTTPD;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +59,21 @@ final class HttpAdapter extends NanoHTTPD {
     private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
             + "Content-Length: " + BUSY_BODY.length() + "\r\nConnection: close\r\n\r\n" + BUSY_BODY)
             .getBytes(StandardCharsets.US_ASCII);
+
+    /** The most bytes of a request head (request line and headers): the library's buffer size. */
+    static final int HEAD_LIMIT = 8192;
+
+    private static final String HEAD_TOO_LARGE_BODY = "{\"detail\":\"The request line and headers are larger than "
+            + HEAD_LIMIT + " bytes.\"}";
+    private static final byte[] HEAD_TOO_LARGE = ("HTTP/1.1 431 Request Header Fields Too Large\r\n"
+            + "Content-Type: application/json\r\nContent-Length: " + HEAD_TOO_LARGE_BODY.length()
+            + "\r\nConnection: close\r\n\r\n" + HEAD_TOO_LARGE_BODY).getBytes(StandardCharsets.US_ASCII);
+
+    private static final String DUPLICATE_LENGTH_BODY = "{\"detail\":\"A request must not have more than one "
+            + "Content-Length header.\"}";
+    private static final byte[] DUPLICATE_LENGTH = ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + DUPLICATE_LENGTH_BODY.length() + "\r\nConnection: close\r\n\r\n"
+            + DUPLICATE_LENGTH_BODY).getBytes(StandardCharsets.US_ASCII);
 
     private static final String BAD_REQUEST_BODY = "{\"detail\":\"The request could not be parsed.\"}";
     private static final byte[] BAD_REQUEST = ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
@@ -154,6 +170,13 @@ final class HttpAdapter extends NanoHTTPD {
 
     @Override
     protected ClientHandler createClientHandler(Socket socket, InputStream inputStream) {
+        try {
+            // The library writes the head and the body of an answer separately; with Nagle's algorithm the body
+            // then waits for the ACK of the head, which a keep-alive client delays by up to 40 ms.
+            socket.setTcpNoDelay(true);
+        } catch (IOException e) {
+            LOG.debug("Could not turn off Nagle's algorithm: {}", e.toString());
+        }
         return new Connection(inputStream, socket);
     }
 
@@ -339,6 +362,16 @@ final class HttpAdapter extends NanoHTTPD {
                 OutputStream out = socket.getOutputStream();
                 HTTPSession session = new HTTPSession(new NoTempFiles(), in, out, socket.getInetAddress());
                 while (!socket.isClosed()) {
+                    Head head = peekHead((BufferedInputStream) session.getInputStream());
+                    if (head == Head.NONE) {
+                        break;
+                    }
+                    if (head != Head.COMPLETE) {
+                        out.write(head == Head.TOO_LARGE ? HEAD_TOO_LARGE
+                                : head == Head.DUPLICATE_LENGTH ? DUPLICATE_LENGTH : BAD_REQUEST);
+                        out.flush();
+                        break;
+                    }
                     try {
                         session.execute();
                     } catch (RuntimeException e) {
@@ -358,6 +391,71 @@ final class HttpAdapter extends NanoHTTPD {
                 runner.closed(this);
             }
         }
+    }
+
+    /** What {@link #peekHead} found before the library parses a request. */
+    enum Head { COMPLETE, NONE, INCOMPLETE, TOO_LARGE, DUPLICATE_LENGTH }
+
+    /**
+     * Looks ahead (and rewinds) for the end of the request head, the way the library looks for it. The library
+     * rewinds to the start when it finds no end, within {@value #HEAD_LIMIT} bytes or before the client ends
+     * its side, and then parses the same bytes again on the next round: one hostile request would be answered
+     * in an endless loop, holding a thread for good. Such a request is answered once here instead.
+     *
+     * @param in the session's stream, which the library marks and rewinds within {@value #HEAD_LIMIT} bytes
+     * @return whether a whole head is there, nothing came, or the head ended early or was too large
+     * @throws IOException when reading fails (including the read timeout)
+     */
+    static Head peekHead(BufferedInputStream in) throws IOException {
+        byte[] buf = new byte[HEAD_LIMIT];
+        int len = 0;
+        in.mark(HEAD_LIMIT);
+        try {
+            while (len < HEAD_LIMIT) {
+                int n = in.read(buf, len, HEAD_LIMIT - len);
+                if (n < 0) {
+                    return len == 0 ? Head.NONE : Head.INCOMPLETE;
+                }
+                int from = Math.max(0, len - 3);
+                len += n;
+                int end = headEnd(buf, from, len);
+                if (end > 0) {
+                    return contentLengthHeaders(buf, end) > 1 ? Head.DUPLICATE_LENGTH : Head.COMPLETE;
+                }
+            }
+            return Head.TOO_LARGE;
+        } finally {
+            in.reset();
+        }
+    }
+
+    /** The library's test: the end of {@code \r\n\r\n} or {@code \n\n}, or 0 when there is none. */
+    private static int headEnd(byte[] b, int from, int len) {
+        for (int i = from; i + 1 < len; i++) {
+            if (b[i] == '\r' && b[i + 1] == '\n' && i + 3 < len && b[i + 2] == '\r' && b[i + 3] == '\n') {
+                return i + 4;
+            }
+            if (b[i] == '\n' && b[i + 1] == '\n') {
+                return i + 2;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Counts the {@code Content-Length} lines of a head. The library keeps only the last of several, while a
+     * proxy in front may use the first: the two would disagree where the body ends (request smuggling).
+     */
+    private static int contentLengthHeaders(byte[] b, int end) {
+        String head = new String(b, 0, end, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        int count = 0;
+        for (String line : head.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).strip().equals("content-length")) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
