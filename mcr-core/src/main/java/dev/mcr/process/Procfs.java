@@ -187,7 +187,11 @@ final class Procfs {
             return holders;
         }
         for (long pid : pids()) {
-            if (pid == excludePid || !stat(pid).filter(s -> s.live() && filter.test(s)).isPresent()) {
+            // The JDK's spawn helper of another run (a child of this JVM between fork and exec) briefly
+            // holds every pipe of the JVM and must never be killed: that made concurrent starts fail
+            // with "Failed to exec spawn helper ... signal: 9".
+            if (pid == excludePid || !stat(pid).filter(s -> s.live() && filter.test(s)).isPresent()
+                    || isSpawnHelper(pid, excludePid)) {
                 continue;
             }
             try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("fd"))) {
@@ -203,6 +207,18 @@ final class Procfs {
             }
         }
         return holders;
+    }
+
+    private static boolean isSpawnHelper(long pid, long jvmPid) {
+        if (stat(pid).map(st -> st.ppid() != jvmPid).orElse(true)) {
+            return false;
+        }
+        try {
+            String comm = Files.readString(PROC.resolve(Long.toString(pid)).resolve("comm")).strip();
+            return comm.equals("jspawnhelper") || comm.equals("java");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String readLink(Path p) {
