@@ -210,12 +210,10 @@ final class Procfs {
     }
 
     private static boolean isSpawnHelper(long pid, long jvmPid) {
-        if (stat(pid).map(st -> st.ppid() != jvmPid).orElse(true)) {
-            return false;
-        }
         try {
             String comm = Files.readString(PROC.resolve(Long.toString(pid)).resolve("comm")).strip();
-            return comm.equals("jspawnhelper") || comm.equals("java");
+            return comm.equals("jspawnhelper")
+                    || comm.equals("java") && stat(pid).map(st -> st.ppid() == jvmPid).orElse(false);
         } catch (IOException | RuntimeException e) {
             return false;
         }
