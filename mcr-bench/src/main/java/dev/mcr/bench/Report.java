@@ -131,7 +131,7 @@ public final class Report {
     }
 
     /**
-     * Formats a figure: thousands grouped above 100, two decimals above 1, three below.
+     * Formats a figure: zero as {@code 0}, thousands grouped above 100, two decimals above 1, three below.
      *
      * @param v the value
      * @return the text
@@ -139,6 +139,9 @@ public final class Report {
     public static String format(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return "n/a";
+        }
+        if (v == 0) {
+            return "0";
         }
         double a = Math.abs(v);
         if (a >= 100) {
