@@ -53,7 +53,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -85,6 +87,7 @@ public final class Mcr implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mcr.class);
     private static final Duration LEFTOVER_KILL_WAIT = Duration.ofSeconds(3);
     private static final Duration OWNER_START_TOLERANCE = Duration.ofSeconds(2);
+    private static final Duration ENDED_RUNS_FLUSH_DELAY = Duration.ofSeconds(1);
     private static final ProcessHandle SELF = ProcessHandle.current();
     private static final Instant SELF_STARTED = SELF.info().startInstant().orElse(null);
 
@@ -100,6 +103,7 @@ public final class Mcr implements AutoCloseable {
     private final boolean ownScheduler;
     private final NotificationDispatcher dispatcher;
     private final RunnerEngine engine;
+    private final StoreRunRegistry runRegistry = new StoreRunRegistry();
     private final GroupSequencer groups;
     private final Object stateLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -174,7 +178,7 @@ public final class Mcr implements AutoCloseable {
                             store.saveLastCases(all);
                         }
                     },
-                    new StoreRunRegistry());
+                    runRegistry);
             this.dispatcher = d;
             this.engine = e;
             this.groups = new GroupSequencer(engine, bus, clock);
@@ -633,6 +637,7 @@ public final class Mcr implements AutoCloseable {
             engine.close();
         } finally {
             try {
+                runRegistry.flush();
                 dispatcher.close();
             } finally {
                 bus.close();
@@ -644,21 +649,74 @@ public final class Mcr implements AutoCloseable {
         }
     }
 
-    /** Records live runs in the store, tagged with this JVM so that another instance can tell whether it lives. */
+    /**
+     * Records live runs in the store, tagged with this JVM so that another instance can tell whether it lives.
+     * A start is written at once (it must survive a crash); ends are only collected and written with the next
+     * start, or a second later, so that a run costs one transaction instead of two.
+     */
     private final class StoreRunRegistry implements RunRegistry {
-        @Override
-        public void starting(String runId, String runnerId) {
-            store.recordLiveRun(new LiveRun(runId, runnerId, null, SELF.pid(), SELF_STARTED, clock.instant()));
-        }
+        private final Object lock = new Object();
+        private final List<String> ended = new ArrayList<>();
+        private boolean flushScheduled;
 
         @Override
-        public void spawned(String runId, long pid) {
-            store.setLiveRunPid(runId, pid);
+        public void starting(String runId, String runnerId) {
+            List<String> done = takeEnded();
+            try {
+                store.recordLiveRun(new LiveRun(runId, runnerId, null, SELF.pid(), SELF_STARTED, clock.instant()),
+                        done);
+            } catch (RuntimeException e) {
+                giveBack(done);
+                throw e;
+            }
         }
 
         @Override
         public void ended(String runId) {
-            store.removeLiveRuns(List.of(runId));
+            synchronized (lock) {
+                ended.add(runId);
+                if (flushScheduled) {
+                    return;
+                }
+                flushScheduled = true;
+            }
+            try {
+                scheduler.schedule(this::flush, ENDED_RUNS_FLUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                flush();
+            }
+        }
+
+        /** Writes the collected ends now (also at close). */
+        void flush() {
+            List<String> done;
+            synchronized (lock) {
+                flushScheduled = false;
+                done = takeEnded();
+            }
+            if (done.isEmpty()) {
+                return;
+            }
+            try {
+                store.removeLiveRuns(done);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not record that {} run(s) ended; the next start looks for their processes in vain: {}",
+                        done.size(), e.getMessage());
+            }
+        }
+
+        private List<String> takeEnded() {
+            synchronized (lock) {
+                List<String> done = List.copyOf(ended);
+                ended.clear();
+                return done;
+            }
+        }
+
+        private void giveBack(List<String> done) {
+            synchronized (lock) {
+                ended.addAll(done);
+            }
         }
     }
 

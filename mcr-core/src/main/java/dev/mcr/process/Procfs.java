@@ -1,5 +1,7 @@
 package dev.mcr.process;
 
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -17,6 +19,8 @@ import java.util.function.Predicate;
 final class Procfs {
 
     private static final Path PROC = Path.of("/proc");
+    private static final File PROC_DIR = new File("/proc");
+    private static final int SMALL_PID_RANGE = 256;
 
     private Procfs() {
     }
@@ -31,9 +35,16 @@ final class Procfs {
     }
 
     static Optional<Stat> stat(long pid) {
-        try {
-            byte[] bytes = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat"));
-            return parse(pid, new String(bytes, StandardCharsets.ISO_8859_1));
+        // A plain stream and one read: this runs for many processes after every run, and the stat line
+        // is short (the kernel limits the name to 64 bytes).
+        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+            byte[] buf = new byte[1024];
+            int n = 0;
+            int r;
+            while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+                n += r;
+            }
+            return parse(pid, new String(buf, 0, n, StandardCharsets.ISO_8859_1));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -138,11 +149,16 @@ final class Procfs {
      * The subset of pipes that no process other than {@code excludePid} has open for reading.
      */
     static Set<String> unread(Set<String> pipes, long excludePid) {
+        return unread(pipes, excludePid, pids());
+    }
+
+    /** As {@link #unread(Set, long)}, with readers looked for among the given candidate pids only. */
+    static Set<String> unread(Set<String> pipes, long excludePid, List<Long> candidates) {
         Set<String> unread = new HashSet<>(pipes);
         if (unread.isEmpty()) {
             return unread;
         }
-        for (long pid : pids()) {
+        for (long pid : candidates) {
             if (pid == excludePid || unread.isEmpty()) {
                 continue;
             }
@@ -163,33 +179,43 @@ final class Procfs {
 
     /** Whether an open descriptor allows reading (O_RDONLY or O_RDWR), from its fdinfo flags. */
     private static boolean readable(long pid, String fd) {
+        int access = accessMode(pid, fd);
+        return access == 0 || access == 2;
+    }
+
+    /** The access mode bits of an open descriptor (0 read, 1 write, 2 both), or -1 if it is gone. */
+    private static int accessMode(long pid, String fd) {
         try {
             for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("fdinfo").resolve(fd))) {
                 if (line.startsWith("flags:")) {
-                    int access = (int) (Long.parseLong(line.substring(6).trim(), 8) & 3);
-                    return access == 0 || access == 2;
+                    return (int) (Long.parseLong(line.substring(6).trim(), 8) & 3);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // Gone meanwhile: its descriptor no longer reads anything.
-            return false;
+            return -1;
         }
-        return true;
+        return -1;
     }
 
     /**
-     * Live processes other than {@code excludePid} whose stat passes the filter and that have a
-     * file descriptor pointing at one of the targets.
+     * Live processes other than {@code excludePid} whose stat passes the filter and that have one
+     * of the targets open for writing. Only a writer keeps a reader waiting: a process that merely
+     * holds a read end (the JDK's spawn helper of another run holds every descriptor of the JVM
+     * between its fork and its exec, our read end included) must not be taken for one.
      */
     static List<Long> holders(Set<String> targets, long excludePid, Predicate<Stat> filter) {
+        return holders(targets, excludePid, filter, pids());
+    }
+
+    /** As {@link #holders(Set, long, Predicate)}, among the given candidate pids only. */
+    static List<Long> holders(Set<String> targets, long excludePid, Predicate<Stat> filter, List<Long> candidates) {
         List<Long> holders = new ArrayList<>();
         if (targets.isEmpty()) {
             return holders;
         }
-        for (long pid : pids()) {
-            // The JDK's spawn helper of another run (a child of this JVM between fork and exec) briefly
-            // holds every pipe of the JVM and must never be killed: that made concurrent starts fail
-            // with "Failed to exec spawn helper ... signal: 9".
+        for (long pid : candidates) {
+            // Killing the spawn helper of another run made that run's start fail with "Failed to exec
+            // spawn helper ... signal: 9"; it may even hold a write end of a pipe that is being set up.
             if (pid == excludePid || !stat(pid).filter(s -> s.live() && filter.test(s)).isPresent()
                     || isSpawnHelper(pid, excludePid)) {
                 continue;
@@ -197,7 +223,7 @@ final class Procfs {
             try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("fd"))) {
                 for (Path fd : fds) {
                     String target = readLink(fd);
-                    if (target != null && targets.contains(target)) {
+                    if (target != null && targets.contains(target) && writable(pid, fd.getFileName().toString())) {
                         holders.add(pid);
                         break;
                     }
@@ -209,14 +235,68 @@ final class Procfs {
         return holders;
     }
 
+    /**
+     * Pids that may belong to processes created at or after {@code sincePid} was: those from it up
+     * to the kernel's last allocated pid, or every pid when that range cannot be trusted (the pid
+     * counter wrapped, or {@code ns_last_pid} is unreadable).
+     */
+    static List<Long> pidsSince(long sincePid) {
+        long last = lastPid();
+        if (last >= sincePid && last - sincePid < SMALL_PID_RANGE) {
+            // Probing a few pids is cheaper than listing /proc; File.exists throws nothing for a free pid.
+            List<Long> inUse = new ArrayList<>();
+            for (long pid = sincePid; pid <= last; pid++) {
+                if (new File(PROC_DIR, Long.toString(pid)).exists()) {
+                    inUse.add(pid);
+                }
+            }
+            return inUse;
+        }
+        List<Long> all = pids();
+        if (last < 0 || last < sincePid) {
+            return all;
+        }
+        List<Long> recent = new ArrayList<>();
+        for (long pid : all) {
+            if (pid >= sincePid && pid <= last) {
+                recent.add(pid);
+            }
+        }
+        return recent;
+    }
+
+    /** The last pid the kernel handed out in this pid namespace, or -1 if unknown. */
+    static long lastPid() {
+        try {
+            return Long.parseLong(Files.readString(PROC.resolve("sys/kernel/ns_last_pid")).strip());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The JDK starts a child by forking the JVM and exec'ing {@code jspawnhelper}; until that exec the
+     * child is a copy of the JVM: same executable, the forking thread's name.
+     */
     private static boolean isSpawnHelper(long pid, long jvmPid) {
         try {
-            String comm = Files.readString(PROC.resolve(Long.toString(pid)).resolve("comm")).strip();
-            return comm.equals("jspawnhelper")
-                    || comm.equals("java") && stat(pid).map(st -> st.ppid() == jvmPid).orElse(false);
+            Path dir = PROC.resolve(Long.toString(pid));
+            String comm = Files.readString(dir.resolve("comm")).strip();
+            if (comm.equals("jspawnhelper")) {
+                return true;
+            }
+            return stat(pid).map(st -> st.ppid() == jvmPid).orElse(false)
+                    && Files.readSymbolicLink(dir.resolve("exe")).equals(
+                            Files.readSymbolicLink(PROC.resolve(Long.toString(jvmPid)).resolve("exe")));
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** Whether an open descriptor allows writing (O_WRONLY or O_RDWR), from its fdinfo flags. */
+    private static boolean writable(long pid, String fd) {
+        int access = accessMode(pid, fd);
+        return access == 1 || access == 2;
     }
 
     private static String readLink(Path p) {

@@ -66,6 +66,7 @@ public final class ShellProcess implements AutoCloseable {
     private static final Duration KILL_WAIT = Duration.ofSeconds(3);
     private static final long KILL_COMMAND_TIMEOUT_MS = 5_000;
     private static final int PIPE_RELEASE_ATTEMPTS = 10;
+    private static final Duration PID_RANGE_TRUSTED = Duration.ofSeconds(1);
     private static final String KILL_COMMAND = Files.isExecutable(Path.of("/bin/kill")) ? "/bin/kill" : "kill";
     private static final File DEV_NULL = new File("/dev/null");
 
@@ -386,19 +387,34 @@ public final class ShellProcess implements AutoCloseable {
      */
     private List<Long> outputHolders(boolean groupOnly) {
         long self = ProcessHandle.current().pid();
+        List<Long> candidates = candidates();
         if (outputPipe != null) {
             return Procfs.holders(Set.of(outputPipe), self,
-                    s -> s.startTicks() >= startTicks && (!groupOnly || s.pgid() == pid));
+                    s -> s.startTicks() >= startTicks && (!groupOnly || s.pgid() == pid), candidates);
         }
         Predicate<Procfs.Stat> ours = s -> s.pgid() == pid
                 || (!groupOnly && Procfs.environContains(s.pid(), marker));
         Set<String> runPipes = new HashSet<>();
-        for (long p : Procfs.pids()) {
+        for (long p : candidates) {
             if (Procfs.stat(p).filter(s -> s.live() && ours.test(s)).isPresent()) {
                 runPipes.addAll(Procfs.pipesOn(p, 1, 2));
             }
         }
-        return Procfs.holders(Procfs.unread(runPipes, self), self, ours);
+        // Every reader of a pipe a run process writes to was itself created by the run.
+        return Procfs.holders(Procfs.unread(runPipes, self, candidates), self, ours, candidates);
+    }
+
+    /**
+     * Pids of processes that may have been created since the shell: a holder of its output inherited
+     * it from the shell, so it is younger. Reading every process's stat after every run cost most of
+     * a short run's overhead; the pid range is only trusted for runs too short for the pid counter to
+     * have wrapped all the way round (it takes at least pid_max forks).
+     */
+    private List<Long> candidates() {
+        if (Duration.between(startedAt, Instant.now()).compareTo(PID_RANGE_TRUSTED) < 0) {
+            return Procfs.pidsSince(pid);
+        }
+        return Procfs.pids();
     }
 
     /**

@@ -14,10 +14,6 @@ public interface RunRegistry {
         }
 
         @Override
-        public void spawned(String runId, long pid) {
-        }
-
-        @Override
         public void ended(String runId) {
         }
     };
@@ -31,15 +27,8 @@ public interface RunRegistry {
     void starting(String runId, String runnerId);
 
     /**
-     * Called once the process is spawned, before the run is reported started.
-     *
-     * @param runId the run's marker
-     * @param pid   the pid of the run's shell, also its process group id
-     */
-    void spawned(String runId, long pid);
-
-    /**
-     * Called when the run's process ended or its spawn failed.
+     * Called when the run's process ended or its spawn failed. Need not be durable at once: a run
+     * recorded as live after it ended only makes the next start look for processes that are gone.
      *
      * @param runId the run's marker
      */

@@ -97,6 +97,14 @@ public final class RunnerEngine implements AutoCloseable {
     private ScheduledFuture<?> pendingLastCaseFlush;
     private volatile RunEndListener runEndListener = (id, run, code, stopped, paused) -> { };
     private final java.util.concurrent.atomic.AtomicLong runIds = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Run markers are this engine's random prefix plus a counter: unique across instances like a random UUID
+     * per run, without a SecureRandom call on every start.
+     */
+    private final String markerPrefix = UUID.randomUUID() + "-";
+    private final java.util.concurrent.atomic.AtomicLong runMarkers = new java.util.concurrent.atomic.AtomicLong();
+    /** Whether a last case changed since the last cases were written; guarded by lastCaseLock. */
+    private boolean lastCasesDirty;
     private volatile Consumer<String> stopCaseHook = id -> { };
     private volatile boolean closed;
 
@@ -306,9 +314,21 @@ public final class RunnerEngine implements AutoCloseable {
                     rt.remaining = rt.remaining + 1;
                 }
                 rt.runCount--;
-                rt.activeTs = null;
                 LOG.error("Scheduled start of runner '{}' failed.", displayName(rt.config), e);
                 bus.publish(new CaseError(rt.id, "__schedule__", "Scheduled start failed: " + e.getMessage()));
+                // A start that failed (no process slot, a shell missing for a moment) is a failed run: the
+                // runner tries again at its next due time, and the failure threshold pauses it if it persists.
+                rt.consecutiveFailures++;
+                int threshold = rt.config.failurePauseThreshold();
+                if (threshold > 0 && rt.consecutiveFailures >= threshold) {
+                    rt.paused = true;
+                    rt.stopped = true;
+                    rt.activeTs = null;
+                    bus.publish(new RunPaused(rt.id, RunPaused.AUTO_PAUSE_FAILURES, rt.consecutiveFailures, threshold,
+                            clock.instant()));
+                } else if (!scheduleNext(rt)) {
+                    rt.activeTs = null;
+                }
                 return;
             }
             if (rt.activeTs == null) {
@@ -325,7 +345,7 @@ public final class RunnerEngine implements AutoCloseable {
      */
     private void spawn(RunnerRuntime rt) throws IOException {
         Runner startCfg = rt.config;
-        String marker = UUID.randomUUID().toString();
+        String marker = markerPrefix + runMarkers.incrementAndGet();
         Map<String, String> env = Map.of(RUN_ID_ENV, marker, RUNNER_ID_ENV, rt.id);
         try {
             runRegistry.starting(marker, rt.id);
@@ -339,11 +359,6 @@ public final class RunnerEngine implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             forgetRun(rt.id, marker);
             throw e;
-        }
-        try {
-            runRegistry.spawned(marker, proc.pid());
-        } catch (RuntimeException e) {
-            LOG.error("Could not record the process {} of runner '{}'.", proc.pid(), rt.id, e);
         }
         long runId = runIds.incrementAndGet();
         rt.runId = runId;
@@ -483,8 +498,8 @@ public final class RunnerEngine implements AutoCloseable {
             onCase(rt, CaseMatched.ON_FINISH, lastLine.isEmpty() ? "(no output)" : lastLine, CaseState.NONE, true);
         }
         // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash
-        // right after must not lose it).
-        flushLastCases();
+        // right after must not lose it). Most runs change no case: they write nothing.
+        flushLastCasesIfChanged();
         boolean pauseNow = false;
         int failures;
         int threshold = cfg.failurePauseThreshold();
@@ -627,6 +642,7 @@ public final class RunnerEngine implements AutoCloseable {
 
     private void lastCaseChanged() {
         synchronized (lastCaseLock) {
+            lastCasesDirty = true;
             if (pendingLastCaseFlush != null || closed) {
                 return;
             }
@@ -650,7 +666,16 @@ public final class RunnerEngine implements AutoCloseable {
         }
     }
 
+    private void flushLastCasesIfChanged() {
+        synchronized (lastCaseLock) {
+            if (lastCasesDirty) {
+                flushLastCases();
+            }
+        }
+    }
+
     private void writeLastCases() {
+        lastCasesDirty = false;
         Map<String, LastCase> all = new LinkedHashMap<>();
         for (RunnerRuntime rt : runtimes.values()) {
             synchronized (rt) {
@@ -663,6 +688,7 @@ public final class RunnerEngine implements AutoCloseable {
             lastCaseStore.save(all);
             lastCaseWriteMillis = clock.millis();
         } catch (RuntimeException e) {
+            lastCasesDirty = true;
             LOG.error("Could not persist the last case messages.", e);
         }
     }

@@ -10,6 +10,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -57,7 +58,7 @@ public final class RunLogs {
         if (runnerId == null) {
             throw new IllegalArgumentException("A runner id is required to find its log file.");
         }
-        String rid = stripUnderscores(UNSAFE.matcher(runnerId).replaceAll("_"));
+        String rid = isPlain(runnerId) ? runnerId : stripUnderscores(UNSAFE.matcher(runnerId).replaceAll("_"));
         if (rid.isEmpty()) {
             throw new IllegalArgumentException(
                     "The runner id has no letters, digits, '-' or inner '_', so it cannot name a log file.");
@@ -83,14 +84,23 @@ public final class RunLogs {
         byte[] bytes = format(block).getBytes(StandardCharsets.UTF_8);
         synchronized (lockFor(file)) {
             try {
-                Files.createDirectories(dataDir);
-                try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
-                    out.write(bytes);
+                try {
+                    appendTo(file, bytes);
+                } catch (NoSuchFileException e) {
+                    // The data folder was removed under us; creating it only then spares a run two syscalls.
+                    Files.createDirectories(dataDir);
+                    appendTo(file, bytes);
                 }
             } catch (IOException e) {
                 throw new McrException("Could not append to the log file " + file + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    private static void appendTo(Path file, byte[] bytes) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
+            out.write(bytes);
         }
     }
 
@@ -165,6 +175,21 @@ public final class RunLogs {
 
     private Object lockFor(Path file) {
         return locks.computeIfAbsent(file, f -> new Object());
+    }
+
+    /** Whether an id is already its own reduction: only {@code [A-Za-z0-9_-]}, no {@code _} at either end. */
+    private static boolean isPlain(String id) {
+        int n = id.length();
+        if (n == 0 || id.charAt(0) == '_' || id.charAt(n - 1) == '_') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String stripUnderscores(String s) {

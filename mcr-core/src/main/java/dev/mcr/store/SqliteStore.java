@@ -472,8 +472,22 @@ public final class SqliteStore implements AutoCloseable {
      * @throws McrException when the write fails
      */
     public void recordLiveRun(LiveRun run) {
+        recordLiveRun(run, List.of());
+    }
+
+    /**
+     * Records a run as started and forgets runs that ended, in one transaction: a run's start is one
+     * write, whatever ended since the previous one.
+     *
+     * @param run   the run
+     * @param ended markers of runs that ended; unknown ones are ignored
+     * @throws McrException when the write fails (nothing is written then)
+     */
+    public void recordLiveRun(LiveRun run, Collection<String> ended) {
         Objects.requireNonNull(run, "run");
+        List<String> endedIds = List.copyOf(Objects.requireNonNull(ended, "ended"));
         write("record a started run", c -> {
+            deleteLiveRuns(c, endedIds);
             try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO mcr_live_runs "
                     + "(run_id, runner_id, pid, owner_pid, owner_started_ms, started_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, run.runId());
@@ -497,25 +511,6 @@ public final class SqliteStore implements AutoCloseable {
     }
 
     /**
-     * Stores the pid (= process group id) of a recorded run once its process is spawned.
-     *
-     * @param runId the run's marker
-     * @param pid   the shell's pid
-     * @throws McrException when the write fails
-     */
-    public void setLiveRunPid(String runId, long pid) {
-        Objects.requireNonNull(runId, "runId");
-        write("record the process of a started run", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE mcr_live_runs SET pid=? WHERE run_id=?")) {
-                ps.setLong(1, pid);
-                ps.setString(2, runId);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    /**
      * Forgets runs that ended (or whose leftovers were stopped).
      *
      * @param runIds the runs' markers; unknown ones are ignored
@@ -528,15 +523,22 @@ public final class SqliteStore implements AutoCloseable {
             return;
         }
         write("forget ended runs", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM mcr_live_runs WHERE run_id=?")) {
-                for (String id : ids) {
-                    ps.setString(1, id);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            deleteLiveRuns(c, ids);
             return null;
         });
+    }
+
+    private static void deleteLiveRuns(Connection c, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM mcr_live_runs WHERE run_id=?")) {
+            for (String id : ids) {
+                ps.setString(1, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /**

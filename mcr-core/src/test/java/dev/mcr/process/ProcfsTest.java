@@ -63,4 +63,47 @@ class ProcfsTest {
             assertThat(Procs.await(() -> !Procfs.groupAlive(p.pid()), Duration.ofSeconds(10))).isTrue();
         }
     }
+
+    @Test
+    void only_a_process_that_can_write_a_pipe_holds_it_a_reader_does_not() throws Exception {
+        try (ShellProcess p = ShellProcess.start(ShellProcess.NON_LOGIN_SHELL,
+                "sleep 1000 | sleep 1001 & echo ready; wait", Map.of(), null)) {
+            Pumped pumped = new Pumped(p);
+            pumped.awaitLine("ready\n", Duration.ofSeconds(10));
+            long self = ProcessHandle.current().pid();
+            long writer = Procs.awaitMember(p.pid(), "sleep", Duration.ofSeconds(10));
+            String inner = Procfs.fdTarget(writer, 1).orElseThrow();
+            long reader = -1;
+            for (long pid : Procfs.pids()) {
+                if (pid != writer && Procfs.isLiveInGroup(pid, p.pid()) && Procfs.fdTarget(pid, 0).orElse("").equals(inner)) {
+                    reader = pid;
+                }
+            }
+            assertThat(reader).as("the second sleep reads the inner pipe").isPositive();
+            // Both hold the pipe (same inode); only the writer keeps a reader of it waiting.
+            assertThat(Procfs.holders(Set.of(inner), self, stat -> true)).containsExactly(writer);
+            p.kill();
+            assertThat(Procs.await(() -> !Procfs.groupAlive(p.pid()), Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void pids_since_a_process_was_created_include_every_younger_process_and_no_older_one() throws Exception {
+        long since = Procfs.lastPid() + 1;
+        assertThat(since).as("ns_last_pid is readable").isGreaterThan(1);
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            java.util.List<Long> recent = Procfs.pidsSince(since);
+            long self = ProcessHandle.current().pid();
+            assertThat(recent).contains(sleeper.pid());
+            boolean wrapped = sleeper.pid() < since || Procfs.lastPid() < since;
+            if (!wrapped) {
+                assertThat(recent).as("the JVM is older than the range").doesNotContain(self);
+            }
+            assertThat(Procfs.pidsSince(Long.MAX_VALUE)).as("a range that cannot be trusted yields every pid")
+                    .contains(ProcessHandle.current().pid(), sleeper.pid());
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
 }
