@@ -35,18 +35,25 @@ final class Procfs {
     }
 
     static Optional<Stat> stat(long pid) {
-        // A plain stream and one read: this runs for many processes after every run, and the stat line
-        // is short (the kernel limits the name to 64 bytes).
-        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+        String line = readSmall("/proc/" + pid + "/stat");
+        return line == null ? Optional.empty() : parse(pid, line);
+    }
+
+    /**
+     * Reads a short /proc file with a plain stream and one buffer: this runs for many processes after every
+     * run, and NIO's channel set-up costs more than the read itself. Null when it cannot be read.
+     */
+    private static String readSmall(String path) {
+        try (FileInputStream in = new FileInputStream(path)) {
             byte[] buf = new byte[1024];
             int n = 0;
             int r;
             while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
                 n += r;
             }
-            return parse(pid, new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
         } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            return null;
         }
     }
 
@@ -244,9 +251,11 @@ final class Procfs {
         long last = lastPid();
         if (last >= sincePid && last - sincePid < SMALL_PID_RANGE) {
             // Probing a few pids is cheaper than listing /proc; File.exists throws nothing for a free pid.
+            // Threads share the pid counter and /proc answers for their ids too (with their process's
+            // descriptors): only a thread group leader is a process.
             List<Long> inUse = new ArrayList<>();
             for (long pid = sincePid; pid <= last; pid++) {
-                if (new File(PROC_DIR, Long.toString(pid)).exists()) {
+                if (new File(PROC_DIR, Long.toString(pid)).exists() && isProcess(pid)) {
                     inUse.add(pid);
                 }
             }
@@ -265,11 +274,30 @@ final class Procfs {
         return recent;
     }
 
+    /** Whether the id is a thread group leader's, from the {@code Tgid} line of its status. */
+    private static boolean isProcess(long pid) {
+        String status = readSmall("/proc/" + pid + "/status");
+        if (status == null) {
+            return false;
+        }
+        int at = status.indexOf("\nTgid:");
+        if (at < 0) {
+            return false;
+        }
+        int end = status.indexOf('\n', at + 6);
+        try {
+            return Long.parseLong(status.substring(at + 6, end < 0 ? status.length() : end).strip()) == pid;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** The last pid the kernel handed out in this pid namespace, or -1 if unknown. */
     static long lastPid() {
+        String text = readSmall("/proc/sys/kernel/ns_last_pid");
         try {
-            return Long.parseLong(Files.readString(PROC.resolve("sys/kernel/ns_last_pid")).strip());
-        } catch (IOException | RuntimeException e) {
+            return text == null ? -1 : Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
             return -1;
         }
     }

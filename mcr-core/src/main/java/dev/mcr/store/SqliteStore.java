@@ -140,6 +140,9 @@ public final class SqliteStore implements AutoCloseable {
     /** Guarded by {@link #lock}. */
     private Path corruptStateBackup;
 
+    /** Statements run on every run start, prepared once; guarded by {@link #lock}, closed with the connection. */
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
+
     private SqliteStore(Path dataDir, CredentialCipher cipher, Connection conn) {
         this.dataDir = dataDir;
         this.dbFile = dataDir.resolve(DB_FILE_NAME);
@@ -176,6 +179,8 @@ public final class SqliteStore implements AutoCloseable {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        // The driver would otherwise look up generated keys after every insert; the journal asks for its id itself.
+        config.setGetGeneratedKeys(false);
         Connection c;
         try {
             c = DriverManager.getConnection("jdbc:sqlite:" + db, config.toProperties());
@@ -488,24 +493,23 @@ public final class SqliteStore implements AutoCloseable {
         List<String> endedIds = List.copyOf(Objects.requireNonNull(ended, "ended"));
         write("record a started run", c -> {
             deleteLiveRuns(c, endedIds);
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO mcr_live_runs "
-                    + "(run_id, runner_id, pid, owner_pid, owner_started_ms, started_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, run.runId());
-                ps.setString(2, run.runnerId());
-                if (run.pid() == null) {
-                    ps.setNull(3, java.sql.Types.INTEGER);
-                } else {
-                    ps.setLong(3, run.pid());
-                }
-                ps.setLong(4, run.ownerPid());
-                if (run.ownerStarted() == null) {
-                    ps.setNull(5, java.sql.Types.INTEGER);
-                } else {
-                    ps.setLong(5, run.ownerStarted().toEpochMilli());
-                }
-                ps.setString(6, Timestamps.format(run.startedAt(), ZoneOffset.UTC));
-                ps.executeUpdate();
+            PreparedStatement ps = prepared(c, "INSERT OR REPLACE INTO mcr_live_runs "
+                    + "(run_id, runner_id, pid, owner_pid, owner_started_ms, started_at) VALUES (?, ?, ?, ?, ?, ?)");
+            ps.setString(1, run.runId());
+            ps.setString(2, run.runnerId());
+            if (run.pid() == null) {
+                ps.setNull(3, java.sql.Types.INTEGER);
+            } else {
+                ps.setLong(3, run.pid());
             }
+            ps.setLong(4, run.ownerPid());
+            if (run.ownerStarted() == null) {
+                ps.setNull(5, java.sql.Types.INTEGER);
+            } else {
+                ps.setLong(5, run.ownerStarted().toEpochMilli());
+            }
+            ps.setString(6, Timestamps.format(run.startedAt(), ZoneOffset.UTC));
+            ps.executeUpdate();
             return null;
         });
     }
@@ -528,17 +532,29 @@ public final class SqliteStore implements AutoCloseable {
         });
     }
 
-    private static void deleteLiveRuns(Connection c, List<String> ids) throws SQLException {
+    private void deleteLiveRuns(Connection c, List<String> ids) throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM mcr_live_runs WHERE run_id=?")) {
+        PreparedStatement ps = prepared(c, "DELETE FROM mcr_live_runs WHERE run_id=?");
+        try {
             for (String id : ids) {
                 ps.setString(1, id);
                 ps.addBatch();
             }
             ps.executeBatch();
+        } finally {
+            ps.clearBatch();
         }
+    }
+
+    private PreparedStatement prepared(Connection c, String sql) throws SQLException {
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) {
+            ps = c.prepareStatement(sql);
+            prepared.put(sql, ps);
+        }
+        return ps;
     }
 
     /**
@@ -652,15 +668,11 @@ public final class SqliteStore implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
-            try (Statement st = conn.createStatement()) {
-                st.execute("BEGIN IMMEDIATE");
-            }
+            prepared(conn, "BEGIN IMMEDIATE").execute();
             boolean committed = false;
             try {
                 T result = work.run(conn);
-                try (Statement st = conn.createStatement()) {
-                    st.execute("COMMIT");
-                }
+                prepared(conn, "COMMIT").execute();
                 committed = true;
                 return result;
             } finally {
