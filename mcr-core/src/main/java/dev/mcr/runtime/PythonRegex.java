@@ -1359,7 +1359,7 @@ public final class PythonRegex {
 
         /**
          * Writes the anchor {@code items.get(k)}; {@code after} is the least number of characters any match must
-         * still consume after it. The neighbours in {@code items} let {@code \\b} and {@code \\B} use one
+         * still consume after it. The neighbours in {@code items} let {@code \b} and {@code \B} use one
          * look-around instead of four when the character on one side is known to be a word character.
          */
         private void anchor(int kind, int flags, List<Node> items, int k, long after) {
@@ -1389,7 +1389,7 @@ public final class PythonRegex {
                     break;
                 case AT_BOUNDARY:
                 case AT_NON_BOUNDARY:
-                    boundary(kind == AT_BOUNDARY, word, items, k, ascii);
+                    boundary(kind == AT_BOUNDARY, word, items, k);
                     break;
                 default:
                     throw new IllegalStateException("Unknown anchor " + kind);
@@ -1401,9 +1401,9 @@ public final class PythonRegex {
          * puts a word character on one side (the next thing it consumes, or the last thing it consumed, can only be
          * a word character), only the other side is left to test.
          */
-        private void boundary(boolean boundary, String word, List<Node> items, int k, boolean ascii) {
-            boolean wordBefore = endsWithWord(items, k, ascii);
-            boolean wordAfter = startsWithWord(items, k + 1, ascii);
+        private void boundary(boolean boundary, String word, List<Node> items, int k) {
+            boolean wordBefore = endsWithWord(items, k);
+            boolean wordAfter = startsWithWord(items, k + 1);
             if (wordBefore && wordAfter) {
                 out.append(boundary ? "(?!)" : "(?:)");
             } else if (wordAfter) {
@@ -1518,11 +1518,11 @@ public final class PythonRegex {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Which side of a \\b is known to be a word character. Conservative: false whenever unsure. Only nodes in
-    // the same flag scope count (no flag-changing group is entered), so "word" means the same class as the \\b's.
+    // Which side of a \b is known to be a word character. Conservative: false whenever unsure. Only nodes in
+    // the same flag scope count (no flag-changing group is entered), so "word" means the same class as the \b's.
 
     /** Whether every match of {@code items[from..]} starts with a word character (zero-width items skipped). */
-    private static boolean startsWithWord(List<Node> items, int from, boolean ascii) {
+    private static boolean startsWithWord(List<Node> items, int from) {
         for (int k = from; k < items.size(); k++) {
             Node n = items.get(k);
             if (n instanceof At || n instanceof Assert) {
@@ -1530,62 +1530,62 @@ public final class PythonRegex {
             }
             if (n instanceof Repeat r && r.min() == 0) {
                 // No repetition leaves the next item first.
-                if (!startsWithWord(r.item().items(), 0, ascii)) {
+                if (!startsWithWord(r.item().items(), 0)) {
                     return false;
                 }
                 continue;
             }
-            return firstIsWord(n, ascii);
+            return firstIsWord(n);
         }
         return false;
     }
 
     /** Whether every match of {@code items[0..end)} ends with a word character (zero-width items skipped). */
-    private static boolean endsWithWord(List<Node> items, int end, boolean ascii) {
+    private static boolean endsWithWord(List<Node> items, int end) {
         for (int k = end - 1; k >= 0; k--) {
             Node n = items.get(k);
             if (n instanceof At || n instanceof Assert) {
                 continue;
             }
             if (n instanceof Repeat r && r.min() == 0) {
-                if (!endsWithWord(r.item().items(), r.item().items().size(), ascii)) {
+                if (!endsWithWord(r.item().items(), r.item().items().size())) {
                     return false;
                 }
                 continue;
             }
-            return lastIsWord(n, ascii);
+            return lastIsWord(n);
         }
         return false;
     }
 
-    private static boolean firstIsWord(Node n, boolean ascii) {
+    private static boolean firstIsWord(Node n) {
         if (n instanceof Repeat r) {
-            return startsWithWord(r.item().items(), 0, ascii);
+            return startsWithWord(r.item().items(), 0);
         }
         if (n instanceof Group g) {
-            return g.addFlags() == 0 && g.delFlags() == 0 && startsWithWord(g.body().items(), 0, ascii);
+            return g.addFlags() == 0 && g.delFlags() == 0 && startsWithWord(g.body().items(), 0);
         }
         if (n instanceof Atomic a) {
-            return startsWithWord(a.body().items(), 0, ascii);
+            return startsWithWord(a.body().items(), 0);
         }
         if (n instanceof Branch b) {
-            return b.alternatives().stream().allMatch(alt -> startsWithWord(alt.items(), 0, ascii));
+            return b.alternatives().stream().allMatch(alt -> startsWithWord(alt.items(), 0));
         }
         return isWordAtom(n);
     }
 
-    private static boolean lastIsWord(Node n, boolean ascii) {
+    private static boolean lastIsWord(Node n) {
         if (n instanceof Repeat r) {
-            return endsWithWord(r.item().items(), r.item().items().size(), ascii);
+            return endsWithWord(r.item().items(), r.item().items().size());
         }
         if (n instanceof Group g) {
-            return g.addFlags() == 0 && g.delFlags() == 0 && endsWithWord(g.body().items(), g.body().items().size(), ascii);
+            return g.addFlags() == 0 && g.delFlags() == 0 && endsWithWord(g.body().items(), g.body().items().size());
         }
         if (n instanceof Atomic a) {
-            return endsWithWord(a.body().items(), a.body().items().size(), ascii);
+            return endsWithWord(a.body().items(), a.body().items().size());
         }
         if (n instanceof Branch b) {
-            return b.alternatives().stream().allMatch(alt -> endsWithWord(alt.items(), alt.items().size(), ascii));
+            return b.alternatives().stream().allMatch(alt -> endsWithWord(alt.items(), alt.items().size()));
         }
         return isWordAtom(n);
     }
