@@ -82,15 +82,18 @@ public final class PythonRegex {
     private static final String ASCII_WORD_ITEMS = "a-zA-Z0-9_";
 
     /*
-     * java.util.regex only reads a supplementary character before the current position correctly inside a
-     * look-behind when the pattern text from the look-behind onward contains a supplementary character
-     * (it then uses its code-point-aware look-behind). Python always works on code points, so every
-     * pattern with a look-behind (including our \b where it needs one) gets this empty, never-repeated atom at the
-     * end. Patterns without a look-behind do not get it: it would only switch java.util.regex to its slower
-     * surrogate-aware start scan, which Java already picks by itself for every class that can match a
-     * supplementary character (\p{..}, negated classes), the only way to start a match inside a surrogate pair.
+     * Python always works on code points; java.util.regex needs a supplementary character in the pattern text
+     * for two things, so patterns that need them get this empty, never-repeated atom at the end:
+     * - A look-behind (including our \b where it needs one) reads a supplementary character before the current
+     *   position correctly only when the pattern text from the look-behind onward contains one (Java then uses
+     *   its code-point-aware look-behind).
+     * - The scan for a match start steps over the second half of a surrogate pair only when the pattern contains
+     *   one (or a class that can match a supplementary character, e.g. \p{..} or a negated class: Java then picks
+     *   that scan by itself). Otherwise a pattern that can match the empty string finds an extra empty match in
+     *   the middle of an emoji.
+     * Other patterns do not get it: it would only make Java scan for a match start more slowly.
      */
-    private static final String SUPPLEMENTARY_LOOKBEHIND_MARKER = "(?:\uD835\uDC00){0}";
+    private static final String SUPPLEMENTARY_MARKER = "(?:\uD835\uDC00){0}";
 
     private PythonRegex() {
     }
@@ -165,8 +168,8 @@ public final class PythonRegex {
         Emitter emitter = new Emitter(byGroup, source.cps, state);
         emitter.out.append(globalPrefix(state.flags));
         emitter.seq(tree, state.flags, 0);
-        if (emitter.lookbehind) {
-            emitter.out.append(SUPPLEMENTARY_LOOKBEHIND_MARKER);
+        if (emitter.lookbehind || width(tree, state)[0] == 0) {
+            emitter.out.append(SUPPLEMENTARY_MARKER);
         }
         return new Translation(emitter.out.toString(), names, state.groupdict, state.groups() - 1);
     }
