@@ -58,8 +58,6 @@ public final class CaseMatcher {
     private final CaseRule lastLineRule;
     private final BiConsumer<CaseRule, String> onError;
     private final Duration budget;
-    private final long budgetNanos;
-    private final LongSupplier nanoTime;
     private final DeadlineText text;
 
     private static final class Entry {
@@ -87,14 +85,16 @@ public final class CaseMatcher {
     }
 
     private CaseMatcher(List<Entry> entries, CaseRule lastLineRule, BiConsumer<CaseRule, String> onError,
-                        Duration budget, LongSupplier nanoTime, DeadlineText text) {
+                        Duration budget, DeadlineText text) {
         this.entries = entries;
         this.lastLineRule = lastLineRule;
         this.onError = onError;
         this.budget = budget;
-        this.budgetNanos = budget.compareTo(Duration.ofNanos(MAX_BUDGET_NANOS)) > 0 ? MAX_BUDGET_NANOS : budget.toNanos();
-        this.nanoTime = nanoTime;
         this.text = text;
+    }
+
+    private static long budgetNanos(Duration budget) {
+        return budget.compareTo(Duration.ofNanos(MAX_BUDGET_NANOS)) > 0 ? MAX_BUDGET_NANOS : budget.toNanos();
     }
 
     /**
@@ -129,7 +129,7 @@ public final class CaseMatcher {
         if (matchBudget.isZero() || matchBudget.isNegative()) {
             throw new IllegalArgumentException("The match budget must be positive, not " + matchBudget + ".");
         }
-        DeadlineText text = new DeadlineText(nanoTime);
+        DeadlineText text = new DeadlineText(nanoTime, budgetNanos(matchBudget));
         List<Entry> entries = new ArrayList<>();
         CaseRule lastLine = null;
         for (CaseRule rule : cases) {
@@ -156,7 +156,7 @@ public final class CaseMatcher {
             }
             entries.add(new Entry(rule, pattern, template, compiled, text));
         }
-        return new CaseMatcher(List.copyOf(entries), lastLine, onError, matchBudget, nanoTime, text);
+        return new CaseMatcher(List.copyOf(entries), lastLine, onError, matchBudget, text);
     }
 
     /**
@@ -173,7 +173,7 @@ public final class CaseMatcher {
             if (e.disabled) {
                 continue;
             }
-            text.reset(line, nanoTime.getAsLong() + budgetNanos);
+            text.reset(line);
             int pos = 0;
             boolean mustAdvance = false;
             String failure = null;
@@ -257,21 +257,31 @@ public final class CaseMatcher {
      * The line as the regex engine sees it: every {@value #CHECK_INTERVAL} character reads it checks the
      * deadline and aborts the match by throwing. Backtracking reads characters, so a runaway match always
      * reaches a check.
+     *
+     * <p>The clock is read only at the checks: the first check of a line arms the deadline (budget from now),
+     * the later ones compare against it. A match that reads fewer than {@value #CHECK_INTERVAL} characters,
+     * which is nearly every match on an ordinary line, never reads the clock at all; a runaway match gets its
+     * budget from the moment it has made {@value #CHECK_INTERVAL} reads, which is microseconds against a
+     * budget of milliseconds.
      */
     private static final class DeadlineText implements CharSequence {
         private final LongSupplier nanoTime;
+        private final long budgetNanos;
         private final TimedOut timedOut = new TimedOut();
         private String line = "";
+        private boolean armed;
         private long deadline;
         private int countdown;
 
-        DeadlineText(LongSupplier nanoTime) {
+        DeadlineText(LongSupplier nanoTime, long budgetNanos) {
             this.nanoTime = nanoTime;
+            this.budgetNanos = budgetNanos;
         }
 
-        void reset(String newLine, long newDeadline) {
+        /** Starts a new budget for one case on {@code newLine}; the clock is read only when the first check is due. */
+        void reset(String newLine) {
             line = newLine;
-            deadline = newDeadline;
+            armed = false;
             countdown = CHECK_INTERVAL;
         }
 
@@ -283,12 +293,20 @@ public final class CaseMatcher {
         @Override
         public char charAt(int index) {
             if (--countdown < 0) {
-                countdown = CHECK_INTERVAL;
-                if (nanoTime.getAsLong() - deadline >= 0) {
-                    throw timedOut;
-                }
+                check();
             }
             return line.charAt(index);
+        }
+
+        private void check() {
+            countdown = CHECK_INTERVAL;
+            long now = nanoTime.getAsLong();
+            if (!armed) {
+                armed = true;
+                deadline = now + budgetNanos;
+            } else if (now - deadline >= 0) {
+                throw timedOut;
+            }
         }
 
         @Override

@@ -24,8 +24,10 @@ import java.util.regex.PatternSyntaxException;
  *       non-ASCII) get a Java name (see {@link CompiledPattern#groupNames()}).</li>
  *   <li>{@code \d}, {@code \w}, {@code \s}, {@code \b}, {@code \B} and their negations match exactly Python's
  *       Unicode classes (Unicode digits, letters and numbers, Python's whitespace list); under {@code (?a)}
- *       their ASCII forms.</li>
- *   <li>{@code \Z} becomes {@code \z}; {@code ^} also matches after a final {@code \n}, as in Python;
+ *       their ASCII forms. A {@code \b} or {@code \B} next to a part of the pattern that can only match a word
+ *       character tests only the other side.</li>
+ *   <li>{@code \Z} becomes {@code \z}; {@code ^} also matches after a final {@code \n}, as in Python (Java's
+ *       own {@code ^} is used where the rest of the pattern must consume a character, so it cannot matter);
  *       {@code .} and {@code $} treat only {@code \n} as a line end.</li>
  *   <li>Literal braces (<code>a&#123;</code>, <code>&#123;foo&#125;</code>, <code>x&#123;1,</code>), Python escapes ({@code \v}, {@code \U0001F600},
  *       octal, {@code \N{EM DASH}}), verbose mode ({@code (?x)}, which in Python keeps spaces inside
@@ -80,12 +82,18 @@ public final class PythonRegex {
     private static final String ASCII_WORD_ITEMS = "a-zA-Z0-9_";
 
     /*
-     * java.util.regex only reads a supplementary character before the current position correctly inside a
-     * look-behind when the pattern text from the look-behind onward contains a supplementary character
-     * (it then uses its code-point-aware look-behind). Python always works on code points, so every
-     * pattern with a look-behind (including our \b) gets this empty, never-repeated atom at the end.
+     * Python always works on code points; java.util.regex needs a supplementary character in the pattern text
+     * for two things, so patterns that need them get this empty, never-repeated atom at the end:
+     * - A look-behind (including our \b where it needs one) reads a supplementary character before the current
+     *   position correctly only when the pattern text from the look-behind onward contains one (Java then uses
+     *   its code-point-aware look-behind).
+     * - The scan for a match start steps over the second half of a surrogate pair only when the pattern contains
+     *   one (or a class that can match a supplementary character, e.g. \p{..} or a negated class: Java then picks
+     *   that scan by itself). Otherwise a pattern that can match the empty string finds an extra empty match in
+     *   the middle of an emoji.
+     * Other patterns do not get it: it would only make Java scan for a match start more slowly.
      */
-    private static final String SUPPLEMENTARY_LOOKBEHIND_MARKER = "(?:\uD835\uDC00){0}";
+    private static final String SUPPLEMENTARY_MARKER = "(?:\uD835\uDC00){0}";
 
     private PythonRegex() {
     }
@@ -157,11 +165,11 @@ public final class PythonRegex {
         Map<String, String> names = javaNames(state.groupdict);
         Map<Integer, String> byGroup = new LinkedHashMap<>();
         names.forEach((py, java) -> byGroup.put(state.groupdict.get(py), java));
-        Emitter emitter = new Emitter(byGroup, source.cps);
+        Emitter emitter = new Emitter(byGroup, source.cps, state);
         emitter.out.append(globalPrefix(state.flags));
-        emitter.seq(tree, state.flags);
-        if (emitter.lookbehind) {
-            emitter.out.append(SUPPLEMENTARY_LOOKBEHIND_MARKER);
+        emitter.seq(tree, state.flags, 0);
+        if (emitter.lookbehind || width(tree, state)[0] == 0) {
+            emitter.out.append(SUPPLEMENTARY_MARKER);
         }
         return new Translation(emitter.out.toString(), names, state.groupdict, state.groups() - 1);
     }
@@ -1249,21 +1257,38 @@ public final class PythonRegex {
         final StringBuilder out = new StringBuilder();
         final Map<Integer, String> javaNames;
         final int[] source;
+        final State state;
         boolean lookbehind;
 
-        Emitter(Map<Integer, String> javaNames, int[] source) {
+        Emitter(Map<Integer, String> javaNames, int[] source, State state) {
             this.javaNames = javaNames;
             this.source = source;
+            this.state = state;
         }
 
-        void seq(Seq seq, int flags) {
-            boolean wrapBranches = seq.items().size() > 1;
-            for (Node n : seq.items()) {
-                node(n, flags, wrapBranches);
+        /**
+         * Writes a sequence. {@code after} is the least number of characters any match must still consume
+         * after the sequence (0 when unknown, e.g. inside a look-around).
+         */
+        void seq(Seq seq, int flags, long after) {
+            List<Node> items = seq.items();
+            boolean wrapBranches = items.size() > 1;
+            long[] rest = new long[items.size() + 1];
+            rest[items.size()] = after;
+            for (int k = items.size() - 1; k >= 0; k--) {
+                rest[k] = add(rest[k + 1], width(new Seq(List.of(items.get(k))), state)[0]);
+            }
+            for (int k = 0; k < items.size(); k++) {
+                Node n = items.get(k);
+                if (n instanceof At at) {
+                    anchor(at.kind(), flags, items, k, rest[k + 1]);
+                } else {
+                    node(n, flags, wrapBranches, rest[k + 1]);
+                }
             }
         }
 
-        void node(Node n, int flags, boolean wrapBranches) {
+        void node(Node n, int flags, boolean wrapBranches, long after) {
             boolean ascii = (flags & F_ASCII) != 0;
             if (n instanceof Lit lit) {
                 literal(out, lit.cp());
@@ -1272,19 +1297,19 @@ public final class PythonRegex {
             } else if (n instanceof CharSet set) {
                 charSet(set, ascii);
             } else if (n instanceof At at) {
-                anchor(at.kind(), flags);
+                anchor(at.kind(), flags, List.of(at), 0, 0);
             } else if (n instanceof Repeat r) {
-                repeat(r, flags);
+                repeat(r, flags, after);
             } else if (n instanceof Group g) {
-                group(g, flags);
+                group(g, flags, after);
             } else if (n instanceof Atomic a) {
                 out.append("(?>");
-                seq(a.body(), flags);
+                seq(a.body(), flags, after);
                 out.append(')');
             } else if (n instanceof Assert a) {
                 lookbehind |= a.behind();
                 out.append("(?").append(a.behind() ? "<" : "").append(a.negate() ? '!' : '=');
-                seq(a.body(), flags);
+                seq(a.body(), flags, 0);
                 out.append(')');
             } else if (n instanceof GroupRef ref) {
                 String name = javaNames.get(ref.gid());
@@ -1301,7 +1326,7 @@ public final class PythonRegex {
                     if (i > 0) {
                         out.append('|');
                     }
-                    seq(b.alternatives().get(i), flags);
+                    seq(b.alternatives().get(i), flags, after);
                 }
                 if (wrapBranches) {
                     out.append(')');
@@ -1335,12 +1360,26 @@ public final class PythonRegex {
             out.append(']');
         }
 
-        private void anchor(int kind, int flags) {
-            String word = categoryText(CAT_WORD, (flags & F_ASCII) != 0, false);
+        /**
+         * Writes the anchor {@code items.get(k)}; {@code after} is the least number of characters any match must
+         * still consume after it. The neighbours in {@code items} let {@code \b} and {@code \B} use one
+         * look-around instead of four when the character on one side is known to be a word character.
+         */
+        private void anchor(int kind, int flags, List<Node> items, int k, long after) {
+            boolean ascii = (flags & F_ASCII) != 0;
+            String word = categoryText(CAT_WORD, ascii, false);
             switch (kind) {
                 case AT_BEGINNING:
-                    // Python's multiline ^ also matches at the very end after a final \n; Java's does not.
-                    out.append((flags & F_MULTILINE) != 0 ? "(?<![^\\n])" : "\\A");
+                    if ((flags & F_MULTILINE) == 0) {
+                        out.append("\\A");
+                    } else if (after > 0) {
+                        // Java's multiline ^ (Unix lines) is Python's everywhere but at the very end after a final
+                        // \n, where Python's also matches; a match that must still consume a character cannot be
+                        // there, so the cheap anchor is exact.
+                        out.append('^');
+                    } else {
+                        out.append("(?<![^\\n])");
+                    }
                     break;
                 case AT_BEGINNING_STRING:
                     out.append("\\A");
@@ -1352,29 +1391,58 @@ public final class PythonRegex {
                     out.append("\\z");
                     break;
                 case AT_BOUNDARY:
-                    lookbehind = true;
-                    out.append("(?:(?<=").append(word).append(")(?!").append(word).append(")|(?<!")
-                            .append(word).append(")(?=").append(word).append("))");
-                    break;
                 case AT_NON_BOUNDARY:
-                    lookbehind = true;
-                    out.append("(?:(?<=").append(word).append(")(?=").append(word).append(")|(?<!")
-                            .append(word).append(")(?!").append(word).append("))");
+                    boundary(kind == AT_BOUNDARY, word, items, k);
                     break;
                 default:
                     throw new IllegalStateException("Unknown anchor " + kind);
             }
         }
 
-        private void repeat(Repeat r, int flags) {
+        /*
+         * Python's \b is "word on exactly one side", \B "word on both sides or on neither". When the pattern itself
+         * puts a word character on one side (the next thing it consumes, or the last thing it consumed, can only be
+         * a word character), only the other side is left to test.
+         */
+        private void boundary(boolean boundary, String word, List<Node> items, int k) {
+            boolean wordBefore = endsWithWord(items, k);
+            boolean wordAfter = startsWithWord(items, k + 1);
+            if (wordBefore && wordAfter) {
+                out.append(boundary ? "(?!)" : "(?:)");
+            } else if (wordAfter) {
+                lookbehind = true;
+                Node next = items.get(k + 1);
+                if (boundary && next instanceof Lit lit) {
+                    // Tried at every start position: the cheap look-ahead at the literal fails first on nearly all.
+                    out.append("(?=");
+                    literal(out, lit.cp());
+                    out.append(')');
+                }
+                out.append(boundary ? "(?<!" : "(?<=").append(word).append(')');
+            } else if (wordBefore) {
+                out.append(boundary ? "(?!" : "(?=").append(word).append(')');
+            } else {
+                lookbehind = true;
+                if (boundary) {
+                    out.append("(?:(?<=").append(word).append(")(?!").append(word).append(")|(?<!")
+                            .append(word).append(")(?=").append(word).append("))");
+                } else {
+                    // Python's \B never matches in an empty string (Python 3.11 _sre), Java's would.
+                    out.append("(?:(?<=").append(word).append(")(?=").append(word).append(")|(?<!")
+                            .append(word).append(")(?!").append(word).append(")(?!\\A\\z))");
+                }
+            }
+        }
+
+        private void repeat(Repeat r, int flags, long after) {
             List<Node> items = r.item().items();
             boolean single = items.size() == 1 && !(items.get(0) instanceof Branch) && !(items.get(0) instanceof Repeat)
                     && !(items.get(0) instanceof At);
             if (single) {
-                node(items.get(0), flags, true);
+                node(items.get(0), flags, true, after);
             } else {
                 out.append("(?:");
-                seq(r.item(), flags);
+                seq(r.item(), flags, after);
                 out.append(')');
             }
             long min = Math.min(r.min(), Integer.MAX_VALUE - 1L);
@@ -1401,11 +1469,11 @@ public final class PythonRegex {
             }
         }
 
-        private void group(Group g, int flags) {
+        private void group(Group g, int flags, long after) {
             if (g.gid() != 0) {
                 String name = javaNames.get(g.gid());
                 out.append(name == null ? "(" : "(?<" + name + ">");
-                seq(g.body(), flags);
+                seq(g.body(), flags, after);
                 out.append(')');
                 return;
             }
@@ -1447,9 +1515,118 @@ public final class PythonRegex {
                 out.append('-').append(off);
             }
             out.append(':');
-            seq(g.body(), inner);
+            seq(g.body(), inner, after);
             out.append(')');
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Which side of a \b is known to be a word character. Conservative: false whenever unsure. Only nodes in
+    // the same flag scope count (no flag-changing group is entered), so "word" means the same class as the \b's.
+
+    /** Whether every match of {@code items[from..]} starts with a word character (zero-width items skipped). */
+    private static boolean startsWithWord(List<Node> items, int from) {
+        for (int k = from; k < items.size(); k++) {
+            Node n = items.get(k);
+            if (n instanceof At || n instanceof Assert) {
+                continue;
+            }
+            if (n instanceof Repeat r && r.min() == 0) {
+                // No repetition leaves the next item first.
+                if (!startsWithWord(r.item().items(), 0)) {
+                    return false;
+                }
+                continue;
+            }
+            return firstIsWord(n);
+        }
+        return false;
+    }
+
+    /** Whether every match of {@code items[0..end)} ends with a word character (zero-width items skipped). */
+    private static boolean endsWithWord(List<Node> items, int end) {
+        for (int k = end - 1; k >= 0; k--) {
+            Node n = items.get(k);
+            if (n instanceof At || n instanceof Assert) {
+                continue;
+            }
+            if (n instanceof Repeat r && r.min() == 0) {
+                if (!endsWithWord(r.item().items(), r.item().items().size())) {
+                    return false;
+                }
+                continue;
+            }
+            return lastIsWord(n);
+        }
+        return false;
+    }
+
+    private static boolean firstIsWord(Node n) {
+        if (n instanceof Repeat r) {
+            return startsWithWord(r.item().items(), 0);
+        }
+        if (n instanceof Group g) {
+            return g.addFlags() == 0 && g.delFlags() == 0 && startsWithWord(g.body().items(), 0);
+        }
+        if (n instanceof Atomic a) {
+            return startsWithWord(a.body().items(), 0);
+        }
+        if (n instanceof Branch b) {
+            return b.alternatives().stream().allMatch(alt -> startsWithWord(alt.items(), 0));
+        }
+        return isWordAtom(n);
+    }
+
+    private static boolean lastIsWord(Node n) {
+        if (n instanceof Repeat r) {
+            return endsWithWord(r.item().items(), r.item().items().size());
+        }
+        if (n instanceof Group g) {
+            return g.addFlags() == 0 && g.delFlags() == 0 && endsWithWord(g.body().items(), g.body().items().size());
+        }
+        if (n instanceof Atomic a) {
+            return endsWithWord(a.body().items(), a.body().items().size());
+        }
+        if (n instanceof Branch b) {
+            return b.alternatives().stream().allMatch(alt -> endsWithWord(alt.items(), alt.items().size()));
+        }
+        return isWordAtom(n);
+    }
+
+    /*
+     * A one-character node that matches only word characters in both modes and with or without case folding:
+     * ASCII letters, digits and '_' (every character Java's or Python's case folding maps to an ASCII letter is
+     * a letter: K, ſ, ı, İ), ranges inside a-z, A-Z or 0-9, and the \d and \w classes of the current mode.
+     */
+    private static boolean isWordAtom(Node n) {
+        if (n instanceof Lit lit) {
+            return isAsciiWord(lit.cp());
+        }
+        if (n instanceof CharSet set) {
+            if (set.negate() || set.items().isEmpty()) {
+                return false;
+            }
+            for (SetItem item : set.items()) {
+                boolean word;
+                if (item.kind() == ITEM_CATEGORY) {
+                    word = item.lo() == CAT_DIGIT || item.lo() == CAT_WORD;
+                } else if (item.kind() == ITEM_RANGE) {
+                    word = (item.lo() >= 'a' && item.hi() <= 'z') || (item.lo() >= 'A' && item.hi() <= 'Z')
+                            || (item.lo() >= '0' && item.hi() <= '9');
+                } else {
+                    word = isAsciiWord(item.lo());
+                }
+                if (!word) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean isAsciiWord(int cp) {
+        return isAsciiLetter(cp) || (cp >= '0' && cp <= '9') || cp == '_';
     }
 
     private static String categoryText(int cat, boolean ascii, boolean inSet) {

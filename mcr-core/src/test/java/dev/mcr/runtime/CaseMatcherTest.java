@@ -214,6 +214,49 @@ class CaseMatcherTest {
     }
 
     @Test
+    void ordinary_lines_are_matched_without_reading_the_clock() {
+        AtomicLong reads = new AtomicLong();
+        LongSupplier counting = () -> {
+            reads.incrementAndGet();
+            return 1_000_000_000L;
+        };
+        CaseRule level = rule("case_level", "ERROR|FATAL", "{match}", CaseState.DOWN);
+        CaseRule word = rule("case_word", "(?i)\\bwarn(ing)?\\b", "warn", CaseState.WARN);
+        CaseMatcher matcher = CaseMatcher.compile(List.of(level, word), onError, Duration.ofMillis(250), counting);
+
+        assertThat(matcher.match("ERROR: warning, 94% used\n")).extracting(CaseHit::message).containsExactly("ERROR", "warn");
+        assertThat(matcher.match("x".repeat(120) + "\n")).isEmpty();
+
+        assertThat(reads.get()).isZero();
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void budget_starts_at_the_first_check_and_stops_the_bomb_after_exactly_the_budget() {
+        AtomicLong reads = new AtomicLong();
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        LongSupplier stepping = () -> {
+            reads.incrementAndGet();
+            return now.addAndGet(1_000_000L);
+        };
+        CaseRule bomb = rule("case_bomb", BOMB, "never", CaseState.DOWN);
+        CaseMatcher matcher = CaseMatcher.compile(List.of(bomb), onError, Duration.ofMillis(20), stepping);
+
+        assertThat(matcher.match(BOMB_LINE)).isEmpty();
+
+        // One read arms the deadline 20 ms ahead, each later check moves the clock 1 ms: the 20th of them times out.
+        assertThat(reads.get()).isEqualTo(21);
+        assertThat(errors).extracting(Map.Entry::getValue).containsExactly(
+                "Regex timed out after 20 ms on a line of 42 characters; the rest of the line is skipped for this case.");
+
+        // The next line gets a fresh budget, armed again at its own first check.
+        reads.set(0);
+        assertThat(matcher.match(BOMB_LINE)).isEmpty();
+        assertThat(reads.get()).isEqualTo(21);
+        assertThat(errors).hasSize(2);
+    }
+
+    @Test
     void bad_arguments_are_refused_with_a_sentence() {
         assertThatThrownBy(() -> CaseMatcher.compile(null, onError))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith(".");

@@ -234,7 +234,7 @@ class PythonRegexTest {
         expected.put("a{", "a\\{");
         expected.put("{foo}", "\\{foo\\}");
         expected.put("x{1,", "x\\{1\\,");
-        expected.put("a{,3}", "a{0,3}");
+        expected.put("a{,3}", "a{0,3}(?:\uD835\uDC00){0}");
         expected.put("a{2,}?", "a{2,}?");
         expected.put("(?i)ERROR|FATAL", "(?i)ERROR|FATAL");
         expected.put("(?s)a.b", "(?s)a.b");
@@ -246,7 +246,7 @@ class PythonRegexTest {
         expected.put("[a&&b]", "[a\\&\\&b]");
         expected.put("\\v", "\\x{b}");
         expected.put("\\U0001F600", "\uD83D\uDE00");
-        expected.put("^a", "(?<![^\\n])a");
+        expected.put("^a", "^a");
         expected.put("(?-m:^a$)", "(?-m:\\Aa$)");
         expected.put("\\s", "[\\x{9}-\\x{d}\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]");
         expected.forEach((python, java) -> assertThat(PythonRegex.translate(python)).as(python).isEqualTo(java));
@@ -257,6 +257,16 @@ class PythonRegexTest {
         assertThat(PythonRegex.translate("\\bx")).endsWith("(?:\uD835\uDC00){0}");
         assertThat(PythonRegex.translate("(?<=a)x")).isEqualTo("(?<=a)x(?:\uD835\uDC00){0}");
         assertThat(PythonRegex.translate("(?=a)x")).isEqualTo("(?=a)x");
+        assertThat(PythonRegex.translate("x\\b")).isEqualTo("x(?![\\p{L}\\p{N}_])");
+        assertThat(PythonRegex.translate("^a")).isEqualTo("^a");
+    }
+
+    @Test
+    void pattern_that_can_match_empty_gets_the_marker_so_no_match_starts_inside_an_emoji() {
+        assertThat(PythonRegex.translate("x*")).isEqualTo("x*(?:\uD835\uDC00){0}");
+        assertThat(PythonRegex.translate("a|")).isEqualTo("a|(?:\uD835\uDC00){0}");
+        assertThat(findAll("x*", "\uD835\uDC00\n")).containsExactly("", "", "");
+        assertThat(findAll("a|", "b\uD835\uDC00a\n")).containsExactly("", "", "a", "", "");
     }
 
     @Test
