@@ -1,29 +1,45 @@
 package dev.mcr.event;
 
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One subscriber's bounded queue of events. A subscriber that does not keep up loses the events
- * that arrive while its queue is full, and never slows a runner or another subscriber. Obtained from {@link EventBus#open()}; close it when done.
+ * that arrive while its queue is full, and never slows a runner or another subscriber. Obtained from
+ * {@link EventBus#open()}; close it when done.
+ *
+ * <p>The queue is bounded twice: by a number of events and by the text they carry. A consumer
+ * takes events one at a time ({@link #poll}, {@link #pollNow}) or many under one lock
+ * ({@link #drainTo}). Thread-safe.
  */
 public final class Subscription implements AutoCloseable {
 
-    private final BlockingQueue<McrEvent> queue;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong queuedChars = new AtomicLong();
+    // One lock guards the ring, the counters and the waiter count. A lock (rather than a lock-free
+    // queue) lets a publisher enqueue a whole batch and a consumer take a whole batch in one
+    // acquisition each, which is what a line burst needs.
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final McrEvent[] ring;
     private final long maxQueuedChars;
     private final Runnable onClose;
+    private int head;
+    private int count;
+    private long queuedChars;
+    private int waiting;
+    // Written under the lock, read without it.
+    private volatile long dropped;
+    private volatile boolean closed;
 
     Subscription(int capacity, long maxQueuedChars, Runnable onClose) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        if (capacity < 1 || maxQueuedChars < 1) {
+            throw new IllegalArgumentException("A subscription needs a capacity and a text bound of at least 1.");
+        }
+        this.ring = new McrEvent[capacity];
         this.maxQueuedChars = maxQueuedChars;
-        this.onClose = onClose;
+        this.onClose = Objects.requireNonNull(onClose, "onClose");
     }
 
     // Output lines can be 64 KiB each: bounding the count alone would let one slow subscriber
@@ -32,24 +48,73 @@ public final class Subscription implements AutoCloseable {
         return event instanceof OutputLine line ? 64 + line.text().length() : 256;
     }
 
-    void offer(McrEvent event) {
+    /** Queues or drops one event; the caller holds the lock. Returns whether it was queued. */
+    private boolean enqueueLocked(McrEvent event) {
         long w = weight(event);
-        if (queuedChars.addAndGet(w) > maxQueuedChars) {
-            queuedChars.addAndGet(-w);
-            dropped.incrementAndGet();
-            return;
+        if (count == ring.length || queuedChars + w > maxQueuedChars) {
+            dropped++;
+            return false;
         }
-        if (!queue.offer(event)) {
-            queuedChars.addAndGet(-w);
-            dropped.incrementAndGet();
+        int tail = head + count;
+        if (tail >= ring.length) {
+            tail -= ring.length;
+        }
+        ring[tail] = event;
+        count++;
+        queuedChars += w;
+        return true;
+    }
+
+    private McrEvent dequeueLocked() {
+        McrEvent e = ring[head];
+        ring[head] = null;
+        if (++head == ring.length) {
+            head = 0;
+        }
+        count--;
+        queuedChars -= weight(e);
+        return e;
+    }
+
+    void offer(McrEvent event) {
+        Objects.requireNonNull(event, "event");
+        lock.lock();
+        try {
+            if (!closed && enqueueLocked(event) && waiting > 0) {
+                notEmpty.signal();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    private McrEvent taken(McrEvent event) {
-        if (event != null) {
-            queuedChars.addAndGet(-weight(event));
+    /**
+     * Queues a batch in order under one lock acquisition; the events that do not fit (by count or by
+     * text) are dropped and counted, the later ones may still fit. Wakes a waiting consumer at most
+     * once. Does nothing once closed.
+     */
+    void offerAll(List<? extends McrEvent> events) {
+        if (events.isEmpty()) {
+            return;
         }
-        return event;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            boolean queued = false;
+            for (int i = 0, n = events.size(); i < n; i++) {
+                McrEvent e = events.get(i);
+                if (e != null) {
+                    queued |= enqueueLocked(e);
+                }
+            }
+            if (queued && waiting > 0) {
+                notEmpty.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -57,37 +122,100 @@ public final class Subscription implements AutoCloseable {
      *
      * @param timeout how long to wait
      * @return the event, or {@code null} when none arrived in time or the subscription is closed
+     *         (also when it is closed while waiting)
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public McrEvent poll(Duration timeout) throws InterruptedException {
-        if (closed.get()) {
-            return null;
+        long nanos = timeout.toNanos();
+        lock.lockInterruptibly();
+        try {
+            while (count == 0) {
+                if (closed || nanos <= 0) {
+                    return null;
+                }
+                waiting++;
+                try {
+                    nanos = notEmpty.awaitNanos(nanos);
+                } finally {
+                    waiting--;
+                }
+            }
+            return dequeueLocked();
+        } finally {
+            lock.unlock();
         }
-        return taken(queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
     }
 
     /** Returns the next queued event without waiting, or {@code null}. */
     public McrEvent pollNow() {
-        return taken(queue.poll());
+        lock.lock();
+        try {
+            return count == 0 ? null : dequeueLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes up to {@code max} queued events at once, oldest first, without waiting: one lock
+     * acquisition for the whole batch, so a consumer keeps pace with a burst. The events are stored
+     * in {@code into[0]} to {@code into[n - 1]}; the rest of the array is left as it was.
+     *
+     * @param into where the events go
+     * @param max  most events to take; at most {@code into.length}
+     * @return how many events were taken ({@code n}); 0 when none were queued or the subscription is closed
+     * @throws IllegalArgumentException when {@code max} is negative or larger than {@code into.length}
+     */
+    public int drainTo(McrEvent[] into, int max) {
+        Objects.requireNonNull(into, "into");
+        if (max < 0 || max > into.length) {
+            throw new IllegalArgumentException("max must be between 0 and the array's length (" + into.length
+                    + "), not " + max + ".");
+        }
+        lock.lock();
+        try {
+            int n = Math.min(max, count);
+            for (int i = 0; i < n; i++) {
+                into[i] = dequeueLocked();
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Returns how many events this subscriber lost because its queue was full. */
     public long dropped() {
-        return dropped.get();
+        return dropped;
     }
 
     /** Returns whether {@link #close()} was called (or the bus was closed). */
     public boolean isClosed() {
-        return closed.get();
+        return closed;
     }
 
-    /** Stops delivery and frees the subscriber slot; idempotent. */
+    /**
+     * Stops delivery, wakes a consumer waiting in {@link #poll} (it gets {@code null}) and frees the
+     * subscriber slot; idempotent.
+     */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            queue.clear();
-            queuedChars.set(0);
-            onClose.run();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (int i = 0; i < count; i++) {
+                ring[(head + i) % ring.length] = null;
+            }
+            head = 0;
+            count = 0;
+            queuedChars = 0;
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
         }
+        onClose.run();
     }
 }

@@ -45,7 +45,8 @@ import java.util.concurrent.Flow;
  * whose text follows the original ({@code "HTTP 400: <body>"}, {@code "Network error: …"}, a timeout
  * text) with the user key and API token replaced by {@code ***}, also where the server echoes them.
  *
- * <p>One instance holds one {@link HttpClient} and may be used from several threads.
+ * <p>One instance holds one {@link HttpClient}, built at the first {@link #send} (building one initialises TLS,
+ * which costs more than a hundred milliseconds of start-up), and may be used from several threads.
  *
  * <pre>{@code
  * Notifier pushover = new PushoverNotifier(PushoverNotifier.DEFAULT_ENDPOINT);
@@ -67,7 +68,8 @@ public final class PushoverNotifier implements Notifier {
 
     private final URI endpoint;
     private final Duration timeout;
-    private final HttpClient client;
+    /** Built at the first send: building one loads TLS (~135 ms), and most servers never send. */
+    private volatile HttpClient client;
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
@@ -100,12 +102,31 @@ public final class PushoverNotifier implements Notifier {
         }
         this.endpoint = endpoint;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(newExecutor())
-                .build();
+    }
+
+    /** Returns the client, building it on first use; safe from several threads (one client is built). */
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder()
+                            .connectTimeout(timeout)
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .executor(newExecutor())
+                            .build();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Returns whether the HTTP client has been built (for tests: construction alone must not build it). */
+    boolean clientBuilt() {
+        return client != null;
     }
 
     /** Returns {@value NotifyProfile#TYPE_PUSHOVER}. */
@@ -159,7 +180,7 @@ public final class PushoverNotifier implements Notifier {
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
                 .build();
 
-        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request, info -> new LimitedBody(MAX_BODY_BYTES));
+        CompletableFuture<HttpResponse<byte[]>> pending = client().sendAsync(request, info -> new LimitedBody(MAX_BODY_BYTES));
         HttpResponse<byte[]> response;
         try {
             response = pending.get(timeout.plus(BODY_SLACK).toMillis(), TimeUnit.MILLISECONDS);

@@ -7,6 +7,7 @@ import dev.mcr.UnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class EventBusTest {
@@ -88,6 +89,73 @@ class EventBusTest {
             }
             assertThat(seen).containsExactly("a", "b");
             assertThat(threads).allMatch(n -> n.startsWith("mcr-events-"));
+        }
+    }
+
+    @Test
+    void publish_all_delivers_a_batch_in_order_to_every_subscriber_and_a_full_queue_loses_only_its_own()
+            throws Exception {
+        try (EventBus bus = new EventBus(10, 100)) {
+            Subscription small = bus.open();
+            Subscription other = bus.open();
+            List<OutputLine> batch = IntStream.range(0, 150).mapToObj(i -> new OutputLine("r", i + "\n")).toList();
+            bus.publishAll(batch);
+            bus.publishAll(List.of());
+            assertThat(small.dropped()).isEqualTo(50);
+            assertThat(other.dropped()).isEqualTo(50);
+            McrEvent[] into = new McrEvent[100];
+            assertThat(other.drainTo(into, 100)).isEqualTo(100);
+            for (int i = 0; i < 100; i++) {
+                assertThat(into[i]).isSameAs(batch.get(i));
+            }
+            // the other subscriber drained, so a second batch fits there and not in the full one
+            bus.publishAll(batch.subList(0, 10));
+            assertThat(other.drainTo(into, 100)).isEqualTo(10);
+            assertThat(small.dropped()).isEqualTo(60);
+            assertThat(((OutputLine) small.poll(Duration.ofMillis(10))).text()).isEqualTo("0\n");
+        }
+    }
+
+    @Test
+    void a_listener_gets_a_large_published_batch_complete_and_in_order() throws Exception {
+        int total = 20_000;
+        try (EventBus bus = new EventBus(5, total + 10)) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            bus.subscribe(e -> {
+                String t = ((OutputLine) e).text();
+                if (t.endsWith("7\n")) {
+                    throw new IllegalStateException("listener bug on " + t);
+                }
+                seen.add(t);
+            });
+            for (int i = 0; i < total; i += 1000) {
+                bus.publishAll(IntStream.range(i, i + 1000).mapToObj(n -> new OutputLine("r", n + "\n")).toList());
+            }
+            List<String> expected = IntStream.range(0, total).mapToObj(n -> n + "\n")
+                    .filter(t -> !t.endsWith("7\n")).toList();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen.size() < expected.size() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(seen).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void a_closed_listener_subscription_stops_delivering_and_frees_its_slot() throws Exception {
+        try (EventBus bus = new EventBus(1, 100)) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            Subscription s = bus.subscribe(e -> seen.add(((OutputLine) e).text()));
+            bus.publish(new OutputLine("r", "a"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            s.close();
+            assertThat(bus.subscriberCount()).isZero();
+            bus.publish(new OutputLine("r", "b"));
+            assertThat(bus.open()).isNotNull();
+            assertThat(seen).containsExactly("a");
         }
     }
 }

@@ -221,4 +221,48 @@ class PushoverNotifierTest {
         assertThat(PushoverNotifier.DEFAULT_ENDPOINT).hasToString("https://api.pushover.net/1/messages.json");
         assertThat(PushoverNotifier.DEFAULT_TIMEOUT).isEqualTo(Duration.ofSeconds(12));
     }
+
+    @Test
+    void the_http_client_is_built_at_the_first_send_not_at_construction_nor_for_refused_input() throws Exception {
+        PushoverNotifier fresh = new PushoverNotifier(server.uri(), Duration.ofSeconds(5));
+        assertThat(fresh.clientBuilt()).isFalse();
+        assertThatThrownBy(() -> fresh.send(profile, "t", "   ")).isInstanceOf(NotifyException.class);
+        assertThatThrownBy(() -> fresh.send(NotifyProfile.pushover("p", "P", "", API_TOKEN), "t", "m"))
+                .isInstanceOf(NotifyException.class);
+        assertThat(fresh.clientBuilt()).isFalse();
+        assertThat(server.requests()).isEmpty();
+
+        fresh.send(profile, "t", "m");
+        assertThat(fresh.clientBuilt()).isTrue();
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void concurrent_first_sends_all_get_through() throws Exception {
+        PushoverNotifier fresh = new PushoverNotifier(server.uri(), Duration.ofSeconds(10));
+        int senders = 6;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+            int n = i;
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    fresh.send(profile, "t", "message " + n);
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            }, "test-sender-" + i);
+            t.start();
+            threads.add(t);
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join(30_000);
+            assertThat(t.isAlive()).isFalse();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(server.requests()).hasSize(senders);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.mcr.server;
 
 import dev.mcr.event.McrEvent;
+import dev.mcr.event.OutputLine;
 import dev.mcr.event.Subscription;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,10 +17,11 @@ import org.slf4j.LoggerFactory;
  * and {@code : ping\n\n} after a quiet heartbeat interval. A failed write means the client is gone: the
  * subscription is closed and the slot freed.
  *
- * <p>A runner can print thousands of lines in a millisecond, faster than they can be turned into JSON. So
- * each round first moves everything queued (up to {@value #MAX_BATCH} events) out of the subscription's
- * bounded queue, which is cheap, and only then writes it; the queue is thus free to take the next burst while
- * this one is written. A client that cannot keep up still loses its own events, never anyone else's.
+ * <p>A runner can print thousands of lines in a millisecond. So each round first moves everything queued (up
+ * to {@value #MAX_BATCH} events) out of the subscription's bounded queue under one lock, which is cheap, and
+ * only then writes it; the queue is thus free to take the next burst while this one is written. Output lines,
+ * nearly all of a burst, go straight into the byte buffer without a map. A client that cannot keep up still
+ * loses its own events, never anyone else's.
  */
 final class EventStream implements HttpResponse.Stream {
 
@@ -27,8 +29,10 @@ final class EventStream implements HttpResponse.Stream {
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
     /** How long one wait lasts at most, so a closing server is noticed quickly. */
     private static final Duration POLL_SLICE = Duration.ofMillis(250);
-    /** Most events taken from the queue in one round (the queue's own default capacity). */
-    static final int MAX_BATCH = 7000;
+    /** Most events taken from the queue in one round: the server's queue capacity, so one round empties it. */
+    static final int MAX_BATCH = ServerConfig.EVENT_QUEUE_CAPACITY;
+    /** Events taken in one round at first; grows towards {@link #MAX_BATCH} once a round fills it. */
+    private static final int FIRST_BATCH = 256;
     /** Bytes collected before they are written, so a large round reaches the client in pieces. */
     private static final int WRITE_CHUNK = 256 * 1024;
 
@@ -39,7 +43,7 @@ final class EventStream implements HttpResponse.Stream {
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final PyJson json = new PyJson();
-    private final McrEvent[] batch = new McrEvent[MAX_BATCH];
+    private McrEvent[] batch = new McrEvent[FIRST_BATCH];
 
     /**
      * @param subscription the client's queue, opened before the snapshot was taken
@@ -64,23 +68,25 @@ final class EventStream implements HttpResponse.Stream {
             long lastWrite = System.nanoTime();
             Duration slice = heartbeatNanos < POLL_SLICE.toNanos() ? Duration.ofNanos(heartbeatNanos) : POLL_SLICE;
             while (!closed.get()) {
-                McrEvent event = subscription.poll(slice);
-                if (event == null) {
-                    if (subscription.isClosed()) {
-                        return;
-                    }
-                    if (System.nanoTime() - lastWrite >= heartbeatNanos) {
-                        out.write(PING);
-                        out.flush();
-                        lastWrite = System.nanoTime();
-                    }
-                    continue;
-                }
-                int taken = 0;
-                do {
-                    batch[taken++] = event;
-                } while (taken < MAX_BATCH && (event = subscription.pollNow()) != null);
                 json.reset();
+                int taken = subscription.drainTo(batch, batch.length);
+                if (taken == 0) {
+                    McrEvent first = subscription.poll(slice);
+                    if (first == null) {
+                        if (subscription.isClosed()) {
+                            return;
+                        }
+                        if (System.nanoTime() - lastWrite >= heartbeatNanos) {
+                            out.write(PING);
+                            out.flush();
+                            lastWrite = System.nanoTime();
+                        }
+                        continue;
+                    }
+                    // Woken by the first event of a burst: take what came with it before writing.
+                    append(first);
+                    taken = subscription.drainTo(batch, batch.length);
+                }
                 for (int i = 0; i < taken; i++) {
                     append(batch[i]);
                     batch[i] = null;
@@ -88,6 +94,9 @@ final class EventStream implements HttpResponse.Stream {
                         json.writeTo(out);
                         json.reset();
                     }
+                }
+                if (taken == batch.length && batch.length < MAX_BATCH) {
+                    batch = new McrEvent[Math.min(MAX_BATCH, batch.length * 4)];
                 }
                 json.writeTo(out);
                 out.flush();
@@ -103,6 +112,11 @@ final class EventStream implements HttpResponse.Stream {
     private void append(McrEvent event) {
         int mark = json.size();
         try {
+            if (event instanceof OutputLine line) {
+                // Nearly every event of a burst: written without building its map.
+                json.outputFrame(line.runnerId(), line.text());
+                return;
+            }
             json.ascii("data: ").value(event.toJson(zone)).ascii("\n\n");
         } catch (RuntimeException e) {
             // One odd event must not end the stream for the client.

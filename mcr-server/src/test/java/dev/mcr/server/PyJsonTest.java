@@ -53,4 +53,63 @@ class PyJsonTest {
     void types_events_never_contain_are_refused() {
         assertThatThrownBy(() -> py(1.5)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** Lines that exercise every branch of the string writer. */
+    private static List<String> trickyLines() {
+        StringBuilder controls = new StringBuilder();
+        for (char c = 0; c < 0x20; c++) {
+            controls.append(c);
+        }
+        String alphabet = "a\"\\\u00e9\u20ac\n\u007f/\u0001";
+        StringBuilder mixed = new StringBuilder();
+        for (int i = 0; i < 64 * 1024; i++) {
+            mixed.append(alphabet.charAt(i % alphabet.length()));
+        }
+        return List.of(
+                "", "\n", "plain ascii line 12345\n",
+                "say \"hi\" \\ C:\\path\\ / slash\r\n",
+                controls.toString(), "\u007f DEL and \u0080 first C1 and \u009f",
+                "\u00e9t\u00e9 \u00fc\u00df \u0141\u00f3d\u017a \u20ac \u4e2d\u6587 \u07ff\u0800 \uffff\n",
+                "\uD83D\uDE00 emoji \uD83C\uDDE9\uD83C\uDDEA flag \uDBFF\uDFFF last",
+                "lone high \ud800 at mid", "lone low \udc00", "\ud800", "\udfff\ud800",
+                "high at end \ud83d", "\u001b[31mred\u001b[0m\n",
+                "x".repeat(64 * 1024),
+                "\u00e9".repeat(64 * 1024),
+                "\uD83D\uDE00".repeat(32 * 1024),
+                mixed.toString());
+    }
+
+    @Test
+    void an_output_frame_written_directly_has_exactly_the_bytes_of_the_map_encoding() {
+        for (String runner : Arrays.asList("r1", "runner \"q\" \u00e9\uD83D\uDE00", "", null)) {
+            for (String line : trickyLines()) {
+                byte[] viaMap = EventStream.frame(new OutputLine(runner, line).toJson(ZoneOffset.UTC));
+                byte[] direct = new PyJson().outputFrame(runner, line).toBytes();
+                assertThat(direct).as("runner %s, line of %d chars", runner, line.length()).isEqualTo(viaMap);
+            }
+        }
+    }
+
+    @Test
+    void direct_output_frames_appended_after_other_content_match_too() {
+        PyJson viaMap = new PyJson();
+        PyJson direct = new PyJson();
+        // Runner ids change between frames (the encoded id is reused only for the same one).
+        List<String> runners = Arrays.asList("r", "r", new String("r".toCharArray()), "other \u00e9", null, "r");
+        List<String> lines = trickyLines();
+        for (int i = 0; i < lines.size() * 2; i++) {
+            String runner = runners.get(i % runners.size());
+            String line = lines.get(i % lines.size());
+            viaMap.ascii("data: ").value(new OutputLine(runner, line).toJson(ZoneOffset.UTC)).ascii("\n\n");
+            direct.outputFrame(runner, line);
+        }
+        assertThat(direct.toBytes()).isEqualTo(viaMap.toBytes());
+    }
+
+    @Test
+    void the_escapes_are_pythons() {
+        // Printed by python3: json.dumps("\x00\x1f\"\\/\x7f\u00e9\U0001F600", ensure_ascii=False)
+        assertThat(py("\u0000\u001f\"\\/\u007f\u00e9\uD83D\uDE00"))
+                .isEqualTo("\"\\u0000\\u001f\\\"\\\\/\u007f\u00e9\uD83D\uDE00\"");
+    }
 }
