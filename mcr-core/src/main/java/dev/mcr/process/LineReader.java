@@ -133,6 +133,33 @@ public final class LineReader {
         }
     }
 
+    /**
+     * Tells whether {@link #readLine()} would return without reading the stream: a whole line or
+     * piece is buffered, or the stream has ended. Lets a caller hand on what it collected before
+     * it may wait for more output.
+     *
+     * @return true when the next line is already there
+     */
+    public boolean lineReady() {
+        if (eof) {
+            return true;
+        }
+        int i = pos;
+        if (skipLf && i < limit && buf[i] == '\n') {
+            i++;
+        }
+        if (limit - i > maxLineBytes - accLen) {
+            return true;
+        }
+        for (; i < limit; i++) {
+            byte b = buf[i];
+            if (b == '\n' || b == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Returns the first maxLineBytes of an over-long line (less an incomplete UTF-8 tail). */
     private String piece(int room) {
         if (accLen == 0) {

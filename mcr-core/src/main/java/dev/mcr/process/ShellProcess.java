@@ -229,7 +229,28 @@ public final class ShellProcess implements AutoCloseable {
      * @throws IllegalStateException if the output is already being pumped
      */
     public int pump(Consumer<String> lineSink, int maxLineBytes) throws IOException, InterruptedException {
+        return pump(lineSink, () -> { }, maxLineBytes);
+    }
+
+    /**
+     * Reads the output as {@link #pump(Consumer, int)} does, and runs {@code beforeWait} whenever the
+     * lines read so far are handed on and the next read may wait for the process: a caller can collect
+     * the lines of one burst and pass them on together, without holding back any line while output is
+     * quiet.
+     *
+     * @param lineSink     receives each line on the calling thread
+     * @param beforeWait   runs on the calling thread before every read that may block, and once at the end
+     *     of the output
+     * @param maxLineBytes the most content bytes in one line; longer lines come in pieces
+     * @return the exit code of the main process (128 + signal number if a signal ended it)
+     * @throws IOException if reading the output fails (the process is then killed)
+     * @throws InterruptedException if the thread is interrupted while waiting for the exit
+     * @throws IllegalStateException if the output is already being pumped
+     */
+    public int pump(Consumer<String> lineSink, Runnable beforeWait, int maxLineBytes)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(lineSink, "The line sink must not be null.");
+        Objects.requireNonNull(beforeWait, "The before-wait action must not be null.");
         LineReader reader = new LineReader(process.getInputStream(), maxLineBytes);
         if (!pumping.compareAndSet(false, true)) {
             throw new IllegalStateException("The output of process " + pid + " is already being read; "
@@ -240,10 +261,17 @@ public final class ShellProcess implements AutoCloseable {
         watcher.start();
         boolean completed = false;
         try {
-            String line;
-            while ((line = reader.readLine()) != null) {
+            while (true) {
+                if (!reader.lineReady()) {
+                    beforeWait.run();
+                }
+                String line = reader.readLine();
+                if (line == null) {
+                    break;
+                }
                 lineSink.accept(line);
             }
+            beforeWait.run();
             completed = true;
         } finally {
             outputClosed.countDown();

@@ -6,6 +6,7 @@ import dev.mcr.RunnerNotFoundException;
 import dev.mcr.event.CaseError;
 import dev.mcr.event.CaseMatched;
 import dev.mcr.event.EventBus;
+import dev.mcr.event.McrEvent;
 import dev.mcr.event.OutputLine;
 import dev.mcr.event.RunFinished;
 import dev.mcr.event.RunPaused;
@@ -17,6 +18,7 @@ import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
 import dev.mcr.process.LeftoverProcesses;
+import dev.mcr.process.LineReader;
 import dev.mcr.process.ShellProcess;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.RunLogBlock;
@@ -65,6 +67,8 @@ public final class RunnerEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunnerEngine.class);
     private static final Duration ESCAPED_KILL_WAIT = Duration.ofSeconds(2);
+    /** Most events of one run held back before they are handed on, so a long burst reaches subscribers in pieces. */
+    private static final int MAX_PENDING_EVENTS = 256;
 
     /** Called after every run ended and its follow-up (pause, schedule) was decided. */
     @FunctionalInterface
@@ -178,7 +182,7 @@ public final class RunnerEngine implements AutoCloseable {
                 if (rt.config != r) {
                     rt.config = r;
                     if (rt.running() || rt.scheduled()) {
-                        rt.matcher = compileMatcher(r);
+                        rt.matcher = compileMatcher(rt, r);
                     } else {
                         rt.matcher = null;
                     }
@@ -264,7 +268,7 @@ public final class RunnerEngine implements AutoCloseable {
             rt.remaining = maxRuns == Runner.UNLIMITED_RUNS ? null : maxRuns - 1;
             rt.runCount = 1;
             rt.consecutiveFailures = 0;
-            rt.matcher = compileMatcher(rt.config);
+            rt.matcher = compileMatcher(rt, rt.config);
             try {
                 spawn(rt);
             } catch (IOException | RuntimeException e) {
@@ -305,7 +309,7 @@ public final class RunnerEngine implements AutoCloseable {
             rt.lastLine = "";
             rt.stopped = false;
             if (rt.matcher == null) {
-                rt.matcher = compileMatcher(rt.config);
+                rt.matcher = compileMatcher(rt, rt.config);
             }
             try {
                 spawn(rt);
@@ -370,9 +374,46 @@ public final class RunnerEngine implements AutoCloseable {
         rt.runThread = t;
     }
 
-    private CaseMatcher compileMatcher(Runner r) {
+    private CaseMatcher compileMatcher(RunnerRuntime rt, Runner r) {
         return CaseMatcher.compile(r.cases(), (rule, error) ->
-                bus.publish(new CaseError(r.id(), CaseMatcher.stripLikePython(rule.pattern()), error)));
+                emit(rt, new CaseError(r.id(), CaseMatcher.stripLikePython(rule.pattern()), error)));
+    }
+
+    /** Publishes an event of a runner; on its reader thread, in order with the run's pending output. */
+    private void emit(RunnerRuntime rt, McrEvent event) {
+        RunEvents pending = rt.pendingEvents;
+        if (pending != null) {
+            pending.add(event);
+        } else {
+            bus.publish(event);
+        }
+    }
+
+    /**
+     * The events of one run collected on its reader thread and handed to the bus together: once per burst of
+     * output (before the reader may wait) instead of once per line, which woke every subscriber for every line.
+     */
+    final class RunEvents {
+        private final Thread owner = Thread.currentThread();
+        private final List<McrEvent> events = new ArrayList<>();
+
+        void add(McrEvent event) {
+            if (Thread.currentThread() != owner) {
+                bus.publish(event);
+                return;
+            }
+            events.add(event);
+            if (events.size() >= MAX_PENDING_EVENTS) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (Thread.currentThread() == owner && !events.isEmpty()) {
+                bus.publishAll(events);
+                events.clear();
+            }
+        }
     }
 
     private void forgetRun(String runnerId, String marker) {
@@ -385,8 +426,10 @@ public final class RunnerEngine implements AutoCloseable {
 
     private void runLoop(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId, String marker) {
         int exit;
+        RunEvents pending = new RunEvents();
+        rt.pendingEvents = pending;
         try {
-            exit = proc.pump(line -> onLine(rt, line));
+            exit = proc.pump(line -> onLine(rt, line), pending::flush, LineReader.DEFAULT_MAX_LINE_BYTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             proc.kill();
@@ -395,6 +438,9 @@ public final class RunnerEngine implements AutoCloseable {
             LOG.error("Reading the output of runner '{}' failed; its process group is killed.", rt.id, e);
             proc.kill();
             exit = -1;
+        } finally {
+            rt.pendingEvents = null;
+            pending.flush();
         }
         forgetRun(rt.id, marker);
         try {
@@ -417,7 +463,7 @@ public final class RunnerEngine implements AutoCloseable {
             }
             matcher = rt.matcher;
         }
-        bus.publish(new OutputLine(rt.id, line));
+        emit(rt, new OutputLine(rt.id, line));
         if (matcher != null) {
             for (CaseHit hit : matcher.match(line)) {
                 onCase(rt, hit.pattern(), hit.message(), hit.state(), false);
@@ -441,8 +487,13 @@ public final class RunnerEngine implements AutoCloseable {
         } else {
             lastCaseChanged();
         }
-        bus.publish(new CaseMatched(rt.id, pattern, message, lastLineCase ? null : state, now));
+        emit(rt, new CaseMatched(rt.id, pattern, message, lastLineCase ? null : state, now));
         if (state == CaseState.STOP) {
+            // The group's events must follow the lines and the match that stopped it.
+            RunEvents pending = rt.pendingEvents;
+            if (pending != null) {
+                pending.flush();
+            }
             try {
                 stopCaseHook.accept(rt.id);
             } catch (RuntimeException e) {

@@ -18,6 +18,8 @@ final class RunnerRuntime {
     /** The MCR_RUN_ID of the current process, null when none runs. */
     String runMarker;
     Thread runThread;
+    /** Events of the current run waiting on its reader thread to be published together; null between runs. */
+    volatile RunnerEngine.RunEvents pendingEvents;
     long runId;
     boolean stopped;
     boolean paused;

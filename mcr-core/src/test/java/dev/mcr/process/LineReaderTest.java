@@ -261,4 +261,50 @@ class LineReaderTest {
             return n;
         }
     }
+
+    /** Hands out one chunk per read, like a pipe that delivers what the writer wrote so far. */
+    private static InputStream chunks(String... parts) {
+        java.util.Iterator<String> it = List.of(parts).iterator();
+        return new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (!it.hasNext()) {
+                    return -1;
+                }
+                byte[] chunk = it.next().getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(chunk, 0, b, off, chunk.length);
+                return chunk.length;
+            }
+        };
+    }
+
+    @Test
+    void line_ready_tells_whether_the_next_line_needs_another_read() throws IOException {
+        LineReader r = new LineReader(chunks("one\ntwo\npar", "tial\r", "\nlast"));
+        assertThat(r.lineReady()).as("nothing read yet").isFalse();
+        assertThat(r.readLine()).isEqualTo("one\n");
+        assertThat(r.lineReady()).isTrue();
+        assertThat(r.readLine()).isEqualTo("two\n");
+        assertThat(r.lineReady()).as("only a partial line is buffered").isFalse();
+        assertThat(r.readLine()).isEqualTo("partial\n");
+        assertThat(r.lineReady()).as("the \\n after \\r is not a line of its own").isFalse();
+        assertThat(r.readLine()).isEqualTo("last\n");
+        assertThat(r.readLine()).isNull();
+        assertThat(r.lineReady()).as("at the end readLine returns at once").isTrue();
+    }
+
+    @Test
+    void line_ready_counts_a_piece_of_an_over_long_line_as_ready() throws IOException {
+        LineReader r = new LineReader(chunks("abcdefghij"), 4);
+        assertThat(r.readLine()).isEqualTo("abcd\n");
+        assertThat(r.lineReady()).as("six bytes left, more than a piece").isTrue();
+        assertThat(r.readLine()).isEqualTo("efgh\n");
+        assertThat(r.lineReady()).as("two bytes may still grow into a line").isFalse();
+        assertThat(r.readLine()).isEqualTo("ij\n");
+    }
 }

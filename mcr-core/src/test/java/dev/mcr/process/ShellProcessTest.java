@@ -371,4 +371,16 @@ class ShellProcessTest {
     private static long millis(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
+
+    @Test
+    void before_wait_runs_after_each_burst_so_no_line_is_held_back_while_output_is_quiet() throws Exception {
+        ShellProcess p = start("echo a; echo b; sleep 0.5; echo c");
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        int exit = p.pump(line -> seen.add(line.strip()), () -> seen.add("wait"), LineReader.DEFAULT_MAX_LINE_BYTES);
+        assertThat(exit).isZero();
+        List<String> lines = seen.stream().filter(s -> !s.equals("wait")).toList();
+        assertThat(lines).containsExactly("a", "b", "c");
+        assertThat(seen.subList(seen.indexOf("b"), seen.indexOf("c"))).as("handed on before the pause").contains("wait");
+        assertThat(seen.get(seen.size() - 1)).as("and once at the end").isEqualTo("wait");
+    }
 }
