@@ -20,6 +20,7 @@ final class Procfs {
 
     private static final Path PROC = Path.of("/proc");
     private static final File PROC_DIR = new File("/proc");
+    private static final File OWN_TASKS = new File("/proc/self/task");
     private static final int SMALL_PID_RANGE = 256;
 
     private Procfs() {
@@ -251,11 +252,13 @@ final class Procfs {
         long last = lastPid();
         if (last >= sincePid && last - sincePid < SMALL_PID_RANGE) {
             // Probing a few pids is cheaper than listing /proc; File.exists throws nothing for a free pid.
-            // Threads share the pid counter and /proc answers for their ids too (with their process's
-            // descriptors): only a thread group leader is a process.
+            // Threads share the pid counter and /proc answers for their ids too, with their process's
+            // descriptors: this JVM's own threads (a run's reader among them) must not pass for processes.
+            // Another process's thread stands for its process, which is what it is taken for anyway.
             List<Long> inUse = new ArrayList<>();
             for (long pid = sincePid; pid <= last; pid++) {
-                if (new File(PROC_DIR, Long.toString(pid)).exists() && isProcess(pid)) {
+                String id = Long.toString(pid);
+                if (new File(PROC_DIR, id).exists() && !new File(OWN_TASKS, id).exists()) {
                     inUse.add(pid);
                 }
             }
@@ -272,24 +275,6 @@ final class Procfs {
             }
         }
         return recent;
-    }
-
-    /** Whether the id is a thread group leader's, from the {@code Tgid} line of its status. */
-    private static boolean isProcess(long pid) {
-        String status = readSmall("/proc/" + pid + "/status");
-        if (status == null) {
-            return false;
-        }
-        int at = status.indexOf("\nTgid:");
-        if (at < 0) {
-            return false;
-        }
-        int end = status.indexOf('\n', at + 6);
-        try {
-            return Long.parseLong(status.substring(at + 6, end < 0 ? status.length() : end).strip()) == pid;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     /** The last pid the kernel handed out in this pid namespace, or -1 if unknown. */

@@ -3,6 +3,7 @@ package dev.mcr.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +105,34 @@ class ProcfsTest {
                     .contains(ProcessHandle.current().pid(), sleeper.pid());
         } finally {
             sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void a_thread_of_this_jvm_started_since_is_not_taken_for_a_process() throws Exception {
+        java.util.Set<String> before = new java.util.HashSet<>(java.util.Arrays.asList(new java.io.File("/proc/self/task").list()));
+        long since = Procfs.lastPid() + 1;
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "procfs-test-thread");
+        t.start();
+        try {
+            java.util.Set<String> after = new java.util.HashSet<>(java.util.Arrays.asList(new java.io.File("/proc/self/task").list()));
+            after.removeAll(before);
+            List<Long> newTids = after.stream().map(Long::parseLong).filter(tid -> tid >= since).toList();
+            assertThat(newTids).as("the new thread has its own id in /proc").isNotEmpty();
+            List<Long> recent = Procfs.pidsSince(since);
+            if (Procfs.lastPid() >= since) {
+                assertThat(recent).doesNotContainAnyElementsOf(newTids);
+            }
+        } finally {
+            release.countDown();
+            t.join();
         }
     }
 }
