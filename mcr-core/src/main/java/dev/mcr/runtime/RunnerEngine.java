@@ -69,6 +69,7 @@ public final class RunnerEngine implements AutoCloseable {
     private static final Duration ESCAPED_KILL_WAIT = Duration.ofSeconds(2);
     /** Most events of one run held back before they are handed on, so a long burst reaches subscribers in pieces. */
     private static final int MAX_PENDING_EVENTS = 256;
+    private static final String IDLE_READER_NAME = "mcr-runner-idle";
 
     /** Called after every run ended and its follow-up (pause, schedule) was decided. */
     @FunctionalInterface
@@ -111,6 +112,13 @@ public final class RunnerEngine implements AutoCloseable {
     private boolean lastCasesDirty;
     private volatile Consumer<String> stopCaseHook = id -> { };
     private volatile boolean closed;
+    /** Threads that read runs' output, kept a while between runs. */
+    private final java.util.concurrent.ExecutorService readerThreads = new java.util.concurrent.ThreadPoolExecutor(0,
+            Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, IDLE_READER_NAME);
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * @param settings      clock, shell and limits
@@ -284,7 +292,7 @@ public final class RunnerEngine implements AutoCloseable {
             Instant now = rt.startedTs;
             rt.activeTs = now;
             bus.publish(new RunStarted(rt.id, now, now, rt.runCount, rt.remaining));
-            rt.runThread.start();
+            readerThreads.execute(rt.runReader);
             return rt.runId;
         }
     }
@@ -339,7 +347,7 @@ public final class RunnerEngine implements AutoCloseable {
                 rt.activeTs = rt.startedTs;
             }
             bus.publish(new RunStarted(rt.id, rt.startedTs, rt.activeTs, rt.runCount, rt.remaining));
-            rt.runThread.start();
+            readerThreads.execute(rt.runReader);
         }
     }
 
@@ -369,9 +377,38 @@ public final class RunnerEngine implements AutoCloseable {
         rt.process = proc;
         rt.runMarker = marker;
         rt.startedTs = clock.instant();
-        Thread t = new Thread(() -> runLoop(rt, proc, startCfg, runId, marker), "mcr-runner-" + rt.id);
-        t.setDaemon(true);
-        rt.runThread = t;
+        rt.runReader = new RunReader("mcr-runner-" + rt.id, () -> runLoop(rt, proc, startCfg, runId, marker));
+    }
+
+    /**
+     * A run's reader. It runs on a pooled thread, named {@code mcr-runner-<id>} while it reads: creating a
+     * thread for every run cost as much as a tenth of a short run.
+     */
+    static final class RunReader implements Runnable {
+        private final String name;
+        private final Runnable body;
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
+        RunReader(String name, Runnable body) {
+            this.name = name;
+            this.body = body;
+        }
+
+        @Override
+        public void run() {
+            Thread me = Thread.currentThread();
+            me.setName(name);
+            try {
+                body.run();
+            } finally {
+                me.setName(IDLE_READER_NAME);
+                done.countDown();
+            }
+        }
+
+        boolean await(long millis) throws InterruptedException {
+            return done.await(millis, TimeUnit.MILLISECONDS);
+        }
     }
 
     private CaseMatcher compileMatcher(RunnerRuntime rt, Runner r) {
@@ -524,7 +561,7 @@ public final class RunnerEngine implements AutoCloseable {
             if (rt.process == proc) {
                 rt.process = null;
                 rt.runMarker = null;
-                rt.runThread = null;
+                rt.runReader = null;
             }
             if (rt.purged) {
                 return;
@@ -755,33 +792,40 @@ public final class RunnerEngine implements AutoCloseable {
         }
         closed = true;
         List<Thread> stoppers = new ArrayList<>();
-        List<Thread> readers = new ArrayList<>();
+        List<RunReader> readers = new ArrayList<>();
         for (RunnerRuntime rt : runtimes.values()) {
             synchronized (rt) {
                 cancelTimer(rt);
                 if (rt.process != null) {
                     rt.stopped = true;
                     stoppers.add(terminateAsync(rt.id, rt.process, rt.runMarker));
-                    if (rt.runThread != null) {
-                        readers.add(rt.runThread);
+                    if (rt.runReader != null) {
+                        readers.add(rt.runReader);
                     }
                 }
             }
         }
         boolean interrupted = false;
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        for (Thread t : concat(stoppers, readers)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            try {
+        try {
+            for (Thread t : stoppers) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            } catch (InterruptedException e) {
-                interrupted = true;
-                break;
             }
+            for (RunReader r : readers) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                r.await(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
         }
+        readerThreads.shutdown();
         synchronized (lastCaseLock) {
             if (pendingLastCaseFlush != null) {
                 pendingLastCaseFlush.cancel(false);
@@ -792,12 +836,6 @@ public final class RunnerEngine implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static List<Thread> concat(List<Thread> a, List<Thread> b) {
-        List<Thread> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     /** Returns the name used in titles and logs: the trimmed name, or the id when blank. */

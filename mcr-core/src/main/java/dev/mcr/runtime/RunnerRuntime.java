@@ -17,7 +17,7 @@ final class RunnerRuntime {
     ShellProcess process;
     /** The MCR_RUN_ID of the current process, null when none runs. */
     String runMarker;
-    Thread runThread;
+    RunnerEngine.RunReader runReader;
     /** Events of the current run waiting on its reader thread to be published together; null between runs. */
     volatile RunnerEngine.RunEvents pendingEvents;
     long runId;
