@@ -11,7 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * that arrive while its queue is full, and never slows a runner or another subscriber. Obtained from
  * {@link EventBus#open()}; close it when done.
  *
- * <p>The queue is bounded twice: by a number of events and by the text they carry. A consumer
+ * <p>The queue is bounded twice: by a number of events and by the text they carry. Events other than
+ * output lines may exceed both bounds by a sixteenth (at least one event), so that status and case
+ * events still find room when a client falls behind a flood of output. A consumer
  * takes events one at a time ({@link #poll}, {@link #pollNow}) or many under one lock
  * ({@link #drainTo}). Thread-safe.
  */
@@ -20,10 +22,22 @@ public final class Subscription implements AutoCloseable {
     // One lock guards the ring, the counters and the waiter count. A lock (rather than a lock-free
     // queue) lets a publisher enqueue a whole batch and a consumer take a whole batch in one
     // acquisition each, which is what a line burst needs.
+    private static final int INITIAL_RING = 256;
+    /** Events other than output lines may exceed each bound by this part of it (at least one event). */
+    private static final int RESERVE_SHARE = 16;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
-    private final McrEvent[] ring;
+    /** Grows by doubling up to {@code ringCapacity}: a large bound costs an idle subscriber nothing. */
+    private McrEvent[] ring;
+    private final int capacity;
     private final long maxQueuedChars;
+    /**
+     * Output lines may fill the bounds; the few other events (status, cases) have a reserve beyond them, so a
+     * client that falls behind during a flood of output still learns that the run finished.
+     */
+    private final int ringCapacity;
+    private final long maxOtherChars;
     private final Runnable onClose;
     private int head;
     private int count;
@@ -37,7 +51,11 @@ public final class Subscription implements AutoCloseable {
         if (capacity < 1 || maxQueuedChars < 1) {
             throw new IllegalArgumentException("A subscription needs a capacity and a text bound of at least 1.");
         }
-        this.ring = new McrEvent[capacity];
+        this.capacity = capacity;
+        this.ringCapacity = (int) Math.min(Integer.MAX_VALUE - 8L, capacity + Math.max(1L, capacity / RESERVE_SHARE));
+        long reserve = maxQueuedChars / RESERVE_SHARE;
+        this.maxOtherChars = maxQueuedChars > Long.MAX_VALUE - reserve ? Long.MAX_VALUE : maxQueuedChars + reserve;
+        this.ring = new McrEvent[Math.min(ringCapacity, INITIAL_RING)];
         this.maxQueuedChars = maxQueuedChars;
         this.onClose = Objects.requireNonNull(onClose, "onClose");
     }
@@ -51,9 +69,14 @@ public final class Subscription implements AutoCloseable {
     /** Queues or drops one event; the caller holds the lock. Returns whether it was queued. */
     private boolean enqueueLocked(McrEvent event) {
         long w = weight(event);
-        if (count == ring.length || queuedChars + w > maxQueuedChars) {
+        boolean output = event instanceof OutputLine;
+        if (count >= (output ? capacity : ringCapacity)
+                || queuedChars + w > (output ? maxQueuedChars : maxOtherChars)) {
             dropped++;
             return false;
+        }
+        if (count == ring.length) {
+            grow();
         }
         int tail = head + count;
         if (tail >= ring.length) {
@@ -63,6 +86,16 @@ public final class Subscription implements AutoCloseable {
         count++;
         queuedChars += w;
         return true;
+    }
+
+    private void grow() {
+        McrEvent[] bigger = new McrEvent[(int) Math.min(ringCapacity, 2L * ring.length)];
+        for (int i = 0; i < count; i++) {
+            int at = head + i;
+            bigger[i] = ring[at >= ring.length ? at - ring.length : at];
+        }
+        ring = bigger;
+        head = 0;
     }
 
     private McrEvent dequeueLocked() {

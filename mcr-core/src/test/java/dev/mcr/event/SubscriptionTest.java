@@ -254,4 +254,47 @@ class SubscriptionTest {
         assertThat(failures).isEmpty();
         assertThat(received.get() + s.dropped() - markerDrops.get()).isEqualTo(total);
     }
+
+    @Test
+    void the_queue_grows_past_its_first_size_in_order_up_to_its_capacity_and_no_further() {
+        Subscription s = new Subscription(1000, Long.MAX_VALUE, () -> { });
+        s.offerAll(lines(0, 200));
+        McrEvent[] out = new McrEvent[1000];
+        assertThat(s.drainTo(out, 150)).isEqualTo(150);
+        // The ring now starts mid-array; 700 more force it to wrap and to grow twice.
+        s.offerAll(lines(200, 900));
+        int n = s.drainTo(out, 1000);
+        assertThat(n).isEqualTo(750);
+        for (int i = 0; i < n; i++) {
+            assertThat(((OutputLine) out[i]).text()).isEqualTo((150 + i) + "\n");
+        }
+        s.offerAll(lines(0, 1001));
+        assertThat(s.dropped()).as("only the one beyond the capacity").isEqualTo(1);
+        assertThat(s.drainTo(out, 1000)).isEqualTo(1000);
+        assertThat(((OutputLine) out[999]).text()).isEqualTo("999\n");
+    }
+
+    @Test
+    void a_flood_of_output_leaves_room_for_the_finished_event() {
+        Subscription s = new Subscription(32, Long.MAX_VALUE, () -> { });
+        s.offerAll(lines(0, 40));
+        assertThat(s.dropped()).as("output lines fill the 32 places").isEqualTo(8);
+        s.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH));
+        s.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH));
+        s.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH));
+        assertThat(s.dropped()).as("two other events fit beyond them (a sixteenth), the third does not").isEqualTo(9);
+        McrEvent[] out = new McrEvent[40];
+        assertThat(s.drainTo(out, 40)).isEqualTo(34);
+        assertThat(out[33]).isInstanceOf(RunFinished.class);
+
+        Subscription text = new Subscription(1000, 16 * 100, () -> { });
+        text.offerAll(List.of(new OutputLine("r", "x".repeat(1000)), new OutputLine("r", "y".repeat(500))));
+        assertThat(text.dropped()).as("1064 + 564 chars exceed the 1600").isEqualTo(1);
+        text.offer(new OutputLine("r", "z".repeat(272))); // 1064 + 336 = 1400
+        text.offer(new OutputLine("r", "w".repeat(200))); // 1400 + 264 > 1600: dropped
+        text.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH)); // 1400 + 256 <= 1600 + 100
+        assertThat(text.dropped()).as("the text bound is full for output, not for the finished event").isEqualTo(2);
+        assertThat(text.drainTo(out, 40)).isEqualTo(3);
+        assertThat(out[2]).isInstanceOf(RunFinished.class);
+    }
 }
