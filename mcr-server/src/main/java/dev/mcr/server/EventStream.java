@@ -29,8 +29,8 @@ final class EventStream implements HttpResponse.Stream {
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
     /** How long one wait lasts at most, so a closing server is noticed quickly. */
     private static final Duration POLL_SLICE = Duration.ofMillis(250);
-    /** Most events taken from the queue in one round: the server's queue capacity, so one round empties it. */
-    static final int MAX_BATCH = ServerConfig.EVENT_QUEUE_CAPACITY;
+    /** Most events taken from the queue in one round; a fuller queue is emptied over several rounds. */
+    static final int MAX_BATCH = 16_384;
     /** Events taken in one round at first; grows towards {@link #MAX_BATCH} once a round fills it. */
     private static final int FIRST_BATCH = 256;
     /** Bytes collected before they are written, so a large round reaches the client in pieces. */

@@ -70,11 +70,13 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
 
     /**
      * Events queued per event-stream client before that client loses events. The original's 7000 is too small
-     * here: the engine publishes a 10 000-line burst in about a millisecond, faster than a waiting thread is
-     * even scheduled on a busy host, so the queue must hold a whole burst. Still bounded: a stuck client
-     * loses its own events and never slows a runner.
+     * here: the engine publishes several million lines per second, so a client whose writer thread is not
+     * scheduled for a few milliseconds on a busy host (2 cores shared with the runner, the command and the
+     * client) would lose lines although it keeps up on average. Still bounded, by this count and by the
+     * queued text (8 Mi characters, see {@code EventBus}); the queue grows only as far as it is used, and a
+     * stuck client loses its own events and never slows a runner.
      */
-    public static final int EVENT_QUEUE_CAPACITY = 16_384;
+    public static final int EVENT_QUEUE_CAPACITY = 131_072;
 
     /** Environment variable names. */
     static final String HOST = "HOST";
