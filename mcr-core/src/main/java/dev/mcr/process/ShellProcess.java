@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -229,7 +230,13 @@ public final class ShellProcess implements AutoCloseable {
      * @throws IllegalStateException if the output is already being pumped
      */
     public int pump(Consumer<String> lineSink, int maxLineBytes) throws IOException, InterruptedException {
-        return pump(lineSink, () -> { }, maxLineBytes);
+        return pump(lineSink, () -> { }, maxLineBytes, ShellProcess::startWatcherThread);
+    }
+
+    private static void startWatcherThread(Runnable watcher) {
+        Thread t = new Thread(watcher, "mcr-process-exit");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
@@ -242,23 +249,34 @@ public final class ShellProcess implements AutoCloseable {
      * @param beforeWait   runs on the calling thread before every read that may block, and once at the end
      *     of the output
      * @param maxLineBytes the most content bytes in one line; longer lines come in pieces
+     * @param watchers     runs the task that waits for the main process to exit while the output is read
+     *     (it frees a reader that background jobs keep blocked); it must start it at once, on a thread of its
+     *     own, such as one of a cached pool: a thread per run costs a measurable part of a short run
      * @return the exit code of the main process (128 + signal number if a signal ended it)
      * @throws IOException if reading the output fails (the process is then killed)
      * @throws InterruptedException if the thread is interrupted while waiting for the exit
      * @throws IllegalStateException if the output is already being pumped
      */
-    public int pump(Consumer<String> lineSink, Runnable beforeWait, int maxLineBytes)
+    public int pump(Consumer<String> lineSink, Runnable beforeWait, int maxLineBytes, Executor watchers)
             throws IOException, InterruptedException {
         Objects.requireNonNull(lineSink, "The line sink must not be null.");
         Objects.requireNonNull(beforeWait, "The before-wait action must not be null.");
+        Objects.requireNonNull(watchers, "The watcher executor must not be null.");
         LineReader reader = new LineReader(process.getInputStream(), maxLineBytes);
         if (!pumping.compareAndSet(false, true)) {
             throw new IllegalStateException("The output of process " + pid + " is already being read; "
                     + "call pump() only once.");
         }
-        Thread watcher = new Thread(this::watchExit, "mcr-process-" + pid + "-exit");
-        watcher.setDaemon(true);
-        watcher.start();
+        watchers.execute(() -> {
+            Thread me = Thread.currentThread();
+            String name = me.getName();
+            me.setName("mcr-process-" + pid + "-exit");
+            try {
+                watchExit();
+            } finally {
+                me.setName(name);
+            }
+        });
         boolean completed = false;
         try {
             while (true) {

@@ -112,7 +112,7 @@ public final class RunnerEngine implements AutoCloseable {
     private boolean lastCasesDirty;
     private volatile Consumer<String> stopCaseHook = id -> { };
     private volatile boolean closed;
-    /** Threads that read runs' output, kept a while between runs. */
+    /** Threads that read runs' output and watch their processes' exit, kept a while between runs. */
     private final java.util.concurrent.ExecutorService readerThreads = new java.util.concurrent.ThreadPoolExecutor(0,
             Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
                 Thread t = new Thread(r, IDLE_READER_NAME);
@@ -466,7 +466,7 @@ public final class RunnerEngine implements AutoCloseable {
         RunEvents pending = new RunEvents();
         rt.pendingEvents = pending;
         try {
-            exit = proc.pump(line -> onLine(rt, line), pending::flush, LineReader.DEFAULT_MAX_LINE_BYTES);
+            exit = proc.pump(line -> onLine(rt, line), pending::flush, LineReader.DEFAULT_MAX_LINE_BYTES, readerThreads);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             proc.kill();

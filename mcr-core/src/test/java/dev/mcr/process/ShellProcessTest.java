@@ -376,7 +376,14 @@ class ShellProcessTest {
     void before_wait_runs_after_each_burst_so_no_line_is_held_back_while_output_is_quiet() throws Exception {
         ShellProcess p = start("echo a; echo b; sleep 0.5; echo c");
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        int exit = p.pump(line -> seen.add(line.strip()), () -> seen.add("wait"), LineReader.DEFAULT_MAX_LINE_BYTES);
+        java.util.concurrent.ExecutorService watchers = java.util.concurrent.Executors.newCachedThreadPool();
+        int exit;
+        try {
+            exit = p.pump(line -> seen.add(line.strip()), () -> seen.add("wait"), LineReader.DEFAULT_MAX_LINE_BYTES,
+                    watchers);
+        } finally {
+            watchers.shutdown();
+        }
         assertThat(exit).isZero();
         List<String> lines = seen.stream().filter(s -> !s.equals("wait")).toList();
         assertThat(lines).containsExactly("a", "b", "c");
