@@ -338,7 +338,7 @@ public final class RunnerEngine implements AutoCloseable {
                     rt.activeTs = null;
                     bus.publish(new RunPaused(rt.id, RunPaused.AUTO_PAUSE_FAILURES, rt.consecutiveFailures, threshold,
                             clock.instant()));
-                } else if (!scheduleNext(rt)) {
+                } else if (!scheduleNext(rt, clock.instant())) {
                     rt.activeTs = null;
                 }
                 return;
@@ -610,7 +610,7 @@ public final class RunnerEngine implements AutoCloseable {
             if (pauseNow) {
                 rt.activeTs = null;
                 bus.publish(new RunPaused(rt.id, RunPaused.AUTO_PAUSE_FAILURES, failures, threshold, clock.instant()));
-            } else if (rt.process == null && !scheduleNext(rt)) {
+            } else if (rt.process == null && !scheduleNext(rt, finishedTs)) {
                 rt.activeTs = null;
             }
         }
@@ -621,14 +621,18 @@ public final class RunnerEngine implements AutoCloseable {
         }
     }
 
-    /** Schedules the next run if due; caller holds the monitor. */
-    private boolean scheduleNext(RunnerRuntime rt) {
+    /**
+     * Schedules the next run, one interval after {@code from} (the finish), if due; caller holds the monitor.
+     * Measured from the recorded finish, so the time its bookkeeping took does not shift the schedule.
+     */
+    private boolean scheduleNext(RunnerRuntime rt, Instant from) {
         long interval = rt.oneShot ? 0 : rt.config.schedule().intervalSeconds();
         if (closed || interval <= 0 || rt.stopped || rt.paused || rt.timer != null
                 || (rt.remaining != null && rt.remaining <= 0)) {
             return false;
         }
-        rt.timer = scheduler.schedule(() -> scheduledStart(rt), interval, TimeUnit.SECONDS);
+        long delayMillis = Math.max(0, TimeUnit.SECONDS.toMillis(interval) - Duration.between(from, clock.instant()).toMillis());
+        rt.timer = scheduler.schedule(() -> scheduledStart(rt), delayMillis, TimeUnit.MILLISECONDS);
         bus.publish(new RunScheduled(rt.id, interval, clock.instant()));
         return true;
     }
