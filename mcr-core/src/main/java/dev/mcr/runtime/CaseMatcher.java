@@ -33,6 +33,10 @@ import java.util.regex.Matcher;
  * runner with a bad pattern and a long output does not spend the budget on every line. The same applies when
  * the Java regex engine runs out of stack on a long line (Python's engine has no such limit).
  *
+ * <p>Most lines match none of a runner's cases, so a case whose pattern requires a literal (derived from the
+ * parsed pattern, see {@code PythonRegex.requiredLiterals}) runs its regex only on lines that contain it; the
+ * other lines cannot match, so skipping them changes no result and spends none of the time budget.
+ *
  * <p>Not thread-safe: {@link #match(String)} reuses one {@link Matcher} per case, so call it from one thread at
  * a time (the runner's output reader). {@code onError} is called on the thread that calls
  * {@code compile} or {@code match}. {@link #lastLineHit(String)} and {@link #hasLastLineCase()} may be called
@@ -65,22 +69,39 @@ public final class CaseMatcher {
         final String pattern;
         final String template;
         final CompiledPattern compiled;
+        /** One of these is in every line the pattern can match (see PythonRegex.requiredLiterals); null: no test. */
+        final String[] required;
         final Matcher plain;
         final Matcher nonEmpty;
         int failures;
         boolean disabled;
 
-        Entry(CaseRule rule, String pattern, String template, CompiledPattern compiled, DeadlineText text) {
+        Entry(CaseRule rule, String pattern, String template, CompiledPattern compiled, List<String> required,
+              DeadlineText text) {
             this.rule = rule;
             this.pattern = pattern;
             this.template = template;
             this.compiled = compiled;
+            this.required = required.isEmpty() ? null : required.toArray(new String[0]);
             this.plain = compiled.pattern().matcher(text);
             // Python's finditer, after an empty match at p, accepts a non-empty match starting at p; Java's
             // find() skips p entirely. This variant refuses only the empty match at the search start (\G).
             this.nonEmpty = java.util.regex.Pattern
                     .compile("(?:" + compiled.pattern().pattern() + ")(?!\\G)", compiled.pattern().flags())
                     .matcher(text);
+        }
+
+        /** False only when the line lacks every required literal, so the pattern certainly cannot match it. */
+        boolean mayMatch(String line) {
+            if (required == null) {
+                return true;
+            }
+            for (String literal : required) {
+                if (line.indexOf(literal) >= 0) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -148,13 +169,15 @@ public final class CaseMatcher {
                 continue;
             }
             CompiledPattern compiled;
+            List<String> required;
             try {
                 compiled = PythonRegex.compile(pattern);
+                required = PythonRegex.requiredLiterals(pattern);
             } catch (IllegalArgumentException e) {
                 onError.accept(rule, INVALID_REGEX_PREFIX + e.getMessage());
                 continue;
             }
-            entries.add(new Entry(rule, pattern, template, compiled, text));
+            entries.add(new Entry(rule, pattern, template, compiled, required, text));
         }
         return new CaseMatcher(List.copyOf(entries), lastLine, onError, matchBudget, text);
     }
@@ -170,7 +193,7 @@ public final class CaseMatcher {
         List<CaseHit> hits = null;
         int length = line.length();
         for (Entry e : entries) {
-            if (e.disabled) {
+            if (e.disabled || !e.mayMatch(line)) {
                 continue;
             }
             text.reset(line);

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -137,10 +138,144 @@ public final class PythonRegex {
         return translateInternal(pythonPattern).java;
     }
 
+    /** At most this many literals in a "contains one of" prefilter; more would cost more than the regex saves. */
+    private static final int MAX_REQUIRED_ALTERNATIVES = 8;
+    /** The global flags under which a literal in the pattern matches exactly its own code point in the line. */
+    private static final int LITERAL_SAFE_FLAGS = F_MULTILINE | F_DOTALL | F_UNICODE | F_ASCII | F_VERBOSE;
+
+    /**
+     * Derives a cheap test every line with a match must pass: the line contains at least one of the returned
+     * strings (usually just one). Derived from the parse tree, so it holds for every match Python's
+     * {@code re.search} can find, wherever it starts:
+     * <ul>
+     *   <li>a literal run is consecutive literals (or one-member character classes) of one concatenation, looking
+     *       through groups, atomic groups and zero-width items (anchors, look-arounds) and into repeats with a
+     *       minimum of at least one; anything else (a class, {@code .}, a back reference, a conditional, an
+     *       optional or zero-minimum repeat, the contents of a look-around) ends a run and adds nothing;</li>
+     *   <li>an alternation gives "one of" the best requirement of each branch, only when every branch has one;</li>
+     *   <li>nothing at all for a pattern with global flags other than {@code m s u a x} (above all {@code (?i)},
+     *       whose Unicode case folding matches {@code K} to the Kelvin sign and so on); a group with a scoped
+     *       {@code (?i:...)} adds nothing; surrogate code points end a run.</li>
+     * </ul>
+     * The best candidate is the one whose shortest string is longest (then the one with fewer strings).
+     *
+     * @param pythonPattern the pattern in Python {@code re} syntax
+     * @return the strings, one of which every line with a match contains; empty when no such test is certain
+     * @throws IllegalArgumentException when Python would reject the pattern, like {@link #compile(String)}
+     */
+    static List<String> requiredLiterals(String pythonPattern) {
+        Parsed parsed = parseChecked(pythonPattern);
+        if ((parsed.state().flags & ~LITERAL_SAFE_FLAGS) != 0) {
+            return List.of();
+        }
+        List<String> best = bestRequired(parsed.tree());
+        return best == null ? List.of() : best;
+    }
+
+    /** The requirements found in one concatenation: finished candidates and the literal run being built. */
+    private static final class Required {
+        final List<List<String>> candidates = new ArrayList<>();
+        final StringBuilder run = new StringBuilder();
+
+        void endRun() {
+            if (run.length() > 0) {
+                candidates.add(List.of(run.toString()));
+                run.setLength(0);
+            }
+        }
+    }
+
+    private static List<String> bestRequired(Seq seq) {
+        Required r = new Required();
+        collectRequired(seq, r);
+        r.endRun();
+        List<String> best = null;
+        int bestShortest = 0;
+        for (List<String> c : r.candidates) {
+            int shortest = c.stream().mapToInt(String::length).min().orElse(0);
+            if (shortest > bestShortest || (shortest == bestShortest && best != null && c.size() < best.size())) {
+                best = c;
+                bestShortest = shortest;
+            }
+        }
+        return bestShortest > 0 ? best : null;
+    }
+
+    private static void collectRequired(Seq seq, Required r) {
+        for (Node n : seq.items()) {
+            if (n instanceof Lit lit) {
+                appendRequired(lit.cp(), r);
+            } else if (n instanceof CharSet set && !set.negate() && set.items().size() == 1
+                    && set.items().get(0).kind() == ITEM_LITERAL) {
+                appendRequired(set.items().get(0).lo(), r);
+            } else if (n instanceof At || n instanceof Assert) {
+                // Zero-width: the characters on both sides stay adjacent in the match.
+                continue;
+            } else if (n instanceof Group g && (g.addFlags() & F_IGNORECASE) == 0) {
+                collectRequired(g.body(), r);
+            } else if (n instanceof Atomic a) {
+                collectRequired(a.body(), r);
+            } else if (n instanceof Repeat rep) {
+                r.endRun();
+                if (rep.min() >= 1) {
+                    collectRequired(rep.item(), r);
+                    r.endRun();
+                }
+            } else if (n instanceof Branch b) {
+                r.endRun();
+                List<String> anyOf = branchRequired(b);
+                if (anyOf != null) {
+                    r.candidates.add(anyOf);
+                }
+            } else {
+                r.endRun();
+            }
+        }
+    }
+
+    private static void appendRequired(int cp, Required r) {
+        if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
+            r.endRun();
+        } else {
+            r.run.appendCodePoint(cp);
+        }
+    }
+
+    /** "One of": each branch's best requirement, or null when some branch has none or there are too many. */
+    private static List<String> branchRequired(Branch b) {
+        Set<String> all = new LinkedHashSet<>();
+        for (Seq alt : b.alternatives()) {
+            List<String> best = bestRequired(alt);
+            if (best == null) {
+                return null;
+            }
+            all.addAll(best);
+        }
+        // A line containing "ERRORS" contains "ERROR": the longer one adds no test.
+        List<String> kept = new ArrayList<>();
+        for (String s : all) {
+            boolean implied = false;
+            for (String other : all) {
+                if (!other.equals(s) && s.contains(other)) {
+                    implied = true;
+                    break;
+                }
+            }
+            if (!implied) {
+                kept.add(s);
+            }
+        }
+        return kept.size() <= MAX_REQUIRED_ALTERNATIVES ? List.copyOf(kept) : null;
+    }
+
     private record Translation(String java, Map<String, String> names, Map<String, Integer> indexes, int groupCount) {
     }
 
-    private static Translation translateInternal(String pythonPattern) {
+    private record Parsed(Source source, State state, Seq tree) {
+    }
+
+    /** Parses like {@code re._parser.parse} plus the checks of {@code re._compiler}; Python's errors as exceptions. */
+    private static Parsed parseChecked(String pythonPattern) {
         Objects.requireNonNull(pythonPattern, "pythonPattern");
         Source source = new Source(pythonPattern);
         State state = new State();
@@ -162,6 +297,14 @@ public final class PythonRegex {
         } catch (PyError e) {
             throw new IllegalArgumentException(e.render(source.cps), null);
         }
+        return new Parsed(source, state, tree);
+    }
+
+    private static Translation translateInternal(String pythonPattern) {
+        Parsed parsed = parseChecked(pythonPattern);
+        Source source = parsed.source();
+        State state = parsed.state();
+        Seq tree = parsed.tree();
         Map<String, String> names = javaNames(state.groupdict);
         Map<Integer, String> byGroup = new LinkedHashMap<>();
         names.forEach((py, java) -> byGroup.put(state.groupdict.get(py), java));
