@@ -40,8 +40,8 @@ class RegexBombProcessTest {
             server.postOk("/api/state", "{\"runners\": ["
                     + "{\"id\": \"" + BOMB + "\", \"command\": \"for i in $(seq 1 30); do printf 'a%.0s' $(seq 1 5000);"
                     + " echo '!'; done; echo done\", \"cases\": ["
-                    + "{\"id\": \"case_b1\", \"pattern\": \"(.*a){12}!x\", \"message_template\": \"boom\", \"state\": \"WARN\"},"
-                    + "{\"id\": \"case_b2\", \"pattern\": \"(?P<x>(a|aa)+)+b\", \"message_template\": \"{x}\", "
+                    + "{\"id\": \"case_b1\", \"pattern\": \"(.*a){12}!\\\\d\", \"message_template\": \"boom\", \"state\": \"WARN\"},"
+                    + "{\"id\": \"case_b2\", \"pattern\": \"(?P<x>(a|aa)+)+\\\\d\", \"message_template\": \"{x}\", "
                     + "\"state\": \"WARN\"},"
                     + "{\"id\": \"case_ok\", \"pattern\": \"^done$\", \"message_template\": \"bomb done\", \"state\": \"UP\"}]},"
                     + "{\"id\": \"" + TICKER + "\", \"command\": \"for i in $(seq 1 600); do echo tick $i; sleep 0.05;"
@@ -97,8 +97,8 @@ class RegexBombProcessTest {
             }, Duration.ofSeconds(10), "a case_error event");
             synchronized (events) {
                 String all = events.toString();
-                assertThat(all).contains("\"pattern\": \"(.*a){12}!x\"").contains("timed out").contains("disabled");
-                assertThat(count(all, "\"type\": \"case_error\", \"runner_id\": \"" + BOMB + "\", \"pattern\": \"(.*a){12}!x\""))
+                assertThat(all).contains("\"pattern\": \"(.*a){12}!\\\\d\"").contains("timed out").contains("disabled");
+                assertThat(count(all, "\"type\": \"case_error\", \"runner_id\": \"" + BOMB + "\", \"pattern\": \"(.*a){12}!\\\\d\""))
                         .as("the bomb case is disabled after a few lines, not tried on all 30")
                         .isEqualTo(3);
             }
