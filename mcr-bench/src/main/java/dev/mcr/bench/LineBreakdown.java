@@ -49,7 +49,8 @@ final class LineBreakdown {
         List<Pattern> patterns = LinePipelineBench.CASES.stream().map(c -> Pattern.compile(c.java())).toList();
         List<CaseRule> rules = LinePipelineBench.CASES.stream()
                 .map(c -> CaseRule.of(c.python(), c.template(), c.state())).toList();
-        try (Mcr mcr = Mcr.builder().dataDir(dir).seedDemo(false).shell(LinePipelineBench.SHELL).build()) {
+        try (Mcr mcr = Mcr.builder().dataDir(dir).seedDemo(false).shell(LinePipelineBench.SHELL)
+                .eventQueueCapacity(LinePipelineBench.SUBSCRIBER_QUEUE).build()) {
             Runner runner = mcr.saveRunner(LinePipelineBench.runner("bench-breakdown", command));
             LinePipelineBench.Tally tally = new LinePipelineBench.Tally();
             Subscription engineSub = mcr.subscribe(tally);

@@ -47,6 +47,12 @@ public final class LinePipelineBench {
      * Ten realistic log patterns. On {@code seq} output the last two match: lines ending in 777 (0.1 %)
      * and multiples of 100000.
      */
+    /**
+     * The subscriber's queue: the server's per-client size. With the library's default of 7000 the benchmark's
+     * single listener thread, not the engine, would be what loses events once the engine outruns it.
+     */
+    static final int SUBSCRIBER_QUEUE = 131_072;
+
     public static final List<CaseSpec> CASES = List.of(
             new CaseSpec("ERROR|FATAL|CRITICAL", "ERROR|FATAL|CRITICAL", CaseState.DOWN, "error: {match}"),
             new CaseSpec("(?i)\\bwarn(ing)?\\b", "(?i)\\bwarn(ing)?\\b", CaseState.WARN, "warning seen"),
@@ -135,7 +141,8 @@ public final class LinePipelineBench {
                 + "find() loop vs. mcr engine (reader, matcher, ring buffer, event bus, 1 subscriber)");
         List<Pattern> patterns = CASES.stream().map(c -> Pattern.compile(c.java())).toList();
         Tally tally = new Tally();
-        try (Mcr mcr = Mcr.builder().dataDir(dir).seedDemo(false).shell(SHELL).build()) {
+        try (Mcr mcr = Mcr.builder().dataDir(dir).seedDemo(false).shell(SHELL)
+                .eventQueueCapacity(SUBSCRIBER_QUEUE).build()) {
             Runner warm = mcr.saveRunner(runner("bench-lines-warmup", "seq 1 " + Math.max(1, o.warmupLines())));
             Runner measured = mcr.saveRunner(runner("bench-lines", o.measuredCommand()));
             try (Subscription sub = mcr.subscribe(tally)) {
@@ -172,7 +179,8 @@ public final class LinePipelineBench {
                     minLines = Math.min(minLines, ours.lines());
                 }
                 report.note("Per pass: " + o.measuredCommand() + " printed the lines; the mcr subscriber received at least "
-                        + minLines + " output events and lost at most " + maxDropped + " events (its queue of 7000 was "
+                        + minLines + " output events and lost at most " + maxDropped + " events (its queue of "
+                        + SUBSCRIBER_QUEUE + " was "
                         + "full). lines/s counts the lines printed, from the start to the end of the process (baseline) "
                         + "or to the finished event received (mcr).");
                 report.note("Matches in the last pass: baseline " + baseHits + " pattern hits, mcr " + mcrHits
