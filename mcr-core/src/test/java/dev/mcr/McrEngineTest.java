@@ -370,4 +370,17 @@ class McrEngineTest {
             assertThat(rs.get(1).maxRuns()).isEqualTo(Runner.UNLIMITED_RUNS);
         }
     }
+
+    @Test
+    void a_command_longer_than_the_system_can_run_is_refused_as_bad_input_and_nothing_starts() throws Exception {
+        Runner r = save(Runner.builder(uid()).command("echo " + "x".repeat(200_000)).build());
+        assertThatThrownBy(() -> mcr.start(r.id()))
+                .isInstanceOf(InvalidStateException.class)
+                .hasMessageContaining("200005 bytes long")
+                .hasMessageContaining("at most 131071 bytes");
+        assertThat(mcr.status().get(r.id()).running()).isFalse();
+        Runner fits = save(Runner.builder(uid()).command("echo ok # " + "x".repeat(100_000)).build());
+        mcr.start(fits.id());
+        assertThat(events.await(RunFinished.class, e -> e.runnerId().equals(fits.id())).exitCode()).isZero();
+    }
 }

@@ -70,6 +70,8 @@ public final class RunnerEngine implements AutoCloseable {
     /** Most events of one run held back before they are handed on, so a long burst reaches subscribers in pieces. */
     private static final int MAX_PENDING_EVENTS = 256;
     private static final String IDLE_READER_NAME = "mcr-runner-idle";
+    /** Longest command the kernel execs as one argument: MAX_ARG_STRLEN (32 pages) less its terminating NUL. */
+    static final int MAX_COMMAND_BYTES = 32 * 4096 - 1;
 
     /** Called after every run ended and its follow-up (pause, schedule) was decided. */
     @FunctionalInterface
@@ -242,6 +244,7 @@ public final class RunnerEngine implements AutoCloseable {
      * @return the id of the run, passed again to the {@link RunEndListener} when it ends
      * @throws RunnerNotFoundException when the runner is unknown
      * @throws RunnerBusyException     when it has a live process
+     * @throws dev.mcr.InvalidStateException when its command is longer than the system can run (128 KiB)
      * @throws McrException            when the process cannot be spawned (counters are restored)
      */
     public long start(String runnerId, boolean oneShot) {
@@ -259,6 +262,7 @@ public final class RunnerEngine implements AutoCloseable {
             if (rt.process != null) {
                 throw new RunnerBusyException(runnerId);
             }
+            requireRunnableLength(rt.config);
             cancelTimer(rt);
             Integer prevRemaining = rt.remaining;
             int prevRunCount = rt.runCount;
@@ -294,6 +298,22 @@ public final class RunnerEngine implements AutoCloseable {
             bus.publish(new RunStarted(rt.id, now, now, rt.runCount, rt.remaining));
             readerThreads.execute(rt.runReader);
             return rt.runId;
+        }
+    }
+
+    /**
+     * Linux refuses to exec an argument longer than 128 KiB ({@code E2BIG}, "Argument list too long"): such a
+     * command is the caller's input error, not a failure of the machine, and is refused before anything runs.
+     */
+    private static void requireRunnableLength(Runner r) {
+        String command = r.command();
+        if (command.length() > MAX_COMMAND_BYTES / 3) {
+            int bytes = command.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > MAX_COMMAND_BYTES) {
+                throw new dev.mcr.InvalidStateException("Runner '" + displayName(r) + "' cannot be started: its "
+                        + "command is " + bytes + " bytes long, and the system runs at most " + MAX_COMMAND_BYTES
+                        + " bytes in one command. Put a long script in a file and run the file.");
+            }
         }
     }
 
