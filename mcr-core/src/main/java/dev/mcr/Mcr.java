@@ -451,7 +451,7 @@ public final class Mcr implements AutoCloseable {
      * @param runnerId the runner
      * @throws RunnerNotFoundException when it does not exist
      * @throws RunnerBusyException     when it has a live process
-     * @throws dev.mcr.InvalidStateException when its command is longer than the system can run (128 KiB)
+     * @throws InvalidStateException  when its command is longer than the system can run (128 KiB)
      * @throws McrException            when the process cannot be spawned
      */
     public void start(String runnerId) {

@@ -1,5 +1,6 @@
 package dev.mcr.runtime;
 
+import dev.mcr.InvalidStateException;
 import dev.mcr.McrException;
 import dev.mcr.RunnerBusyException;
 import dev.mcr.RunnerNotFoundException;
@@ -24,6 +25,7 @@ import dev.mcr.store.LastCase;
 import dev.mcr.store.RunLogBlock;
 import dev.mcr.store.RunLogs;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,12 +35,18 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,20 +111,20 @@ public final class RunnerEngine implements AutoCloseable {
     private long lastCaseWriteMillis = Long.MIN_VALUE / 2;
     private ScheduledFuture<?> pendingLastCaseFlush;
     private volatile RunEndListener runEndListener = (id, run, code, stopped, paused) -> { };
-    private final java.util.concurrent.atomic.AtomicLong runIds = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong runIds = new AtomicLong();
     /**
      * Run markers are this engine's random prefix plus a counter: unique across instances like a random UUID
      * per run, without a SecureRandom call on every start.
      */
     private final String markerPrefix = UUID.randomUUID() + "-";
-    private final java.util.concurrent.atomic.AtomicLong runMarkers = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong runMarkers = new AtomicLong();
     /** Whether a last case changed since the last cases were written; guarded by lastCaseLock. */
     private boolean lastCasesDirty;
     private volatile Consumer<String> stopCaseHook = id -> { };
     private volatile boolean closed;
     /** Threads that read runs' output and watch their processes' exit, kept a while between runs. */
-    private final java.util.concurrent.ExecutorService readerThreads = new java.util.concurrent.ThreadPoolExecutor(0,
-            Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+    private final ExecutorService readerThreads = new ThreadPoolExecutor(0,
+            Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                 Thread t = new Thread(r, IDLE_READER_NAME);
                 t.setDaemon(true);
                 return t;
@@ -146,7 +154,7 @@ public final class RunnerEngine implements AutoCloseable {
      */
     public RunnerEngine(EngineSettings settings, EventBus bus, ScheduledExecutorService scheduler, RunLogs logs,
                         RunNotifier notifier, LastCaseStore lastCaseStore, RunRegistry runRegistry) {
-        this.runRegistry = java.util.Objects.requireNonNull(runRegistry, "runRegistry");
+        this.runRegistry = Objects.requireNonNull(runRegistry, "runRegistry");
         this.clock = settings.clock();
         this.zone = settings.clock().getZone();
         this.shell = settings.shell();
@@ -244,7 +252,7 @@ public final class RunnerEngine implements AutoCloseable {
      * @return the id of the run, passed again to the {@link RunEndListener} when it ends
      * @throws RunnerNotFoundException when the runner is unknown
      * @throws RunnerBusyException     when it has a live process
-     * @throws dev.mcr.InvalidStateException when its command is longer than the system can run (128 KiB)
+     * @throws InvalidStateException  when its command is longer than the system can run (128 KiB)
      * @throws McrException            when the process cannot be spawned (counters are restored)
      */
     public long start(String runnerId, boolean oneShot) {
@@ -308,9 +316,9 @@ public final class RunnerEngine implements AutoCloseable {
     private static void requireRunnableLength(Runner r) {
         String command = r.command();
         if (command.length() > MAX_COMMAND_BYTES / 3) {
-            int bytes = command.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            int bytes = command.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_COMMAND_BYTES) {
-                throw new dev.mcr.InvalidStateException("Runner '" + displayName(r) + "' cannot be started: its "
+                throw new InvalidStateException("Runner '" + displayName(r) + "' cannot be started: its "
                         + "command is " + bytes + " bytes long, and the system runs at most " + MAX_COMMAND_BYTES
                         + " bytes in one command. Put a long script in a file and run the file.");
             }
@@ -407,7 +415,7 @@ public final class RunnerEngine implements AutoCloseable {
     static final class RunReader implements Runnable {
         private final String name;
         private final Runnable body;
-        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch done = new CountDownLatch(1);
 
         RunReader(String name, Runnable body) {
             this.name = name;
