@@ -3,15 +3,12 @@ package dev.mcr.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.CaseState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -227,31 +224,11 @@ class CaseMatcherPrefilterTest {
             "ab cd ef gh abcdgh abefgh\n", "error ERRORS err\n", "$42 $x\n", "aaab ac abc a-c\n", "\u0000x\n",
             "warning: WARN\n", "\u00df \u1e9e SS\n", "k K \u212a\n", "start\n", "abab abc abcd deij\n", "xy x y\n");
 
-    private static final String FINDITER_SCRIPT = """
-            import json, re, sys
-            rows = json.load(open(sys.argv[1], encoding="utf-8"))
-            out = []
-            for r in rows:
-                # Like the original (and CaseMatcher), the pattern is stripped before it is compiled.
-                rx = re.compile(r["pattern"].strip(), flags=re.MULTILINE)
-                out.append([m.group(0) for m in rx.finditer(r["line"])])
-            json.dump(out, open(sys.argv[2], "w", encoding="utf-8"))
-            """;
-
     @Test
     void with_the_prefilter_every_case_finds_what_python3_finds_on_every_line(@TempDir Path dir) throws Exception {
         Optional<String> unavailable = PythonCrossCheck.unavailableReason();
         assumeTrue(unavailable.isEmpty(), unavailable.orElse(""));
-        List<Map<String, String>> input = new ArrayList<>();
-        for (String pattern : PATTERNS) {
-            for (String line : LINES) {
-                Map<String, String> row = new LinkedHashMap<>();
-                row.put("pattern", pattern);
-                row.put("line", line);
-                input.add(row);
-            }
-        }
-        JsonNode out = PythonCrossCheck.run(FINDITER_SCRIPT, input, dir);
+        List<PythonCrossCheck.Finds> finds = PythonCrossCheck.finditer(PATTERNS, LINES, true, dir);
         List<String> mismatches = new ArrayList<>();
         int matched = 0;
         int skippedByPrefilter = 0;
@@ -259,11 +236,10 @@ class CaseMatcherPrefilterTest {
         for (String pattern : PATTERNS) {
             prefiltered += req(pattern).isEmpty() ? 0 : 1;
         }
-        for (int i = 0; i < input.size(); i++) {
-            String pattern = input.get(i).get("pattern");
-            String line = input.get(i).get("line");
-            List<String> python = new ArrayList<>();
-            out.get(i).forEach(n -> python.add(n.asText()));
+        for (PythonCrossCheck.Finds f : finds) {
+            String pattern = f.pattern();
+            String line = f.line();
+            List<String> python = f.python();
             List<String> required = req(CaseMatcher.stripLikePython(pattern));
             boolean lineHasLiteral = required.isEmpty() || required.stream().anyMatch(line::contains);
             if (!python.isEmpty() && !lineHasLiteral) {
@@ -282,7 +258,7 @@ class CaseMatcherPrefilterTest {
         assertThat(mismatches).isEmpty();
         // The table is only worth something if most patterns get a literal, and both kinds of line occur often.
         assertThat(prefiltered).isGreaterThan(PATTERNS.size() * 2 / 3);
-        assertThat(matched).isGreaterThan(input.size() / 15);
-        assertThat(skippedByPrefilter).isGreaterThan(input.size() / 2);
+        assertThat(matched).isGreaterThan(finds.size() / 15);
+        assertThat(skippedByPrefilter).isGreaterThan(finds.size() / 2);
     }
 }

@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -57,5 +61,48 @@ final class PythonCrossCheck {
             throw new IllegalStateException("python3 failed (exit " + p.exitValue() + "): " + log);
         }
         return JSON.readTree(out.toFile());
+    }
+
+    /** One pattern on one line, with the texts Python's {@code re.finditer} matched there. */
+    record Finds(String pattern, String line, List<String> python) {
+    }
+
+    private static final String FINDITER_SCRIPT = """
+            import json, re, sys
+            rows = json.load(open(sys.argv[1], encoding="utf-8"))
+            out = []
+            for r in rows:
+                p = r["pattern"].strip() if r["strip"] else r["pattern"]
+                rx = re.compile(p, flags=re.MULTILINE)
+                out.append([m.group(0) for m in rx.finditer(r["line"])])
+            json.dump(out, open(sys.argv[2], "w", encoding="utf-8"))
+            """;
+
+    /**
+     * Runs every pattern on every line with Python's {@code re.finditer} (MULTILINE, as CaseMatcher compiles).
+     *
+     * @param strip strip each pattern first, as the original (and CaseMatcher) do before compiling
+     * @return one entry per pattern and line, patterns in the outer order
+     */
+    static List<Finds> finditer(List<String> patterns, List<String> lines, boolean strip, Path dir)
+            throws IOException, InterruptedException {
+        List<Map<String, Object>> input = new ArrayList<>();
+        for (String pattern : patterns) {
+            for (String line : lines) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("pattern", pattern);
+                row.put("line", line);
+                row.put("strip", strip);
+                input.add(row);
+            }
+        }
+        JsonNode out = run(FINDITER_SCRIPT, input, dir);
+        List<Finds> finds = new ArrayList<>();
+        for (int i = 0; i < input.size(); i++) {
+            List<String> python = new ArrayList<>();
+            out.get(i).forEach(n -> python.add(n.asText()));
+            finds.add(new Finds((String) input.get(i).get("pattern"), (String) input.get(i).get("line"), python));
+        }
+        return finds;
     }
 }
