@@ -25,29 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class McrEngineTest {
-
-    @TempDir
-    Path dir;
-    Mcr mcr;
-    EventRecorder events;
-
-    @BeforeEach
-    void open() {
-        mcr = Mcr.builder().dataDir(dir).seedDemo(false).build();
-        events = new EventRecorder(mcr);
-    }
-
-    @AfterEach
-    void close() {
-        events.close();
-        mcr.close();
-    }
+class McrEngineTest extends McrTestBase {
 
     private static String uid() {
         return Ids.newId("runner");

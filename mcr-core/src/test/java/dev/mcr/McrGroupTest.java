@@ -11,34 +11,13 @@ import dev.mcr.model.CaseState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class McrGroupTest {
-
-    @TempDir
-    Path dir;
-    Mcr mcr;
-    EventRecorder events;
-
-    @BeforeEach
-    void open() {
-        mcr = Mcr.builder().dataDir(dir).seedDemo(false).build();
-        events = new EventRecorder(mcr);
-    }
-
-    @AfterEach
-    void close() {
-        events.close();
-        mcr.close();
-    }
+class McrGroupTest extends McrTestBase {
 
     private String runner(String name, String command) {
         return mcr.saveRunner(Runner.builder(Ids.newId("runner")).name(name).command(command).build()).id();

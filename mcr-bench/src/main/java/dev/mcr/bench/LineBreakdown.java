@@ -112,7 +112,8 @@ final class LineBreakdown {
         return new double[] {lines / ((t1 - t0) / 1e9), (double) cpu / lines, 1000.0 * r[1] / lines};
     }
 
-    private static long bareRead(String command) throws IOException, InterruptedException {
+    /** Runs {@code bash -c command} and counts its output lines with a bare {@code BufferedReader}. */
+    static long bareRead(String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
         long lines = 0;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -154,13 +154,9 @@ final class Procfs {
     }
 
     /**
-     * The subset of pipes that no process other than {@code excludePid} has open for reading.
+     * The subset of pipes that none of the candidate processes other than {@code excludePid} has open for
+     * reading.
      */
-    static Set<String> unread(Set<String> pipes, long excludePid) {
-        return unread(pipes, excludePid, pids());
-    }
-
-    /** As {@link #unread(Set, long)}, with readers looked for among the given candidate pids only. */
     static Set<String> unread(Set<String> pipes, long excludePid, List<Long> candidates) {
         Set<String> unread = new HashSet<>(pipes);
         if (unread.isEmpty()) {
@@ -206,16 +202,11 @@ final class Procfs {
     }
 
     /**
-     * Live processes other than {@code excludePid} whose stat passes the filter and that have one
-     * of the targets open for writing. Only a writer keeps a reader waiting: a process that merely
+     * Live candidate processes other than {@code excludePid} whose stat passes the filter and that have
+     * one of the targets open for writing. Only a writer keeps a reader waiting: a process that merely
      * holds a read end (the JDK's spawn helper of another run holds every descriptor of the JVM
      * between its fork and its exec, our read end included) must not be taken for one.
      */
-    static List<Long> holders(Set<String> targets, long excludePid, Predicate<Stat> filter) {
-        return holders(targets, excludePid, filter, pids());
-    }
-
-    /** As {@link #holders(Set, long, Predicate)}, among the given candidate pids only. */
     static List<Long> holders(Set<String> targets, long excludePid, Predicate<Stat> filter, List<Long> candidates) {
         List<Long> holders = new ArrayList<>();
         if (targets.isEmpty()) {

@@ -50,9 +50,9 @@ class ProcfsTest {
 
             assertThat(Procfs.pipesOn(sleeper, 1, 2)).containsExactlyInAnyOrder(inner, output);
             // cat reads the inner pipe; only this JVM reads the output pipe.
-            assertThat(Procfs.unread(Set.of(inner, output), self)).containsExactly(output);
-            assertThat(Procfs.unread(Set.of(output), -1)).isEmpty();
-            assertThat(Procfs.holders(Set.of(output), self, stat -> true)).contains(p.pid(), sleeper)
+            assertThat(Procfs.unread(Set.of(inner, output), self, Procfs.pids())).containsExactly(output);
+            assertThat(Procfs.unread(Set.of(output), -1, Procfs.pids())).isEmpty();
+            assertThat(Procfs.holders(Set.of(output), self, stat -> true, Procfs.pids())).contains(p.pid(), sleeper)
                     .doesNotContain(self);
             assertThat(Procfs.groupAlive(p.pid())).isTrue();
             assertThat(Procfs.environContains(sleeper, Map.of("MCR_TEST_MARK", mark))).isTrue();
@@ -82,7 +82,7 @@ class ProcfsTest {
             }
             assertThat(reader).as("the second sleep reads the inner pipe").isPositive();
             // Both hold the pipe (same inode); only the writer keeps a reader of it waiting.
-            assertThat(Procfs.holders(Set.of(inner), self, stat -> true)).containsExactly(writer);
+            assertThat(Procfs.holders(Set.of(inner), self, stat -> true, Procfs.pids())).containsExactly(writer);
             p.kill();
             assertThat(Procs.await(() -> !Procfs.groupAlive(p.pid()), Duration.ofSeconds(10))).isTrue();
         }
