@@ -26,9 +26,9 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The routes of the original tool (SPEC §10) on top of the {@link Mcr} facade: auth first, then a small
- * table of exact paths plus the prefixes {@code /static/} and {@code /api/log/}; every failure goes through
- * {@link ErrorResponses}.
+ * The routes of the original tool (SPEC §10) on top of the {@link Mcr} facade: the {@link BeforeHandler}s first
+ * (host, origin, authentication, body type), then a small table of exact paths plus the prefixes
+ * {@code /static/} and {@code /api/log/}; every failure goes through {@link ErrorResponses}.
  */
 final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
@@ -38,29 +38,32 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     private static final List<String> STATE_LISTS = List.of("notify_profiles", "runners", "runner_groups",
             "runner_layout");
 
+    /** Largest body of the routes that do not save a state (ids, a test message). */
+    static final int MAX_SMALL_BODY_BYTES = 64 * 1024;
+
     private final Mcr mcr;
-    private final BasicAuth auth;
+    private final List<BeforeHandler> before;
     private final StaticAssets assets;
     private final EventStreams events;
-    private final int maxJsonBytes;
+    private final int maxStateBytes;
     private final int maxImportBytes;
     private final Map<String, Map<String, Function<HttpRequest, HttpResponse>>> exact = new LinkedHashMap<>();
 
     /**
      * @param mcr            the facade
-     * @param auth           the Basic auth check, or {@code null} when auth is off
+     * @param before         the checks every request passes first, in order (host, origin, auth, body type)
      * @param assets         the UI files
      * @param events         the event-stream clients
-     * @param maxJsonBytes   largest JSON request body
+     * @param maxStateBytes  largest body of a request that saves a state ({@code MAX_STATE_BYTES})
      * @param maxImportBytes largest import body
      */
-    ApiRoutes(Mcr mcr, BasicAuth auth, StaticAssets assets, EventStreams events, int maxJsonBytes,
+    ApiRoutes(Mcr mcr, List<BeforeHandler> before, StaticAssets assets, EventStreams events, int maxStateBytes,
               int maxImportBytes) {
         this.mcr = mcr;
-        this.auth = auth;
+        this.before = List.copyOf(before);
         this.assets = assets;
         this.events = events;
-        this.maxJsonBytes = maxJsonBytes;
+        this.maxStateBytes = maxStateBytes;
         this.maxImportBytes = maxImportBytes;
         route("GET", "/", r -> assets.index());
         route("GET", "/api/state", r -> getState());
@@ -85,14 +88,20 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
     @Override
     public HttpResponse apply(HttpRequest request) {
+        HttpResponse response = route(request);
+        // Answers of the API are about this moment and may carry data: never kept by a browser or a proxy.
+        return request.path().startsWith("/api/") ? response.withHeader("Cache-Control", "no-store") : response;
+    }
+
+    private HttpResponse route(HttpRequest request) {
         try {
+            for (BeforeHandler check : before) {
+                check.check(request);
+            }
             String path = request.path();
             if (path.startsWith(STATIC_PREFIX)) {
                 requireMethod(request, "GET");
                 return assets.asset(path.substring(STATIC_PREFIX.length()), request);
-            }
-            if (auth != null && !auth.allows(request.header("authorization"))) {
-                return HttpResponse.detail(401, "Unauthorized").withHeader("WWW-Authenticate", BasicAuth.CHALLENGE);
             }
             if (path.startsWith(LOG_PREFIX)) {
                 return log(request, path.substring(LOG_PREFIX.length()));
@@ -128,7 +137,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     }
 
     private HttpResponse postState(HttpRequest request) {
-        JsonNode body = jsonBody(request);
+        JsonNode body = stateBody(request);
         checkStateShape(body, "");
         mcr.saveState(body);
         return ok();
@@ -143,7 +152,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     // ------------------------------------------------------------------------------------ runs
 
     private HttpResponse run(HttpRequest request) {
-        JsonNode body = jsonObjectBody(request);
+        JsonNode body = stateObjectBody(request);
         String runnerId = requestId(body, "runner_id", "Invalid runner id format");
         AppState incoming = optionalState(body);
         if (incoming != null) {
@@ -158,13 +167,13 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     }
 
     private HttpResponse stop(HttpRequest request) {
-        JsonNode body = jsonObjectBody(request);
+        JsonNode body = smallObjectBody(request);
         mcr.stop(requestId(body, "runner_id", "Invalid runner id format"));
         return ok();
     }
 
     private HttpResponse groupRun(HttpRequest request) {
-        JsonNode body = jsonObjectBody(request);
+        JsonNode body = stateObjectBody(request);
         String groupId = requestId(body, "group_id", "Invalid group id format");
         AppState incoming = optionalState(body);
         if (incoming != null) {
@@ -180,13 +189,13 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     }
 
     private HttpResponse groupStop(HttpRequest request) {
-        JsonNode body = jsonObjectBody(request);
+        JsonNode body = smallObjectBody(request);
         mcr.stopGroup(requestId(body, "group_id", "Invalid group id format"));
         return ok();
     }
 
     private HttpResponse cloneRunner(HttpRequest request) {
-        JsonNode body = jsonObjectBody(request);
+        JsonNode body = smallObjectBody(request);
         CloneResult r = mcr.cloneRunner(requestId(body, "runner_id", "Invalid runner id format"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);
@@ -198,7 +207,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     // ------------------------------------------------------------------------------------ notifications
 
     private HttpResponse pushoverTest(HttpRequest request) {
-        JsonNode body = jsonObjectBody(request);
+        JsonNode body = smallObjectBody(request);
         String profileId = optionalString(body, "profile_id").strip();
         if (!profileId.isEmpty() && !Ids.isValid(profileId)) {
             throw new HttpError(422, "Invalid profile id format");
@@ -318,29 +327,25 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
     // ------------------------------------------------------------------------------------ request bodies
 
-    private JsonNode jsonBody(HttpRequest request) {
-        requireJsonContentType(request.header("content-type"));
-        byte[] bytes = request.body().read(maxJsonBytes, "Request body too large (max " + maxJsonBytes + " bytes)");
+    /** Reads a JSON body of a route that saves a state (up to {@code MAX_STATE_BYTES}). */
+    private JsonNode stateBody(HttpRequest request) {
+        byte[] bytes = request.body().read(maxStateBytes, "The request body is larger than MAX_STATE_BYTES ("
+                + maxStateBytes + " bytes).");
         return StateJson.parse(bytes);
     }
 
-    /**
-     * Like FastAPI, a body is JSON only without a {@code Content-Type} or with {@code application/json} or
-     * {@code application/*+json}. This also keeps plain HTML forms of other sites (which can only send
-     * {@code text/plain} or form types) from driving these routes.
-     */
-    static void requireJsonContentType(String contentType) {
-        if (contentType == null || contentType.isBlank()) {
-            return;
-        }
-        String type = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
-        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
-            throw new HttpError(422, "The request body must be JSON (Content-Type: application/json).");
-        }
+    private JsonNode stateObjectBody(HttpRequest request) {
+        return requireObject(stateBody(request));
     }
 
-    private JsonNode jsonObjectBody(HttpRequest request) {
-        JsonNode body = jsonBody(request);
+    /** Reads a small JSON object body (ids, a message). */
+    private static JsonNode smallObjectBody(HttpRequest request) {
+        byte[] bytes = request.body().read(MAX_SMALL_BODY_BYTES, "The request body is larger than "
+                + MAX_SMALL_BODY_BYTES + " bytes.");
+        return requireObject(StateJson.parse(bytes));
+    }
+
+    private static JsonNode requireObject(JsonNode body) {
         if (!body.isObject()) {
             throw new HttpError(422, "The request body must be a JSON object.");
         }

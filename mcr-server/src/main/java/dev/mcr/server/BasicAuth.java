@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * User and password are both compared, in constant time, through their SHA-256 digests (so not even
  * their lengths leak).
  */
-final class BasicAuth {
+final class BasicAuth implements BeforeHandler {
 
     /** The realm the original announces. */
     static final String CHALLENGE = "Basic realm=\"multi-command-runner\"";
@@ -44,6 +44,14 @@ final class BasicAuth {
         this.userDigest = sha256(user);
         this.passwordDigest = sha256(password);
         this.constantTimeEquals = constantTimeEquals;
+    }
+
+    /** Every route except the UI's assets under {@code /static/} needs the credentials: 401 otherwise. */
+    @Override
+    public void check(HttpRequest request) {
+        if (!request.path().startsWith("/static/") && !allows(request.header("authorization"))) {
+            throw new HttpError(401, "Unauthorized", java.util.Map.of("WWW-Authenticate", CHALLENGE));
+        }
     }
 
     /**

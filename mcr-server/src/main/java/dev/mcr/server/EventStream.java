@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ final class EventStream implements HttpResponse.Stream {
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
     /** How long one wait lasts at most, so a closing server is noticed quickly. */
     private static final Duration POLL_SLICE = Duration.ofMillis(250);
+    /** How often a quiet stream asks whether its client closed the connection. */
+    private static final long GONE_CHECK_NANOS = Duration.ofMillis(500).toNanos();
     /** Most events taken from the queue in one round; a fuller queue is emptied over several rounds. */
     static final int MAX_BATCH = 16_384;
     /** Events taken in one round at first; grows towards {@link #MAX_BATCH} once a round fills it. */
@@ -61,11 +64,12 @@ final class EventStream implements HttpResponse.Stream {
     }
 
     @Override
-    public void writeTo(OutputStream out) throws IOException {
+    public void writeTo(OutputStream out, BooleanSupplier clientGone) throws IOException {
         try {
             out.write(snapshot);
             out.flush();
             long lastWrite = System.nanoTime();
+            long lastGoneCheck = lastWrite;
             Duration slice = heartbeatNanos < POLL_SLICE.toNanos() ? Duration.ofNanos(heartbeatNanos) : POLL_SLICE;
             while (!closed.get()) {
                 json.reset();
@@ -75,6 +79,14 @@ final class EventStream implements HttpResponse.Stream {
                     if (first == null) {
                         if (subscription.isClosed()) {
                             return;
+                        }
+                        // A closed client is noticed here, not only at the next failed write (up to a heartbeat
+                        // later), so its slot is free again within a second.
+                        if (System.nanoTime() - lastGoneCheck >= GONE_CHECK_NANOS) {
+                            lastGoneCheck = System.nanoTime();
+                            if (clientGone.getAsBoolean()) {
+                                return;
+                            }
                         }
                         if (System.nanoTime() - lastWrite >= heartbeatNanos) {
                             out.write(PING);

@@ -74,7 +74,7 @@ final class EventStreams {
             throw new HttpError(503, TOO_MANY);
         }
         return HttpResponse.stream("text/event-stream; charset=utf-8",
-                Map.of("Cache-Control", "no-cache", "X-Accel-Buffering", "no"), stream);
+                Map.of("Cache-Control", "no-store", "X-Accel-Buffering", "no"), stream);
     }
 
     /** Builds the first message: {@code {type:"snapshot", snapshot:{…}, group_snapshot:{…}}}. */

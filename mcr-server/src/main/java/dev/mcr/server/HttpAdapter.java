@@ -10,16 +10,21 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.logging.Level;
 import org.slf4j.Logger;
@@ -31,13 +36,24 @@ import org.slf4j.LoggerFactory;
  * library gets wrong:
  * <ul>
  *   <li>{@code parseBody} is never called (CVE-2022-21230 temp files, ASCII decoding, trimming): the body is
- *       read as exactly {@code Content-Length} bytes up to a limit, 411 without it, 413 over it;</li>
- *   <li>the default runner starts one thread per connection without bound: here a fixed pool of named
- *       threads ({@code mcr-http-N}) serves connections and answers 503 when it is full;</li>
+ *       read as exactly {@code Content-Length} bytes up to a limit and within a deadline, 411 without it, 413
+ *       over it;</li>
+ *   <li>the request head is read and checked here before the library sees it: it must arrive whole within a
+ *       deadline (a slow-loris head is cut off, 408), and its framing must be unambiguous (a bare CR, a header
+ *       name that is not a token, whitespace before a colon, a Content-Length that is not plain digits, two
+ *       Content-Lengths, or Content-Length with Transfer-Encoding get 400);</li>
+ *   <li>the default runner starts one thread per connection without bound: here a fixed number of request
+ *       slots serves connections; when all are taken, the connection that has waited longest for a request
+ *       head (idle keep-alive or silent) is closed to make room, and only when every slot is busy with a
+ *       request does a new connection get 503. An event stream gives its slot back: streams are bounded by
+ *       their own limit and never starve the API;</li>
  *   <li>temp files can never be created;</li>
- *   <li>a body the route did not read is drained (or the connection closed) so keep-alive stays in sync;</li>
- *   <li>streams ({@code text/event-stream}) are written by {@link StreamingResponse}, flushed per write,
- *       never gzipped.</li>
+ *   <li>a body the route did not read is drained briefly (or the connection closed) so keep-alive stays in
+ *       sync;</li>
+ *   <li>every answer, including the ones written here without the library, carries the same security
+ *       headers;</li>
+ *   <li>streams ({@code text/event-stream}) are written by {@link StreamingResponse}, never gzipped, and can
+ *       ask whether their client went away.</li>
  * </ul>
  */
 final class HttpAdapter extends NanoHTTPD {
@@ -46,53 +62,69 @@ final class HttpAdapter extends NanoHTTPD {
 
     /** Bodies up to this size are read and thrown away when a route did not want them; larger ones close the connection. */
     private static final long MAX_DRAIN_BYTES = 16L * 1024 * 1024;
+    /** How long an unread body may take to be drained before the connection is closed instead. */
+    private static final Duration DRAIN_DEADLINE = Duration.ofSeconds(5);
+    /** Most refused connections waiting for their polite 503 at once; beyond this they are just closed. */
+    private static final int REFUSALS_QUEUED = 64;
 
     private static final Map<Integer, String> REASONS = Map.ofEntries(
             Map.entry(200, "OK"), Map.entry(304, "Not Modified"), Map.entry(400, "Bad Request"),
             Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"),
             Map.entry(405, "Method Not Allowed"), Map.entry(408, "Request Timeout"), Map.entry(409, "Conflict"),
             Map.entry(411, "Length Required"), Map.entry(413, "Payload Too Large"),
-            Map.entry(422, "Unprocessable Entity"), Map.entry(500, "Internal Server Error"),
-            Map.entry(503, "Service Unavailable"));
-
-    private static final String BUSY_BODY = "{\"detail\":\"The server is busy; please try again shortly.\"}";
-    private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + BUSY_BODY.length() + "\r\nConnection: close\r\n\r\n" + BUSY_BODY)
-            .getBytes(StandardCharsets.US_ASCII);
+            Map.entry(415, "Unsupported Media Type"), Map.entry(421, "Misdirected Request"),
+            Map.entry(422, "Unprocessable Entity"), Map.entry(431, "Request Header Fields Too Large"),
+            Map.entry(500, "Internal Server Error"), Map.entry(503, "Service Unavailable"));
 
     /** The most bytes of a request head (request line and headers): the library's buffer size. */
     static final int HEAD_LIMIT = 8192;
 
-    private static final String HEAD_TOO_LARGE_BODY = "{\"detail\":\"The request line and headers are larger than "
-            + HEAD_LIMIT + " bytes.\"}";
-    private static final byte[] HEAD_TOO_LARGE = ("HTTP/1.1 431 Request Header Fields Too Large\r\n"
-            + "Content-Type: application/json\r\nContent-Length: " + HEAD_TOO_LARGE_BODY.length()
-            + "\r\nConnection: close\r\n\r\n" + HEAD_TOO_LARGE_BODY).getBytes(StandardCharsets.US_ASCII);
-
-    private static final String DUPLICATE_LENGTH_BODY = "{\"detail\":\"A request must not have more than one "
-            + "Content-Length header.\"}";
-    private static final byte[] DUPLICATE_LENGTH = ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + DUPLICATE_LENGTH_BODY.length() + "\r\nConnection: close\r\n\r\n"
-            + DUPLICATE_LENGTH_BODY).getBytes(StandardCharsets.US_ASCII);
-
-    private static final String BAD_REQUEST_BODY = "{\"detail\":\"The request could not be parsed.\"}";
-    private static final byte[] BAD_REQUEST = ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + BAD_REQUEST_BODY.length() + "\r\nConnection: close\r\n\r\n" + BAD_REQUEST_BODY)
-            .getBytes(StandardCharsets.US_ASCII);
+    static final String BUSY_DETAIL = "The server is busy; please try again shortly.";
+    static final String BAD_REQUEST_DETAIL = "The request could not be parsed.";
+    static final String HEAD_TIMEOUT_DETAIL = "The request head did not arrive in time.";
 
     private final Function<HttpRequest, HttpResponse> handler;
+    private final Limits limits;
+    private final Map<String, String> alwaysHeaders;
     private final ConnectionRunner runner;
+    private final ThreadLocal<Connection> current = new ThreadLocal<>();
 
     /**
-     * @param host    interface to bind
-     * @param port    port, 0 for a free one
-     * @param threads most connections served at once
-     * @param handler turns a request into a response; must not throw
+     * Timing and size limits of connections.
+     *
+     * @param requestSlots   most connections served at once, event streams not counted
+     * @param headTimeout    how long a whole request head may take, from the connection's start or from the
+     *                       first byte of a later request on it
+     * @param idleTimeout    how long a keep-alive connection may wait for its next request
+     * @param bodyTimeout    how long a whole request body may take
      */
-    HttpAdapter(String host, int port, int threads, Function<HttpRequest, HttpResponse> handler) {
+    record Limits(int requestSlots, Duration headTimeout, Duration idleTimeout, Duration bodyTimeout) {
+        Limits {
+            if (requestSlots < 1) {
+                throw new IllegalArgumentException("requestSlots must be at least 1.");
+            }
+            for (Duration d : List.of(headTimeout, idleTimeout, bodyTimeout)) {
+                if (d == null || d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("Connection timeouts must be positive.");
+                }
+            }
+        }
+    }
+
+    /**
+     * @param host          interface to bind
+     * @param port          port, 0 for a free one
+     * @param limits        connection limits
+     * @param alwaysHeaders headers every answer carries (the security headers)
+     * @param handler       turns a request into a response; must not throw
+     */
+    HttpAdapter(String host, int port, Limits limits, Map<String, String> alwaysHeaders,
+                Function<HttpRequest, HttpResponse> handler) {
         super(host, port);
         this.handler = handler;
-        this.runner = new ConnectionRunner(threads);
+        this.limits = limits;
+        this.alwaysHeaders = Map.copyOf(alwaysHeaders);
+        this.runner = new ConnectionRunner(limits.requestSlots());
         setAsyncRunner(runner);
         setTempFileManagerFactory(NoTempFiles::new);
     }
@@ -100,11 +132,10 @@ final class HttpAdapter extends NanoHTTPD {
     /**
      * Binds and starts accepting connections.
      *
-     * @param readTimeout how long a connection may stay silent while a request is read
      * @throws IOException when the address cannot be bound
      */
-    void listen(Duration readTimeout) throws IOException {
-        start((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()), true);
+    void listen() throws IOException {
+        start((int) Math.min(Integer.MAX_VALUE, limits.headTimeout().toMillis()), true);
     }
 
     /** Returns the bound port. */
@@ -112,7 +143,7 @@ final class HttpAdapter extends NanoHTTPD {
         return getListeningPort();
     }
 
-    /** Stops accepting, closes every connection and stops the pool; idempotent. */
+    /** Stops accepting, closes every connection and stops the threads; idempotent. */
     void shutdown() {
         stop();
         runner.shutdown();
@@ -129,7 +160,9 @@ final class HttpAdapter extends NanoHTTPD {
 
     @Override
     public Response serve(IHTTPSession session) {
-        RequestBody body = new RequestBody(session.getInputStream(), session.getHeaders());
+        Connection connection = current.get();
+        RequestBody body = new RequestBody(session.getInputStream(), session.getHeaders(),
+                connection == null ? null : connection.socket, limits.bodyTimeout());
         HttpResponse response;
         try {
             HttpRequest request = new HttpRequest(session.getMethod() == null ? "" : session.getMethod().name(),
@@ -180,18 +213,36 @@ final class HttpAdapter extends NanoHTTPD {
         return new Connection(inputStream, socket);
     }
 
-    private static Response toLibrary(HttpResponse res) {
+    private Response toLibrary(HttpResponse res) {
         Status status = new Status(res.status());
         Response r;
         if (res.stream() != null) {
-            r = new StreamingResponse(status, res.contentType(), res.headers(), res.stream());
+            Map<String, String> headers = new LinkedHashMap<>(alwaysHeaders);
+            headers.putAll(res.headers());
+            r = new StreamingResponse(status, res.contentType(), headers, res.stream(), current.get());
         } else {
             byte[] bytes = res.body();
             r = newFixedLengthResponse(status, res.contentType(), new ByteArrayInputStream(bytes), bytes.length);
+            alwaysHeaders.forEach(r::addHeader);
             res.headers().forEach(r::addHeader);
         }
-        r.addHeader("X-Content-Type-Options", "nosniff");
         return r;
+    }
+
+    /** An answer written without the library (the connection is closed after it). */
+    private byte[] rawAnswer(int status, String detail) {
+        String body = Json.writeString(Map.of("detail", detail));
+        byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(new Status(status).getDescription()).append("\r\n")
+                .append("Content-Type: application/json\r\n")
+                .append("Content-Length: ").append(bodyBytes.length).append("\r\n");
+        alwaysHeaders.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        head.append("Connection: close\r\n\r\n");
+        byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[h.length + bodyBytes.length];
+        System.arraycopy(h, 0, all, 0, h.length);
+        System.arraycopy(bodyBytes, 0, all, h.length, bodyBytes.length);
+        return all;
     }
 
     /** A status code with its reason phrase. */
@@ -207,20 +258,29 @@ final class HttpAdapter extends NanoHTTPD {
         }
     }
 
-    /** Reads the body as exactly {@code Content-Length} bytes; remembers what is left unread. */
+    /** Reads the body as exactly {@code Content-Length} bytes within a deadline; remembers what is left unread. */
     private static final class RequestBody implements HttpRequest.Body {
         private final InputStream in;
+        private final Socket socket;
+        private final Duration timeout;
         private final String contentLength;
         private final boolean chunked;
         private boolean consumed;
         private boolean broken;
 
-        RequestBody(InputStream in, Map<String, String> headers) {
+        RequestBody(InputStream in, Map<String, String> headers, Socket socket, Duration timeout) {
             this.in = in;
+            this.socket = socket;
+            this.timeout = timeout;
             Map<String, String> h = headers == null ? Map.of() : headers;
             this.contentLength = h.get("content-length");
             String te = h.get("transfer-encoding");
             this.chunked = te != null && !te.isBlank() && !te.strip().equalsIgnoreCase("identity");
+        }
+
+        @Override
+        public boolean present() {
+            return chunked || contentLength != null && declaredLength() != 0;
         }
 
         @Override
@@ -240,7 +300,7 @@ final class HttpAdapter extends NanoHTTPD {
             }
             consumed = true;
             try {
-                byte[] bytes = in.readNBytes((int) length);
+                byte[] bytes = readWithin((int) length, System.nanoTime() + timeout.toNanos());
                 if (bytes.length < length) {
                     broken = true;
                     throw new HttpError(400, "The request body is shorter than its Content-Length.");
@@ -253,6 +313,32 @@ final class HttpAdapter extends NanoHTTPD {
                 broken = true;
                 throw new HttpError(400, "The request body could not be read.");
             }
+        }
+
+        /** Reads up to {@code n} bytes, all of them before {@code deadline} (a slow body is cut off as a whole). */
+        private byte[] readWithin(int n, long deadline) throws IOException {
+            byte[] out = new byte[n];
+            int got = 0;
+            while (got < n) {
+                setTimeoutUntil(deadline);
+                int r = in.read(out, got, n - got);
+                if (r < 0) {
+                    return java.util.Arrays.copyOf(out, got);
+                }
+                got += r;
+            }
+            return out;
+        }
+
+        private void setTimeoutUntil(long deadline) throws IOException {
+            if (socket == null) {
+                return;
+            }
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                throw new SocketTimeoutException("deadline passed");
+            }
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
         }
 
         private long declaredLength() {
@@ -281,18 +367,7 @@ final class HttpAdapter extends NanoHTTPD {
                 return false;
             }
             try {
-                long left = length;
-                while (left > 0) {
-                    long skipped = in.skip(left);
-                    if (skipped <= 0) {
-                        if (in.read() < 0) {
-                            return false;
-                        }
-                        skipped = 1;
-                    }
-                    left -= skipped;
-                }
-                return true;
+                return readWithin((int) length, System.nanoTime() + DRAIN_DEADLINE.toNanos()).length == length;
             } catch (IOException e) {
                 return false;
             }
@@ -305,14 +380,16 @@ final class HttpAdapter extends NanoHTTPD {
         private final String contentType;
         private final Map<String, String> headers;
         private final HttpResponse.Stream stream;
+        private final Connection connection;
 
         StreamingResponse(Response.IStatus status, String contentType, Map<String, String> headers,
-                          HttpResponse.Stream stream) {
+                          HttpResponse.Stream stream, Connection connection) {
             super(status, contentType, null, 0);
             this.status = status;
             this.contentType = contentType;
             this.headers = headers;
             this.stream = stream;
+            this.connection = connection;
             closeConnection(true);
         }
 
@@ -323,11 +400,16 @@ final class HttpAdapter extends NanoHTTPD {
                 head.append("Content-Type: ").append(contentType).append("\r\n");
             }
             headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-            head.append("X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n");
+            head.append("Connection: close\r\n\r\n");
+            BooleanSupplier gone = () -> false;
+            if (connection != null) {
+                connection.becameStream();
+                gone = connection::clientGone;
+            }
             try {
                 out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
-                stream.writeTo(out);
+                stream.writeTo(out, gone);
             } catch (IOException e) {
                 LOG.debug("A streaming client went away: {}", e.toString());
             } finally {
@@ -341,14 +423,23 @@ final class HttpAdapter extends NanoHTTPD {
         }
     }
 
+    /** Where a connection is in its life; only {@link #WAITING} and {@link #BUSY} hold a request slot. */
+    private static final int WAITING = 0;
+    private static final int BUSY = 1;
+    private static final int STREAM = 2;
+    private static final int EVICTED = 3;
+    private static final int CLOSED = 4;
+
     /**
-     * One connection: remembers its socket so an overloaded server can still answer 503, and runs the
-     * library's request loop itself because the library drops the connection without an answer when its
-     * request-line parsing throws (for example {@code IllegalArgumentException} for {@code %zz} in a URL).
+     * One connection: reads and checks each request head itself (with the deadlines) before the library parses
+     * it, because the library drops the connection without an answer when its parsing throws and re-reads a
+     * head that never ends in an endless loop.
      */
     private final class Connection extends ClientHandler {
         private final InputStream in;
         private final Socket socket;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        private volatile long waitingSince = System.nanoTime();
 
         Connection(InputStream in, Socket socket) {
             super(in, socket);
@@ -358,17 +449,24 @@ final class HttpAdapter extends NanoHTTPD {
 
         @Override
         public void run() {
+            current.set(this);
             try {
                 OutputStream out = socket.getOutputStream();
                 HTTPSession session = new HTTPSession(new NoTempFiles(), in, out, socket.getInetAddress());
+                BufferedInputStream buffered = (BufferedInputStream) session.getInputStream();
+                boolean first = true;
                 while (!socket.isClosed()) {
-                    Head head = peekHead((BufferedInputStream) session.getInputStream());
-                    if (head == Head.NONE) {
+                    long start = waitingSince;
+                    long idleEnd = start + (first ? limits.headTimeout() : limits.idleTimeout()).toNanos();
+                    HeadCheck head = readHead(buffered, socket, idleEnd, limits.headTimeout(), first ? start : -1);
+                    if (head.kind() == HeadCheck.Kind.NONE || head.kind() == HeadCheck.Kind.IDLE) {
                         break;
                     }
-                    if (head != Head.COMPLETE) {
-                        out.write(head == Head.TOO_LARGE ? HEAD_TOO_LARGE
-                                : head == Head.DUPLICATE_LENGTH ? DUPLICATE_LENGTH : BAD_REQUEST);
+                    if (!state.compareAndSet(WAITING, BUSY)) {
+                        break;
+                    }
+                    if (head.kind() != HeadCheck.Kind.COMPLETE) {
+                        out.write(rawAnswer(head.status(), head.detail()));
                         out.flush();
                         break;
                     }
@@ -377,53 +475,140 @@ final class HttpAdapter extends NanoHTTPD {
                     } catch (RuntimeException e) {
                         // Only the library's own parsing gets here: serve() answers every other failure.
                         LOG.debug("A request could not be parsed: {}", e.toString());
-                        out.write(BAD_REQUEST);
+                        out.write(rawAnswer(400, BAD_REQUEST_DETAIL));
                         out.flush();
+                        break;
+                    }
+                    first = false;
+                    waitingSince = System.nanoTime();
+                    if (!state.compareAndSet(BUSY, WAITING)) {
                         break;
                     }
                 }
             } catch (IOException e) {
-                // The client went away, timed out, or the library ended the connection ("NanoHttpd Shutdown").
+                // The client went away, timed out, was evicted, or the library ended the connection.
                 LOG.trace("Connection ended: {}", e.toString());
             } finally {
+                current.remove();
                 lingerBeforeClose(socket);
                 close();
                 runner.closed(this);
             }
         }
+
+        /** This connection now serves an event stream: its request slot goes back to the API. */
+        void becameStream() {
+            if (state.compareAndSet(BUSY, STREAM)) {
+                runner.release();
+            }
+        }
+
+        /** Whether the client closed its side (checked without blocking for more than a millisecond). */
+        boolean clientGone() {
+            try {
+                socket.setSoTimeout(1);
+                return socket.getInputStream().read() < 0;
+            } catch (SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        /** Closes the connection to make room for a new one, if it is still waiting for a request head. */
+        boolean evict() {
+            if (!state.compareAndSet(WAITING, EVICTED)) {
+                return false;
+            }
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Closed either way.
+            }
+            return true;
+        }
+
+        /** Ends this connection's claim on a slot; returns whether it still held one. */
+        boolean end() {
+            int s = state.getAndSet(CLOSED);
+            return s == WAITING || s == BUSY;
+        }
     }
 
-    /** What {@link #peekHead} found before the library parses a request. */
-    enum Head { COMPLETE, NONE, INCOMPLETE, TOO_LARGE, DUPLICATE_LENGTH }
+    /**
+     * What {@link #readHead} found before the library parses a request.
+     *
+     * @param kind   the outcome
+     * @param status the status to answer with when the head is refused
+     * @param detail the sentence to answer with when the head is refused
+     */
+    record HeadCheck(Kind kind, int status, String detail) {
+        enum Kind { COMPLETE, NONE, IDLE, REFUSED }
+
+        static final HeadCheck COMPLETE = new HeadCheck(Kind.COMPLETE, 0, null);
+        static final HeadCheck NONE = new HeadCheck(Kind.NONE, 0, null);
+        static final HeadCheck IDLE = new HeadCheck(Kind.IDLE, 0, null);
+
+        static HeadCheck refused(int status, String detail) {
+            return new HeadCheck(Kind.REFUSED, status, detail);
+        }
+    }
 
     /**
-     * Looks ahead (and rewinds) for the end of the request head, the way the library looks for it. The library
-     * rewinds to the start when it finds no end, within {@value #HEAD_LIMIT} bytes or before the client ends
-     * its side, and then parses the same bytes again on the next round: one hostile request would be answered
-     * in an endless loop, holding a thread for good. Such a request is answered once here instead.
+     * Looks ahead (and rewinds) for the end of the request head, the way the library looks for it, and checks
+     * its framing. The library rewinds to the start when it finds no end, within {@value #HEAD_LIMIT} bytes or
+     * before the client ends its side, and then parses the same bytes again on the next round: one hostile
+     * request would be answered in an endless loop, holding a thread for good. Such a request is answered once
+     * here instead.
      *
-     * @param in the session's stream, which the library marks and rewinds within {@value #HEAD_LIMIT} bytes
-     * @return whether a whole head is there, nothing came, or the head ended early or was too large
-     * @throws IOException when reading fails (including the read timeout)
+     * @param in          the session's stream, which the library marks and rewinds within {@value #HEAD_LIMIT} bytes
+     * @param socket      the connection, whose read timeout is set to what is left of the deadlines (may be null)
+     * @param idleEnd     {@link System#nanoTime()} by which the first byte must arrive
+     * @param headTimeout how long the whole head may take from its first byte (or from {@code headStart})
+     * @param headStart   when the head's clock started ({@code -1}: at its first byte)
+     * @return the outcome
+     * @throws IOException when reading fails
      */
-    static Head peekHead(BufferedInputStream in) throws IOException {
+    static HeadCheck readHead(BufferedInputStream in, Socket socket, long idleEnd, Duration headTimeout,
+                              long headStart) throws IOException {
         byte[] buf = new byte[HEAD_LIMIT];
         int len = 0;
+        long headEnd = headStart < 0 ? Long.MAX_VALUE : headStart + headTimeout.toNanos();
         in.mark(HEAD_LIMIT);
         try {
             while (len < HEAD_LIMIT) {
-                int n = in.read(buf, len, HEAD_LIMIT - len);
+                long deadline = len == 0 ? Math.min(idleEnd, headEnd) : headEnd;
+                if (socket != null) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        return len == 0 ? HeadCheck.IDLE : HeadCheck.refused(408, HEAD_TIMEOUT_DETAIL);
+                    }
+                    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                }
+                int n;
+                try {
+                    n = in.read(buf, len, HEAD_LIMIT - len);
+                } catch (SocketTimeoutException e) {
+                    return len == 0 ? HeadCheck.IDLE : HeadCheck.refused(408, HEAD_TIMEOUT_DETAIL);
+                }
                 if (n < 0) {
-                    return len == 0 ? Head.NONE : Head.INCOMPLETE;
+                    return len == 0 ? HeadCheck.NONE : HeadCheck.refused(400, BAD_REQUEST_DETAIL);
+                }
+                if (len == 0 && headStart < 0) {
+                    headEnd = System.nanoTime() + headTimeout.toNanos();
                 }
                 int from = Math.max(0, len - 3);
                 len += n;
                 int end = headEnd(buf, from, len);
                 if (end > 0) {
-                    return contentLengthHeaders(buf, end) > 1 ? Head.DUPLICATE_LENGTH : Head.COMPLETE;
+                    String problem = HeadFraming.problem(buf, end);
+                    if (problem != null) {
+                        return HeadCheck.refused(400, problem);
+                    }
+                    return HeadCheck.COMPLETE;
                 }
             }
-            return Head.TOO_LARGE;
+            return HeadCheck.refused(431, "The request line and headers are larger than " + HEAD_LIMIT + " bytes.");
         } finally {
             in.reset();
         }
@@ -440,22 +625,6 @@ final class HttpAdapter extends NanoHTTPD {
             }
         }
         return 0;
-    }
-
-    /**
-     * Counts the {@code Content-Length} lines of a head. The library keeps only the last of several, while a
-     * proxy in front may use the first: the two would disagree where the body ends (request smuggling).
-     */
-    private static int contentLengthHeaders(byte[] b, int end) {
-        String head = new String(b, 0, end, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-        int count = 0;
-        for (String line : head.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).strip().equals("content-length")) {
-                count++;
-            }
-        }
-        return count;
     }
 
     /**
@@ -481,49 +650,113 @@ final class HttpAdapter extends NanoHTTPD {
         }
     }
 
-    /** Serves connections on a fixed pool of named threads; a full pool answers 503 at once. */
-    private static final class ConnectionRunner implements AsyncRunner {
-        private final ThreadPoolExecutor pool;
-        private final Set<ClientHandler> open = ConcurrentHashMap.newKeySet();
+    /**
+     * Admits connections to a fixed number of request slots. Threads come from an unbounded pool of named
+     * threads ({@code mcr-http-N}), but only as many run as there are slots plus event streams (bounded by their
+     * own limit) plus evicted connections on their way out.
+     */
+    private final class ConnectionRunner implements AsyncRunner {
+        private final int slotCount;
+        private final Semaphore slots;
+        private final ExecutorService threads;
+        private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+        private final BlockingQueue<Socket> refusals = new ArrayBlockingQueue<>(REFUSALS_QUEUED);
+        private final Thread refuser;
 
-        ConnectionRunner(int threads) {
+        ConnectionRunner(int slotCount) {
+            this.slotCount = slotCount;
+            this.slots = new Semaphore(slotCount);
             AtomicInteger n = new AtomicInteger();
-            pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            this.threads = Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "mcr-http-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
-            pool.allowCoreThreadTimeOut(true);
+            this.refuser = new Thread(this::refuseLoop, "mcr-http-refuse");
+            refuser.setDaemon(true);
+            refuser.start();
         }
 
         @Override
         public void exec(ClientHandler handler) {
-            open.add(handler);
+            Connection c = (Connection) handler;
+            if (!slots.tryAcquire() && !evictOldestWaiting()) {
+                refuse(c);
+                return;
+            }
+            open.add(c);
             try {
-                pool.execute(handler);
+                threads.execute(c);
             } catch (RejectedExecutionException e) {
-                open.remove(handler);
-                refuse(handler);
+                open.remove(c);
+                release();
+                c.close();
             }
         }
 
-        private void refuse(ClientHandler handler) {
-            if (handler instanceof Connection c && !pool.isShutdown()) {
-                LOG.warn("All {} HTTP threads are busy; a connection was refused with 503.", pool.getMaximumPoolSize());
+        /** Closes the connection that has waited longest for a request head; its slot passes to the caller. */
+        private boolean evictOldestWaiting() {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Connection oldest = null;
+                for (Connection c : open) {
+                    if (c.state.get() == WAITING && (oldest == null || c.waitingSince - oldest.waitingSince < 0)) {
+                        oldest = c;
+                    }
+                }
+                if (oldest == null) {
+                    return false;
+                }
+                if (oldest.evict()) {
+                    LOG.debug("All {} request slots were taken; closed the connection idle the longest.", slotCount);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void refuse(Connection c) {
+            if (threads.isShutdown() || !refusals.offer(c.socket)) {
+                c.close();
+                return;
+            }
+            LOG.warn("All {} request slots are busy with requests; a connection was refused with 503.", slotCount);
+        }
+
+        private void refuseLoop() {
+            byte[] busy = rawAnswer(503, BUSY_DETAIL);
+            while (true) {
+                Socket s;
                 try {
-                    c.socket.getOutputStream().write(BUSY);
-                    c.socket.getOutputStream().flush();
+                    s = refusals.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    s.getOutputStream().write(busy);
+                    s.getOutputStream().flush();
                 } catch (IOException ignored) {
                     // The client is gone; nothing more to do for it.
                 }
-                lingerBeforeClose(c.socket);
+                lingerBeforeClose(s);
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // Closed either way.
+                }
             }
-            handler.close();
+        }
+
+        void release() {
+            slots.release();
         }
 
         @Override
         public void closed(ClientHandler handler) {
-            open.remove(handler);
+            Connection c = (Connection) handler;
+            open.remove(c);
+            if (c.end()) {
+                slots.release();
+            }
         }
 
         @Override
@@ -534,14 +767,22 @@ final class HttpAdapter extends NanoHTTPD {
         }
 
         void shutdown() {
-            pool.shutdown();
+            threads.shutdown();
+            refuser.interrupt();
             closeAll();
+            for (Socket s : List.copyOf(refusals)) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // Closed either way.
+                }
+            }
             try {
-                if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
-                    pool.shutdownNow();
+                if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
+                    threads.shutdownNow();
                 }
             } catch (InterruptedException e) {
-                pool.shutdownNow();
+                threads.shutdownNow();
                 Thread.currentThread().interrupt();
             }
         }

@@ -19,6 +19,13 @@ record HttpRequest(String method, String path, Map<String, List<String>> query, 
     /** Reads a request body at most once, with a size limit. */
     interface Body {
         /**
+         * Returns whether the request declares a body: a Content-Length above zero, or a Transfer-Encoding.
+         *
+         * @return true when there is a body to read
+         */
+        boolean present();
+
+        /**
          * Reads exactly {@code Content-Length} bytes.
          *
          * @param limit          the largest accepted body

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * One HTTP answer as the routes build it, free of the HTTP library's types: either a body of bytes or a
@@ -29,10 +30,13 @@ record HttpResponse(int status, String contentType, Map<String, String> headers,
         /**
          * Writes the body; returns when it is complete.
          *
-         * @param out the connection, unbuffered
+         * @param out        the connection, unbuffered
+         * @param clientGone tells, without blocking, whether the client closed the connection (a stream that
+         *                   waits for something to write asks it now and then, so a closed client frees its
+         *                   resources within a second even when nothing is written)
          * @throws IOException when the client is gone
          */
-        void writeTo(OutputStream out) throws IOException;
+        void writeTo(OutputStream out, BooleanSupplier clientGone) throws IOException;
 
         /** Releases what the stream holds; idempotent, also called when the stream never started. */
         @Override

@@ -24,4 +24,14 @@ final class Json {
             throw new IllegalStateException("A value could not be written as JSON: " + e.getOriginalMessage(), e);
         }
     }
+
+    /**
+     * Writes a value like {@link #write(Object)}, as text.
+     *
+     * @param value the value
+     * @return the JSON text
+     */
+    static String writeString(Object value) {
+        return new String(write(value), java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

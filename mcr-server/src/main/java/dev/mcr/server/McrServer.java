@@ -5,6 +5,8 @@ import dev.mcr.McrException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -20,21 +22,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
- * <p>Requests are served by a fixed pool of named threads ({@code mcr-http-N}); when it is full, new
- * connections get 503. {@link #close()} stops the server but never the {@link Mcr} it was given.
+ * <p>Every request passes the same checks before its route: its Host must name this server (421), a browser
+ * request from another origin is refused (403), credentials when auth is on (401), and a request that changes
+ * something must send JSON (415). Every answer carries the security headers (CSP, no framing). Requests are
+ * served in a fixed number of slots on named threads ({@code mcr-http-N}); event streams have their own limit.
+ * {@link #close()} stops the server but never the {@link Mcr} it was given.
  */
 public final class McrServer implements AutoCloseable {
 
     /** Connections served at once besides the event-stream clients. */
-    static final int REQUEST_THREADS = 32;
+    static final int REQUEST_THREADS = 64;
     /** Quiet time after which an event-stream client gets a ping. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
-    /** How long a connection may stay silent while a request is read. */
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-    /** Smallest limit of JSON request bodies (the state can be larger than one import). */
-    static final int MIN_JSON_BODY_BYTES = 4 * 1024 * 1024;
-    /** The thread pool never grows beyond this many event-stream threads, whatever the client limit says. */
-    private static final int MAX_STREAM_THREADS = 10_000;
+    /** How long a whole request head may take (a slow-loris head is cut off after it). */
+    static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a keep-alive connection may wait for its next request. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a whole request body may take. */
+    static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
 
     private final HttpAdapter adapter;
     private final EventStreams events;
@@ -64,15 +69,20 @@ public final class McrServer implements AutoCloseable {
     static McrServer start(Mcr mcr, ServerConfig config, Options options) {
         Objects.requireNonNull(mcr, "mcr");
         Objects.requireNonNull(config, "config");
-        BasicAuth auth = config.authEnabled() ? new BasicAuth(config.authUser(), config.authPassword()) : null;
         StaticAssets assets = new StaticAssets(McrServer.class.getClassLoader(), options.staticRoot());
         EventStreams events = new EventStreams(mcr, config.maxSseSubscribers(), options.heartbeat());
-        int maxJson = (int) Math.min(Integer.MAX_VALUE - 8L, Math.max(MIN_JSON_BODY_BYTES, 2L * config.maxImportBytes()));
-        ApiRoutes routes = new ApiRoutes(mcr, auth, assets, events, maxJson, config.maxImportBytes());
-        int threads = options.requestThreads() + Math.min(config.maxSseSubscribers(), MAX_STREAM_THREADS);
-        HttpAdapter adapter = new HttpAdapter(config.host(), config.port(), threads, routes);
+        List<BeforeHandler> before = new ArrayList<>();
+        before.add(HostCheck.of(config.host(), config.allowedHosts()));
+        before.add(new OriginCheck());
+        if (config.authEnabled()) {
+            before.add(new BasicAuth(config.authUser(), config.authPassword()));
+        }
+        before.add(new JsonBodyCheck());
+        ApiRoutes routes = new ApiRoutes(mcr, before, assets, events, config.maxStateBytes(), config.maxImportBytes());
+        HttpAdapter adapter = new HttpAdapter(config.host(), config.port(), options.limits(),
+                SecurityHeaders.of(assets.inlineScriptHashes()), routes);
         try {
-            adapter.listen(options.readTimeout());
+            adapter.listen();
         } catch (IOException e) {
             adapter.shutdown();
             throw new McrException("Cannot listen on " + config.host() + ":" + config.port() + ": "
@@ -129,28 +139,30 @@ public final class McrServer implements AutoCloseable {
     /**
      * Settings tests change.
      *
-     * @param heartbeat      quiet time before an event-stream ping
-     * @param requestThreads connections served at once besides event streams
-     * @param readTimeout    how long a connection may stay silent while a request is read
-     * @param staticRoot     classpath folder of the UI files
+     * @param heartbeat  quiet time before an event-stream ping
+     * @param limits     request slots and connection timeouts
+     * @param staticRoot classpath folder of the UI files
      */
-    record Options(Duration heartbeat, int requestThreads, Duration readTimeout, String staticRoot) {
-        static final Options DEFAULTS = new Options(HEARTBEAT, REQUEST_THREADS, READ_TIMEOUT, "static/");
+    record Options(Duration heartbeat, HttpAdapter.Limits limits, String staticRoot) {
+        static final Options DEFAULTS = new Options(HEARTBEAT,
+                new HttpAdapter.Limits(REQUEST_THREADS, HEAD_TIMEOUT, IDLE_TIMEOUT, BODY_TIMEOUT), "static/");
 
         Options withHeartbeat(Duration d) {
-            return new Options(d, requestThreads, readTimeout, staticRoot);
+            return new Options(d, limits, staticRoot);
         }
 
         Options withRequestThreads(int n) {
-            return new Options(heartbeat, n, readTimeout, staticRoot);
+            return new Options(heartbeat, new HttpAdapter.Limits(n, limits.headTimeout(), limits.idleTimeout(),
+                    limits.bodyTimeout()), staticRoot);
         }
 
-        Options withReadTimeout(Duration d) {
-            return new Options(heartbeat, requestThreads, d, staticRoot);
+        /** Sets the head, idle and body timeouts at once. */
+        Options withTimeouts(Duration head, Duration idle, Duration body) {
+            return new Options(heartbeat, new HttpAdapter.Limits(limits.requestSlots(), head, idle, body), staticRoot);
         }
 
         Options withStaticRoot(String root) {
-            return new Options(heartbeat, requestThreads, readTimeout, root);
+            return new Options(heartbeat, limits, root);
         }
     }
 }

@@ -8,6 +8,8 @@ import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -47,11 +49,17 @@ import org.slf4j.LoggerFactory;
  * @param maxOutputLinesPerRun      output lines kept per run, at least 200 ({@code MAX_OUTPUT_LINES_PER_RUN})
  * @param runtimeStatusSaveInterval least pause between two writes of {@code last_case}, at least 0.25 s
  *                                  ({@code RUNTIME_STATUS_SAVE_INTERVAL_S})
+ * @param maxStateBytes             largest body of a request that saves a state, at least 65536
+ *                                  ({@code MAX_STATE_BYTES}, default 4 MiB)
+ * @param allowedHosts              host names (optionally with {@code :port}) answered besides localhost,
+ *                                  127.0.0.1, [::1] and {@code HOST}; {@code *} answers any
+ *                                  ({@code MCR_ALLOWED_HOSTS}, comma-separated)
  */
 public record ServerConfig(String host, int port, Path dataDir, String secretKey, String authUser,
                            String authPassword, URI pushoverUrl, int maxImportBytes, int maxImportedRunners,
                            int maxTotalRunners, int maxCasesPerRunner, int maxSseSubscribers,
-                           int maxOutputLinesPerRun, Duration runtimeStatusSaveInterval) {
+                           int maxOutputLinesPerRun, Duration runtimeStatusSaveInterval, int maxStateBytes,
+                           List<String> allowedHosts) {
 
     /** Default interface: loopback only, because the tool runs shell commands for whoever reaches it. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -61,6 +69,10 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     /** Smallest accepted import limit in bytes (the original's floor). */
     public static final int MIN_IMPORT_BYTES = 16_384;
+    /** Smallest accepted state body limit in bytes. */
+    public static final int MIN_STATE_BYTES = 65_536;
+    /** Default state body limit: 4 MiB. */
+    public static final int DEFAULT_MAX_STATE_BYTES = 4 * 1024 * 1024;
     /** Smallest number of output lines kept per run (the original's floor). */
     public static final int MIN_OUTPUT_LINES_PER_RUN = 200;
     /** Smallest pause between two runtime-status writes (the original's floor). */
@@ -93,6 +105,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
     static final String MAX_SSE_SUBSCRIBERS = "MAX_SSE_SUBSCRIBERS";
     static final String MAX_OUTPUT_LINES_PER_RUN = "MAX_OUTPUT_LINES_PER_RUN";
     static final String RUNTIME_STATUS_SAVE_INTERVAL_S = "RUNTIME_STATUS_SAVE_INTERVAL_S";
+    static final String MAX_STATE_BYTES = "MAX_STATE_BYTES";
+    static final String ALLOWED_HOSTS = "MCR_ALLOWED_HOSTS";
 
     /**
      * In-process listeners (tests, embedding code) share the event bus with the browsers; the server counts
@@ -124,6 +138,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
      * @param maxSseSubscribers see {@link #maxSseSubscribers()}
      * @param maxOutputLinesPerRun see {@link #maxOutputLinesPerRun()}
      * @param runtimeStatusSaveInterval see {@link #runtimeStatusSaveInterval()}
+     * @param maxStateBytes see {@link #maxStateBytes()}
+     * @param allowedHosts see {@link #allowedHosts()}
      * @throws IllegalArgumentException for a value out of range
      */
     public ServerConfig {
@@ -152,6 +168,14 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
         if (runtimeStatusSaveInterval.compareTo(MIN_RUNTIME_STATUS_SAVE_INTERVAL) < 0
                 || runtimeStatusSaveInterval.compareTo(MAX_RUNTIME_STATUS_SAVE_INTERVAL) > 0) {
             throw new IllegalArgumentException("runtimeStatusSaveInterval must be between 0.25 s and 1 day.");
+        }
+        atLeast("maxStateBytes", maxStateBytes, MIN_STATE_BYTES);
+        allowedHosts = allowedHosts == null ? List.of() : allowedHosts.stream()
+                .map(h -> h == null ? "" : h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList();
+        for (String h : allowedHosts) {
+            if (!h.equals("*")) {
+                HostCheck.parseEntry(h, "allowedHosts");
+            }
         }
     }
 
@@ -220,8 +244,24 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
         int sse = Math.max(1, integer(env, MAX_SSE_SUBSCRIBERS, 100));
         int lines = Math.max(MIN_OUTPUT_LINES_PER_RUN, integer(env, MAX_OUTPUT_LINES_PER_RUN, 5000));
         Duration interval = seconds(env, RUNTIME_STATUS_SAVE_INTERVAL_S, 1.0);
+        int stateBytes = Math.max(MIN_STATE_BYTES, integer(env, MAX_STATE_BYTES, DEFAULT_MAX_STATE_BYTES));
+        List<String> allowed = new ArrayList<>();
+        String hosts = text(env, ALLOWED_HOSTS);
+        if (hosts != null) {
+            for (String h : hosts.split(",")) {
+                String entry = h.strip().toLowerCase(Locale.ROOT);
+                if (entry.isEmpty()) {
+                    continue;
+                }
+                if (!entry.equals("*")) {
+                    HostCheck.parseEntry(entry, ALLOWED_HOSTS);
+                }
+                allowed.add(entry);
+            }
+        }
         return new ServerConfig(host == null ? DEFAULT_HOST : host, port, dataDir, text(env, SECRET_KEY), user,
-                password, pushover, importBytes, importedRunners, totalRunners, cases, sse, lines, interval);
+                password, pushover, importBytes, importedRunners, totalRunners, cases, sse, lines, interval,
+                stateBytes, allowed);
     }
 
     /**
@@ -280,7 +320,9 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 + ", max_import_bytes=" + maxImportBytes + ", max_imported_runners=" + maxImportedRunners
                 + ", max_total_runners=" + maxTotalRunners + ", max_cases_per_runner=" + maxCasesPerRunner
                 + ", max_sse_subscribers=" + maxSseSubscribers + ", max_output_lines_per_run=" + maxOutputLinesPerRun
-                + ", runtime_status_save_interval_s=" + runtimeStatusSaveInterval.toMillis() / 1000.0;
+                + ", runtime_status_save_interval_s=" + runtimeStatusSaveInterval.toMillis() / 1000.0
+                + ", max_state_bytes=" + maxStateBytes
+                + ", allowed_hosts=" + (allowedHosts.isEmpty() ? "-" : String.join(",", allowedHosts));
     }
 
     // ------------------------------------------------------------------------------------- parsing

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +69,10 @@ final class StaticAssets {
             </html>
             """;
 
+    /** A script element without a {@code src} attribute, and its text. */
+    private static final Pattern INLINE_SCRIPT = Pattern.compile(
+            "<script(?![^>]*\\ssrc\\s*=)[^>]*>(.*?)</script>", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
+
     private final ClassLoader loader;
     private final String root;
     private final String version;
@@ -84,6 +91,25 @@ final class StaticAssets {
         this.index = html == null ? null
                 : new String(html, StandardCharsets.UTF_8).replace(VERSION_PLACEHOLDER, version)
                 .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Returns the CSP source expressions ({@code 'sha256-<base64>'}) of the inline scripts of the page (its import
+     * map), so that the Content-Security-Policy can allow exactly them and no other inline script.
+     *
+     * @return the hashes, in page order
+     */
+    List<String> inlineScriptHashes() {
+        if (index == null) {
+            return List.of();
+        }
+        List<String> hashes = new ArrayList<>();
+        Matcher m = INLINE_SCRIPT.matcher(new String(index, StandardCharsets.UTF_8));
+        while (m.find()) {
+            byte[] digest = sha256().digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+            hashes.add("'sha256-" + Base64.getEncoder().encodeToString(digest) + "'");
+        }
+        return hashes;
     }
 
     /** Returns the short hash of every asset that replaces {@value #VERSION_PLACEHOLDER}. */

@@ -107,7 +107,7 @@ class AuthAndSecretsProcessTest {
             // The event stream of an authorized client, collected while notifications fail.
             StringBuilder events = new StringBuilder();
             Socket sse = new Socket("127.0.0.1", server.port());
-            sse.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: "
+            sse.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
                     + basic(USER + ":" + PASSWORD) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             Thread reader = new Thread(() -> {
                 byte[] buf = new byte[8192];
@@ -165,7 +165,7 @@ class AuthAndSecretsProcessTest {
             for (String[] route : routes) {
                 for (String header : badHeaders) {
                     StringBuilder req = new StringBuilder(route[0]).append(' ').append(route[1])
-                            .append(" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n");
+                            .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n");
                     if (header != null) {
                         req.append("Authorization: ").append(header).append("\r\n");
                     }
@@ -180,14 +180,14 @@ class AuthAndSecretsProcessTest {
                 }
             }
             // Two Authorization headers, a wrong one last: refused like any wrong one.
-            RawHttp.Answer twice = RawHttp.exchange(server.port(), "GET /api/state HTTP/1.1\r\nHost: x\r\n"
+            RawHttp.Answer twice = RawHttp.exchange(server.port(), "GET /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Authorization: " + basic(right) + "\r\nAuthorization: " + basic(USER + ":nope") + "\r\n\r\n");
             assertThat(twice.status()).isEqualTo(401);
             assertThat(checked).isEqualTo(routes.length * badHeaders.length);
             assertThat(server.get("/api/state").body()).as("no refused request changed anything").isEqualTo(stateBefore);
             assertThat(Procs.ofRunner(RUNNER)).isEmpty();
             // Static assets need no credentials (the UI must load to ask for them).
-            assertThat(RawHttp.exchange(server.port(), "GET /static/app.js HTTP/1.1\r\nHost: x\r\n\r\n").status())
+            assertThat(RawHttp.exchange(server.port(), "GET /static/app.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status())
                     .isNotEqualTo(401);
 
             // --- what an authorized client can see

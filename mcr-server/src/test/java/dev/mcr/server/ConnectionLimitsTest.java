@@ -19,49 +19,69 @@ class ConnectionLimitsTest {
 
     private static RawHttp.Answer tryGet(int port) {
         try {
-            return RawHttp.exchange(port, "GET /api/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            return RawHttp.exchange(port, "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         } catch (IOException e) {
             return new RawHttp.Answer(-1, Map.of(), e.toString());
         }
     }
 
     @Test
-    void connections_beyond_the_pool_get_503_and_a_freed_thread_serves_again() {
-        McrServer.Options two = McrServer.Options.DEFAULTS.withRequestThreads(1);
-        try (ServerFixture f = ServerFixture.start(dir, Map.of("MAX_SSE_SUBSCRIBERS", "1"), two)) {
+    void connections_beyond_the_slots_busy_with_requests_get_503_and_a_freed_slot_serves_again() {
+        McrServer.Options one = McrServer.Options.DEFAULTS.withRequestThreads(1);
+        try (ServerFixture f = ServerFixture.start(dir, Map.of("MAX_SSE_SUBSCRIBERS", "1"), one)) {
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
                 int port = f.server.port();
-                RawHttp first = new RawHttp(port);
-                RawHttp second = new RawHttp(port);
-                // Keep-alive connections hold their thread while they wait for the next request.
-                first.write("GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertThat(first.read().status()).isEqualTo(200);
-                second.write("GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertThat(second.read().status()).isEqualTo(200);
-
-                RawHttp.Answer busy = tryGet(port);
-                assertThat(busy.status()).isEqualTo(503);
-                assertThat(json(busy.body()).path("detail").asText())
-                        .isEqualTo("The server is busy; please try again shortly.");
-
-                first.close();
-                ServerFixture.await(() -> tryGet(port).status() == 200, "a thread to be free again");
-                second.close();
+                try (RawHttp busy = new RawHttp(port)) {
+                    // A request whose body is still on its way holds the only slot.
+                    busy.write("POST /api/stop HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 19\r\n\r\n{\"runner_id\"");
+                    // Until its head is read, the connection counts as idle and could be closed for a newcomer.
+                    Thread.sleep(500);
+                    RawHttp.Answer refused = tryGet(port);
+                    assertThat(refused.status()).isEqualTo(503);
+                    assertThat(json(refused.body()).path("detail").asText())
+                            .isEqualTo("The server is busy; please try again shortly.");
+                    busy.write(": \"r1\"}");
+                    assertThat(busy.read().status()).isEqualTo(200);
+                }
+                ServerFixture.await(() -> tryGet(port).status() == 200, "the slot to be free again");
             });
         }
     }
 
     @Test
-    void a_silent_connection_is_closed_after_the_read_timeout() {
-        McrServer.Options quick = McrServer.Options.DEFAULTS.withReadTimeout(Duration.ofMillis(300));
+    void an_idle_keep_alive_connection_gives_its_slot_to_a_new_connection() {
+        McrServer.Options one = McrServer.Options.DEFAULTS.withRequestThreads(1);
+        try (ServerFixture f = ServerFixture.start(dir, Map.of(), one)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                int port = f.server.port();
+                try (RawHttp idle = new RawHttp(port)) {
+                    idle.write("GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                    assertThat(idle.read().status()).isEqualTo(200);
+                    // The keep-alive connection now waits for its next request in the only slot.
+                    assertThat(tryGet(port).status()).isEqualTo(200);
+                    assertThat(idle.line()).isNull();
+                }
+            });
+        }
+    }
+
+    @Test
+    void a_silent_connection_is_closed_and_a_slow_head_or_body_gets_408_at_its_deadline() {
+        McrServer.Options quick = McrServer.Options.DEFAULTS.withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300),
+                Duration.ofMillis(300));
         try (ServerFixture f = ServerFixture.start(dir, Map.of(), quick)) {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
                 try (RawHttp raw = new RawHttp(f.server.port())) {
-                    raw.write("GET /api/sta");
                     assertThat(raw.line()).isNull();
                 }
                 try (RawHttp raw = new RawHttp(f.server.port())) {
-                    raw.write("POST /api/state HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{\"runners\"");
+                    raw.write("GET /api/sta");
+                    assertThat(raw.line()).isEqualTo("HTTP/1.1 408 Request Timeout");
+                }
+                try (RawHttp raw = new RawHttp(f.server.port())) {
+                    raw.write("POST /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 50\r\n\r\n{\"runners\"");
                     RawHttp.Answer a = raw.read();
                     assertThat(a.status()).isEqualTo(408);
                     assertThat(json(a.body()).path("detail").asText()).isEqualTo("The request body did not arrive in time.");
@@ -77,7 +97,7 @@ class ConnectionLimitsTest {
                 for (String target : new String[] {"/api/log/%zz", "/api/notifications?runner_id=100%",
                         "/static/%e0%a4%a", "/api/state?x=%"}) {
                     RawHttp.Answer a = RawHttp.exchange(f.server.port(),
-                            "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                            "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
                     assertThat(a.status()).as(target).isEqualTo(400);
                     assertThat(json(a.body()).path("detail").asText()).isEqualTo("The request could not be parsed.");
                 }
@@ -95,8 +115,12 @@ class ConnectionLimitsTest {
         } finally {
             f.close();
         }
-        ServerFixture.await(() -> threadNames().stream().noneMatch(n -> n.startsWith("mcr-http-")),
-                "the HTTP threads to end");
+        try {
+            ServerFixture.await(() -> threadNames().stream().noneMatch(n -> n.startsWith("mcr-http-")),
+                    "the HTTP threads to end");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + " Still running: " + threadNames(), e);
+        }
     }
 
     private static java.util.List<String> threadNames() {

@@ -95,7 +95,7 @@ class EventStreamWriterTest {
     private static Thread start(EventStream stream, Sink sink, AtomicReference<Throwable> failure) {
         Thread t = new Thread(() -> {
             try {
-                stream.writeTo(sink);
+                stream.writeTo(sink, () -> false);
             } catch (IOException | RuntimeException e) {
                 failure.set(e);
             }

@@ -88,6 +88,7 @@ class MainProcessTest {
             String state = "{\"runners\": [{\"id\": \"sleeper\", \"command\":"
                     + " \"sleep 301 & echo bg=$!; echo pid=$$; exec sleep 300\"}]}";
             assertThat(http.send(HttpRequest.newBuilder(base.resolve("/api/run"))
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"state\": " + state + ", \"runner_id\": \"sleeper\"}"))
                     .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             long[] pids = new long[2];

@@ -61,7 +61,7 @@ class OutputFloodProcessTest {
             s.setReceiveBufferSize(receiveBuffer);
         }
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        s.getOutputStream().write("GET /api/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+        s.getOutputStream().write("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
         sockets.add(s);

@@ -49,7 +49,7 @@ class RegexBombProcessTest {
 
             StringBuilder events = new StringBuilder();
             Socket sse = new Socket("127.0.0.1", server.port());
-            sse.getOutputStream().write("GET /api/events HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            sse.getOutputStream().write("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             Thread reader = new Thread(() -> {
                 byte[] buf = new byte[65536];
                 try (InputStream in = sse.getInputStream()) {

@@ -60,7 +60,7 @@ class RequestHeadTest {
         McrServer.Options twoThreads = McrServer.Options.DEFAULTS.withRequestThreads(2);
         try (ServerFixture f = ServerFixture.start(dir, Map.of(), twoThreads)) {
             int port = f.server.port();
-            List<String> unfinished = List.of("GET /api/state", "GET /api/state HTTP/1.1\r\nHost: x\r\n",
+            List<String> unfinished = List.of("GET /api/state", "GET /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\n",
                     "POST /api/state HTTP/1.1\r\nContent-Length: 2\r\n");
             for (int round = 0; round < 5; round++) {
                 for (String head : unfinished) {
@@ -90,7 +90,7 @@ class RequestHeadTest {
             String state = "{\"runners\": []}";
             // A proxy using the first length would see a complete save; the second one ends it early.
             String request = "POST /api/state HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
-                    + state.length() + "\r\ncontent-length : 1\r\n\r\n" + state;
+                    + state.length() + "\r\ncontent-length: 1\r\n\r\n" + state;
             String answer = exchangeToEnd(f.server.port(), request.getBytes(StandardCharsets.US_ASCII));
             assertThat(answers(answer)).isEqualTo(1);
             assertThat(answer).startsWith("HTTP/1.1 400 ").contains("more than one Content-Length");
@@ -103,7 +103,7 @@ class RequestHeadTest {
         try (ServerFixture f = ServerFixture.start(dir)) {
             try (Socket s = new Socket("127.0.0.1", f.server.port())) {
                 s.setSoTimeout(10_000);
-                String two = "GET /api/status HTTP/1.1\r\nHost: x\r\n\r\nGET /api/state HTTP/1.1\r\nHost: x\r\n\r\n";
+                String two = "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
                 for (byte b : two.getBytes(StandardCharsets.US_ASCII)) {
                     s.getOutputStream().write(b);
                     s.getOutputStream().flush();
@@ -113,6 +113,35 @@ class RequestHeadTest {
                 assertThat(answers(all)).isEqualTo(2);
                 assertThat(all).contains("\"runners\"");
             }
+        }
+    }
+
+    @Test
+    void heads_that_two_parsers_could_read_differently_get_400_and_nothing_is_saved() throws Exception {
+        try (ServerFixture f = ServerFixture.start(dir)) {
+            f.saveState("{\"runners\": [{\"id\": \"runner_keep\", \"command\": \"true\"}]}");
+            String before = f.get("/api/state").body();
+            String state = "{\"runners\": []}";
+            String start = "POST /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+            Map<String, String> heads = Map.of(
+                    "a bare CR hiding a second Content-Length", start + "X-A: 1\rContent-Length: 2\r\nContent-Length: "
+                            + state.length() + "\r\n\r\n",
+                    "a header name with a control character", start + "Content-Length\u0001: 2\r\nContent-Length: "
+                            + state.length() + "\r\n\r\n",
+                    "whitespace before the colon", start + "Content-Length : " + state.length() + "\r\n\r\n",
+                    "a signed length", start + "Content-Length: +" + state.length() + "\r\n\r\n",
+                    "a hex length", start + "Content-Length: 0x0f\r\n\r\n",
+                    "a folded header line", start + "Content-Length: " + state.length() + "\r\n X-Folded: 1\r\n\r\n",
+                    "Content-Length with Transfer-Encoding", start + "Content-Length: " + state.length()
+                            + "\r\nTransfer-Encoding: chunked\r\n\r\n",
+                    "a control character in a value", start + "X-A: a\u0000b\r\nContent-Length: " + state.length()
+                            + "\r\n\r\n");
+            for (Map.Entry<String, String> e : heads.entrySet()) {
+                String answer = exchangeToEnd(f.server.port(), (e.getValue() + state).getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(answers(answer)).as(e.getKey()).isEqualTo(1);
+                assertThat(answer).as(e.getKey()).startsWith("HTTP/1.1 400 ").contains("{\"detail\":\"");
+            }
+            assertThat(f.get("/api/state").body()).isEqualTo(before);
         }
     }
 }

@@ -44,18 +44,25 @@ class RequestLimitsTest {
     }
 
     @Test
-    void a_state_over_the_json_limit_is_413() {
-        String big = "{\"runners\": [], \"pad\": \"" + "x".repeat(McrServer.MIN_JSON_BODY_BYTES) + "\"}";
-        HttpResponse<String> r = f.post("/api/state", big);
-        assertThat(r.statusCode()).isEqualTo(413);
-        assertThat(json(r.body()).path("detail").asText())
-                .isEqualTo("Request body too large (max " + McrServer.MIN_JSON_BODY_BYTES + " bytes)");
+    void a_state_over_max_state_bytes_is_413_on_every_route_that_saves_and_nothing_changes() {
+        int limit = ServerConfig.DEFAULT_MAX_STATE_BYTES;
+        String state = "{\"runners\": [], \"pad\": \"" + "x".repeat(limit) + "\"}";
+        for (String[] route : new String[][] {{"/api/state", state},
+                {"/api/run", "{\"runner_id\": \"r1\", \"state\": " + state + "}"},
+                {"/api/group/run", "{\"group_id\": \"g\", \"state\": " + state + "}"}}) {
+            HttpResponse<String> r = f.post(route[0], route[1]);
+            assertThat(r.statusCode()).as(route[0]).isEqualTo(413);
+            assertThat(json(r.body()).path("detail").asText()).as(route[0])
+                    .isEqualTo("The request body is larger than MAX_STATE_BYTES (" + limit + " bytes).");
+        }
+        assertThat(f.get("/api/state").body()).isEqualTo(before);
     }
 
     @Test
     void a_body_without_content_length_is_411() {
         byte[] body = "{\"runners\": []}".getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/api/state"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
         assertThat(r.statusCode()).isEqualTo(411);
         assertThat(json(r.body()).path("detail").asText()).isEqualTo("A Content-Length header is required.");
@@ -64,7 +71,8 @@ class RequestLimitsTest {
     @Test
     void a_body_shorter_than_its_content_length_is_400() throws Exception {
         try (RawHttp raw = new RawHttp(f.server.port())) {
-            raw.write("POST /api/state HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"runners\": []}");
+            raw.write("POST /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"runners\": []}");
             raw.socketShutdownOutput();
             RawHttp.Answer a = raw.read();
             assertThat(a.status()).isEqualTo(400);
@@ -76,12 +84,13 @@ class RequestLimitsTest {
     @Test
     void a_negative_or_garbled_content_length_is_400() throws Exception {
         RawHttp.Answer a = RawHttp.exchange(f.server.port(),
-                "POST /api/state HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\nConnection: close\r\n\r\n");
+                "POST /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\nConnection: close\r\n\r\n");
         assertThat(a.status()).isEqualTo(400);
         a = RawHttp.exchange(f.server.port(),
-                "POST /api/state HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\nConnection: close\r\n\r\n");
+                "POST /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ten\r\nConnection: close\r\n\r\n");
         assertThat(a.status()).isEqualTo(400);
-        assertThat(json(a.body()).path("detail").asText()).isEqualTo("The Content-Length header is not a valid number.");
+        assertThat(json(a.body()).path("detail").asText())
+                .isEqualTo("The Content-Length header must be a plain number of bytes.");
     }
 
     @Test
@@ -100,18 +109,36 @@ class RequestLimitsTest {
     }
 
     @Test
-    void json_routes_refuse_bodies_declared_as_something_else_like_fastapi() {
-        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
-            HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/api/state")).header("Content-Type", type)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"runners\": []}")).build());
-            assertThat(r.statusCode()).as(type).isEqualTo(422);
-            assertThat(json(r.body()).path("detail").asText())
-                    .isEqualTo("The request body must be JSON (Content-Type: application/json).");
+    void routes_that_change_something_refuse_bodies_not_declared_as_json_with_415_and_change_nothing() {
+        String[] types = {null, "", "text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x", "application/merge-patch+json", "application/jsonx", "json"};
+        for (String path : new String[] {"/api/state", "/api/import", "/api/run", "/api/stop"}) {
+            for (String type : types) {
+                HttpRequest.Builder b = HttpRequest.newBuilder(f.uri(path))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"runners\": [], \"runner_id\": \"r1\"}"));
+                if (type != null) {
+                    b.header("Content-Type", type);
+                }
+                HttpResponse<String> r = f.send(b.build());
+                assertThat(r.statusCode()).as(path + " " + type).isEqualTo(415);
+                assertThat(json(r.body()).path("detail").asText()).isEqualTo(
+                        "A request that changes something must send its body as JSON (Content-Type: application/json).");
+            }
         }
+        assertThat(f.get("/api/state").body()).isEqualTo(before);
+        assertThat(f.status("r1").path("run_count").asInt()).isZero();
         HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/api/stop"))
-                .header("Content-Type", "application/merge-patch+json; charset=utf-8")
+                .header("Content-Type", "Application/JSON; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"runner_id\": \"r1\"}")).build());
         assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_delete_without_a_body_needs_no_content_type_but_one_with_a_body_does() throws Exception {
+        assertThat(f.delete("/api/notifications").statusCode()).isEqualTo(200);
+        RawHttp.Answer a = RawHttp.exchange(f.server.port(), "DELETE /api/notifications HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+        assertThat(a.status()).isEqualTo(415);
     }
 
     @Test
@@ -119,8 +146,9 @@ class RequestLimitsTest {
         byte[] body = {'{', '"', 'r', 'u', 'n', 'n', 'e', 'r', '_', 'i', 'd', '"', ':', '"', (byte) 0xff, '"', '}'};
         for (String path : new String[] {"/api/state", "/api/run", "/api/import"}) {
             HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri(path))
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
-            assertThat(r.statusCode()).as(path).isBetween(400, 499);
+            assertThat(r.statusCode()).as(path).isBetween(400, 499).isNotEqualTo(415);
         }
     }
 
@@ -128,11 +156,12 @@ class RequestLimitsTest {
     void a_connection_stays_usable_after_a_refused_or_unread_body() throws Exception {
         try (RawHttp raw = new RawHttp(f.server.port())) {
             String pad = "x".repeat(20_000);
-            raw.write("POST /api/import HTTP/1.1\r\nHost: x\r\nContent-Length: " + pad.length() + "\r\n\r\n" + pad);
+            raw.write("POST /api/import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + pad.length() + "\r\n\r\n" + pad);
             assertThat(raw.read().status()).isEqualTo(413);
-            raw.write("GET /api/nothing HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+            raw.write("GET /api/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello");
             assertThat(raw.read().status()).isEqualTo(404);
-            raw.write("GET /api/state HTTP/1.1\r\nHost: x\r\n\r\n");
+            raw.write("GET /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             RawHttp.Answer a = raw.read();
             assertThat(a.status()).isEqualTo(200);
             assertThat(a.body()).isEqualTo(before);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -156,10 +157,13 @@ class ServerConfigTest {
     @Test
     void the_constructor_refuses_values_below_the_floors() {
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 100, 1, 1, 1, 1,
-                200, Duration.ofSeconds(1)))
+                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxImportBytes");
         assertThatThrownBy(() -> new ServerConfig(" ", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1, 1,
-                200, Duration.ofSeconds(1)))
+                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of()))
                 .hasMessageContaining("host");
+        assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1,
+                1, 200, Duration.ofSeconds(1), 1000, List.of()))
+                .hasMessageContaining("maxStateBytes");
     }
 }

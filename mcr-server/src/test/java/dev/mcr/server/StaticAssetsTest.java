@@ -11,11 +11,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class StaticAssetsTest {
 
+    private static final HttpRequest.Body NO_BODY = new HttpRequest.Body() {
+        @Override
+        public boolean present() {
+            return false;
+        }
+
+        @Override
+        public byte[] read(int limit, String tooLargeDetail) {
+            return new byte[0];
+        }
+    };
+
     private final StaticAssets assets = new StaticAssets(getClass().getClassLoader(), "teststatic/");
 
     private static HttpRequest get(String query, Map<String, String> headers) {
         return new HttpRequest("GET", "/static/x", query == null ? Map.of() : Map.of("v", List.of(query)), headers,
-                (limit, detail) -> new byte[0]);
+                NO_BODY);
     }
 
     private HttpResponse asset(String name) {
