@@ -557,7 +557,7 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
-     * Returns a runner's log text (an empty log file is created if needed).
+     * Returns a runner's log text; a runner without a log reads as empty (no file is created).
      *
      * @param runnerId any id; it is reduced to {@code [A-Za-z0-9_-]} and never leaves the data folder
      * @return the text
@@ -567,7 +567,7 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
-     * Empties a runner's log.
+     * Empties a runner's log; a missing log stays missing.
      *
      * @param runnerId any id; it is reduced to {@code [A-Za-z0-9_-]} and never leaves the data folder
      */

@@ -105,7 +105,7 @@ public final class RunLogs {
     }
 
     /**
-     * Reads a runner's log, creating an empty file when there is none.
+     * Reads a runner's log. A missing log reads as empty and is not created: reading never writes.
      *
      * @param runnerId the runner id
      * @return the text, decoded as UTF-8 with invalid bytes replaced
@@ -114,22 +114,21 @@ public final class RunLogs {
     public String read(String runnerId) {
         Path file = fileFor(runnerId);
         synchronized (lockFor(file)) {
-            try {
-                Files.createDirectories(dataDir);
-                try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.CREATE,
-                        StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                    long size = ch.size();
-                    if (size > Integer.MAX_VALUE - 16) {
-                        throw new McrException("The log file " + file + " is too large to read; clear it.");
-                    }
-                    ByteBuffer buf = ByteBuffer.allocate((int) size);
-                    while (buf.hasRemaining()) {
-                        if (ch.read(buf) < 0) {
-                            break;
-                        }
-                    }
-                    return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+            try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                long size = ch.size();
+                if (size > Integer.MAX_VALUE - 16) {
+                    throw new McrException("The log file " + file + " is too large to read; clear it.");
                 }
+                ByteBuffer buf = ByteBuffer.allocate((int) size);
+                while (buf.hasRemaining()) {
+                    if (ch.read(buf) < 0) {
+                        break;
+                    }
+                }
+                return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                return "";
             } catch (IOException e) {
                 throw new McrException("Could not read the log file " + file + ": " + e.getMessage(), e);
             }
@@ -137,7 +136,7 @@ public final class RunLogs {
     }
 
     /**
-     * Empties a runner's log (creating the empty file when there is none).
+     * Empties a runner's log. A missing log stays missing: there is nothing to empty.
      *
      * @param runnerId the runner id
      * @throws McrException when the file cannot be written
@@ -146,10 +145,11 @@ public final class RunLogs {
         Path file = fileFor(runnerId);
         synchronized (lockFor(file)) {
             try {
-                Files.createDirectories(dataDir);
-                OpenOption[] opts = {StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS};
+                OpenOption[] opts = {StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                        LinkOption.NOFOLLOW_LINKS};
                 Files.newByteChannel(file, opts).close();
+            } catch (NoSuchFileException e) {
+                // Nothing to empty.
             } catch (IOException e) {
                 throw new McrException("Could not clear the log file " + file + ": " + e.getMessage(), e);
             }

@@ -97,24 +97,27 @@ class RunLogsTest {
     }
 
     @Test
-    void reading_a_missing_log_creates_an_empty_file_and_invalid_bytes_are_replaced() throws Exception {
+    void reading_a_missing_log_returns_empty_and_creates_nothing_and_invalid_bytes_are_replaced() throws Exception {
         Path sub = dir.resolve("not-yet");
         RunLogs logs = new RunLogs(sub);
         assertThat(logs.read("runner_a")).isEmpty();
-        assertThat(sub.resolve("run_runner_a.log")).isEmptyFile();
+        assertThat(sub).doesNotExist();
+        Files.createDirectories(sub);
+        assertThat(logs.read("runner_a")).isEmpty();
+        assertThat(sub.resolve("run_runner_a.log")).doesNotExist();
 
         Files.write(sub.resolve("run_runner_b.log"), new byte[] {'o', 'k', ' ', (byte) 0xff, (byte) 0xc3, '\n'});
         assertThat(logs.read("runner_b")).isEqualTo("ok \uFFFD\uFFFD\n");
     }
 
     @Test
-    void clearing_empties_the_log() {
+    void clearing_empties_the_log_and_clearing_a_missing_log_creates_nothing() {
         RunLogs logs = new RunLogs(dir);
         logs.append("runner_a", new RunLogBlock(Instant.EPOCH, ZoneOffset.UTC, "r", "c", 1, false, "out\n"));
         logs.clear("runner_a");
         assertThat(dir.resolve("run_runner_a.log")).isEmptyFile();
         logs.clear("runner_new");
-        assertThat(dir.resolve("run_runner_new.log")).isEmptyFile();
+        assertThat(dir.resolve("run_runner_new.log")).doesNotExist();
     }
 
     @Test
