@@ -32,6 +32,7 @@ import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.LiveRun;
+import dev.mcr.store.LogContent;
 import dev.mcr.store.RunLogs;
 import dev.mcr.store.SqliteStore;
 import dev.mcr.transfer.CloneResult;
@@ -135,7 +136,7 @@ public final class Mcr implements AutoCloseable {
         }
         this.scheduler = sched;
         this.bus = new EventBus(b.maxSubscribers, b.eventQueueCapacity);
-        this.logs = new RunLogs(dataDir);
+        this.logs = new RunLogs(dataDir, b.maxLogBytes, b.maxLogFiles);
         NotificationDispatcher d = null;
         RunnerEngine e = null;
         try {
@@ -557,17 +558,30 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
-     * Returns a runner's log text; a runner without a log reads as empty (no file is created).
+     * Opens a runner's current log file for streaming, without loading it into memory: the content is exactly
+     * the bytes present when it is opened (later appends are not part of it, and a rotation or clear meanwhile
+     * does not disturb it). A runner without a log opens as empty; no file is created. Rotated files
+     * ({@code run_<id>.log.1}, …) are not included.
      *
-     * @param runnerId any id; it is reduced to {@code [A-Za-z0-9_-]} and never leaves the data folder
-     * @return the text
+     * <pre>{@code
+     * try (LogContent log = mcr.openLog(runnerId, 0)) {
+     *     String text = new String(log.stream().readAllBytes(), StandardCharsets.UTF_8);
+     * }
+     * }</pre>
+     *
+     * @param runnerId  any id; it is reduced to {@code [A-Za-z0-9_-]} and never leaves the data folder
+     * @param tailBytes 0 for the whole file, otherwise at most this many bytes from its end, starting at a line
+     *                  start when the tail contains one and never inside a UTF-8 character
+     * @return the content; close it when done
+     * @throws IllegalArgumentException when {@code tailBytes} is negative or the id has nothing usable
+     * @throws McrException             when the file cannot be read
      */
-    public String readLog(String runnerId) {
-        return logs.read(runnerId);
+    public LogContent openLog(String runnerId, long tailBytes) {
+        return logs.open(runnerId, tailBytes);
     }
 
     /**
-     * Empties a runner's log; a missing log stays missing.
+     * Empties a runner's log and deletes its rotated files; a missing log stays missing.
      *
      * @param runnerId any id; it is reduced to {@code [A-Za-z0-9_-]} and never leaves the data folder
      */
@@ -765,6 +779,10 @@ public final class Mcr implements AutoCloseable {
         public static final URI DEFAULT_PUSHOVER_URL = URI.create("https://api.pushover.net/1/messages.json");
         /** Default notification queue capacity. */
         public static final int DEFAULT_NOTIFY_QUEUE_CAPACITY = 7000;
+        /** Default size at which a runner's log file is rotated: 10 MiB. */
+        public static final long DEFAULT_MAX_LOG_BYTES = RunLogs.DEFAULT_MAX_BYTES;
+        /** Default number of rotated log files kept per runner: 5. */
+        public static final int DEFAULT_MAX_LOG_FILES = RunLogs.DEFAULT_MAX_FILES;
 
         Path dataDir = DEFAULT_DATA_DIR;
         Clock clock = Clock.systemDefaultZone();
@@ -777,6 +795,8 @@ public final class Mcr implements AutoCloseable {
         int maxSubscribers = 100;
         int eventQueueCapacity = 7000;
         int notifyQueueCapacity = DEFAULT_NOTIFY_QUEUE_CAPACITY;
+        long maxLogBytes = DEFAULT_MAX_LOG_BYTES;
+        int maxLogFiles = DEFAULT_MAX_LOG_FILES;
         boolean seedDemo = true;
         ScheduledExecutorService scheduler;
         final List<Notifier> notifiers = new ArrayList<>();
@@ -850,6 +870,32 @@ public final class Mcr implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets the size a runner's log file ({@code run_<id>.log}) may reach before it is rotated: when appending a
+         * run would make it larger, it becomes {@code run_<id>.log.1} and the run starts a fresh file. A single run
+         * larger than the limit is still written whole. Default {@value #DEFAULT_MAX_LOG_BYTES} (10 MiB).
+         *
+         * @param maxLogBytes at least {@value RunLogs#MIN_MAX_BYTES}
+         * @return this builder
+         */
+        public Builder maxLogBytes(long maxLogBytes) {
+            this.maxLogBytes = maxLogBytes;
+            return this;
+        }
+
+        /**
+         * Sets how many rotated log files ({@code run_<id>.log.1} newest … {@code run_<id>.log.N} oldest) are kept per
+         * runner besides the current one; older ones are deleted at the next rotation. 0 keeps only the current
+         * file. Default {@value #DEFAULT_MAX_LOG_FILES}.
+         *
+         * @param maxLogFiles 0 to {@value RunLogs#MAX_MAX_FILES}
+         * @return this builder
+         */
+        public Builder maxLogFiles(int maxLogFiles) {
+            this.maxLogFiles = maxLogFiles;
+            return this;
+        }
+
         /** Turns seeding the two demo runners into an empty store on or off (default on). */
         public Builder seedDemo(boolean seedDemo) {
             this.seedDemo = seedDemo;
@@ -888,6 +934,10 @@ public final class Mcr implements AutoCloseable {
             require(maxSubscribers >= 1, "maxSubscribers must be at least 1.");
             require(eventQueueCapacity >= 1, "eventQueueCapacity must be at least 1.");
             require(notifyQueueCapacity >= 1, "notifyQueueCapacity must be at least 1.");
+            require(maxLogBytes >= RunLogs.MIN_MAX_BYTES, "maxLogBytes must be at least " + RunLogs.MIN_MAX_BYTES
+                    + " (4 KiB), not " + maxLogBytes + "; the default is " + DEFAULT_MAX_LOG_BYTES + " (10 MiB).");
+            require(maxLogFiles >= 0 && maxLogFiles <= RunLogs.MAX_MAX_FILES, "maxLogFiles must be between 0 and "
+                    + RunLogs.MAX_MAX_FILES + ", not " + maxLogFiles + "; the default is " + DEFAULT_MAX_LOG_FILES + ".");
             return new Mcr(this);
         }
 

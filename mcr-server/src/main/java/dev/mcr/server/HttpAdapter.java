@@ -183,7 +183,10 @@ final class HttpAdapter extends NanoHTTPD {
     private static Response toLibrary(HttpResponse res) {
         Status status = new Status(res.status());
         Response r;
-        if (res.stream() != null) {
+        if (res.stream() instanceof HttpResponse.Sized sized) {
+            r = newFixedLengthResponse(status, res.contentType(), sized.in(), sized.length());
+            res.headers().forEach(r::addHeader);
+        } else if (res.stream() != null) {
             r = new StreamingResponse(status, res.contentType(), res.headers(), res.stream());
         } else {
             byte[] bytes = res.body();

@@ -1,6 +1,7 @@
 package dev.mcr.server;
 
 import dev.mcr.Mcr;
+import dev.mcr.store.RunLogs;
 import dev.mcr.transfer.ImportLimits;
 import java.math.BigInteger;
 import java.net.URI;
@@ -47,11 +48,16 @@ import org.slf4j.LoggerFactory;
  * @param maxOutputLinesPerRun      output lines kept per run, at least 200 ({@code MAX_OUTPUT_LINES_PER_RUN})
  * @param runtimeStatusSaveInterval least pause between two writes of {@code last_case}, at least 0.25 s
  *                                  ({@code RUNTIME_STATUS_SAVE_INTERVAL_S})
+ * @param maxLogBytes               size at which a runner's log file is rotated, at least 4096
+ *                                  ({@code MAX_LOG_BYTES}, default 10 MiB)
+ * @param maxLogFiles               rotated log files kept per runner besides the current one, 0 to 1000
+ *                                  ({@code MAX_LOG_FILES}, default 5)
  */
 public record ServerConfig(String host, int port, Path dataDir, String secretKey, String authUser,
                            String authPassword, URI pushoverUrl, int maxImportBytes, int maxImportedRunners,
                            int maxTotalRunners, int maxCasesPerRunner, int maxSseSubscribers,
-                           int maxOutputLinesPerRun, Duration runtimeStatusSaveInterval) {
+                           int maxOutputLinesPerRun, Duration runtimeStatusSaveInterval, long maxLogBytes,
+                           int maxLogFiles) {
 
     /** Default interface: loopback only, because the tool runs shell commands for whoever reaches it. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -93,6 +99,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
     static final String MAX_SSE_SUBSCRIBERS = "MAX_SSE_SUBSCRIBERS";
     static final String MAX_OUTPUT_LINES_PER_RUN = "MAX_OUTPUT_LINES_PER_RUN";
     static final String RUNTIME_STATUS_SAVE_INTERVAL_S = "RUNTIME_STATUS_SAVE_INTERVAL_S";
+    static final String MAX_LOG_BYTES = "MAX_LOG_BYTES";
+    static final String MAX_LOG_FILES = "MAX_LOG_FILES";
 
     /**
      * In-process listeners (tests, embedding code) share the event bus with the browsers; the server counts
@@ -124,6 +132,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
      * @param maxSseSubscribers see {@link #maxSseSubscribers()}
      * @param maxOutputLinesPerRun see {@link #maxOutputLinesPerRun()}
      * @param runtimeStatusSaveInterval see {@link #runtimeStatusSaveInterval()}
+     * @param maxLogBytes see {@link #maxLogBytes()}
+     * @param maxLogFiles see {@link #maxLogFiles()}
      * @throws IllegalArgumentException for a value out of range
      */
     public ServerConfig {
@@ -153,6 +163,14 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 || runtimeStatusSaveInterval.compareTo(MAX_RUNTIME_STATUS_SAVE_INTERVAL) > 0) {
             throw new IllegalArgumentException("runtimeStatusSaveInterval must be between 0.25 s and 1 day.");
         }
+        if (maxLogBytes < RunLogs.MIN_MAX_BYTES) {
+            throw new IllegalArgumentException("maxLogBytes must be at least " + RunLogs.MIN_MAX_BYTES + ", not "
+                    + maxLogBytes + ".");
+        }
+        if (maxLogFiles < 0 || maxLogFiles > RunLogs.MAX_MAX_FILES) {
+            throw new IllegalArgumentException("maxLogFiles must be between 0 and " + RunLogs.MAX_MAX_FILES + ", not "
+                    + maxLogFiles + ".");
+        }
     }
 
     /**
@@ -166,7 +184,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
 
     /**
      * Reads the configuration from environment variables with the original tool's defaults and clamping
-     * (for example {@code MAX_IMPORT_BYTES} below 16384 becomes 16384). Blank values count as unset. When
+     * (for example {@code MAX_IMPORT_BYTES} below 16384 becomes 16384; {@code MAX_LOG_BYTES} below 4096 becomes
+     * 4096, {@code MAX_LOG_FILES} is cut to 0..1000). Blank values count as unset. When
      * only one of the auth user and password is set, a warning is logged and Basic auth stays off.
      *
      * @param env the environment, usually {@code System.getenv()}
@@ -220,8 +239,12 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
         int sse = Math.max(1, integer(env, MAX_SSE_SUBSCRIBERS, 100));
         int lines = Math.max(MIN_OUTPUT_LINES_PER_RUN, integer(env, MAX_OUTPUT_LINES_PER_RUN, 5000));
         Duration interval = seconds(env, RUNTIME_STATUS_SAVE_INTERVAL_S, 1.0);
+        long logBytes = Math.max(RunLogs.MIN_MAX_BYTES, longInteger(env, MAX_LOG_BYTES, RunLogs.DEFAULT_MAX_BYTES));
+        int logFiles = Math.min(RunLogs.MAX_MAX_FILES,
+                Math.max(0, integer(env, MAX_LOG_FILES, RunLogs.DEFAULT_MAX_FILES)));
         return new ServerConfig(host == null ? DEFAULT_HOST : host, port, dataDir, text(env, SECRET_KEY), user,
-                password, pushover, importBytes, importedRunners, totalRunners, cases, sse, lines, interval);
+                password, pushover, importBytes, importedRunners, totalRunners, cases, sse, lines, interval, logBytes,
+                logFiles);
     }
 
     /**
@@ -244,8 +267,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
 
     /**
      * Copies the settings that belong to the core into an {@link Mcr} builder: data folder, credential key,
-     * Pushover endpoint, output buffer, runtime-status interval, import limits, event-subscriber room and
-     * the per-client event queue ({@link #EVENT_QUEUE_CAPACITY}).
+     * Pushover endpoint, output buffer, runtime-status interval, import limits, log rotation, event-subscriber
+     * room and the per-client event queue ({@link #EVENT_QUEUE_CAPACITY}).
      *
      * @param builder the builder
      * @return the same builder
@@ -255,6 +278,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 .maxOutputLines(maxOutputLinesPerRun)
                 .runtimeStatusSaveInterval(runtimeStatusSaveInterval)
                 .importLimits(new ImportLimits(maxImportBytes, maxImportedRunners, maxTotalRunners, maxCasesPerRunner))
+                .maxLogBytes(maxLogBytes)
+                .maxLogFiles(maxLogFiles)
                 .maxSubscribers(saturatedAdd(maxSseSubscribers, EXTRA_BUS_SUBSCRIBERS))
                 .eventQueueCapacity(EVENT_QUEUE_CAPACITY);
         if (secretKey != null) {
@@ -280,7 +305,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 + ", max_import_bytes=" + maxImportBytes + ", max_imported_runners=" + maxImportedRunners
                 + ", max_total_runners=" + maxTotalRunners + ", max_cases_per_runner=" + maxCasesPerRunner
                 + ", max_sse_subscribers=" + maxSseSubscribers + ", max_output_lines_per_run=" + maxOutputLinesPerRun
-                + ", runtime_status_save_interval_s=" + runtimeStatusSaveInterval.toMillis() / 1000.0;
+                + ", runtime_status_save_interval_s=" + runtimeStatusSaveInterval.toMillis() / 1000.0
+                + ", max_log_bytes=" + maxLogBytes + ", max_log_files=" + maxLogFiles;
     }
 
     // ------------------------------------------------------------------------------------- parsing
@@ -292,6 +318,11 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
 
     /** Parses a whole number the way Python's {@code int()} does (signs, underscores, surrounding blanks). */
     private static int integer(Map<String, String> env, String name, int fallback) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longInteger(env, name, fallback)));
+    }
+
+    /** Like {@link #integer}, saturating at the bounds of {@code long}. */
+    private static long longInteger(Map<String, String> env, String name, long fallback) {
         String v = text(env, name);
         if (v == null) {
             return fallback;
@@ -301,13 +332,13 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                     + shorten(v) + "'.");
         }
         BigInteger n = new BigInteger(v.replace("_", ""));
-        if (n.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
-            return Integer.MAX_VALUE;
+        if (n.compareTo(BigInteger.valueOf(Long.MAX_VALUE)) > 0) {
+            return Long.MAX_VALUE;
         }
-        if (n.compareTo(BigInteger.valueOf(Integer.MIN_VALUE)) < 0) {
-            return Integer.MIN_VALUE;
+        if (n.compareTo(BigInteger.valueOf(Long.MIN_VALUE)) < 0) {
+            return Long.MIN_VALUE;
         }
-        return n.intValue();
+        return n.longValue();
     }
 
     /** Parses seconds the way Python's {@code float()} does, then applies {@code max(0.25, v)} and a one-day cap. */
