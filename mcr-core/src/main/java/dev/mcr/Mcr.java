@@ -48,11 +48,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -164,7 +167,8 @@ public final class Mcr implements AutoCloseable {
                     bus::publish, clock, b.notifyQueueCapacity);
             NotificationDispatcher dispatch = d;
             e = new RunnerEngine(
-                    new EngineSettings(clock, b.shell, b.maxOutputLines, b.runtimeStatusSaveInterval),
+                    new EngineSettings(clock, b.shell, b.maxOutputLines, b.runtimeStatusSaveInterval,
+                            b.hiddenEnvironment),
                     bus, scheduler, logs,
                     (runner, pattern, title, message) ->
                             dispatch.enqueue(runner.id(), pattern, NotifyTarget.of(runner), title, message),
@@ -800,6 +804,7 @@ public final class Mcr implements AutoCloseable {
         boolean seedDemo = true;
         ScheduledExecutorService scheduler;
         final List<Notifier> notifiers = new ArrayList<>();
+        final Set<String> hiddenEnvironment = new LinkedHashSet<>();
 
         private Builder() {
         }
@@ -819,6 +824,26 @@ public final class Mcr implements AutoCloseable {
         /** Sets the shell prefix; the command is appended as the last argument. Default {@code setsid bash -lc}. */
         public Builder shell(List<String> shell) {
             this.shell = List.copyOf(shell);
+            return this;
+        }
+
+        /**
+         * Hides variables of this JVM's environment from every command mcr runs, in addition to those always
+         * hidden: every name starting with {@code MULTI_COMMAND_RUNNER_} or {@code MCR_} (the auth password,
+         * the credential key, …; see {@link dev.mcr.process.ShellProcess#HIDDEN_ENV_PREFIXES}). Declare here the
+         * secrets the embedding application keeps in its environment, such as a database password. Commands
+         * still get {@code MCR_RUN_ID} and {@code MCR_RUNNER_ID}, which mcr sets for each run. Calling it again
+         * adds names.
+         *
+         * <p>This keeps secrets out of what commands inherit; it is no sandbox: a command runs as the same
+         * operating-system user and can read {@code /proc/<mcr pid>/environ} and the data folder.
+         *
+         * @param names exact, case-sensitive variable names
+         * @return this builder
+         */
+        public Builder hideEnvironment(Collection<String> names) {
+            Objects.requireNonNull(names, "names");
+            hiddenEnvironment.addAll(names);
             return this;
         }
 
@@ -934,6 +959,9 @@ public final class Mcr implements AutoCloseable {
             require(maxSubscribers >= 1, "maxSubscribers must be at least 1.");
             require(eventQueueCapacity >= 1, "eventQueueCapacity must be at least 1.");
             require(notifyQueueCapacity >= 1, "notifyQueueCapacity must be at least 1.");
+            require(hiddenEnvironment.stream().allMatch(n -> n != null && !n.isEmpty() && n.indexOf('=') < 0
+                    && n.indexOf('\0') < 0), "hideEnvironment needs variable names that are not empty and contain no "
+                    + "'=' or NUL character.");
             require(maxLogBytes >= RunLogs.MIN_MAX_BYTES, "maxLogBytes must be at least " + RunLogs.MIN_MAX_BYTES
                     + " (4 KiB), not " + maxLogBytes + "; the default is " + DEFAULT_MAX_LOG_BYTES + " (10 MiB).");
             require(maxLogFiles >= 0 && maxLogFiles <= RunLogs.MAX_MAX_FILES, "maxLogFiles must be between 0 and "
