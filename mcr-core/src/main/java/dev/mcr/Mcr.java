@@ -28,6 +28,7 @@ import dev.mcr.runtime.LastCaseStore;
 import dev.mcr.runtime.RunRegistry;
 import dev.mcr.runtime.RunnerEngine;
 import dev.mcr.runtime.RunnerStatus;
+import dev.mcr.store.DataFolder;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
@@ -39,9 +40,7 @@ import dev.mcr.transfer.CloneResult;
 import dev.mcr.transfer.ImportLimits;
 import dev.mcr.transfer.ImportResult;
 import dev.mcr.transfer.Transfer;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,11 +119,7 @@ public final class Mcr implements AutoCloseable {
         this.clock = b.clock;
         this.zone = b.clock.getZone();
         this.importLimits = b.importLimits;
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new McrException("The data folder " + dataDir + " cannot be created: " + e.getMessage(), e);
-        }
+        DataFolder.prepare(dataDir);
         this.cipher = CredentialCipher.forDataDir(dataDir, b.secretKey);
         this.store = SqliteStore.open(dataDir, cipher);
         boolean ok = false;

@@ -12,12 +12,15 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
@@ -55,10 +58,14 @@ public final class RunLogs {
     private static final String RULE_EQ = "=".repeat(80);
     private static final String RULE_DASH = "-".repeat(80);
     private static final int SCAN_CHUNK = 64 * 1024;
+    private static final Set<OpenOption> APPEND_OPTIONS = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
 
     private final Path dataDir;
     private final long maxBytes;
     private final int maxFiles;
+    /** Creates files with mode 0600 where the file system has POSIX permissions. */
+    private final FileAttribute<?>[] privateFile;
     private final ConcurrentMap<Path, Object> locks = new ConcurrentHashMap<>();
 
     /**
@@ -95,6 +102,7 @@ public final class RunLogs {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.maxBytes = maxBytes;
         this.maxFiles = maxFiles;
+        this.privateFile = DataFolder.privateFileAttributes(this.dataDir);
     }
 
     /**
@@ -140,7 +148,7 @@ public final class RunLogs {
                     ch = openForAppend(file);
                 } catch (NoSuchFileException e) {
                     // The data folder was removed under us; creating it only then spares a run two syscalls.
-                    Files.createDirectories(dataDir);
+                    DataFolder.createPrivateDirectory(dataDir);
                     ch = openForAppend(file);
                 }
                 try {
@@ -163,9 +171,8 @@ public final class RunLogs {
         }
     }
 
-    private static FileChannel openForAppend(Path file) throws IOException {
-        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                LinkOption.NOFOLLOW_LINKS);
+    private FileChannel openForAppend(Path file) throws IOException {
+        return FileChannel.open(file, APPEND_OPTIONS, privateFile);
     }
 
     /** Shifts the rotated files up by one, dropping what is beyond the limit, and moves the current file to .1. */
@@ -315,8 +322,8 @@ public final class RunLogs {
                     throw new IOException("it is not a regular file, so it is left as it is");
                 }
                 Path empty = file.resolveSibling(file.getFileName() + ".clearing");
-                FileChannel.open(empty, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS).close();
+                FileChannel.open(empty, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS), privateFile).close();
                 Files.move(empty, file, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 throw new McrException("Could not clear the log file " + file + ": " + e.getMessage(), e);
