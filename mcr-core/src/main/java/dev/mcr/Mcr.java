@@ -98,6 +98,7 @@ public final class Mcr implements AutoCloseable {
     private final Clock clock;
     private final ZoneId zone;
     private final ImportLimits importLimits;
+    private final SaveLimits saveLimits;
     private final CredentialCipher cipher;
     private final SqliteStore store;
     private final RunLogs logs;
@@ -119,6 +120,7 @@ public final class Mcr implements AutoCloseable {
         this.clock = b.clock;
         this.zone = b.clock.getZone();
         this.importLimits = b.importLimits;
+        this.saveLimits = SaveLimits.of(b.importLimits);
         DataFolder.prepare(dataDir);
         this.cipher = CredentialCipher.forDataDir(dataDir, b.secretKey);
         this.store = SqliteStore.open(dataDir, cipher);
@@ -299,6 +301,17 @@ public final class Mcr implements AutoCloseable {
         return zone;
     }
 
+    /**
+     * Returns the limits every save enforces (derived from the import limits: {@code MAX_TOTAL_RUNNERS},
+     * {@code MAX_CASES_PER_RUNNER}); code that normalizes a raw state itself calls
+     * {@link SaveLimits#checkRaw(JsonNode, AppState)} with {@link #state()} first.
+     *
+     * @return the limits
+     */
+    public SaveLimits saveLimits() {
+        return saveLimits;
+    }
+
     /** Returns the current state with secrets in clear (for code that embeds mcr). */
     public AppState state() {
         return state;
@@ -315,6 +328,7 @@ public final class Mcr implements AutoCloseable {
      * up their new settings, and runners that disappeared are stopped and purged.
      *
      * @param incoming the new state
+     * @throws LimitExceededException when it holds more than {@link #saveLimits()} allow; nothing is changed
      */
     public void saveState(AppState incoming) {
         Objects.requireNonNull(incoming, "incoming");
@@ -324,11 +338,15 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
-     * Like {@link #saveState(AppState)} for a raw JSON document; odd values are normalized, never rejected.
+     * Like {@link #saveState(AppState)} for a raw JSON document; odd values are normalized, never rejected. The
+     * sizes of its lists are checked against {@link #saveLimits()} before anything is normalized, so an oversized
+     * document is refused at once.
      *
      * @param raw the state document
+     * @throws LimitExceededException when it holds more than the limits allow; nothing is changed
      */
     public void saveState(JsonNode raw) {
+        saveLimits.checkRaw(raw, state);
         saveState(StateNormalizer.normalize(raw));
     }
 
@@ -337,6 +355,7 @@ public final class Mcr implements AutoCloseable {
      *
      * @param runner the runner
      * @return the runner as stored (normalized)
+     * @throws LimitExceededException when it would be one runner too many or has too many cases; nothing is changed
      */
     public Runner saveRunner(Runner runner) {
         Objects.requireNonNull(runner, "runner");
@@ -362,6 +381,7 @@ public final class Mcr implements AutoCloseable {
      *
      * @param profile the profile, secrets in clear
      * @return the profile as stored
+     * @throws LimitExceededException when it would be one profile too many; nothing is changed
      */
     public NotifyProfile saveProfile(NotifyProfile profile) {
         Objects.requireNonNull(profile, "profile");
@@ -389,6 +409,7 @@ public final class Mcr implements AutoCloseable {
      *
      * @param group the group
      * @return the group as stored (normalized)
+     * @throws LimitExceededException when it would be one group too many; nothing is changed
      */
     public RunnerGroup saveGroup(RunnerGroup group) {
         Objects.requireNonNull(group, "group");
@@ -429,10 +450,13 @@ public final class Mcr implements AutoCloseable {
         }
     }
 
-    /** Normalizes, persists and applies a state; caller holds the state lock. */
+    /** Checks the limits, normalizes, persists and applies a state; caller holds the state lock. */
     private AppState commit(AppState next) {
         ensureOpen();
+        // Before normalizing, so that an oversized state costs nothing; after, because normalizing may add entries.
+        saveLimits.check(next, state);
         AppState normalized = StateNormalizer.normalize(next);
+        saveLimits.check(normalized, state);
         store.saveState(StateJson.toJson(normalized));
         state = normalized;
         engine.refresh(normalized);
@@ -524,6 +548,8 @@ public final class Mcr implements AutoCloseable {
      * @param runnerId the source
      * @return the clone's id and name, and the saved state
      * @throws RunnerNotFoundException when it does not exist
+     * @throws LimitExceededException  when the clone would be one runner too many, or the source has more cases
+     *                                 than a new runner may have; nothing is changed
      */
     public CloneResult cloneRunner(String runnerId) {
         synchronized (stateLock) {
@@ -547,6 +573,8 @@ public final class Mcr implements AutoCloseable {
      * @return how many runners were imported
      * @throws PayloadTooLargeException over the import size limit
      * @throws InvalidStateException    for invalid content, with a precise message
+     * @throws LimitExceededException   when the result would hold more groups or layout items than
+     *                                  {@link #saveLimits()} allow; nothing is changed
      */
     public int importRunners(byte[] body) {
         synchronized (stateLock) {

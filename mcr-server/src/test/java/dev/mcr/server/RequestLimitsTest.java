@@ -53,6 +53,21 @@ class RequestLimitsTest {
     }
 
     @Test
+    void a_state_with_more_runners_or_cases_than_the_limits_is_400_with_a_sentence() {
+        String runners = "{\"runners\": [" + "{}, ".repeat(500) + "{}]}";
+        HttpResponse<String> r = f.post("/api/state", runners);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r.body()).path("detail").asText())
+                .isEqualTo("The state has 501 runners; at most 500 are allowed (MAX_TOTAL_RUNNERS).");
+
+        String cases = "{\"runners\": [{\"id\": \"r1\", \"cases\": [" + "{}, ".repeat(200) + "{}]}]}";
+        r = f.post("/api/state", cases);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r.body()).path("detail").asText())
+                .isEqualTo("Runner r1 has 201 cases; at most 200 are allowed (MAX_CASES_PER_RUNNER).");
+    }
+
+    @Test
     void a_body_without_content_length_is_411() {
         byte[] body = "{\"runners\": []}".getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/api/state"))
