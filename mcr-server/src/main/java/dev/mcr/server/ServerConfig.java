@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  *                                  ({@code MULTI_COMMAND_RUNNER_PUSHOVER_URL})
  * @param maxImportBytes            largest import body, at least 16384 ({@code MAX_IMPORT_BYTES})
  * @param maxImportedRunners        most runners per import, at least 1 ({@code MAX_IMPORTED_RUNNERS})
- * @param maxTotalRunners           most runners after an import, at least {@code maxImportedRunners}
+ * @param maxTotalRunners           most runners after an import or any save (also the most groups and
+ *                                  notification profiles), at least {@code maxImportedRunners}
  *                                  ({@code MAX_TOTAL_RUNNERS})
- * @param maxCasesPerRunner         most cases per imported runner, at least 1 ({@code MAX_CASES_PER_RUNNER})
+ * @param maxCasesPerRunner         most cases per runner on import and on every save, at least 1
+ *                                  ({@code MAX_CASES_PER_RUNNER})
  * @param maxSseSubscribers         most event-stream clients at once, at least 1 ({@code MAX_SSE_SUBSCRIBERS})
  * @param maxOutputLinesPerRun      output lines kept per run, at least 200 ({@code MAX_OUTPUT_LINES_PER_RUN})
  * @param runtimeStatusSaveInterval least pause between two writes of {@code last_case}, at least 0.25 s
