@@ -28,30 +28,33 @@ import dev.mcr.runtime.LastCaseStore;
 import dev.mcr.runtime.RunRegistry;
 import dev.mcr.runtime.RunnerEngine;
 import dev.mcr.runtime.RunnerStatus;
+import dev.mcr.store.DataFolder;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.LiveRun;
+import dev.mcr.store.LogContent;
 import dev.mcr.store.RunLogs;
 import dev.mcr.store.SqliteStore;
 import dev.mcr.transfer.CloneResult;
 import dev.mcr.transfer.ImportLimits;
 import dev.mcr.transfer.ImportResult;
 import dev.mcr.transfer.Transfer;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,6 +98,7 @@ public final class Mcr implements AutoCloseable {
     private final Clock clock;
     private final ZoneId zone;
     private final ImportLimits importLimits;
+    private final SaveLimits saveLimits;
     private final CredentialCipher cipher;
     private final SqliteStore store;
     private final RunLogs logs;
@@ -110,17 +114,16 @@ public final class Mcr implements AutoCloseable {
     private final List<LeftoverProcessesKilled> leftoversKilledAtStart;
     private final Path unreadableStateBackup;
     private volatile AppState state;
+    /** {@link #maskedBytes} of {@link #state}; guarded by stateLock. */
+    private long stateBytes;
 
     private Mcr(Builder b) {
         this.dataDir = b.dataDir.toAbsolutePath().normalize();
         this.clock = b.clock;
         this.zone = b.clock.getZone();
         this.importLimits = b.importLimits;
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new McrException("The data folder " + dataDir + " cannot be created: " + e.getMessage(), e);
-        }
+        this.saveLimits = SaveLimits.of(b.importLimits, b.maxStateBytes);
+        DataFolder.prepare(dataDir);
         this.cipher = CredentialCipher.forDataDir(dataDir, b.secretKey);
         this.store = SqliteStore.open(dataDir, cipher);
         boolean ok = false;
@@ -135,7 +138,7 @@ public final class Mcr implements AutoCloseable {
         }
         this.scheduler = sched;
         this.bus = new EventBus(b.maxSubscribers, b.eventQueueCapacity);
-        this.logs = new RunLogs(dataDir);
+        this.logs = new RunLogs(dataDir, b.maxLogBytes, b.maxLogFiles);
         NotificationDispatcher d = null;
         RunnerEngine e = null;
         try {
@@ -154,6 +157,7 @@ public final class Mcr implements AutoCloseable {
                 store.saveState(StateJson.toJson(loaded));
             }
             this.state = loaded;
+            this.stateBytes = maskedBytes(loaded);
             Map<String, Notifier> byType = new LinkedHashMap<>();
             byType.put(NotifyProfile.TYPE_PUSHOVER, new PushoverNotifier(b.pushoverUrl));
             for (Notifier n : b.notifiers) {
@@ -163,7 +167,8 @@ public final class Mcr implements AutoCloseable {
                     bus::publish, clock, b.notifyQueueCapacity);
             NotificationDispatcher dispatch = d;
             e = new RunnerEngine(
-                    new EngineSettings(clock, b.shell, b.maxOutputLines, b.runtimeStatusSaveInterval),
+                    new EngineSettings(clock, b.shell, b.maxOutputLines, b.runtimeStatusSaveInterval,
+                            b.hiddenEnvironment),
                     bus, scheduler, logs,
                     (runner, pattern, title, message) ->
                             dispatch.enqueue(runner.id(), pattern, NotifyTarget.of(runner), title, message),
@@ -299,6 +304,17 @@ public final class Mcr implements AutoCloseable {
         return zone;
     }
 
+    /**
+     * Returns the limits every save enforces (derived from the import limits: {@code MAX_TOTAL_RUNNERS},
+     * {@code MAX_CASES_PER_RUNNER}); code that normalizes a raw state itself calls
+     * {@link SaveLimits#checkRaw(JsonNode, AppState)} with {@link #state()} first.
+     *
+     * @return the limits
+     */
+    public SaveLimits saveLimits() {
+        return saveLimits;
+    }
+
     /** Returns the current state with secrets in clear (for code that embeds mcr). */
     public AppState state() {
         return state;
@@ -315,6 +331,7 @@ public final class Mcr implements AutoCloseable {
      * up their new settings, and runners that disappeared are stopped and purged.
      *
      * @param incoming the new state
+     * @throws LimitExceededException when it holds more than {@link #saveLimits()} allow; nothing is changed
      */
     public void saveState(AppState incoming) {
         Objects.requireNonNull(incoming, "incoming");
@@ -324,11 +341,15 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
-     * Like {@link #saveState(AppState)} for a raw JSON document; odd values are normalized, never rejected.
+     * Like {@link #saveState(AppState)} for a raw JSON document; odd values are normalized, never rejected. The
+     * sizes of its lists are checked against {@link #saveLimits()} before anything is normalized, so an oversized
+     * document is refused at once.
      *
      * @param raw the state document
+     * @throws LimitExceededException when it holds more than the limits allow; nothing is changed
      */
     public void saveState(JsonNode raw) {
+        saveLimits.checkRaw(raw, state);
         saveState(StateNormalizer.normalize(raw));
     }
 
@@ -337,6 +358,7 @@ public final class Mcr implements AutoCloseable {
      *
      * @param runner the runner
      * @return the runner as stored (normalized)
+     * @throws LimitExceededException when it would be one runner too many or has too many cases; nothing is changed
      */
     public Runner saveRunner(Runner runner) {
         Objects.requireNonNull(runner, "runner");
@@ -362,6 +384,7 @@ public final class Mcr implements AutoCloseable {
      *
      * @param profile the profile, secrets in clear
      * @return the profile as stored
+     * @throws LimitExceededException when it would be one profile too many; nothing is changed
      */
     public NotifyProfile saveProfile(NotifyProfile profile) {
         Objects.requireNonNull(profile, "profile");
@@ -389,6 +412,7 @@ public final class Mcr implements AutoCloseable {
      *
      * @param group the group
      * @return the group as stored (normalized)
+     * @throws LimitExceededException when it would be one group too many; nothing is changed
      */
     public RunnerGroup saveGroup(RunnerGroup group) {
         Objects.requireNonNull(group, "group");
@@ -429,14 +453,25 @@ public final class Mcr implements AutoCloseable {
         }
     }
 
-    /** Normalizes, persists and applies a state; caller holds the state lock. */
+    /** Checks the limits, normalizes, persists and applies a state; caller holds the state lock. */
     private AppState commit(AppState next) {
         ensureOpen();
+        // Before normalizing, so that an oversized state costs nothing; after, because normalizing may add entries.
+        saveLimits.check(next, state);
         AppState normalized = StateNormalizer.normalize(next);
+        saveLimits.check(normalized, state);
+        long bytes = maskedBytes(normalized);
+        saveLimits.checkBytes(bytes, stateBytes);
         store.saveState(StateJson.toJson(normalized));
         state = normalized;
+        stateBytes = bytes;
         engine.refresh(normalized);
         return normalized;
+    }
+
+    /** The size of a state as clients receive it (and send it back): compact JSON, secrets masked. */
+    private static long maskedBytes(AppState s) {
+        return StateJson.write(SecretMasking.mask(s)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private void ensureOpen() {
@@ -524,6 +559,8 @@ public final class Mcr implements AutoCloseable {
      * @param runnerId the source
      * @return the clone's id and name, and the saved state
      * @throws RunnerNotFoundException when it does not exist
+     * @throws LimitExceededException  when the clone would be one runner too many, or the source has more cases
+     *                                 than a new runner may have; nothing is changed
      */
     public CloneResult cloneRunner(String runnerId) {
         synchronized (stateLock) {
@@ -547,6 +584,8 @@ public final class Mcr implements AutoCloseable {
      * @return how many runners were imported
      * @throws PayloadTooLargeException over the import size limit
      * @throws InvalidStateException    for invalid content, with a precise message
+     * @throws LimitExceededException   when the result would hold more groups or layout items than
+     *                                  {@link #saveLimits()} allow; nothing is changed
      */
     public int importRunners(byte[] body) {
         synchronized (stateLock) {
@@ -557,17 +596,30 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
-     * Returns a runner's log text (an empty log file is created if needed).
+     * Opens a runner's current log file for streaming, without loading it into memory: the content is exactly
+     * the bytes present when it is opened (later appends are not part of it, and a rotation or clear meanwhile
+     * does not disturb it). A runner without a log opens as empty; no file is created. Rotated files
+     * ({@code run_<id>.log.1}, …) are not included.
      *
-     * @param runnerId any id; it is reduced to {@code [A-Za-z0-9_-]} and never leaves the data folder
-     * @return the text
+     * <pre>{@code
+     * try (LogContent log = mcr.openLog(runnerId, 0)) {
+     *     String text = new String(log.stream().readAllBytes(), StandardCharsets.UTF_8);
+     * }
+     * }</pre>
+     *
+     * @param runnerId  any id; it is reduced to {@code [A-Za-z0-9_-]} and never leaves the data folder
+     * @param tailBytes 0 for the whole file, otherwise at most this many bytes from its end, starting at a line
+     *                  start when the tail contains one and never inside a UTF-8 character
+     * @return the content; close it when done
+     * @throws IllegalArgumentException when {@code tailBytes} is negative or the id has nothing usable
+     * @throws McrException             when the file cannot be read
      */
-    public String readLog(String runnerId) {
-        return logs.read(runnerId);
+    public LogContent openLog(String runnerId, long tailBytes) {
+        return logs.open(runnerId, tailBytes);
     }
 
     /**
-     * Empties a runner's log.
+     * Empties a runner's log and deletes its rotated files; a missing log stays missing.
      *
      * @param runnerId any id; it is reduced to {@code [A-Za-z0-9_-]} and never leaves the data folder
      */
@@ -765,6 +817,10 @@ public final class Mcr implements AutoCloseable {
         public static final URI DEFAULT_PUSHOVER_URL = URI.create("https://api.pushover.net/1/messages.json");
         /** Default notification queue capacity. */
         public static final int DEFAULT_NOTIFY_QUEUE_CAPACITY = 7000;
+        /** Default size at which a runner's log file is rotated: 10 MiB. */
+        public static final long DEFAULT_MAX_LOG_BYTES = RunLogs.DEFAULT_MAX_BYTES;
+        /** Default number of rotated log files kept per runner: 5. */
+        public static final int DEFAULT_MAX_LOG_FILES = RunLogs.DEFAULT_MAX_FILES;
 
         Path dataDir = DEFAULT_DATA_DIR;
         Clock clock = Clock.systemDefaultZone();
@@ -774,12 +830,16 @@ public final class Mcr implements AutoCloseable {
         int maxOutputLines = DEFAULT_MAX_OUTPUT_LINES;
         Duration runtimeStatusSaveInterval = DEFAULT_RUNTIME_STATUS_SAVE_INTERVAL;
         ImportLimits importLimits = ImportLimits.DEFAULTS;
+        int maxStateBytes = SaveLimits.DEFAULT_MAX_STATE_BYTES;
         int maxSubscribers = 100;
         int eventQueueCapacity = 7000;
         int notifyQueueCapacity = DEFAULT_NOTIFY_QUEUE_CAPACITY;
+        long maxLogBytes = DEFAULT_MAX_LOG_BYTES;
+        int maxLogFiles = DEFAULT_MAX_LOG_FILES;
         boolean seedDemo = true;
         ScheduledExecutorService scheduler;
         final List<Notifier> notifiers = new ArrayList<>();
+        final Set<String> hiddenEnvironment = new LinkedHashSet<>();
 
         private Builder() {
         }
@@ -799,6 +859,26 @@ public final class Mcr implements AutoCloseable {
         /** Sets the shell prefix; the command is appended as the last argument. Default {@code setsid bash -lc}. */
         public Builder shell(List<String> shell) {
             this.shell = List.copyOf(shell);
+            return this;
+        }
+
+        /**
+         * Hides variables of this JVM's environment from every command mcr runs, in addition to those always
+         * hidden: every name starting with {@code MULTI_COMMAND_RUNNER_} or {@code MCR_} (the auth password,
+         * the credential key, …; see {@link dev.mcr.process.ShellProcess#HIDDEN_ENV_PREFIXES}). Declare here the
+         * secrets the embedding application keeps in its environment, such as a database password. Commands
+         * still get {@code MCR_RUN_ID} and {@code MCR_RUNNER_ID}, which mcr sets for each run. Calling it again
+         * adds names.
+         *
+         * <p>This keeps secrets out of what commands inherit; it is no sandbox: a command runs as the same
+         * operating-system user and can read {@code /proc/<mcr pid>/environ} and the data folder.
+         *
+         * @param names exact, case-sensitive variable names
+         * @return this builder
+         */
+        public Builder hideEnvironment(Collection<String> names) {
+            Objects.requireNonNull(names, "names");
+            hiddenEnvironment.addAll(names);
             return this;
         }
 
@@ -826,9 +906,18 @@ public final class Mcr implements AutoCloseable {
             return this;
         }
 
-        /** Sets the import limits. */
+        /** Sets the import limits (the total runners and cases per runner also limit every save). */
         public Builder importLimits(ImportLimits limits) {
             this.importLimits = limits;
+            return this;
+        }
+
+        /**
+         * Sets the most bytes the state may have as clients receive and send it (compact JSON, secrets masked);
+         * default {@link SaveLimits#DEFAULT_MAX_STATE_BYTES}.
+         */
+        public Builder maxStateBytes(int maxStateBytes) {
+            this.maxStateBytes = maxStateBytes;
             return this;
         }
 
@@ -847,6 +936,32 @@ public final class Mcr implements AutoCloseable {
         /** Sets the notification queue capacity. */
         public Builder notifyQueueCapacity(int capacity) {
             this.notifyQueueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Sets the size a runner's log file ({@code run_<id>.log}) may reach before it is rotated: when appending a
+         * run would make it larger, it becomes {@code run_<id>.log.1} and the run starts a fresh file. A single run
+         * larger than the limit is still written whole. Default {@value #DEFAULT_MAX_LOG_BYTES} (10 MiB).
+         *
+         * @param maxLogBytes at least {@value RunLogs#MIN_MAX_BYTES}
+         * @return this builder
+         */
+        public Builder maxLogBytes(long maxLogBytes) {
+            this.maxLogBytes = maxLogBytes;
+            return this;
+        }
+
+        /**
+         * Sets how many rotated log files ({@code run_<id>.log.1} newest … {@code run_<id>.log.N} oldest) are kept per
+         * runner besides the current one; older ones are deleted at the next rotation. 0 keeps only the current
+         * file. Default {@value #DEFAULT_MAX_LOG_FILES}.
+         *
+         * @param maxLogFiles 0 to {@value RunLogs#MAX_MAX_FILES}
+         * @return this builder
+         */
+        public Builder maxLogFiles(int maxLogFiles) {
+            this.maxLogFiles = maxLogFiles;
             return this;
         }
 
@@ -885,9 +1000,17 @@ public final class Mcr implements AutoCloseable {
             require(runtimeStatusSaveInterval != null && !runtimeStatusSaveInterval.isNegative(),
                     "runtimeStatusSaveInterval must not be negative.");
             require(importLimits != null, "importLimits must not be null; use ImportLimits.DEFAULTS.");
+            require(maxStateBytes >= 1, "maxStateBytes must be at least 1.");
             require(maxSubscribers >= 1, "maxSubscribers must be at least 1.");
             require(eventQueueCapacity >= 1, "eventQueueCapacity must be at least 1.");
             require(notifyQueueCapacity >= 1, "notifyQueueCapacity must be at least 1.");
+            require(hiddenEnvironment.stream().allMatch(n -> n != null && !n.isEmpty() && n.indexOf('=') < 0
+                    && n.indexOf('\0') < 0), "hideEnvironment needs variable names that are not empty and contain no "
+                    + "'=' or NUL character.");
+            require(maxLogBytes >= RunLogs.MIN_MAX_BYTES, "maxLogBytes must be at least " + RunLogs.MIN_MAX_BYTES
+                    + " (4 KiB), not " + maxLogBytes + "; the default is " + DEFAULT_MAX_LOG_BYTES + " (10 MiB).");
+            require(maxLogFiles >= 0 && maxLogFiles <= RunLogs.MAX_MAX_FILES, "maxLogFiles must be between 0 and "
+                    + RunLogs.MAX_MAX_FILES + ", not " + maxLogFiles + "; the default is " + DEFAULT_MAX_LOG_FILES + ".");
             return new Mcr(this);
         }
 

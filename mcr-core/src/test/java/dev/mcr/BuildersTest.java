@@ -79,6 +79,17 @@ class BuildersTest {
                 .hasMessage("maxOutputLines must be at least 1.");
         assertThatThrownBy(() -> Mcr.builder().pushoverUrl(java.net.URI.create("ftp://x")).build())
                 .hasMessage("pushoverUrl must be an http or https URL.");
+        assertThatThrownBy(() -> Mcr.builder().hideEnvironment(List.of("OK_NAME", "A=B")).build())
+                .hasMessage("hideEnvironment needs variable names that are not empty and contain no '=' or NUL "
+                        + "character.");
+        assertThatThrownBy(() -> Mcr.builder().hideEnvironment(List.of("")).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Mcr.builder().maxLogBytes(4095).build())
+                .hasMessage("maxLogBytes must be at least 4096 (4 KiB), not 4095; the default is 10485760 (10 MiB).");
+        assertThatThrownBy(() -> Mcr.builder().maxLogFiles(-1).build())
+                .hasMessage("maxLogFiles must be between 0 and 1000, not -1; the default is 5.");
+        assertThatThrownBy(() -> Mcr.builder().maxLogFiles(1001).build())
+                .hasMessageContaining("maxLogFiles must be between 0 and 1000");
     }
 
     @Test

@@ -249,19 +249,19 @@ class McrEngineTest extends McrTestBase {
         Runner r = save(Runner.builder(uid()).name("Logger").command("echo hello; exit 4").build());
         mcr.start(r.id());
         events.await(RunFinished.class, e -> e.runnerId().equals(r.id()));
-        String log = mcr.readLog(r.id());
+        String log = logText(r.id());
         assertThat(log).startsWith("\n" + "=".repeat(80) + "\ntimestamp: ");
         assertThat(log).contains("\nrunner: Logger\ncommand: echo hello; exit 4\nexit_code: 4\nstopped: False\n"
                 + "-".repeat(80) + "\nhello\n");
         mcr.clearLog(r.id());
-        assertThat(mcr.readLog(r.id())).isEmpty();
+        assertThat(logText(r.id())).isEmpty();
         Runner quiet = save(r.withId(uid()).withName("Quiet"));
         mcr.saveRunner(new Runner(quiet.id(), quiet.name(), quiet.command(), false, quiet.schedule(),
                 quiet.maxRuns(), quiet.alertCooldownS(), quiet.alertEscalationS(), quiet.failurePauseThreshold(),
                 quiet.cases(), quiet.notifyProfileIds(), quiet.notifyProfileUpdatesOnly(), Map.of()));
         mcr.start(quiet.id());
         events.await(RunFinished.class, e -> e.runnerId().equals(quiet.id()));
-        assertThat(mcr.readLog(quiet.id())).isEmpty();
+        assertThat(logText(quiet.id())).isEmpty();
     }
 
     @Test
@@ -330,7 +330,7 @@ class McrEngineTest extends McrTestBase {
         Runner lines = save(Runner.builder(uid()).command("seq 1 6000").build());
         mcr.start(lines.id());
         events.await(RunFinished.class, e -> e.runnerId().equals(lines.id()));
-        String log = mcr.readLog(lines.id());
+        String log = logText(lines.id());
         assertThat(log).contains("\n1001\n").doesNotContain("\n1000\n").endsWith("\n6000\n");
         assertThat(mcr.status().get(lines.id()).tail()).startsWith("5801\n");
 

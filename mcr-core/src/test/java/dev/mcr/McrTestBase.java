@@ -1,5 +1,8 @@
 package dev.mcr;
 
+import dev.mcr.store.LogContent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +20,13 @@ abstract class McrTestBase {
     void open() {
         mcr = Mcr.builder().dataDir(dir).seedDemo(false).build();
         events = new EventRecorder(mcr);
+    }
+
+    /** Returns a runner's whole current log as text, read the way the server streams it. */
+    String logText(String runnerId) throws IOException {
+        try (LogContent log = mcr.openLog(runnerId, 0)) {
+            return new String(log.stream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @AfterEach

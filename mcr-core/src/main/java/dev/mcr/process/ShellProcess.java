@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * group leader, so {@link #pid()} is also the process group id. Standard error is merged into
  * standard output and standard input reads {@code /dev/null}.
  *
+ * <p>The command inherits this JVM's environment <em>without</em> mcr's own variables: every name
+ * starting with one of {@link #HIDDEN_ENV_PREFIXES} ({@code MULTI_COMMAND_RUNNER_}, {@code MCR_}:
+ * the auth password, the credential key, …) is removed, and so is every name the caller hides; then
+ * the caller's extra variables are added.
+ *
  * <p>Stopping ({@link #terminate(Duration, Duration)}) signals the whole group, SIGINT, then
  * SIGTERM, then SIGKILL; descendants seen before each signal are signalled too, so a
  * grandchild that left the group with its own {@code setsid} is still reached.
@@ -62,6 +67,11 @@ public final class ShellProcess implements AutoCloseable {
      * something else still holds the output open, before it kills what holds it.
      */
     public static final Duration EXIT_PIPE_GRACE = Duration.ofMillis(400);
+    /**
+     * Name prefixes of the variables no started command inherits: mcr's configuration (for example
+     * {@code MULTI_COMMAND_RUNNER_AUTH_PASSWORD}, {@code MULTI_COMMAND_RUNNER_SECRET_KEY}) and markers.
+     */
+    public static final List<String> HIDDEN_ENV_PREFIXES = List.of("MULTI_COMMAND_RUNNER_", "MCR_");
 
     private static final Logger LOG = LoggerFactory.getLogger(ShellProcess.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(3);
@@ -99,7 +109,8 @@ public final class ShellProcess implements AutoCloseable {
 
     /**
      * Starts {@code shellPrefix + [command]} with standard error merged into standard output
-     * and standard input from {@code /dev/null}.
+     * and standard input from {@code /dev/null}; the environment is this JVM's without the
+     * variables named by {@link #HIDDEN_ENV_PREFIXES}, plus {@code extraEnv}.
      *
      * @param shellPrefix the program and its arguments before the command, such as
      *     {@link #DEFAULT_SHELL}; it must start a new session ({@code setsid}) so that the pid
@@ -116,7 +127,26 @@ public final class ShellProcess implements AutoCloseable {
      */
     public static ShellProcess start(List<String> shellPrefix, String command, Map<String, String> extraEnv,
             Path workDir) throws IOException {
-        return start(shellPrefix, command, extraEnv, workDir, true);
+        return start(shellPrefix, command, extraEnv, workDir, Set.of());
+    }
+
+    /**
+     * Starts as {@link #start(List, String, Map, Path)}, also removing the named variables from the
+     * inherited environment.
+     *
+     * @param shellPrefix the program and its arguments before the command (see {@link #start(List, String, Map, Path)})
+     * @param command the shell command text
+     * @param extraEnv variables added after the hidden ones were removed; may be null or empty
+     * @param workDir the working directory, or null for the current one
+     * @param hiddenEnv exact names of inherited variables the command must not see (secrets of the
+     *     embedding application), besides those starting with one of {@link #HIDDEN_ENV_PREFIXES}
+     * @return the running process; the caller must {@link #pump(Consumer)} its output
+     * @throws IOException if the process cannot be started or the directory does not exist
+     * @throws IllegalArgumentException if the prefix is empty or an environment entry is invalid
+     */
+    public static ShellProcess start(List<String> shellPrefix, String command, Map<String, String> extraEnv,
+            Path workDir, Set<String> hiddenEnv) throws IOException {
+        return start(shellPrefix, command, null, hiddenEnv, extraEnv, workDir, true);
     }
 
     /**
@@ -125,7 +155,18 @@ public final class ShellProcess implements AutoCloseable {
      */
     static ShellProcess start(List<String> shellPrefix, String command, Map<String, String> extraEnv,
             Path workDir, boolean identifyPipe) throws IOException {
+        return start(shellPrefix, command, null, Set.of(), extraEnv, workDir, identifyPipe);
+    }
+
+    /**
+     * Starts as {@link #start(List, String, Map, Path, Set)} with {@code inheritedEnv} in place of this
+     * JVM's environment when it is not null (tests: a JVM cannot change its own environment).
+     */
+    static ShellProcess start(List<String> shellPrefix, String command, Map<String, String> inheritedEnv,
+            Set<String> hiddenEnv, Map<String, String> extraEnv, Path workDir, boolean identifyPipe)
+            throws IOException {
         Objects.requireNonNull(shellPrefix, "The shell prefix must not be null; use ShellProcess.DEFAULT_SHELL.");
+        Objects.requireNonNull(hiddenEnv, "The hidden variable names must not be null; pass an empty set.");
         Objects.requireNonNull(command, "The command must not be null.");
         if (shellPrefix.isEmpty() || shellPrefix.stream().anyMatch(Objects::isNull)) {
             throw new IllegalArgumentException(
@@ -136,8 +177,13 @@ public final class ShellProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        Map<String, String> env = pb.environment();
+        if (inheritedEnv != null) {
+            env.clear();
+            env.putAll(inheritedEnv);
+        }
+        env.keySet().removeIf(name -> isHidden(name, hiddenEnv));
         if (extraEnv != null) {
-            Map<String, String> env = pb.environment();
             for (Map.Entry<String, String> e : extraEnv.entrySet()) {
                 String name = e.getKey();
                 String value = e.getValue();
@@ -162,6 +208,15 @@ public final class ShellProcess implements AutoCloseable {
         Process process = pb.start();
         return new ShellProcess(process, Instant.now(), extraEnv == null ? Map.of() : Map.copyOf(extraEnv),
                 identifyPipe);
+    }
+
+    private static boolean isHidden(String name, Set<String> hiddenEnv) {
+        for (String prefix : HIDDEN_ENV_PREFIXES) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return hiddenEnv.contains(name);
     }
 
     /**

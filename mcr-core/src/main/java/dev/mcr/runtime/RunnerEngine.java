@@ -97,6 +97,7 @@ public final class RunnerEngine implements AutoCloseable {
     private final Clock clock;
     private final ZoneId zone;
     private final List<String> shell;
+    private final Set<String> hiddenEnvironment;
     private final int maxOutputLines;
     private final long statusSaveIntervalMillis;
     private final EventBus bus;
@@ -158,6 +159,7 @@ public final class RunnerEngine implements AutoCloseable {
         this.clock = settings.clock();
         this.zone = settings.clock().getZone();
         this.shell = settings.shell();
+        this.hiddenEnvironment = settings.hiddenEnvironment();
         this.maxOutputLines = settings.maxOutputLines();
         this.statusSaveIntervalMillis = settings.runtimeStatusSaveInterval().toMillis();
         this.bus = bus;
@@ -395,7 +397,7 @@ public final class RunnerEngine implements AutoCloseable {
         }
         ShellProcess proc;
         try {
-            proc = ShellProcess.start(shell, startCfg.command(), env, null);
+            proc = ShellProcess.start(shell, startCfg.command(), env, null, hiddenEnvironment);
         } catch (IOException | RuntimeException e) {
             forgetRun(rt.id, marker);
             throw e;

@@ -164,9 +164,9 @@ public final class SqliteStore implements AutoCloseable {
         Path dir = dataDir.toAbsolutePath().normalize();
         Path db = dir.resolve(DB_FILE_NAME);
         try {
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve(".tmp");
-            Files.createDirectories(tmp);
+            DataFolder.createPrivateDirectory(dir);
+            Path tmp = dir.resolve(DataFolder.SQLITE_TMP_DIR_NAME);
+            DataFolder.createPrivateDirectory(tmp);
             // The native library is unpacked into java.io.tmpdir unless told otherwise; a noexec /tmp breaks it.
             // The property is process-wide and only read once, so an explicit setting is respected.
             if (System.getProperty("org.sqlite.tmpdir") == null) {
@@ -174,6 +174,15 @@ public final class SqliteStore implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new McrException("Could not create the data folder " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            // SQLite gives the -wal, -shm and -journal files the mode of the database file, so a private database
+            // keeps them private too; an empty file is a valid empty database.
+            Files.createFile(db, DataFolder.privateFileAttributes(db));
+        } catch (FileAlreadyExistsException e) {
+            // An existing database keeps its permissions here; DataFolder.prepare tightens them.
+        } catch (IOException e) {
+            throw new McrException("Could not create the database " + db + ": " + e.getMessage(), e);
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);

@@ -4,6 +4,8 @@ import dev.mcr.McrException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,17 @@ class RunLogsTest {
 
     @TempDir
     Path dir;
+
+    /** Reads a whole log the way the server streams it. */
+    static String text(RunLogs logs, String runnerId) {
+        try (LogContent log = logs.open(runnerId, 0)) {
+            byte[] bytes = log.stream().readAllBytes();
+            assertThat(bytes).hasSize((int) log.length());
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @Test
     void each_run_appends_exactly_the_originals_block() {
@@ -62,7 +75,7 @@ class RunLogsTest {
                 + "stopped: True\n"
                 + DASH + "\n"
                 + "\n";
-        assertThat(logs.read("runner_a")).isEqualTo(expected);
+        assertThat(text(logs, "runner_a")).isEqualTo(expected);
         assertThat(dir.resolve("run_runner_a.log")).hasContent(expected);
     }
 
@@ -91,30 +104,33 @@ class RunLogsTest {
         for (String id : List.of("", "...", "/", "___", "../..", "äöü")) {
             assertThatThrownBy(() -> logs.fileFor(id)).as(id)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith(".");
-            assertThatThrownBy(() -> logs.read(id)).as(id).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> text(logs, id)).as(id).isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> logs.fileFor(null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void reading_a_missing_log_creates_an_empty_file_and_invalid_bytes_are_replaced() throws Exception {
+    void reading_a_missing_log_returns_empty_and_creates_nothing_and_invalid_bytes_are_replaced() throws Exception {
         Path sub = dir.resolve("not-yet");
         RunLogs logs = new RunLogs(sub);
-        assertThat(logs.read("runner_a")).isEmpty();
-        assertThat(sub.resolve("run_runner_a.log")).isEmptyFile();
+        assertThat(text(logs, "runner_a")).isEmpty();
+        assertThat(sub).doesNotExist();
+        Files.createDirectories(sub);
+        assertThat(text(logs, "runner_a")).isEmpty();
+        assertThat(sub.resolve("run_runner_a.log")).doesNotExist();
 
         Files.write(sub.resolve("run_runner_b.log"), new byte[] {'o', 'k', ' ', (byte) 0xff, (byte) 0xc3, '\n'});
-        assertThat(logs.read("runner_b")).isEqualTo("ok \uFFFD\uFFFD\n");
+        assertThat(text(logs, "runner_b")).isEqualTo("ok \uFFFD\uFFFD\n");
     }
 
     @Test
-    void clearing_empties_the_log() {
+    void clearing_empties_the_log_and_clearing_a_missing_log_creates_nothing() {
         RunLogs logs = new RunLogs(dir);
         logs.append("runner_a", new RunLogBlock(Instant.EPOCH, ZoneOffset.UTC, "r", "c", 1, false, "out\n"));
         logs.clear("runner_a");
         assertThat(dir.resolve("run_runner_a.log")).isEmptyFile();
         logs.clear("runner_new");
-        assertThat(dir.resolve("run_runner_new.log")).isEmptyFile();
+        assertThat(dir.resolve("run_runner_new.log")).doesNotExist();
     }
 
     @Test
@@ -126,7 +142,7 @@ class RunLogsTest {
             assertThatThrownBy(() -> logs.append("runner_a",
                     new RunLogBlock(Instant.EPOCH, ZoneOffset.UTC, "r", "c", 0, false, "x")))
                     .isInstanceOf(McrException.class).hasMessageContaining("run_runner_a.log");
-            assertThatThrownBy(() -> logs.read("runner_a")).isInstanceOf(McrException.class);
+            assertThatThrownBy(() -> text(logs, "runner_a")).isInstanceOf(McrException.class);
             assertThatThrownBy(() -> logs.clear("runner_a")).isInstanceOf(McrException.class);
             assertThat(outside).hasContent("untouched");
         } finally {

@@ -15,6 +15,7 @@ import dev.mcr.model.Timestamps;
 import dev.mcr.notify.TestSendResult;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
+import dev.mcr.store.LogContent;
 import dev.mcr.transfer.CloneResult;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -296,7 +297,9 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         }
         switch (request.method()) {
             case "GET":
-                return HttpResponse.text(200, HttpResponse.TEXT, mcr.readLog(rawId));
+                // Streamed from the open file: a large log is never held in memory.
+                LogContent log = mcr.openLog(rawId, tailBytes(request.queryParam("tail_bytes")));
+                return HttpResponse.sized(200, HttpResponse.TEXT, log.stream(), log.length());
             case "DELETE":
                 mcr.clearLog(rawId);
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -306,6 +309,18 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
             default:
                 throw methodNotAllowed("GET, DELETE");
         }
+    }
+
+    /** Parses {@code tail_bytes}: absent or 0 is the whole log; anything but a whole number of 0 or more is 422. */
+    static long tailBytes(String text) {
+        if (text == null) {
+            return 0;
+        }
+        if (!WHOLE_NUMBER.matcher(text).matches() || text.strip().startsWith("-")) {
+            throw new HttpError(422, "Query parameter 'tail_bytes' must be a whole number of 0 or more.");
+        }
+        BigInteger n = new BigInteger(text.strip());
+        return n.bitLength() < 63 ? n.longValue() : Long.MAX_VALUE;
     }
 
     // ------------------------------------------------------------------------------------ transfer
@@ -380,12 +395,14 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     }
 
     /** The optional {@code state} of run requests, checked and normalized, or {@code null} when absent. */
-    private static AppState optionalState(JsonNode body) {
+    private AppState optionalState(JsonNode body) {
         JsonNode state = body.get("state");
         if (state == null || state.isNull()) {
             return null;
         }
         checkStateShape(state, "state.");
+        // Counted before normalizing: a million entries are refused at once.
+        mcr.saveLimits().checkRaw(state, mcr.state());
         return StateNormalizer.normalize(state);
     }
 

@@ -2,6 +2,7 @@ package dev.mcr.server;
 
 import dev.mcr.ConflictException;
 import dev.mcr.InvalidStateException;
+import dev.mcr.LimitExceededException;
 import dev.mcr.McrException;
 import dev.mcr.NotFoundException;
 import dev.mcr.PayloadTooLargeException;
@@ -37,6 +38,9 @@ final class ErrorResponses {
             return HttpResponse.detail(409, e.getMessage());
         }
         if (e instanceof InvalidStateException) {
+            return HttpResponse.detail(400, e.getMessage());
+        }
+        if (e instanceof LimitExceededException) {
             return HttpResponse.detail(400, e.getMessage());
         }
         if (e instanceof PayloadTooLargeException) {

@@ -216,7 +216,11 @@ final class HttpAdapter extends NanoHTTPD {
     private Response toLibrary(HttpResponse res) {
         Status status = new Status(res.status());
         Response r;
-        if (res.stream() != null) {
+        if (res.stream() instanceof HttpResponse.Sized sized) {
+            r = newFixedLengthResponse(status, res.contentType(), sized.in(), sized.length());
+            alwaysHeaders.forEach(r::addHeader);
+            res.headers().forEach(r::addHeader);
+        } else if (res.stream() != null) {
             Map<String, String> headers = new LinkedHashMap<>(alwaysHeaders);
             headers.putAll(res.headers());
             r = new StreamingResponse(status, res.contentType(), headers, res.stream(), current.get());

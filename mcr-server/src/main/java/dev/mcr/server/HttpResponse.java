@@ -2,6 +2,7 @@ package dev.mcr.server;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -9,14 +10,14 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * One HTTP answer as the routes build it, free of the HTTP library's types: either a body of bytes or a
- * stream written until the client goes away.
+ * One HTTP answer as the routes build it, free of the HTTP library's types: a body of bytes, a body of known
+ * length read from an input stream ({@link Sized}), or a stream written until the client goes away.
  *
  * @param status      the status code
  * @param contentType the {@code Content-Type}, or {@code null} for none
  * @param headers     extra headers
  * @param body        the body (empty for a stream)
- * @param stream      the streaming body, or {@code null}
+ * @param stream      the streaming body (a {@link Sized} one has a known length), or {@code null}
  */
 record HttpResponse(int status, String contentType, Map<String, String> headers, byte[] body, Stream stream) {
 
@@ -43,6 +44,38 @@ record HttpResponse(int status, String contentType, Map<String, String> headers,
         void close();
     }
 
+    /**
+     * A body of known length read from an input stream, such as an open file: sent with a {@code Content-Length}
+     * and never held in memory.
+     *
+     * @param in     the bytes; it must deliver at least {@code length} bytes
+     * @param length how many bytes are sent
+     */
+    record Sized(InputStream in, long length) implements Stream {
+        @Override
+        public void writeTo(OutputStream out, BooleanSupplier clientGone) throws IOException {
+            byte[] buf = new byte[64 * 1024];
+            long left = length;
+            while (left > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    throw new IOException("The body ended " + left + " bytes before its declared length.");
+                }
+                out.write(buf, 0, n);
+                left -= n;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // Nothing is lost: the body was read or is no longer wanted.
+            }
+        }
+    }
+
     HttpResponse {
         headers = Map.copyOf(headers);
         body = body == null ? new byte[0] : body;
@@ -62,6 +95,11 @@ record HttpResponse(int status, String contentType, Map<String, String> headers,
 
     static HttpResponse bytes(int status, String contentType, byte[] body) {
         return new HttpResponse(status, contentType, Map.of(), body, null);
+    }
+
+    /** A body of {@code length} bytes read from {@code in}, which the answer closes once it is sent. */
+    static HttpResponse sized(int status, String contentType, InputStream in, long length) {
+        return new HttpResponse(status, contentType, Map.of(), null, new Sized(in, length));
     }
 
     static HttpResponse stream(String contentType, Map<String, String> headers, Stream stream) {

@@ -1,6 +1,8 @@
 package dev.mcr.server;
 
 import dev.mcr.Mcr;
+import dev.mcr.SaveLimits;
+import dev.mcr.store.RunLogs;
 import dev.mcr.transfer.ImportLimits;
 import java.math.BigInteger;
 import java.net.URI;
@@ -42,9 +44,11 @@ import org.slf4j.LoggerFactory;
  *                                  ({@code MULTI_COMMAND_RUNNER_PUSHOVER_URL})
  * @param maxImportBytes            largest import body, at least 16384 ({@code MAX_IMPORT_BYTES})
  * @param maxImportedRunners        most runners per import, at least 1 ({@code MAX_IMPORTED_RUNNERS})
- * @param maxTotalRunners           most runners after an import, at least {@code maxImportedRunners}
+ * @param maxTotalRunners           most runners after an import or any save (also the most groups and
+ *                                  notification profiles), at least {@code maxImportedRunners}
  *                                  ({@code MAX_TOTAL_RUNNERS})
- * @param maxCasesPerRunner         most cases per imported runner, at least 1 ({@code MAX_CASES_PER_RUNNER})
+ * @param maxCasesPerRunner         most cases per runner on import and on every save, at least 1
+ *                                  ({@code MAX_CASES_PER_RUNNER})
  * @param maxSseSubscribers         most event-stream clients at once, at least 1 ({@code MAX_SSE_SUBSCRIBERS})
  * @param maxOutputLinesPerRun      output lines kept per run, at least 200 ({@code MAX_OUTPUT_LINES_PER_RUN})
  * @param runtimeStatusSaveInterval least pause between two writes of {@code last_case}, at least 0.25 s
@@ -54,12 +58,16 @@ import org.slf4j.LoggerFactory;
  * @param allowedHosts              host names (optionally with {@code :port}) answered besides localhost,
  *                                  127.0.0.1, [::1] and {@code HOST}; {@code *} answers any
  *                                  ({@code MCR_ALLOWED_HOSTS}, comma-separated)
+ * @param maxLogBytes               size at which a runner's log file is rotated, at least 4096
+ *                                  ({@code MAX_LOG_BYTES}, default 10 MiB)
+ * @param maxLogFiles               rotated log files kept per runner besides the current one, 0 to 1000
+ *                                  ({@code MAX_LOG_FILES}, default 5)
  */
 public record ServerConfig(String host, int port, Path dataDir, String secretKey, String authUser,
                            String authPassword, URI pushoverUrl, int maxImportBytes, int maxImportedRunners,
                            int maxTotalRunners, int maxCasesPerRunner, int maxSseSubscribers,
                            int maxOutputLinesPerRun, Duration runtimeStatusSaveInterval, int maxStateBytes,
-                           List<String> allowedHosts) {
+                           List<String> allowedHosts, long maxLogBytes, int maxLogFiles) {
 
     /** Default interface: loopback only, because the tool runs shell commands for whoever reaches it. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -72,7 +80,7 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
     /** Smallest accepted state body limit in bytes. */
     public static final int MIN_STATE_BYTES = 65_536;
     /** Default state body limit: 4 MiB. */
-    public static final int DEFAULT_MAX_STATE_BYTES = 4 * 1024 * 1024;
+    public static final int DEFAULT_MAX_STATE_BYTES = SaveLimits.DEFAULT_MAX_STATE_BYTES;
     /** Smallest number of output lines kept per run (the original's floor). */
     public static final int MIN_OUTPUT_LINES_PER_RUN = 200;
     /** Smallest pause between two runtime-status writes (the original's floor). */
@@ -107,6 +115,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
     static final String RUNTIME_STATUS_SAVE_INTERVAL_S = "RUNTIME_STATUS_SAVE_INTERVAL_S";
     static final String MAX_STATE_BYTES = "MAX_STATE_BYTES";
     static final String ALLOWED_HOSTS = "MCR_ALLOWED_HOSTS";
+    static final String MAX_LOG_BYTES = "MAX_LOG_BYTES";
+    static final String MAX_LOG_FILES = "MAX_LOG_FILES";
 
     /**
      * In-process listeners (tests, embedding code) share the event bus with the browsers; the server counts
@@ -140,6 +150,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
      * @param runtimeStatusSaveInterval see {@link #runtimeStatusSaveInterval()}
      * @param maxStateBytes see {@link #maxStateBytes()}
      * @param allowedHosts see {@link #allowedHosts()}
+     * @param maxLogBytes see {@link #maxLogBytes()}
+     * @param maxLogFiles see {@link #maxLogFiles()}
      * @throws IllegalArgumentException for a value out of range
      */
     public ServerConfig {
@@ -177,6 +189,14 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 HostCheck.parseEntry(h, "allowedHosts");
             }
         }
+        if (maxLogBytes < RunLogs.MIN_MAX_BYTES) {
+            throw new IllegalArgumentException("maxLogBytes must be at least " + RunLogs.MIN_MAX_BYTES + ", not "
+                    + maxLogBytes + ".");
+        }
+        if (maxLogFiles < 0 || maxLogFiles > RunLogs.MAX_MAX_FILES) {
+            throw new IllegalArgumentException("maxLogFiles must be between 0 and " + RunLogs.MAX_MAX_FILES + ", not "
+                    + maxLogFiles + ".");
+        }
     }
 
     /**
@@ -190,7 +210,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
 
     /**
      * Reads the configuration from environment variables with the original tool's defaults and clamping
-     * (for example {@code MAX_IMPORT_BYTES} below 16384 becomes 16384). Blank values count as unset. When
+     * (for example {@code MAX_IMPORT_BYTES} below 16384 becomes 16384; {@code MAX_LOG_BYTES} below 4096 becomes
+     * 4096, {@code MAX_LOG_FILES} is cut to 0..1000). Blank values count as unset. When
      * only one of the auth user and password is set, a warning is logged and Basic auth stays off.
      *
      * @param env the environment, usually {@code System.getenv()}
@@ -244,6 +265,9 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
         int sse = Math.max(1, integer(env, MAX_SSE_SUBSCRIBERS, 100));
         int lines = Math.max(MIN_OUTPUT_LINES_PER_RUN, integer(env, MAX_OUTPUT_LINES_PER_RUN, 5000));
         Duration interval = seconds(env, RUNTIME_STATUS_SAVE_INTERVAL_S, 1.0);
+        long logBytes = Math.max(RunLogs.MIN_MAX_BYTES, longInteger(env, MAX_LOG_BYTES, RunLogs.DEFAULT_MAX_BYTES));
+        int logFiles = Math.min(RunLogs.MAX_MAX_FILES,
+                Math.max(0, integer(env, MAX_LOG_FILES, RunLogs.DEFAULT_MAX_FILES)));
         int stateBytes = Math.max(MIN_STATE_BYTES, integer(env, MAX_STATE_BYTES, DEFAULT_MAX_STATE_BYTES));
         List<String> allowed = new ArrayList<>();
         String hosts = text(env, ALLOWED_HOSTS);
@@ -261,7 +285,7 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
         }
         return new ServerConfig(host == null ? DEFAULT_HOST : host, port, dataDir, text(env, SECRET_KEY), user,
                 password, pushover, importBytes, importedRunners, totalRunners, cases, sse, lines, interval,
-                stateBytes, allowed);
+                stateBytes, allowed, logBytes, logFiles);
     }
 
     /**
@@ -284,8 +308,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
 
     /**
      * Copies the settings that belong to the core into an {@link Mcr} builder: data folder, credential key,
-     * Pushover endpoint, output buffer, runtime-status interval, import limits, event-subscriber room and
-     * the per-client event queue ({@link #EVENT_QUEUE_CAPACITY}).
+     * Pushover endpoint, output buffer, runtime-status interval, import limits, log rotation, event-subscriber
+     * room and the per-client event queue ({@link #EVENT_QUEUE_CAPACITY}).
      *
      * @param builder the builder
      * @return the same builder
@@ -295,6 +319,9 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 .maxOutputLines(maxOutputLinesPerRun)
                 .runtimeStatusSaveInterval(runtimeStatusSaveInterval)
                 .importLimits(new ImportLimits(maxImportBytes, maxImportedRunners, maxTotalRunners, maxCasesPerRunner))
+                .maxStateBytes(maxStateBytes)
+                .maxLogBytes(maxLogBytes)
+                .maxLogFiles(maxLogFiles)
                 .maxSubscribers(saturatedAdd(maxSseSubscribers, EXTRA_BUS_SUBSCRIBERS))
                 .eventQueueCapacity(EVENT_QUEUE_CAPACITY);
         if (secretKey != null) {
@@ -322,7 +349,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 + ", max_sse_subscribers=" + maxSseSubscribers + ", max_output_lines_per_run=" + maxOutputLinesPerRun
                 + ", runtime_status_save_interval_s=" + runtimeStatusSaveInterval.toMillis() / 1000.0
                 + ", max_state_bytes=" + maxStateBytes
-                + ", allowed_hosts=" + (allowedHosts.isEmpty() ? "-" : String.join(",", allowedHosts));
+                + ", allowed_hosts=" + (allowedHosts.isEmpty() ? "-" : String.join(",", allowedHosts))
+                + ", max_log_bytes=" + maxLogBytes + ", max_log_files=" + maxLogFiles;
     }
 
     // ------------------------------------------------------------------------------------- parsing
@@ -334,6 +362,11 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
 
     /** Parses a whole number the way Python's {@code int()} does (signs, underscores, surrounding blanks). */
     private static int integer(Map<String, String> env, String name, int fallback) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longInteger(env, name, fallback)));
+    }
+
+    /** Like {@link #integer}, saturating at the bounds of {@code long}. */
+    private static long longInteger(Map<String, String> env, String name, long fallback) {
         String v = text(env, name);
         if (v == null) {
             return fallback;
@@ -343,13 +376,13 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                     + shorten(v) + "'.");
         }
         BigInteger n = new BigInteger(v.replace("_", ""));
-        if (n.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
-            return Integer.MAX_VALUE;
+        if (n.compareTo(BigInteger.valueOf(Long.MAX_VALUE)) > 0) {
+            return Long.MAX_VALUE;
         }
-        if (n.compareTo(BigInteger.valueOf(Integer.MIN_VALUE)) < 0) {
-            return Integer.MIN_VALUE;
+        if (n.compareTo(BigInteger.valueOf(Long.MIN_VALUE)) < 0) {
+            return Long.MIN_VALUE;
         }
-        return n.intValue();
+        return n.longValue();
     }
 
     /** Parses seconds the way Python's {@code float()} does, then applies {@code max(0.25, v)} and a one-day cap. */

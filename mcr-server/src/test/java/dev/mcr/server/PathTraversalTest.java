@@ -84,9 +84,11 @@ class PathTraversalTest {
     }
 
     @Test
-    void a_valid_id_only_ever_names_a_file_in_the_data_folder() throws IOException {
+    void a_valid_id_only_ever_names_a_file_in_the_data_folder_and_reading_creates_none() throws IOException {
         assertThat(f.get("/api/log/secret").body()).isEmpty();
-        assertThat(Files.exists(data.resolve("run_secret.log"))).isTrue();
+        assertThat(data.resolve("run_secret.log")).doesNotExist();
+        Files.writeString(data.resolve("run_secret.log"), "inside");
+        assertThat(f.get("/api/log/secret").body()).isEqualTo("inside");
     }
 
     @Test

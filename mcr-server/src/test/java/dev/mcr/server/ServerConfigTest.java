@@ -29,6 +29,8 @@ class ServerConfigTest {
         assertThat(c.maxSseSubscribers()).isEqualTo(100);
         assertThat(c.maxOutputLinesPerRun()).isEqualTo(5000);
         assertThat(c.runtimeStatusSaveInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.maxLogBytes()).isEqualTo(10_485_760L);
+        assertThat(c.maxLogFiles()).isEqualTo(5);
         assertThat(ServerConfig.defaults()).isEqualTo(c);
     }
 
@@ -43,7 +45,8 @@ class ServerConfigTest {
                 Map.entry("MAX_IMPORT_BYTES", "2_000_000"), Map.entry("MAX_IMPORTED_RUNNERS", "+7"),
                 Map.entry("MAX_TOTAL_RUNNERS", "70"), Map.entry("MAX_CASES_PER_RUNNER", "3"),
                 Map.entry("MAX_SSE_SUBSCRIBERS", "4"), Map.entry("MAX_OUTPUT_LINES_PER_RUN", "300"),
-                Map.entry("RUNTIME_STATUS_SAVE_INTERVAL_S", "2.5")));
+                Map.entry("RUNTIME_STATUS_SAVE_INTERVAL_S", "2.5"), Map.entry("MAX_LOG_BYTES", " 5_000_000_000 "),
+                Map.entry("MAX_LOG_FILES", "9")));
         assertThat(c.host()).isEqualTo("0.0.0.0");
         assertThat(c.port()).isEqualTo(9090);
         assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/y"));
@@ -60,6 +63,8 @@ class ServerConfigTest {
         assertThat(c.maxSseSubscribers()).isEqualTo(4);
         assertThat(c.maxOutputLinesPerRun()).isEqualTo(300);
         assertThat(c.runtimeStatusSaveInterval()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(c.maxLogBytes()).isEqualTo(5_000_000_000L);
+        assertThat(c.maxLogFiles()).isEqualTo(9);
     }
 
     @Test
@@ -67,7 +72,7 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.fromEnv(Map.of(
                 "MAX_IMPORT_BYTES", "10", "MAX_IMPORTED_RUNNERS", "0", "MAX_TOTAL_RUNNERS", "-3",
                 "MAX_CASES_PER_RUNNER", "-1", "MAX_SSE_SUBSCRIBERS", "0", "MAX_OUTPUT_LINES_PER_RUN", "5",
-                "RUNTIME_STATUS_SAVE_INTERVAL_S", "0.01"));
+                "RUNTIME_STATUS_SAVE_INTERVAL_S", "0.01", "MAX_LOG_BYTES", "100", "MAX_LOG_FILES", "-2"));
         assertThat(c.maxImportBytes()).isEqualTo(16_384);
         assertThat(c.maxImportedRunners()).isEqualTo(1);
         assertThat(c.maxTotalRunners()).isEqualTo(1);
@@ -75,6 +80,9 @@ class ServerConfigTest {
         assertThat(c.maxSseSubscribers()).isEqualTo(1);
         assertThat(c.maxOutputLinesPerRun()).isEqualTo(200);
         assertThat(c.runtimeStatusSaveInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.maxLogBytes()).isEqualTo(4096);
+        assertThat(c.maxLogFiles()).isZero();
+        assertThat(ServerConfig.fromEnv(Map.of("MAX_LOG_FILES", "5000")).maxLogFiles()).isEqualTo(1000);
     }
 
     @Test
@@ -86,8 +94,9 @@ class ServerConfigTest {
     @Test
     void huge_numbers_saturate_instead_of_overflowing() {
         ServerConfig c = ServerConfig.fromEnv(Map.of("MAX_IMPORT_BYTES", "99999999999999999999",
-                "RUNTIME_STATUS_SAVE_INTERVAL_S", "inf"));
+                "RUNTIME_STATUS_SAVE_INTERVAL_S", "inf", "MAX_LOG_BYTES", "99999999999999999999999"));
         assertThat(c.maxImportBytes()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(c.maxLogBytes()).isEqualTo(Long.MAX_VALUE);
         assertThat(c.runtimeStatusSaveInterval()).isEqualTo(Duration.ofDays(1));
     }
 
@@ -116,6 +125,8 @@ class ServerConfigTest {
                 .hasMessage("Environment variable RUNTIME_STATUS_SAVE_INTERVAL_S must be a number of seconds, not 'soon'.");
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("PORT", "http")))
                 .hasMessageContaining("PORT");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("MAX_LOG_BYTES", "10MiB")))
+                .hasMessage("Environment variable MAX_LOG_BYTES must be a whole number, not '10MiB'.");
     }
 
     @Test
@@ -150,6 +161,7 @@ class ServerConfigTest {
                 "MULTI_COMMAND_RUNNER_PUSHOVER_URL", "https://user:tokenpw@push.example/1/messages.json"))
                 .toString();
         assertThat(s).contains("auth=on", "key_source=env", "port=8080", "max_import_bytes=1048576",
+                "max_log_bytes=10485760, max_log_files=5",
                 "pushover_url=https://push.example/1/messages.json");
         assertThat(s).doesNotContain("topsecretkey", "hunter2pw", "tokenpw");
     }
@@ -157,13 +169,19 @@ class ServerConfigTest {
     @Test
     void the_constructor_refuses_values_below_the_floors() {
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 100, 1, 1, 1, 1,
-                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of()))
+                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 10_485_760L, 5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxImportBytes");
         assertThatThrownBy(() -> new ServerConfig(" ", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1, 1,
-                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of()))
+                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 10_485_760L, 5))
                 .hasMessageContaining("host");
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1,
-                1, 200, Duration.ofSeconds(1), 1000, List.of()))
+                1, 200, Duration.ofSeconds(1), 1000, List.of(), 10_485_760L, 5))
                 .hasMessageContaining("maxStateBytes");
+        assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1,
+                1, 200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 4095, 5))
+                .hasMessage("maxLogBytes must be at least 4096, not 4095.");
+        assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1,
+                1, 200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 4096, 1001))
+                .hasMessage("maxLogFiles must be between 0 and 1000, not 1001.");
     }
 }
