@@ -191,7 +191,8 @@ class CrossOriginAttackBrowserTest extends BrowserTestBase {
         return new String[] {
             runner("victim", "Backup", "echo clicked > " + markers.resolve("victim-ran"))
                     .replace("\"logging_enabled\":true", "\"logging_enabled\":false"),
-            runner("sleeper", "Long job", "sleep 300").replace("\"logging_enabled\":true", "\"logging_enabled\":false")};
+            runner("sleeper", "Long job", "sleep 300")
+                    .replace("\"logging_enabled\":true", "\"logging_enabled\":false")};
     }
 
     @AfterEach
@@ -224,8 +225,9 @@ class CrossOriginAttackBrowserTest extends BrowserTestBase {
                 };
                 StringBuilder js = new StringBuilder("const body = (json) => " + body + ";\nPromise.all([\n");
                 for (String endpoint : ENDPOINTS) {
-                    js.append("  fetch(").append(jsString(target(endpoint))).append(", {method: 'POST', mode: 'no-cors', "
-                            + "credentials: 'include', body: body(").append(jsString(payload(endpoint, tag)))
+                    js.append("  fetch(").append(jsString(target(endpoint)))
+                            .append(", {method: 'POST', mode: 'no-cors', credentials: 'include', body: body(")
+                            .append(jsString(payload(endpoint, tag)))
                             .append(")}).then(r => r.type, e => String(e)),\n");
                 }
                 js.append("]).then(r => { window.attackDone = r; });");
@@ -338,7 +340,8 @@ class CrossOriginAttackBrowserTest extends BrowserTestBase {
                 + "return {x: Math.round(r.x + r.width / 2), y: Math.round(r.y + r.height / 2), h: innerHeight};");
         int x = ((Number) rect.get("x")).intValue();
         int y = ((Number) rect.get("y")).intValue();
-        assertThat(y).as("the Run button is in the first screen (%s)", rect).isBetween(1, ((Number) rect.get("h")).intValue() - 1);
+        assertThat(y).as("the Run button is in the first screen (%s)", rect)
+                .isBetween(1, ((Number) rect.get("h")).intValue() - 1);
         driver.get("about:blank");
 
         SoftAssertions soft = new SoftAssertions();
@@ -399,7 +402,8 @@ class CrossOriginAttackBrowserTest extends BrowserTestBase {
             if (ui) {
                 waitUntil(d -> {
                     List<WebElement> run = d.findElements(By.cssSelector("#runner-victim [data-act=run]"));
-                    return !run.isEmpty() && run.get(0).isEnabled() && !d.findElements(By.cssSelector("#conn.open")).isEmpty();
+                    return !run.isEmpty() && run.get(0).isEnabled()
+                            && !d.findElements(By.cssSelector("#conn.open")).isEmpty();
                 }, "the framed UI to show the runner");
             }
             return ui;
@@ -434,7 +438,8 @@ class CrossOriginAttackBrowserTest extends BrowserTestBase {
                   if (body !== undefined) { init.headers = {'Content-Type': 'application/json'}; init.body = body; }
                   try {
                     const r = await fetch(path, init);
-                    out[name] = {status: r.status, challenge: r.headers.get('WWW-Authenticate'), body: (await r.text()).slice(0, 3000)};
+                    out[name] = {status: r.status, challenge: r.headers.get('WWW-Authenticate'),
+                                 body: (await r.text()).slice(0, 3000)};
                   } catch (e) {
                     out[name] = {status: 0, challenge: null, body: 'no answer: ' + e + ' (a password prompt?)'};
                   }

@@ -113,7 +113,8 @@ class CspBrowserTest extends BrowserTestBase {
         soft.assertThat(scripts).as("script-src (or default-src) in %s", csp).isNotNull();
         if (scripts != null) {
             soft.assertThat(scripts).as("script sources in %s", csp).doesNotContain("'unsafe-inline'", "*");
-            soft.assertThat(scripts).as("script sources in %s: the inline import map is allowed by a hash (or nonce)", csp)
+            soft.assertThat(scripts)
+                    .as("script sources in %s: the inline import map is allowed by a hash (or nonce)", csp)
                     .anyMatch(s -> s.startsWith("'sha") || s.startsWith("'nonce-"));
         }
         soft.assertThat(policy.get("frame-ancestors")).as("frame-ancestors in %s", csp).containsExactly("'none'");
