@@ -14,12 +14,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
@@ -70,6 +73,16 @@ abstract class BrowserTestBase {
 
     @BeforeAll
     static void startBrowser() throws IOException {
+        startBrowser(options -> { });
+    }
+
+    /**
+     * Starts the class's Chromium. A test class that needs more switches, preferences or logs hides
+     * {@link #startBrowser()} with its own {@code @BeforeAll static void startBrowser()} that calls this.
+     *
+     * @param customize changes the options last, just before Chromium starts
+     */
+    static void startBrowser(Consumer<ChromeOptions> customize) throws IOException {
         Assumptions.assumeFalse(Boolean.getBoolean("mcr.ui.skip"), "Browser tests skipped by -Dmcr.ui.skip=true.");
         if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
             Assertions.fail("The browser tests need Chromium at " + CHROMIUM + " and ChromeDriver at " + CHROMEDRIVER
@@ -87,6 +100,7 @@ abstract class BrowserTestBase {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
+        customize.accept(options);
         service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
@@ -254,6 +268,12 @@ abstract class BrowserTestBase {
     HttpResponse<String> api(String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(20));
+        String user = extraEnv().get("MULTI_COMMAND_RUNNER_AUTH_USER");
+        String password = extraEnv().get("MULTI_COMMAND_RUNNER_AUTH_PASSWORD");
+        if (user != null && password != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -275,7 +295,7 @@ abstract class BrowserTestBase {
         assertThat(r.statusCode()).as("saving the state: %s", r.body()).isEqualTo(200);
     }
 
-    /** The stored state as the API shows it (secrets masked). */
+    /** The stored state as the API shows it (secrets masked); with the Basic credentials of {@link #extraEnv()}. */
     JsonNode state() {
         HttpResponse<String> r = api("GET", "/api/state", null);
         assertThat(r.statusCode()).isEqualTo(200);
