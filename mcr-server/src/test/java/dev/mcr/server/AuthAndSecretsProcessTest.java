@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * credentials with 401 and the challenge, without acting on the request; and no secret (the profile's user key
  * and token, the auth password, the credential passphrase and the Fernet key derived from it) appears in any
  * answer, header, event, export, log file or line the server logs, even when the notification service echoes
- * the credentials back in its error.
+ * the credentials back in its error, and even when a command prints its environment ({@code env}).
  */
 class AuthAndSecretsProcessTest {
 
@@ -99,7 +99,7 @@ class AuthAndSecretsProcessTest {
             String state = "{\"notify_profiles\": [{\"id\": \"notify_p\", \"name\": \"Phone\", \"type\": \"pushover\", "
                     + "\"active\": true, \"config\": {\"user_key\": \"" + USER_KEY + "\", \"api_token\": \""
                     + API_TOKEN + "\"}}], \"runners\": [{\"id\": \"" + RUNNER + "\", \"name\": \"alert\", "
-                    + "\"command\": \"echo ALERT\", \"cases\": [{\"id\": \"case_x\", \"pattern\": \"ALERT\", "
+                    + "\"command\": \"echo ALERT; env; bash -c 'echo CHILD; env'\", \"cases\": [{\"id\": \"case_x\", \"pattern\": \"ALERT\", "
                     + "\"message_template\": \"alert {match}\", \"state\": \"DOWN\"}], "
                     + "\"notify_profile_ids\": [\"notify_p\"]}]}";
             server.postOk("/api/state", state);
@@ -227,6 +227,9 @@ class AuthAndSecretsProcessTest {
                 basic(USER + ":" + PASSWORD).substring(6));
         String all = String.join("\n", seen);
         assertThat(all).contains("Pushover failed").contains("notify_profile_status");
+        // The command printed its whole environment (and a child's) into events, status and log: none of the
+        // server's configuration secrets were in it.
+        assertThat(all).contains("CHILD").contains("PATH=").contains("MCR_RUN_ID=");
         for (String secret : secrets) {
             assertThat(all).as("a secret leaked").doesNotContain(secret);
         }
