@@ -171,11 +171,13 @@ public final class LeftoverProcesses {
             cmd.add(Long.toString(p));
         }
         try {
-            Process kill = new ProcessBuilder(cmd)
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            // kill needs no environment, and no process mcr starts may see its secrets.
+            pb.environment().clear();
+            Process kill = pb.start();
             if (!kill.waitFor(5, TimeUnit.SECONDS)) {
                 kill.destroyForcibly();
             }

@@ -602,11 +602,13 @@ public final class ShellProcess implements AutoCloseable {
         cmd.add("--");
         cmd.addAll(targets);
         try {
-            Process kill = new ProcessBuilder(cmd)
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
-                    .start();
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+            // kill needs no environment, and no process mcr starts may see its secrets.
+            pb.environment().clear();
+            Process kill = pb.start();
             waitUninterruptibly(kill);
         } catch (IOException e) {
             LOG.warn("Cannot run {} to send SIG{} to process group {}: {}", KILL_COMMAND, signal, pid, e.getMessage());
