@@ -3,6 +3,17 @@ package dev.mcr;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.crypto.SecretMasking;
+import dev.mcr.error.ClosedException;
+import dev.mcr.error.GroupBusyException;
+import dev.mcr.error.GroupNotFoundException;
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.error.LimitExceededException;
+import dev.mcr.error.McrException;
+import dev.mcr.error.ProfileNotFoundException;
+import dev.mcr.error.RunnerBusyException;
+import dev.mcr.error.RunnerNotFoundException;
+import dev.mcr.error.TooLargeException;
+import dev.mcr.error.TooManySubscribersException;
 import dev.mcr.event.EventBus;
 import dev.mcr.event.GroupStatus;
 import dev.mcr.event.LeftoverProcessesKilled;
@@ -476,7 +487,7 @@ public final class Mcr implements AutoCloseable {
 
     private void ensureOpen() {
         if (closed.get()) {
-            throw new McrException("This mcr instance is closed.");
+            throw new ClosedException("This mcr instance is closed.");
         }
     }
 
@@ -486,7 +497,8 @@ public final class Mcr implements AutoCloseable {
      * @param runnerId the runner
      * @throws RunnerNotFoundException when it does not exist
      * @throws RunnerBusyException     when it has a live process
-     * @throws InvalidStateException  when its command is longer than the system can run (128 KiB)
+     * @throws InvalidInputException   when its command is longer than the system can run (128 KiB)
+     * @throws ClosedException         when this instance is closed or shutting down
      * @throws McrException            when the process cannot be spawned
      */
     public void start(String runnerId) {
@@ -511,17 +523,18 @@ public final class Mcr implements AutoCloseable {
      * Runs a group's active members one after another as one-shot runs.
      *
      * @param groupId the group
-     * @throws NotFoundException      when the group does not exist
-     * @throws InvalidStateException  when it has no active runners
-     * @throws ConflictException      when it or one of its members is running or scheduled
+     * @throws GroupNotFoundException when the group does not exist
+     * @throws InvalidInputException  "Group has no active runners" when none of its active members exists
+     * @throws GroupBusyException     when its sequence or one of its members is running or scheduled
+     * @throws ClosedException        when this instance is closed
      */
     public void startGroup(String groupId) {
         ensureOpen();
         AppState s = state;
-        RunnerGroup g = s.group(groupId).orElseThrow(() -> new NotFoundException("Group not found"));
+        RunnerGroup g = s.group(groupId).orElseThrow(() -> new GroupNotFoundException(groupId));
         List<String> members = g.activeRunnerIds().stream().filter(id -> s.runner(id).isPresent()).toList();
         if (members.isEmpty()) {
-            throw new InvalidStateException("Group has no active runners");
+            throw new InvalidInputException("Group has no active runners");
         }
         groups.start(g.id(), g.name(), members);
     }
@@ -530,13 +543,13 @@ public final class Mcr implements AutoCloseable {
      * Stops a group's sequence and every member.
      *
      * @param groupId the group
-     * @throws NotFoundException when the group is neither configured nor known from a snapshot
+     * @throws GroupNotFoundException when the group is neither configured nor known from a snapshot
      */
     public void stopGroup(String groupId) {
         Optional<RunnerGroup> g = state.group(groupId);
         GroupStatus snap = groups.snapshot().get(groupId);
         if (g.isEmpty() && snap == null) {
-            throw new NotFoundException("Group not found");
+            throw new GroupNotFoundException(groupId);
         }
         List<String> members = g.map(RunnerGroup::runnerIds).orElse(List.of());
         String name = g.map(RunnerGroup::name).orElse(snap != null ? snap.groupName() : groupId);
@@ -582,10 +595,10 @@ public final class Mcr implements AutoCloseable {
      *
      * @param body the raw file
      * @return how many runners were imported
-     * @throws PayloadTooLargeException over the import size limit
-     * @throws InvalidStateException    for invalid content, with a precise message
-     * @throws LimitExceededException   when the result would hold more groups or layout items than
-     *                                  {@link #saveLimits()} allow; nothing is changed
+     * @throws TooLargeException      over the import size limit
+     * @throws InvalidInputException  for invalid content, with a precise message
+     * @throws LimitExceededException when the result would hold more groups or layout items than
+     *                                {@link #saveLimits()} allow; nothing is changed
      */
     public int importRunners(byte[] body) {
         synchronized (stateLock) {
@@ -648,7 +661,8 @@ public final class Mcr implements AutoCloseable {
      * @param profileId the profile
      * @param message   the text; blank means {@code "Pushover Test OK @ <ts>"}
      * @return the outcome
-     * @throws NotFoundException when the profile does not exist
+     * @throws ProfileNotFoundException when the profile does not exist
+     * @throws ClosedException          when this instance is closed
      */
     public TestSendResult sendTest(String profileId, String message) {
         ensureOpen();
@@ -659,7 +673,8 @@ public final class Mcr implements AutoCloseable {
      * Opens a pull subscription to all events.
      *
      * @return the subscription; close it when done
-     * @throws UnavailableException when the subscriber limit is reached
+     * @throws TooManySubscribersException when the subscriber limit is reached
+     * @throws ClosedException             when this instance is closed
      */
     public Subscription openSubscription() {
         return bus.open();

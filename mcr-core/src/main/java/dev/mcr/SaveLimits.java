@@ -1,6 +1,7 @@
 package dev.mcr;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.error.LimitExceededException;
 import dev.mcr.model.AppState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Runner;

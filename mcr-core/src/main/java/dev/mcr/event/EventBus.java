@@ -1,6 +1,7 @@
 package dev.mcr.event;
 
-import dev.mcr.UnavailableException;
+import dev.mcr.error.ClosedException;
+import dev.mcr.error.TooManySubscribersException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,15 +90,16 @@ public final class EventBus implements AutoCloseable {
      * Opens a pull subscription: the caller polls its queue.
      *
      * @return the subscription; close it when done
-     * @throws UnavailableException when {@code maxSubscribers} are already open
+     * @throws TooManySubscribersException when {@code maxSubscribers} are already open
+     * @throws ClosedException             when the bus is closed
      */
     public Subscription open() {
         if (closed.get()) {
-            throw new UnavailableException("The event bus is closed.");
+            throw new ClosedException("The event bus is closed.");
         }
         synchronized (subscriptions) {
             if (subscriptions.size() >= maxSubscribers) {
-                throw new UnavailableException("Too many event subscribers (limit " + maxSubscribers + ").");
+                throw new TooManySubscribersException(maxSubscribers);
             }
             Subscription[] holder = new Subscription[1];
             Subscription s = new Subscription(queueCapacity, DEFAULT_MAX_QUEUED_CHARS,
@@ -115,7 +117,7 @@ public final class EventBus implements AutoCloseable {
      *
      * @param listener called on the subscription's thread, never on a runner thread
      * @return the subscription; close it to stop the listener
-     * @throws UnavailableException when {@code maxSubscribers} are already open
+     * @throws TooManySubscribersException when {@code maxSubscribers} are already open
      */
     public Subscription subscribe(Consumer<? super McrEvent> listener) {
         Subscription s = open();

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.InvalidStateException;
+import dev.mcr.error.InvalidInputException;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -83,7 +83,7 @@ public final class StateJson {
      *
      * @param json the JSON text
      * @return the normalized state
-     * @throws InvalidStateException "Invalid JSON: …" when the text is not JSON
+     * @throws InvalidInputException "Invalid JSON: …" when the text is not JSON
      */
     public static AppState read(String json) {
         return StateNormalizer.normalize(parse(json));
@@ -94,11 +94,11 @@ public final class StateJson {
      *
      * @param json the JSON text
      * @return the tree
-     * @throws InvalidStateException "Invalid JSON: …" with the reason and position; never echoes the input
+     * @throws InvalidInputException "Invalid JSON: …" with the reason and position; never echoes the input
      */
     public static JsonNode parse(String json) {
         if (json == null) {
-            throw new InvalidStateException("Invalid JSON: there is no content.");
+            throw new InvalidInputException("Invalid JSON: there is no content.");
         }
         try {
             return checkContent(MAPPER.readTree(json));
@@ -112,29 +112,29 @@ public final class StateJson {
      *
      * @param utf8 the bytes
      * @return the tree
-     * @throws InvalidStateException "Invalid JSON: …" with the reason and position; never echoes the input
+     * @throws InvalidInputException "Invalid JSON: …" with the reason and position; never echoes the input
      */
     public static JsonNode parse(byte[] utf8) {
         if (utf8 == null) {
-            throw new InvalidStateException("Invalid JSON: there is no content.");
+            throw new InvalidInputException("Invalid JSON: there is no content.");
         }
         try {
             return checkContent(MAPPER.readTree(utf8));
         } catch (JsonProcessingException e) {
             throw invalid(e);
         } catch (IOException e) {
-            throw new InvalidStateException("Invalid JSON: the content could not be read.");
+            throw new InvalidInputException("Invalid JSON: the content could not be read.");
         }
     }
 
     private static JsonNode checkContent(JsonNode node) {
         if (node == null || node.isMissingNode()) {
-            throw new InvalidStateException("Invalid JSON: there is no content.");
+            throw new InvalidInputException("Invalid JSON: there is no content.");
         }
         return node;
     }
 
-    private static InvalidStateException invalid(JsonProcessingException e) {
+    private static InvalidInputException invalid(JsonProcessingException e) {
         String reason = e.getOriginalMessage();
         if (reason == null || reason.isBlank()) {
             reason = "malformed content";
@@ -155,7 +155,7 @@ public final class StateJson {
         if (sb.charAt(sb.length() - 1) != '.') {
             sb.append('.');
         }
-        return new InvalidStateException(sb.toString());
+        return new InvalidInputException(sb.toString());
     }
 
     // ------------------------------------------------------------------------------------ writing

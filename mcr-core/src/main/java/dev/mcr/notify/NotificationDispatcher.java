@@ -1,6 +1,6 @@
 package dev.mcr.notify;
 
-import dev.mcr.NotFoundException;
+import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.event.CaseError;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.NotifyProfileAutoDisabled;
@@ -178,13 +178,13 @@ public final class NotificationDispatcher implements AutoCloseable {
      * @param message   the text; blank means {@value #TEST_MESSAGE_PREFIX}{@code <timestamp>}
      * @return {@code (true, result, null)}, or {@code (false, {}, error)}: {@value #INACTIVE_ERROR},
      *         {@code "Unsupported notification type: <type>"} or the delivery error
-     * @throws NotFoundException "Profile not found" when the profile does not exist
+     * @throws ProfileNotFoundException when the profile does not exist
      */
     public TestSendResult sendTest(String profileId, String message) {
         NotifyProfile profile = profileId == null || profileId.isBlank()
                 ? null : profiles.find(profileId.strip()).orElse(null);
         if (profile == null) {
-            throw new NotFoundException("Profile not found");
+            throw new ProfileNotFoundException(profileId);
         }
         Notifier notifier = notifierFor(profile);
         if (notifier == null) {

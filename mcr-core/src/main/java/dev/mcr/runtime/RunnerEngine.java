@@ -1,9 +1,10 @@
 package dev.mcr.runtime;
 
-import dev.mcr.InvalidStateException;
-import dev.mcr.McrException;
-import dev.mcr.RunnerBusyException;
-import dev.mcr.RunnerNotFoundException;
+import dev.mcr.error.ClosedException;
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.error.McrException;
+import dev.mcr.error.RunnerBusyException;
+import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.event.CaseError;
 import dev.mcr.event.CaseMatched;
 import dev.mcr.event.EventBus;
@@ -254,7 +255,8 @@ public final class RunnerEngine implements AutoCloseable {
      * @return the id of the run, passed again to the {@link RunEndListener} when it ends
      * @throws RunnerNotFoundException when the runner is unknown
      * @throws RunnerBusyException     when it has a live process
-     * @throws InvalidStateException  when its command is longer than the system can run (128 KiB)
+     * @throws InvalidInputException   when its command is longer than the system can run (128 KiB)
+     * @throws ClosedException         when the engine is shutting down
      * @throws McrException            when the process cannot be spawned (counters are restored)
      */
     public long start(String runnerId, boolean oneShot) {
@@ -264,7 +266,7 @@ public final class RunnerEngine implements AutoCloseable {
         }
         synchronized (rt) {
             if (closed) {
-                throw new McrException("mcr is shutting down; runners cannot be started.");
+                throw new ClosedException("mcr is shutting down; runners cannot be started.");
             }
             if (rt.purged) {
                 throw new RunnerNotFoundException(runnerId);
@@ -320,7 +322,7 @@ public final class RunnerEngine implements AutoCloseable {
         if (command.length() > MAX_COMMAND_BYTES / 3) {
             int bytes = command.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_COMMAND_BYTES) {
-                throw new InvalidStateException("Runner '" + displayName(r) + "' cannot be started: its "
+                throw new InvalidInputException("Runner '" + displayName(r) + "' cannot be started: its "
                         + "command is " + bytes + " bytes long, and the system runs at most " + MAX_COMMAND_BYTES
                         + " bytes in one command. Put a long script in a file and run the file.");
             }

@@ -1,6 +1,6 @@
 package dev.mcr.store;
 
-import dev.mcr.McrException;
+import dev.mcr.error.McrException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;

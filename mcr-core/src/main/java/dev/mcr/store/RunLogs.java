@@ -1,6 +1,6 @@
 package dev.mcr.store;
 
-import dev.mcr.McrException;
+import dev.mcr.error.McrException;
 import dev.mcr.model.Timestamps;
 
 import java.io.IOException;

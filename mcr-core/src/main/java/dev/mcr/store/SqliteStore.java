@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.McrException;
+import dev.mcr.error.McrException;
 import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.crypto.SecretMasking;
 import dev.mcr.model.Timestamps;

@@ -3,7 +3,7 @@ package dev.mcr.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mcr.UnavailableException;
+import dev.mcr.error.TooManySubscribersException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,8 +58,9 @@ class EventBusTest {
         try (EventBus bus = new EventBus(2, 10)) {
             Subscription a = bus.open();
             bus.open();
-            assertThatThrownBy(bus::open).isInstanceOf(UnavailableException.class)
-                    .hasMessageContaining("Too many");
+            assertThatThrownBy(bus::open).isInstanceOf(TooManySubscribersException.class)
+                    .hasMessageContaining("Too many")
+                    .satisfies(e -> assertThat(((TooManySubscribersException) e).limit()).isEqualTo(2));
             a.close();
             a.close();
             assertThat(bus.subscriberCount()).isEqualTo(1);

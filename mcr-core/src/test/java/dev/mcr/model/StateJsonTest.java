@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.InvalidStateException;
+import dev.mcr.error.InvalidInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -143,7 +143,7 @@ class StateJsonTest {
     @MethodSource("invalidTexts")
     void unparsable_text_is_rejected_with_a_readable_sentence(String text, String start) {
         assertThatThrownBy(() -> StateJson.read(text))
-                .isInstanceOf(InvalidStateException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith(start)
                 .hasMessageEndingWith(".")
                 .hasMessageNotContaining("\n")
@@ -161,7 +161,7 @@ class StateJsonTest {
     @Test
     void an_unrecognized_token_is_not_echoed_because_it_may_be_a_pasted_secret() {
         assertThatThrownBy(() -> StateJson.parse("{\"api_token\": azGdo8secretTokenValue123}"))
-                .isInstanceOf(InvalidStateException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("Invalid JSON: Unrecognized token:")
                 .hasMessageNotContaining("azGdo8secretTokenValue123");
     }
@@ -169,7 +169,7 @@ class StateJsonTest {
     @Test
     void invalid_utf8_bytes_are_rejected_with_a_readable_sentence() {
         assertThatThrownBy(() -> StateJson.parse(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}))
-                .isInstanceOf(InvalidStateException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("Invalid JSON: Invalid UTF-8");
     }
 
@@ -189,7 +189,7 @@ class StateJsonTest {
     void the_shared_mapper_cannot_be_reconfigured_through_mapper() {
         ObjectMapper copy = StateJson.mapper();
         copy.disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        assertThatThrownBy(() -> StateJson.parse("{} {}")).isInstanceOf(InvalidStateException.class);
+        assertThatThrownBy(() -> StateJson.parse("{} {}")).isInstanceOf(InvalidInputException.class);
         assertThat(StateJson.mapper()).isNotSameAs(copy);
     }
 }

@@ -3,7 +3,7 @@ package dev.mcr.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mcr.NotFoundException;
+import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.NotifyProfileAutoDisabled;
 import dev.mcr.event.NotifyProfileStatus;
@@ -50,10 +50,11 @@ class ManualTestSendTest {
     @Test
     void an_unknown_or_blank_profile_id_is_not_found() {
         assertThatThrownBy(() -> dispatcher.sendTest("notify_nope", "hi"))
-                .isInstanceOf(NotFoundException.class)
-                .hasMessage("Profile not found");
-        assertThatThrownBy(() -> dispatcher.sendTest("  ", "hi")).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> dispatcher.sendTest(null, "hi")).isInstanceOf(NotFoundException.class);
+                .isInstanceOf(ProfileNotFoundException.class)
+                .hasMessage("There is no notification profile with the id 'notify_nope'.")
+                .satisfies(e -> assertThat(((ProfileNotFoundException) e).profileId()).isEqualTo("notify_nope"));
+        assertThatThrownBy(() -> dispatcher.sendTest("  ", "hi")).isInstanceOf(ProfileNotFoundException.class);
+        assertThatThrownBy(() -> dispatcher.sendTest(null, "hi")).isInstanceOf(ProfileNotFoundException.class);
         assertThat(server.requests()).isEmpty();
     }
 

@@ -1,6 +1,6 @@
 package dev.mcr.store;
 
-import dev.mcr.McrException;
+import dev.mcr.error.McrException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

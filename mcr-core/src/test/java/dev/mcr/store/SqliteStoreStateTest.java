@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.McrException;
+import dev.mcr.error.McrException;
 import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.crypto.LogCapture;
 import dev.mcr.crypto.PythonFernet;

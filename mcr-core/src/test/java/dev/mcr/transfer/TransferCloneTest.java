@@ -1,8 +1,7 @@
 package dev.mcr.transfer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.NotFoundException;
-import dev.mcr.RunnerNotFoundException;
+import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.LayoutItem;
@@ -137,8 +136,7 @@ class TransferCloneTest {
     void cloning_an_unknown_runner_is_refused() {
         assertThatThrownBy(() -> Transfer.cloneRunner(state(SAMPLE), "ghost"))
                 .isInstanceOf(RunnerNotFoundException.class)
-                .isInstanceOf(NotFoundException.class)
-                .hasMessage("Runner not found")
+                .hasMessage("There is no runner with the id 'ghost'.")
                 .satisfies(e -> assertThat(((RunnerNotFoundException) e).runnerId()).isEqualTo("ghost"));
         assertThatThrownBy(() -> Transfer.cloneRunner(state(SAMPLE), null)).isInstanceOf(RunnerNotFoundException.class);
     }

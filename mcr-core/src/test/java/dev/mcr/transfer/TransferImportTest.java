@@ -3,9 +3,9 @@ package dev.mcr.transfer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.InvalidStateException;
-import dev.mcr.McrException;
-import dev.mcr.PayloadTooLargeException;
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.error.McrException;
+import dev.mcr.error.TooLargeException;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.LayoutItem;
@@ -125,7 +125,7 @@ class TransferImportTest {
         AppState before = current();
         String snapshot = StateJson.write(before);
         assertThatThrownBy(() -> importText(before, body))
-                .isInstanceOf(InvalidStateException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith(message);
         assertThat(StateJson.write(before)).isEqualTo(snapshot);
     }
@@ -138,7 +138,7 @@ class TransferImportTest {
 
         assertThat(Transfer.importRunners(AppState.EMPTY, utf8(body), exact).importedCount()).isEqualTo(1);
         assertThatThrownBy(() -> Transfer.importRunners(AppState.EMPTY, utf8(body), smaller))
-                .isInstanceOf(PayloadTooLargeException.class)
+                .isInstanceOf(TooLargeException.class)
                 .isInstanceOf(McrException.class)
                 .hasMessage("Import too large (max " + (body.length() - 1) + " bytes)");
         assertThatThrownBy(() -> Transfer.importRunners(AppState.EMPTY, utf8("{" + " ".repeat(1_048_576) + "}"),
@@ -161,7 +161,7 @@ class TransferImportTest {
         ImportLimits limits = new ImportLimits(1_048_576, 100, 4, 200);
         assertThat(Transfer.importRunners(current(), utf8("{\"runners\":[{},{}]}"), limits).state().runners()).hasSize(4);
         assertThatThrownBy(() -> Transfer.importRunners(current(), utf8("{\"runners\":[{},{},{}]}"), limits))
-                .isInstanceOf(InvalidStateException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessage("Import would exceed total runner limit (4)");
     }
 

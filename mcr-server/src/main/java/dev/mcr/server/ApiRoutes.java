@@ -2,10 +2,11 @@ package dev.mcr.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcr.ExportFile;
-import dev.mcr.InvalidStateException;
 import dev.mcr.Mcr;
-import dev.mcr.NotFoundException;
-import dev.mcr.RunnerNotFoundException;
+import dev.mcr.error.GroupNotFoundException;
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.error.ProfileNotFoundException;
+import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.model.AppState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.RunnerGroup;
@@ -178,10 +179,10 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         String groupId = requestId(body, "group_id", "Invalid group id format");
         AppState incoming = optionalState(body);
         if (incoming != null) {
-            RunnerGroup group = incoming.group(groupId).orElseThrow(() -> new NotFoundException("Group not found"));
+            RunnerGroup group = incoming.group(groupId).orElseThrow(() -> new GroupNotFoundException(groupId));
             boolean anyActive = group.activeRunnerIds().stream().anyMatch(id -> incoming.runner(id).isPresent());
             if (!anyActive) {
-                throw new InvalidStateException("Group has no active runners");
+                throw new InvalidInputException("Group has no active runners");
             }
             mcr.saveState(incoming);
         }
@@ -217,8 +218,8 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         TestSendResult result;
         try {
             result = mcr.sendTest(profileId, message);
-        } catch (NotFoundException e) {
-            return HttpResponse.json(404, okFalse(e.getMessage()));
+        } catch (ProfileNotFoundException e) {
+            return HttpResponse.json(ErrorResponses.status(e), okFalse(ErrorResponses.detail(e)));
         }
         if (!result.ok()) {
             return HttpResponse.json(400, okFalse(result.error()));

@@ -1,13 +1,13 @@
-package dev.mcr;
+package dev.mcr.error;
 
 /** No runner with the given id exists. */
-public class RunnerNotFoundException extends NotFoundException {
+public class RunnerNotFoundException extends McrException {
     private static final long serialVersionUID = 1L;
     private final String runnerId;
 
-    /** @param runnerId the id that was asked for */
+    /** @param runnerId the id that was asked for (may be {@code null} when none was given) */
     public RunnerNotFoundException(String runnerId) {
-        super("Runner not found");
+        super("There is no runner with the id '" + runnerId + "'.");
         this.runnerId = runnerId;
     }
 

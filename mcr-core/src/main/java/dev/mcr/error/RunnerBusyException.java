@@ -1,13 +1,13 @@
-package dev.mcr;
+package dev.mcr.error;
 
-/** The runner already has a live process. */
-public class RunnerBusyException extends ConflictException {
+/** The runner already has a live process, so it cannot be started again. */
+public class RunnerBusyException extends McrException {
     private static final long serialVersionUID = 1L;
     private final String runnerId;
 
     /** @param runnerId the busy runner */
     public RunnerBusyException(String runnerId) {
-        super("Runner already running");
+        super("Runner '" + runnerId + "' is already running; stop it or wait until it finishes.");
         this.runnerId = runnerId;
     }
 

@@ -1,4 +1,4 @@
-package dev.mcr;
+package dev.mcr.error;
 
 /** A save that would store more than a configured limit allows; nothing was changed. */
 public class LimitExceededException extends McrException {
