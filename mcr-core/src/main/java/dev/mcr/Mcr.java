@@ -1,8 +1,14 @@
 package dev.mcr;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.bus.EventBus;
 import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.crypto.SecretMasking;
+import dev.mcr.delivery.NotificationDispatcher;
+import dev.mcr.delivery.NotifyTarget;
+import dev.mcr.delivery.ProfileRegistry;
+import dev.mcr.delivery.PushoverNotifier;
+import dev.mcr.delivery.TestSendOutcome;
 import dev.mcr.error.ClosedException;
 import dev.mcr.error.GroupBusyException;
 import dev.mcr.error.GroupNotFoundException;
@@ -14,11 +20,13 @@ import dev.mcr.error.RunnerBusyException;
 import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.error.TooLargeException;
 import dev.mcr.error.TooManySubscribersException;
-import dev.mcr.event.EventBus;
 import dev.mcr.event.GroupStatus;
 import dev.mcr.event.LeftoverProcessesKilled;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.Subscription;
+import dev.mcr.files.DataFolder;
+import dev.mcr.files.LogSlice;
+import dev.mcr.files.RunLogs;
 import dev.mcr.model.AppState;
 import dev.mcr.model.DemoState;
 import dev.mcr.model.NotifyProfile;
@@ -26,30 +34,21 @@ import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
 import dev.mcr.model.StateJson;
 import dev.mcr.model.StateNormalizer;
-import dev.mcr.notify.NotificationDispatcher;
 import dev.mcr.notify.Notifier;
-import dev.mcr.notify.NotifyTarget;
-import dev.mcr.notify.ProfileRegistry;
-import dev.mcr.notify.PushoverNotifier;
-import dev.mcr.notify.TestSendResult;
 import dev.mcr.process.LeftoverProcesses;
 import dev.mcr.runtime.EngineSettings;
 import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
 import dev.mcr.runtime.RunRegistry;
 import dev.mcr.runtime.RunnerEngine;
-import dev.mcr.runtime.RunnerStatus;
-import dev.mcr.store.DataFolder;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.LiveRun;
-import dev.mcr.store.LogContent;
-import dev.mcr.store.RunLogs;
-import dev.mcr.store.SqliteStore;
-import dev.mcr.transfer.CloneResult;
-import dev.mcr.transfer.ImportLimits;
+import dev.mcr.store.sqlite.SqliteStore;
+import dev.mcr.transfer.CloneOutcome;
 import dev.mcr.transfer.ImportResult;
+import dev.mcr.transfer.ImportRules;
 import dev.mcr.transfer.Transfer;
 import java.net.URI;
 import java.nio.file.Path;
@@ -558,7 +557,11 @@ public final class Mcr implements AutoCloseable {
 
     /** Returns the status of every known runner, by id. */
     public Map<String, RunnerStatus> status() {
-        return engine.status();
+        Map<String, RunnerStatus> out = new LinkedHashMap<>();
+        engine.status().forEach((id, s) -> out.put(id, new RunnerStatus(s.running(), s.stopped(), s.startedTs(),
+                s.activeTs(), s.tail(), s.remaining(), s.runCount(), s.scheduled(), s.lastCase(), s.lastCaseTs(),
+                s.consecutiveFailures(), s.paused(), s.lastExitCode(), s.lastFinishTs())));
+        return out;
     }
 
     /** Returns the last group status of every group that ran, by id. */
@@ -577,7 +580,7 @@ public final class Mcr implements AutoCloseable {
      */
     public CloneResult cloneRunner(String runnerId) {
         synchronized (stateLock) {
-            CloneResult r = Transfer.cloneRunner(state, runnerId);
+            CloneOutcome r = Transfer.cloneRunner(state, runnerId);
             AppState saved = commit(r.state());
             return new CloneResult(saved, r.clonedId(), r.clonedName());
         }
@@ -602,7 +605,8 @@ public final class Mcr implements AutoCloseable {
      */
     public int importRunners(byte[] body) {
         synchronized (stateLock) {
-            ImportResult r = Transfer.importRunners(state, body, importLimits);
+            ImportResult r = Transfer.importRunners(state, body, new ImportRules(importLimits.maxImportBytes(),
+                    importLimits.maxImportedRunners(), importLimits.maxTotalRunners(), importLimits.maxCasesPerRunner()));
             commit(r.state());
             return r.importedCount();
         }
@@ -628,7 +632,8 @@ public final class Mcr implements AutoCloseable {
      * @throws McrException             when the file cannot be read
      */
     public LogContent openLog(String runnerId, long tailBytes) {
-        return logs.open(runnerId, tailBytes);
+        LogSlice slice = logs.open(runnerId, tailBytes);
+        return new LogContent(slice.stream(), slice.length());
     }
 
     /**
@@ -666,7 +671,8 @@ public final class Mcr implements AutoCloseable {
      */
     public TestSendResult sendTest(String profileId, String message) {
         ensureOpen();
-        return dispatcher.sendTest(profileId, message);
+        TestSendOutcome outcome = dispatcher.sendTest(profileId, message);
+        return new TestSendResult(outcome.ok(), outcome.result(), outcome.error());
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.mcr.error.LimitExceededException;
 import dev.mcr.model.AppState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Runner;
-import dev.mcr.transfer.ImportLimits;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

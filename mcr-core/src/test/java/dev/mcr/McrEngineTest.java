@@ -22,7 +22,6 @@ import dev.mcr.model.CaseState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Runner;
 import dev.mcr.model.Schedule;
-import dev.mcr.runtime.RunnerStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

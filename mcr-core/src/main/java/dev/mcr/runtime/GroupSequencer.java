@@ -1,8 +1,8 @@
 package dev.mcr.runtime;
 
+import dev.mcr.bus.EventBus;
 import dev.mcr.error.GroupBusyException;
 import dev.mcr.error.McrException;
-import dev.mcr.event.EventBus;
 import dev.mcr.event.GroupStatus;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.mcr.runtime;
 
+import dev.mcr.bus.EventBus;
 import dev.mcr.error.ClosedException;
 import dev.mcr.error.InvalidInputException;
 import dev.mcr.error.McrException;
@@ -7,7 +8,6 @@ import dev.mcr.error.RunnerBusyException;
 import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.event.CaseError;
 import dev.mcr.event.CaseMatched;
-import dev.mcr.event.EventBus;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.OutputLine;
 import dev.mcr.event.RunFinished;
@@ -16,6 +16,8 @@ import dev.mcr.event.RunScheduled;
 import dev.mcr.event.RunStarted;
 import dev.mcr.event.RunStopped;
 import dev.mcr.event.RunStopping;
+import dev.mcr.files.RunLogBlock;
+import dev.mcr.files.RunLogs;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
@@ -23,8 +25,6 @@ import dev.mcr.process.LeftoverProcesses;
 import dev.mcr.process.LineReader;
 import dev.mcr.process.ShellProcess;
 import dev.mcr.store.LastCase;
-import dev.mcr.store.RunLogBlock;
-import dev.mcr.store.RunLogs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -743,7 +743,7 @@ public final class RunnerEngine implements AutoCloseable {
     }
 
     /** Returns the status of one runner, or {@code null} when unknown. */
-    public RunnerStatus status(String runnerId) {
+    public StatusSnapshot status(String runnerId) {
         RunnerRuntime rt = runtimes.get(runnerId);
         if (rt == null) {
             return null;
@@ -754,8 +754,8 @@ public final class RunnerEngine implements AutoCloseable {
     }
 
     /** Returns the status of every known runner, by id. */
-    public Map<String, RunnerStatus> status() {
-        Map<String, RunnerStatus> out = new LinkedHashMap<>();
+    public Map<String, StatusSnapshot> status() {
+        Map<String, StatusSnapshot> out = new LinkedHashMap<>();
         for (RunnerRuntime rt : runtimes.values()) {
             synchronized (rt) {
                 out.put(rt.id, rt.status());

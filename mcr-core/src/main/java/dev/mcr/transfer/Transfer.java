@@ -65,7 +65,7 @@ public final class Transfer {
      * @return the new state and the clone's id and name
      * @throws RunnerNotFoundException when no runner has that id
      */
-    public static CloneResult cloneRunner(AppState state, String runnerId) {
+    public static CloneOutcome cloneRunner(AppState state, String runnerId) {
         Objects.requireNonNull(state, "state");
         List<Runner> runners = new ArrayList<>(state.runners());
         int index = -1;
@@ -114,7 +114,7 @@ public final class Transfer {
         }
         AppState next = StateNormalizer.normalize(
                 new AppState(state.notifyProfiles(), runners, groups, layout, state.extra()));
-        return new CloneResult(next, cloneId, cloneName);
+        return new CloneOutcome(next, cloneId, cloneName);
     }
 
     private static String nextCloneName(String name, List<Runner> runners) {
@@ -191,12 +191,12 @@ public final class Transfer {
      *                               {@code runners}, too many runners, an invalid runner/group/layout entry,
      *                               too many cases in a runner or too many runners in all
      */
-    public static ImportResult importRunners(AppState current, byte[] body, ImportLimits limits) {
+    public static ImportResult importRunners(AppState current, byte[] body, ImportRules limits) {
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(limits, "limits");
         if (body != null && body.length > limits.maxImportBytes()) {
-            throw new TooLargeException("Import too large (max " + limits.maxImportBytes() + " bytes)", "MAX_IMPORT_BYTES",
-                    body.length, limits.maxImportBytes());
+            throw new TooLargeException("Import too large (max " + limits.maxImportBytes() + " bytes)",
+                    "MAX_IMPORT_BYTES", body.length, limits.maxImportBytes());
         }
         JsonNode root = StateJson.parse(body);
         if (!root.isObject() || !root.has("runners")) {

@@ -3,6 +3,7 @@ package dev.mcr.transfer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcr.ImportLimits;
 import dev.mcr.error.InvalidInputException;
 import dev.mcr.error.McrException;
 import dev.mcr.error.TooLargeException;
@@ -46,8 +47,14 @@ class TransferImportTest {
                 + "\"runner_groups\":[{\"id\":\"g0\",\"runner_ids\":[\"keep2\"]}]}");
     }
 
+    /** The rules the facade derives from its limits. */
+    private static ImportRules rules(ImportLimits limits) {
+        return new ImportRules(limits.maxImportBytes(), limits.maxImportedRunners(), limits.maxTotalRunners(),
+                limits.maxCasesPerRunner());
+    }
+
     private static ImportResult importText(AppState into, String body) {
-        return Transfer.importRunners(into, utf8(body), ImportLimits.DEFAULTS);
+        return Transfer.importRunners(into, utf8(body), rules(ImportLimits.DEFAULTS));
     }
 
     /** The state the original's saved fixture describes, with its profiles (so notification targets resolve). */
@@ -133,8 +140,8 @@ class TransferImportTest {
     @Test
     void a_body_over_the_byte_limit_is_too_large_and_one_at_the_limit_is_read() {
         String body = "{\"runners\":[{}]}";
-        ImportLimits exact = new ImportLimits(body.length(), 100, 500, 200);
-        ImportLimits smaller = new ImportLimits(body.length() - 1, 100, 500, 200);
+        ImportRules exact = rules(new ImportLimits(body.length(), 100, 500, 200));
+        ImportRules smaller = rules(new ImportLimits(body.length() - 1, 100, 500, 200));
 
         assertThat(Transfer.importRunners(AppState.EMPTY, utf8(body), exact).importedCount()).isEqualTo(1);
         assertThatThrownBy(() -> Transfer.importRunners(AppState.EMPTY, utf8(body), smaller))
@@ -142,12 +149,12 @@ class TransferImportTest {
                 .isInstanceOf(McrException.class)
                 .hasMessage("Import too large (max " + (body.length() - 1) + " bytes)");
         assertThatThrownBy(() -> Transfer.importRunners(AppState.EMPTY, utf8("{" + " ".repeat(1_048_576) + "}"),
-                ImportLimits.DEFAULTS)).hasMessage("Import too large (max 1048576 bytes)");
+                rules(ImportLimits.DEFAULTS))).hasMessage("Import too large (max 1048576 bytes)");
     }
 
     @Test
     void the_import_and_case_limits_are_configurable_and_inclusive() {
-        ImportLimits limits = new ImportLimits(1_048_576, 2, 500, 2);
+        ImportRules limits = rules(new ImportLimits(1_048_576, 2, 500, 2));
         String twoRunnersTwoCases = "{\"runners\":[{\"cases\":[{},{}]},{}]}";
         assertThat(Transfer.importRunners(AppState.EMPTY, utf8(twoRunnersTwoCases), limits).importedCount()).isEqualTo(2);
         assertThatThrownBy(() -> Transfer.importRunners(AppState.EMPTY, utf8("{\"runners\":[{},{},{}]}"), limits))
@@ -158,7 +165,7 @@ class TransferImportTest {
 
     @Test
     void the_total_runner_limit_counts_existing_and_imported_runners() {
-        ImportLimits limits = new ImportLimits(1_048_576, 100, 4, 200);
+        ImportRules limits = rules(new ImportLimits(1_048_576, 100, 4, 200));
         assertThat(Transfer.importRunners(current(), utf8("{\"runners\":[{},{}]}"), limits).state().runners()).hasSize(4);
         assertThatThrownBy(() -> Transfer.importRunners(current(), utf8("{\"runners\":[{},{},{}]}"), limits))
                 .isInstanceOf(InvalidInputException.class)
@@ -307,7 +314,7 @@ class TransferImportTest {
         byte[] file = utf8(StateJson.writeIndented(Transfer.export(saved, Instant.EPOCH, ZoneOffset.UTC)));
 
         AppState restored = Transfer.importRunners(AppState.EMPTY.withNotifyProfiles(saved.notifyProfiles()), file,
-                ImportLimits.DEFAULTS).state();
+                rules(ImportLimits.DEFAULTS)).state();
 
         Map<String, String> oldOf = new HashMap<>();
         for (int i = 0; i < saved.runners().size(); i++) {

@@ -1,8 +1,11 @@
 package dev.mcr.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.CloneResult;
 import dev.mcr.ExportFile;
+import dev.mcr.LogContent;
 import dev.mcr.Mcr;
+import dev.mcr.TestSendResult;
 import dev.mcr.error.GroupNotFoundException;
 import dev.mcr.error.InvalidInputException;
 import dev.mcr.error.ProfileNotFoundException;
@@ -13,11 +16,8 @@ import dev.mcr.model.RunnerGroup;
 import dev.mcr.model.StateJson;
 import dev.mcr.model.StateNormalizer;
 import dev.mcr.model.Timestamps;
-import dev.mcr.notify.TestSendResult;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
-import dev.mcr.store.LogContent;
-import dev.mcr.transfer.CloneResult;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.mcr.server;
 
 import dev.mcr.Mcr;
+import dev.mcr.RunnerStatus;
 import dev.mcr.error.ClosedException;
 import dev.mcr.error.TooManySubscribersException;
 import dev.mcr.event.GroupStatus;
 import dev.mcr.event.Subscription;
-import dev.mcr.runtime.RunnerStatus;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;

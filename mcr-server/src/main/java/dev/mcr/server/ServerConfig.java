@@ -1,9 +1,9 @@
 package dev.mcr.server;
 
+import dev.mcr.ImportLimits;
 import dev.mcr.Mcr;
 import dev.mcr.SaveLimits;
-import dev.mcr.store.RunLogs;
-import dev.mcr.transfer.ImportLimits;
+import dev.mcr.files.RunLogs;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
