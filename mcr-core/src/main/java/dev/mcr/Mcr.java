@@ -33,7 +33,8 @@ import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
 import dev.mcr.model.StateJson;
-import dev.mcr.model.StateNormalizer;
+import dev.mcr.json.StateNormalizer;
+import dev.mcr.json.StateTrees;
 import dev.mcr.notify.Notifier;
 import dev.mcr.process.LeftoverProcesses;
 import dev.mcr.runtime.EngineSettings;
@@ -164,7 +165,7 @@ public final class Mcr implements AutoCloseable {
                 loaded = StateNormalizer.normalize(AppState.EMPTY);
             } else if (loaded == null) {
                 loaded = b.seedDemo ? DemoState.seed() : StateNormalizer.normalize(AppState.EMPTY);
-                store.saveState(StateJson.toJson(loaded));
+                store.saveState(StateTrees.toJson(loaded));
             }
             this.state = loaded;
             this.stateBytes = maskedBytes(loaded);
@@ -316,8 +317,7 @@ public final class Mcr implements AutoCloseable {
 
     /**
      * Returns the limits every save enforces (derived from the import limits: {@code MAX_TOTAL_RUNNERS},
-     * {@code MAX_CASES_PER_RUNNER}); code that normalizes a raw state itself calls
-     * {@link SaveLimits#checkRaw(JsonNode, AppState)} with {@link #state()} first.
+     * {@code MAX_CASES_PER_RUNNER}, and {@code MAX_STATE_BYTES}).
      *
      * @return the limits
      */
@@ -351,16 +351,80 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
-     * Like {@link #saveState(AppState)} for a raw JSON document; odd values are normalized, never rejected. The
-     * sizes of its lists are checked against {@link #saveLimits()} before anything is normalized, so an oversized
-     * document is refused at once.
+     * Like {@link #saveState(AppState)} for a state document as a client sends it (UTF-8 JSON); odd values are
+     * normalized, never rejected. The sizes of its lists are checked against {@link #saveLimits()} before anything
+     * is normalized, so an oversized document is refused at once.
      *
-     * @param raw the state document
+     * <pre>{@code
+     * mcr.saveStateJson(Files.readAllBytes(Path.of("state.json")));
+     * }</pre>
+     *
+     * @param utf8 the state document; anything but a JSON object saves the empty state
+     * @throws InvalidInputException  "Invalid JSON: …" when it is not JSON; nothing is changed
      * @throws LimitExceededException when it holds more than the limits allow; nothing is changed
+     * @throws ClosedException        when this instance is closed
      */
-    public void saveState(JsonNode raw) {
+    public void saveStateJson(byte[] utf8) {
+        saveState(readLimited(utf8));
+    }
+
+    /**
+     * Saves a state document like {@link #saveStateJson(byte[])}, then starts a runner of it by hand: the "run"
+     * button of a client that sends its unsaved edits along. A runner the document does not hold is refused before
+     * anything is saved.
+     *
+     * @param utf8     the state document
+     * @param runnerId the runner to start
+     * @throws InvalidInputException   "Invalid JSON: …" when it is not JSON, or when the command is longer than the
+     *                                 system can run; nothing is saved in the first case
+     * @throws LimitExceededException  when it holds more than the limits allow; nothing is changed
+     * @throws RunnerNotFoundException when the document has no such runner; nothing is changed
+     * @throws RunnerBusyException     when the runner has a live process (the state is saved)
+     * @throws ClosedException         when this instance is closed
+     * @throws McrException            when the process cannot be spawned (the state is saved)
+     */
+    public void saveStateJsonAndStart(byte[] utf8, String runnerId) {
+        AppState incoming = readLimited(utf8);
+        // Like the original: an unknown runner is refused before anything is saved.
+        if (incoming.runner(runnerId).isEmpty()) {
+            throw new RunnerNotFoundException(runnerId);
+        }
+        saveState(incoming);
+        start(runnerId);
+    }
+
+    /**
+     * Saves a state document like {@link #saveStateJson(byte[])}, then starts a group's sequence
+     * ({@link #startGroup(String)}). A group the document does not hold, or one without an active member that
+     * exists, is refused before anything is saved.
+     *
+     * @param utf8    the state document
+     * @param groupId the group to start
+     * @throws InvalidInputException  "Invalid JSON: …" when it is not JSON, or "Group has no active runners";
+     *                                nothing is changed
+     * @throws LimitExceededException when it holds more than the limits allow; nothing is changed
+     * @throws GroupNotFoundException when the document has no such group; nothing is changed
+     * @throws GroupBusyException     when its sequence or one of its members is running or scheduled (the state is
+     *                                saved)
+     * @throws ClosedException        when this instance is closed
+     */
+    public void saveStateJsonAndStartGroup(byte[] utf8, String groupId) {
+        AppState incoming = readLimited(utf8);
+        RunnerGroup group = incoming.group(groupId).orElseThrow(() -> new GroupNotFoundException(groupId));
+        boolean anyActive = group.activeRunnerIds().stream().anyMatch(id -> incoming.runner(id).isPresent());
+        if (!anyActive) {
+            throw new InvalidInputException("Group has no active runners");
+        }
+        saveState(incoming);
+        startGroup(groupId);
+    }
+
+    /** Parses a state document, checks its counts against the limits before normalizing, then normalizes it. */
+    private AppState readLimited(byte[] utf8) {
+        JsonNode raw = StateTrees.parse(utf8);
+        // Counted before normalizing: a million entries are refused at once.
         saveLimits.checkRaw(raw, state);
-        saveState(StateNormalizer.normalize(raw));
+        return StateNormalizer.normalize(raw);
     }
 
     /**
@@ -472,7 +536,7 @@ public final class Mcr implements AutoCloseable {
         saveLimits.check(normalized, state);
         long bytes = maskedBytes(normalized);
         saveLimits.checkBytes(bytes, stateBytes);
-        store.saveState(StateJson.toJson(normalized));
+        store.saveState(StateTrees.toJson(normalized));
         state = normalized;
         stateBytes = bytes;
         engine.refresh(normalized);
@@ -590,7 +654,7 @@ public final class Mcr implements AutoCloseable {
     public ExportFile export() {
         Instant now = clock.instant();
         JsonNode doc = Transfer.export(state, now, zone);
-        return new ExportFile(Transfer.exportFileName(now, zone), StateJson.writeIndented(doc));
+        return new ExportFile(Transfer.exportFileName(now, zone), StateTrees.writeIndented(doc));
     }
 
     /**
@@ -814,7 +878,7 @@ public final class Mcr implements AutoCloseable {
                         NotifyProfile updated = change.apply(profiles.get(i));
                         profiles.set(i, updated);
                         AppState next = s.withNotifyProfiles(profiles);
-                        store.saveState(StateJson.toJson(next));
+                        store.saveState(StateTrees.toJson(next));
                         state = next;
                         return Optional.of(updated);
                     }
@@ -842,6 +906,10 @@ public final class Mcr implements AutoCloseable {
         public static final long DEFAULT_MAX_LOG_BYTES = RunLogs.DEFAULT_MAX_BYTES;
         /** Default number of rotated log files kept per runner: 5. */
         public static final int DEFAULT_MAX_LOG_FILES = RunLogs.DEFAULT_MAX_FILES;
+        /** Smallest size at which a runner's log file may be rotated: 4 KiB. */
+        public static final long MIN_MAX_LOG_BYTES = RunLogs.MIN_MAX_BYTES;
+        /** Most rotated log files that may be kept per runner: 1000. */
+        public static final int MAX_MAX_LOG_FILES = RunLogs.MAX_MAX_FILES;
 
         Path dataDir = DEFAULT_DATA_DIR;
         Clock clock = Clock.systemDefaultZone();
@@ -886,7 +954,7 @@ public final class Mcr implements AutoCloseable {
         /**
          * Hides variables of this JVM's environment from every command mcr runs, in addition to those always
          * hidden: every name starting with {@code MULTI_COMMAND_RUNNER_} or {@code MCR_} (the auth password,
-         * the credential key, …; see {@link dev.mcr.process.ShellProcess#HIDDEN_ENV_PREFIXES}). Declare here the
+         * the credential key, …). Declare here the
          * secrets the embedding application keeps in its environment, such as a database password. Commands
          * still get {@code MCR_RUN_ID} and {@code MCR_RUNNER_ID}, which mcr sets for each run. Calling it again
          * adds names.
@@ -965,7 +1033,7 @@ public final class Mcr implements AutoCloseable {
          * run would make it larger, it becomes {@code run_<id>.log.1} and the run starts a fresh file. A single run
          * larger than the limit is still written whole. Default {@value #DEFAULT_MAX_LOG_BYTES} (10 MiB).
          *
-         * @param maxLogBytes at least {@value RunLogs#MIN_MAX_BYTES}
+         * @param maxLogBytes at least {@value #MIN_MAX_LOG_BYTES}
          * @return this builder
          */
         public Builder maxLogBytes(long maxLogBytes) {
@@ -978,7 +1046,7 @@ public final class Mcr implements AutoCloseable {
          * runner besides the current one; older ones are deleted at the next rotation. 0 keeps only the current
          * file. Default {@value #DEFAULT_MAX_LOG_FILES}.
          *
-         * @param maxLogFiles 0 to {@value RunLogs#MAX_MAX_FILES}
+         * @param maxLogFiles 0 to {@value #MAX_MAX_LOG_FILES}
          * @return this builder
          */
         public Builder maxLogFiles(int maxLogFiles) {

@@ -7,14 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcr.error.InvalidInputException;
 import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.error.TooLargeException;
+import dev.mcr.json.StateNormalizer;
+import dev.mcr.json.StateTrees;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.Ids;
 import dev.mcr.model.LayoutItem;
 import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
-import dev.mcr.model.StateJson;
-import dev.mcr.model.StateNormalizer;
 import dev.mcr.model.Timestamps;
 
 import java.time.Instant;
@@ -147,13 +147,13 @@ public final class Transfer {
      * @param state the state to export
      * @param now   the export time
      * @param zone  the zone whose offset {@code exported_at} carries
-     * @return a new object node; write it with {@link StateJson#writeIndented(JsonNode)} for the original's layout
+     * @return a new object node; write it with {@link StateTrees#writeIndented(JsonNode)} for the original's layout
      */
     public static ObjectNode export(AppState state, Instant now, ZoneId zone) {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(zone, "zone");
-        ObjectNode full = StateJson.toJson(state);
+        ObjectNode full = StateTrees.toJson(state);
         ObjectNode out = NODES.objectNode();
         out.set("runners", full.get("runners"));
         out.set("runner_groups", full.get("runner_groups"));
@@ -198,7 +198,7 @@ public final class Transfer {
             throw new TooLargeException("Import too large (max " + limits.maxImportBytes() + " bytes)",
                     "MAX_IMPORT_BYTES", body.length, limits.maxImportBytes());
         }
-        JsonNode root = StateJson.parse(body);
+        JsonNode root = StateTrees.parse(body);
         if (!root.isObject() || !root.has("runners")) {
             throw new InvalidInputException("Invalid import format: missing 'runners' key");
         }
@@ -329,7 +329,7 @@ public final class Transfer {
             }
         }
 
-        ObjectNode merged = StateJson.toJson(current);
+        ObjectNode merged = StateTrees.toJson(current);
         newRunners.forEach(((ArrayNode) merged.get("runners"))::add);
         newGroups.forEach(((ArrayNode) merged.get("runner_groups"))::add);
         ((ArrayNode) merged.get("runner_layout")).addAll(segment);

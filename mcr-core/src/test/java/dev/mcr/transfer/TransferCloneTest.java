@@ -2,6 +2,7 @@ package dev.mcr.transfer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcr.error.RunnerNotFoundException;
+import dev.mcr.json.StateTrees;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.LayoutItem;
@@ -30,7 +31,7 @@ class TransferCloneTest {
 
     /** Runner JSON without its id and case ids, to compare a clone with its source. */
     private static ObjectNode withoutIds(Runner r) {
-        ObjectNode o = (ObjectNode) StateJson.toJson(new AppState(List.of(), List.of(r), List.of(), List.of(), null))
+        ObjectNode o = (ObjectNode) StateTrees.toJson(new AppState(List.of(), List.of(r), List.of(), List.of(), null))
                 .get("runners").get(0);
         o.remove(List.of("id", "name"));
         o.get("cases").forEach(c -> ((ObjectNode) c).remove("id"));

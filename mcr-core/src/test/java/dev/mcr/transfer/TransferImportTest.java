@@ -7,6 +7,7 @@ import dev.mcr.ImportLimits;
 import dev.mcr.error.InvalidInputException;
 import dev.mcr.error.McrException;
 import dev.mcr.error.TooLargeException;
+import dev.mcr.json.StateTrees;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.LayoutItem;
@@ -189,7 +190,7 @@ class TransferImportTest {
     @Test
     void an_original_export_file_is_appended_with_new_ids_and_remapped_groups_and_layout() {
         String file = TransferExportTest.fixture("original-export.json");
-        JsonNode source = StateJson.parse(file);
+        JsonNode source = StateTrees.parse(file);
         AppState before = withFixtureProfiles();
 
         ImportResult result = importText(before, file);
@@ -207,7 +208,7 @@ class TransferImportTest {
         assertThat(imported).flatExtracting(Runner::cases).extracting(CaseRule::id)
                 .allMatch(id -> id.matches("^case_[0-9a-f]{32}$")).doesNotHaveDuplicates();
 
-        ArrayNode afterRunners = (ArrayNode) StateJson.toJson(after).get("runners");
+        ArrayNode afterRunners = (ArrayNode) StateTrees.toJson(after).get("runners");
         Map<String, String> newIdOf = new HashMap<>();
         for (int i = 0; i < 5; i++) {
             assertThat(withoutIds(afterRunners.get(i + 1))).isEqualTo(withoutIds(source.get("runners").get(i)));
@@ -311,7 +312,7 @@ class TransferImportTest {
     @Test
     void export_then_import_into_an_empty_state_reproduces_runners_groups_and_layout() {
         AppState saved = StateJson.read(TransferExportTest.fixture("original-state-saved.json"));
-        byte[] file = utf8(StateJson.writeIndented(Transfer.export(saved, Instant.EPOCH, ZoneOffset.UTC)));
+        byte[] file = utf8(StateTrees.writeIndented(Transfer.export(saved, Instant.EPOCH, ZoneOffset.UTC)));
 
         AppState restored = Transfer.importRunners(AppState.EMPTY.withNotifyProfiles(saved.notifyProfiles()), file,
                 rules(ImportLimits.DEFAULTS)).state();
@@ -320,8 +321,8 @@ class TransferImportTest {
         for (int i = 0; i < saved.runners().size(); i++) {
             oldOf.put(restored.runners().get(i).id(), saved.runners().get(i).id());
         }
-        ArrayNode savedRunners = (ArrayNode) StateJson.toJson(saved).get("runners");
-        ArrayNode restoredRunners = (ArrayNode) StateJson.toJson(restored).get("runners");
+        ArrayNode savedRunners = (ArrayNode) StateTrees.toJson(saved).get("runners");
+        ArrayNode restoredRunners = (ArrayNode) StateTrees.toJson(restored).get("runners");
         for (int i = 0; i < savedRunners.size(); i++) {
             assertThat(withoutIds(restoredRunners.get(i))).isEqualTo(withoutIds(savedRunners.get(i)));
         }

@@ -1,6 +1,16 @@
-package dev.mcr.model;
+package dev.mcr.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.model.AppState;
+import dev.mcr.model.CaseRule;
+import dev.mcr.model.CaseState;
+import dev.mcr.model.DemoState;
+import dev.mcr.model.Ids;
+import dev.mcr.model.LayoutItem;
+import dev.mcr.model.NotifyProfile;
+import dev.mcr.model.Runner;
+import dev.mcr.model.RunnerGroup;
+import dev.mcr.model.Schedule;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -14,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns any JSON into a consistent {@link AppState}, the way the original tool's {@code _merge_defaults}
+ * Internal: turns any JSON into a consistent {@link AppState}, the way the original tool's {@code _merge_defaults}
  * does on every load and save, and never throws.
  *
  * <p>Rules (SPEC §1):
@@ -121,7 +131,7 @@ public final class StateNormalizer {
         if (state == null) {
             return normalize((JsonNode) null);
         }
-        return normalize(StateJson.toJson(state));
+        return normalize(StateTrees.toJson(state));
     }
 
     // ----------------------------------------------------------------------------------- profiles

@@ -1,9 +1,15 @@
-package dev.mcr.model;
+package dev.mcr.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcr.model.AppState;
+import dev.mcr.model.LayoutItem;
+import dev.mcr.model.NotifyProfile;
+import dev.mcr.model.Runner;
+import dev.mcr.model.RunnerGroup;
+import dev.mcr.model.StateJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,11 +33,11 @@ class StateNormalizerTest {
     private static final String NEW_ID = "^%s_[0-9a-f]{32}$";
 
     private static JsonNode json(String text) {
-        return StateJson.parse(text);
+        return StateTrees.parse(text);
     }
 
     private static ObjectNode normalizedJson(String stateText) {
-        return StateJson.toJson(StateNormalizer.normalize(json(stateText)));
+        return StateTrees.toJson(StateNormalizer.normalize(json(stateText)));
     }
 
     private static JsonNode onlyRunner(String runnerFields) {
@@ -418,7 +424,7 @@ class StateNormalizerTest {
         assertThatThrownBy(() -> kept.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> ((List<?>) kept.get("a")).clear()).isInstanceOf(UnsupportedOperationException.class);
 
-        ObjectNode out = StateJson.toJson(s);
+        ObjectNode out = StateTrees.toJson(s);
         assertThat(fieldNames(out)).containsExactly("notify_profiles", "runners", "runner_groups", "runner_layout", "theme", "nested");
         assertThat(out.get("nested")).isEqualTo(json("{\"a\":[1,2.5,true,null,\"x\"],\"big\":99999999999999999999}"));
         assertThat(fieldNames(out.get("runners").get(0))).endsWith("notify_profile_updates_only", "timeout_s");
@@ -453,7 +459,7 @@ class StateNormalizerTest {
 
         assertThat(s.extra()).containsOnlyKeys("at_limit");
         assertThat(s.runners().get(0).extra()).containsOnlyKeys("fine");
-        assertThat(StateNormalizer.normalize(StateJson.toJson(s)).extra()).containsOnlyKeys("at_limit");
+        assertThat(StateNormalizer.normalize(StateTrees.toJson(s)).extra()).containsOnlyKeys("at_limit");
     }
 
     // ------------------------------------------------------------------------------------- hostile
@@ -467,7 +473,7 @@ class StateNormalizerTest {
     @MethodSource("notAnObject")
     void input_that_is_not_an_object_gives_the_empty_state(JsonNode raw) {
         AppState s = StateNormalizer.normalize(raw);
-        assertThat(StateJson.toJson(s)).isEqualTo(json(
+        assertThat(StateTrees.toJson(s)).isEqualTo(json(
                 "{\"notify_profiles\":[],\"runners\":[],\"runner_groups\":[],\"runner_layout\":[]}"));
     }
 
@@ -521,9 +527,9 @@ class StateNormalizerTest {
     @MethodSource("hostileDocuments")
     void hostile_values_anywhere_never_throw_and_normalizing_again_changes_nothing(String document) {
         AppState once = StateNormalizer.normalize(json(document));
-        ObjectNode written = StateJson.toJson(once);
+        ObjectNode written = StateTrees.toJson(once);
         AppState twice = StateNormalizer.normalize(written);
-        assertThat(StateJson.toJson(twice)).isEqualTo(written);
+        assertThat(StateTrees.toJson(twice)).isEqualTo(written);
         assertThat(StateJson.read(StateJson.write(once))).isEqualTo(twice);
     }
 
