@@ -1,44 +1,55 @@
 package dev.mcr;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.bus.EventBus;
 import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.crypto.SecretMasking;
-import dev.mcr.event.EventBus;
+import dev.mcr.delivery.NotificationDispatcher;
+import dev.mcr.delivery.NotifyTarget;
+import dev.mcr.delivery.ProfileRegistry;
+import dev.mcr.delivery.PushoverNotifier;
+import dev.mcr.delivery.TestSendOutcome;
+import dev.mcr.error.ClosedException;
+import dev.mcr.error.GroupBusyException;
+import dev.mcr.error.GroupNotFoundException;
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.error.LimitExceededException;
+import dev.mcr.error.McrException;
+import dev.mcr.error.ProfileNotFoundException;
+import dev.mcr.error.RunnerBusyException;
+import dev.mcr.error.RunnerNotFoundException;
+import dev.mcr.error.TooLargeException;
+import dev.mcr.error.TooManySubscribersException;
 import dev.mcr.event.GroupStatus;
 import dev.mcr.event.LeftoverProcessesKilled;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.Subscription;
+import dev.mcr.files.DataFolder;
+import dev.mcr.files.LogSlice;
+import dev.mcr.files.RunLogs;
 import dev.mcr.model.AppState;
 import dev.mcr.model.DemoState;
 import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
 import dev.mcr.model.StateJson;
-import dev.mcr.model.StateNormalizer;
-import dev.mcr.notify.NotificationDispatcher;
+import dev.mcr.json.StateNormalizer;
+import dev.mcr.json.StateTrees;
 import dev.mcr.notify.Notifier;
-import dev.mcr.notify.NotifyTarget;
-import dev.mcr.notify.ProfileRegistry;
-import dev.mcr.notify.PushoverNotifier;
-import dev.mcr.notify.TestSendResult;
 import dev.mcr.process.LeftoverProcesses;
 import dev.mcr.runtime.EngineSettings;
 import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
 import dev.mcr.runtime.RunRegistry;
 import dev.mcr.runtime.RunnerEngine;
-import dev.mcr.runtime.RunnerStatus;
-import dev.mcr.store.DataFolder;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.LiveRun;
-import dev.mcr.store.LogContent;
-import dev.mcr.store.RunLogs;
-import dev.mcr.store.SqliteStore;
-import dev.mcr.transfer.CloneResult;
-import dev.mcr.transfer.ImportLimits;
+import dev.mcr.store.sqlite.SqliteStore;
+import dev.mcr.transfer.CloneOutcome;
 import dev.mcr.transfer.ImportResult;
+import dev.mcr.transfer.ImportRules;
 import dev.mcr.transfer.Transfer;
 import java.net.URI;
 import java.nio.file.Path;
@@ -154,7 +165,7 @@ public final class Mcr implements AutoCloseable {
                 loaded = StateNormalizer.normalize(AppState.EMPTY);
             } else if (loaded == null) {
                 loaded = b.seedDemo ? DemoState.seed() : StateNormalizer.normalize(AppState.EMPTY);
-                store.saveState(StateJson.toJson(loaded));
+                store.saveState(StateTrees.toJson(loaded));
             }
             this.state = loaded;
             this.stateBytes = maskedBytes(loaded);
@@ -306,8 +317,7 @@ public final class Mcr implements AutoCloseable {
 
     /**
      * Returns the limits every save enforces (derived from the import limits: {@code MAX_TOTAL_RUNNERS},
-     * {@code MAX_CASES_PER_RUNNER}); code that normalizes a raw state itself calls
-     * {@link SaveLimits#checkRaw(JsonNode, AppState)} with {@link #state()} first.
+     * {@code MAX_CASES_PER_RUNNER}, and {@code MAX_STATE_BYTES}).
      *
      * @return the limits
      */
@@ -341,16 +351,80 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
-     * Like {@link #saveState(AppState)} for a raw JSON document; odd values are normalized, never rejected. The
-     * sizes of its lists are checked against {@link #saveLimits()} before anything is normalized, so an oversized
-     * document is refused at once.
+     * Like {@link #saveState(AppState)} for a state document as a client sends it (UTF-8 JSON); odd values are
+     * normalized, never rejected. The sizes of its lists are checked against {@link #saveLimits()} before anything
+     * is normalized, so an oversized document is refused at once.
      *
-     * @param raw the state document
+     * <pre>{@code
+     * mcr.saveStateJson(Files.readAllBytes(Path.of("state.json")));
+     * }</pre>
+     *
+     * @param utf8 the state document; anything but a JSON object saves the empty state
+     * @throws InvalidInputException  "Invalid JSON: …" when it is not JSON; nothing is changed
      * @throws LimitExceededException when it holds more than the limits allow; nothing is changed
+     * @throws ClosedException        when this instance is closed
      */
-    public void saveState(JsonNode raw) {
+    public void saveStateJson(byte[] utf8) {
+        saveState(readLimited(utf8));
+    }
+
+    /**
+     * Saves a state document like {@link #saveStateJson(byte[])}, then starts a runner of it by hand: the "run"
+     * button of a client that sends its unsaved edits along. A runner the document does not hold is refused before
+     * anything is saved.
+     *
+     * @param utf8     the state document
+     * @param runnerId the runner to start
+     * @throws InvalidInputException   "Invalid JSON: …" when it is not JSON, or when the command is longer than the
+     *                                 system can run; nothing is saved in the first case
+     * @throws LimitExceededException  when it holds more than the limits allow; nothing is changed
+     * @throws RunnerNotFoundException when the document has no such runner; nothing is changed
+     * @throws RunnerBusyException     when the runner has a live process (the state is saved)
+     * @throws ClosedException         when this instance is closed
+     * @throws McrException            when the process cannot be spawned (the state is saved)
+     */
+    public void saveStateJsonAndStart(byte[] utf8, String runnerId) {
+        AppState incoming = readLimited(utf8);
+        // Like the original: an unknown runner is refused before anything is saved.
+        if (incoming.runner(runnerId).isEmpty()) {
+            throw new RunnerNotFoundException(runnerId);
+        }
+        saveState(incoming);
+        start(runnerId);
+    }
+
+    /**
+     * Saves a state document like {@link #saveStateJson(byte[])}, then starts a group's sequence
+     * ({@link #startGroup(String)}). A group the document does not hold, or one without an active member that
+     * exists, is refused before anything is saved.
+     *
+     * @param utf8    the state document
+     * @param groupId the group to start
+     * @throws InvalidInputException  "Invalid JSON: …" when it is not JSON, or "Group has no active runners";
+     *                                nothing is changed
+     * @throws LimitExceededException when it holds more than the limits allow; nothing is changed
+     * @throws GroupNotFoundException when the document has no such group; nothing is changed
+     * @throws GroupBusyException     when its sequence or one of its members is running or scheduled (the state is
+     *                                saved)
+     * @throws ClosedException        when this instance is closed
+     */
+    public void saveStateJsonAndStartGroup(byte[] utf8, String groupId) {
+        AppState incoming = readLimited(utf8);
+        RunnerGroup group = incoming.group(groupId).orElseThrow(() -> new GroupNotFoundException(groupId));
+        boolean anyActive = group.activeRunnerIds().stream().anyMatch(id -> incoming.runner(id).isPresent());
+        if (!anyActive) {
+            throw new InvalidInputException("Group has no active runners");
+        }
+        saveState(incoming);
+        startGroup(groupId);
+    }
+
+    /** Parses a state document, checks its counts against the limits before normalizing, then normalizes it. */
+    private AppState readLimited(byte[] utf8) {
+        JsonNode raw = StateTrees.parse(utf8);
+        // Counted before normalizing: a million entries are refused at once.
         saveLimits.checkRaw(raw, state);
-        saveState(StateNormalizer.normalize(raw));
+        return StateNormalizer.normalize(raw);
     }
 
     /**
@@ -462,7 +536,7 @@ public final class Mcr implements AutoCloseable {
         saveLimits.check(normalized, state);
         long bytes = maskedBytes(normalized);
         saveLimits.checkBytes(bytes, stateBytes);
-        store.saveState(StateJson.toJson(normalized));
+        store.saveState(StateTrees.toJson(normalized));
         state = normalized;
         stateBytes = bytes;
         engine.refresh(normalized);
@@ -476,7 +550,7 @@ public final class Mcr implements AutoCloseable {
 
     private void ensureOpen() {
         if (closed.get()) {
-            throw new McrException("This mcr instance is closed.");
+            throw new ClosedException("This mcr instance is closed.");
         }
     }
 
@@ -486,7 +560,8 @@ public final class Mcr implements AutoCloseable {
      * @param runnerId the runner
      * @throws RunnerNotFoundException when it does not exist
      * @throws RunnerBusyException     when it has a live process
-     * @throws InvalidStateException  when its command is longer than the system can run (128 KiB)
+     * @throws InvalidInputException   when its command is longer than the system can run (128 KiB)
+     * @throws ClosedException         when this instance is closed or shutting down
      * @throws McrException            when the process cannot be spawned
      */
     public void start(String runnerId) {
@@ -511,17 +586,18 @@ public final class Mcr implements AutoCloseable {
      * Runs a group's active members one after another as one-shot runs.
      *
      * @param groupId the group
-     * @throws NotFoundException      when the group does not exist
-     * @throws InvalidStateException  when it has no active runners
-     * @throws ConflictException      when it or one of its members is running or scheduled
+     * @throws GroupNotFoundException when the group does not exist
+     * @throws InvalidInputException  "Group has no active runners" when none of its active members exists
+     * @throws GroupBusyException     when its sequence or one of its members is running or scheduled
+     * @throws ClosedException        when this instance is closed
      */
     public void startGroup(String groupId) {
         ensureOpen();
         AppState s = state;
-        RunnerGroup g = s.group(groupId).orElseThrow(() -> new NotFoundException("Group not found"));
+        RunnerGroup g = s.group(groupId).orElseThrow(() -> new GroupNotFoundException(groupId));
         List<String> members = g.activeRunnerIds().stream().filter(id -> s.runner(id).isPresent()).toList();
         if (members.isEmpty()) {
-            throw new InvalidStateException("Group has no active runners");
+            throw new InvalidInputException("Group has no active runners");
         }
         groups.start(g.id(), g.name(), members);
     }
@@ -530,13 +606,13 @@ public final class Mcr implements AutoCloseable {
      * Stops a group's sequence and every member.
      *
      * @param groupId the group
-     * @throws NotFoundException when the group is neither configured nor known from a snapshot
+     * @throws GroupNotFoundException when the group is neither configured nor known from a snapshot
      */
     public void stopGroup(String groupId) {
         Optional<RunnerGroup> g = state.group(groupId);
         GroupStatus snap = groups.snapshot().get(groupId);
         if (g.isEmpty() && snap == null) {
-            throw new NotFoundException("Group not found");
+            throw new GroupNotFoundException(groupId);
         }
         List<String> members = g.map(RunnerGroup::runnerIds).orElse(List.of());
         String name = g.map(RunnerGroup::name).orElse(snap != null ? snap.groupName() : groupId);
@@ -545,7 +621,11 @@ public final class Mcr implements AutoCloseable {
 
     /** Returns the status of every known runner, by id. */
     public Map<String, RunnerStatus> status() {
-        return engine.status();
+        Map<String, RunnerStatus> out = new LinkedHashMap<>();
+        engine.status().forEach((id, s) -> out.put(id, new RunnerStatus(s.running(), s.stopped(), s.startedTs(),
+                s.activeTs(), s.tail(), s.remaining(), s.runCount(), s.scheduled(), s.lastCase(), s.lastCaseTs(),
+                s.consecutiveFailures(), s.paused(), s.lastExitCode(), s.lastFinishTs())));
+        return out;
     }
 
     /** Returns the last group status of every group that ran, by id. */
@@ -564,7 +644,7 @@ public final class Mcr implements AutoCloseable {
      */
     public CloneResult cloneRunner(String runnerId) {
         synchronized (stateLock) {
-            CloneResult r = Transfer.cloneRunner(state, runnerId);
+            CloneOutcome r = Transfer.cloneRunner(state, runnerId);
             AppState saved = commit(r.state());
             return new CloneResult(saved, r.clonedId(), r.clonedName());
         }
@@ -574,7 +654,7 @@ public final class Mcr implements AutoCloseable {
     public ExportFile export() {
         Instant now = clock.instant();
         JsonNode doc = Transfer.export(state, now, zone);
-        return new ExportFile(Transfer.exportFileName(now, zone), StateJson.writeIndented(doc));
+        return new ExportFile(Transfer.exportFileName(now, zone), StateTrees.writeIndented(doc));
     }
 
     /**
@@ -582,14 +662,15 @@ public final class Mcr implements AutoCloseable {
      *
      * @param body the raw file
      * @return how many runners were imported
-     * @throws PayloadTooLargeException over the import size limit
-     * @throws InvalidStateException    for invalid content, with a precise message
-     * @throws LimitExceededException   when the result would hold more groups or layout items than
-     *                                  {@link #saveLimits()} allow; nothing is changed
+     * @throws TooLargeException      over the import size limit
+     * @throws InvalidInputException  for invalid content, with a precise message
+     * @throws LimitExceededException when the result would hold more groups or layout items than
+     *                                {@link #saveLimits()} allow; nothing is changed
      */
     public int importRunners(byte[] body) {
         synchronized (stateLock) {
-            ImportResult r = Transfer.importRunners(state, body, importLimits);
+            ImportResult r = Transfer.importRunners(state, body, new ImportRules(importLimits.maxImportBytes(),
+                    importLimits.maxImportedRunners(), importLimits.maxTotalRunners(), importLimits.maxCasesPerRunner()));
             commit(r.state());
             return r.importedCount();
         }
@@ -615,7 +696,8 @@ public final class Mcr implements AutoCloseable {
      * @throws McrException             when the file cannot be read
      */
     public LogContent openLog(String runnerId, long tailBytes) {
-        return logs.open(runnerId, tailBytes);
+        LogSlice slice = logs.open(runnerId, tailBytes);
+        return new LogContent(slice.stream(), slice.length());
     }
 
     /**
@@ -648,18 +730,21 @@ public final class Mcr implements AutoCloseable {
      * @param profileId the profile
      * @param message   the text; blank means {@code "Pushover Test OK @ <ts>"}
      * @return the outcome
-     * @throws NotFoundException when the profile does not exist
+     * @throws ProfileNotFoundException when the profile does not exist
+     * @throws ClosedException          when this instance is closed
      */
     public TestSendResult sendTest(String profileId, String message) {
         ensureOpen();
-        return dispatcher.sendTest(profileId, message);
+        TestSendOutcome outcome = dispatcher.sendTest(profileId, message);
+        return new TestSendResult(outcome.ok(), outcome.result(), outcome.error());
     }
 
     /**
      * Opens a pull subscription to all events.
      *
      * @return the subscription; close it when done
-     * @throws UnavailableException when the subscriber limit is reached
+     * @throws TooManySubscribersException when the subscriber limit is reached
+     * @throws ClosedException             when this instance is closed
      */
     public Subscription openSubscription() {
         return bus.open();
@@ -793,7 +878,7 @@ public final class Mcr implements AutoCloseable {
                         NotifyProfile updated = change.apply(profiles.get(i));
                         profiles.set(i, updated);
                         AppState next = s.withNotifyProfiles(profiles);
-                        store.saveState(StateJson.toJson(next));
+                        store.saveState(StateTrees.toJson(next));
                         state = next;
                         return Optional.of(updated);
                     }
@@ -821,6 +906,10 @@ public final class Mcr implements AutoCloseable {
         public static final long DEFAULT_MAX_LOG_BYTES = RunLogs.DEFAULT_MAX_BYTES;
         /** Default number of rotated log files kept per runner: 5. */
         public static final int DEFAULT_MAX_LOG_FILES = RunLogs.DEFAULT_MAX_FILES;
+        /** Smallest size at which a runner's log file may be rotated: 4 KiB. */
+        public static final long MIN_MAX_LOG_BYTES = RunLogs.MIN_MAX_BYTES;
+        /** Most rotated log files that may be kept per runner: 1000. */
+        public static final int MAX_MAX_LOG_FILES = RunLogs.MAX_MAX_FILES;
 
         Path dataDir = DEFAULT_DATA_DIR;
         Clock clock = Clock.systemDefaultZone();
@@ -865,7 +954,7 @@ public final class Mcr implements AutoCloseable {
         /**
          * Hides variables of this JVM's environment from every command mcr runs, in addition to those always
          * hidden: every name starting with {@code MULTI_COMMAND_RUNNER_} or {@code MCR_} (the auth password,
-         * the credential key, …; see {@link dev.mcr.process.ShellProcess#HIDDEN_ENV_PREFIXES}). Declare here the
+         * the credential key, …). Declare here the
          * secrets the embedding application keeps in its environment, such as a database password. Commands
          * still get {@code MCR_RUN_ID} and {@code MCR_RUNNER_ID}, which mcr sets for each run. Calling it again
          * adds names.
@@ -944,7 +1033,7 @@ public final class Mcr implements AutoCloseable {
          * run would make it larger, it becomes {@code run_<id>.log.1} and the run starts a fresh file. A single run
          * larger than the limit is still written whole. Default {@value #DEFAULT_MAX_LOG_BYTES} (10 MiB).
          *
-         * @param maxLogBytes at least {@value RunLogs#MIN_MAX_BYTES}
+         * @param maxLogBytes at least {@value #MIN_MAX_LOG_BYTES}
          * @return this builder
          */
         public Builder maxLogBytes(long maxLogBytes) {
@@ -957,7 +1046,7 @@ public final class Mcr implements AutoCloseable {
          * runner besides the current one; older ones are deleted at the next rotation. 0 keeps only the current
          * file. Default {@value #DEFAULT_MAX_LOG_FILES}.
          *
-         * @param maxLogFiles 0 to {@value RunLogs#MAX_MAX_FILES}
+         * @param maxLogFiles 0 to {@value #MAX_MAX_LOG_FILES}
          * @return this builder
          */
         public Builder maxLogFiles(int maxLogFiles) {

@@ -1,10 +1,10 @@
 package dev.mcr;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.error.LimitExceededException;
 import dev.mcr.model.AppState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Runner;
-import dev.mcr.transfer.ImportLimits;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,7 @@ import java.util.Objects;
  * runner with the same id.
  *
  * <pre>{@code
- * mcr.saveLimits().checkRaw(requestBody, mcr.state());   // before the body is normalized
+ * mcr.saveLimits().check(next, mcr.state());   // what a save of next would refuse
  * }</pre>
  *
  * @param maxTotalRunners   most runners ({@code MAX_TOTAL_RUNNERS}); also the most groups and notification
@@ -106,7 +106,7 @@ public record SaveLimits(int maxTotalRunners, int maxCasesPerRunner, int maxStat
      * @param current the state stored now
      * @throws LimitExceededException with a sentence when a count is above its limit and above the stored count
      */
-    public void checkRaw(JsonNode next, AppState current) {
+    void checkRaw(JsonNode next, AppState current) {
         Objects.requireNonNull(current, "current");
         if (next == null || !next.isObject()) {
             return;

@@ -1,4 +1,5 @@
 /**
- * The facade {@link dev.mcr.Mcr} (built with {@link dev.mcr.Mcr#builder()}) and the exceptions mcr throws.
+ * The facade {@link dev.mcr.Mcr} (built with {@link dev.mcr.Mcr#builder()}) and the values it takes and returns.
+ * The exceptions it throws are in {@link dev.mcr.error}.
  */
 package dev.mcr;

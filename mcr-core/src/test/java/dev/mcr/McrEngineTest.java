@@ -3,6 +3,10 @@ package dev.mcr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.error.McrException;
+import dev.mcr.error.RunnerBusyException;
+import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.event.CaseError;
 import dev.mcr.event.CaseMatched;
 import dev.mcr.event.OutputLine;
@@ -18,7 +22,6 @@ import dev.mcr.model.CaseState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Runner;
 import dev.mcr.model.Schedule;
-import dev.mcr.runtime.RunnerStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +66,8 @@ class McrEngineTest extends McrTestBase {
         Runner r = save(Runner.builder(uid()).command("sleep 20").build());
         mcr.start(r.id());
         assertThatThrownBy(() -> mcr.start(r.id())).isInstanceOf(RunnerBusyException.class)
-                .hasMessage("Runner already running");
+                .hasMessage("Runner '" + r.id() + "' is already running; stop it or wait until it finishes.")
+                .satisfies(e -> assertThat(((RunnerBusyException) e).runnerId()).isEqualTo(r.id()));
         mcr.stop(r.id());
         RunFinished fin = events.await(RunFinished.class, e -> e.runnerId().equals(r.id()));
         assertThat(fin.stopped()).isTrue();
@@ -73,7 +77,8 @@ class McrEngineTest extends McrTestBase {
     @Test
     void an_unknown_runner_cannot_be_started() {
         assertThatThrownBy(() -> mcr.start("nope")).isInstanceOf(RunnerNotFoundException.class)
-                .hasMessage("Runner not found");
+                .hasMessage("There is no runner with the id 'nope'.")
+                .satisfies(e -> assertThat(((RunnerNotFoundException) e).runnerId()).isEqualTo("nope"));
     }
 
     @Test
@@ -355,7 +360,7 @@ class McrEngineTest extends McrTestBase {
     void a_command_longer_than_the_system_can_run_is_refused_as_bad_input_and_nothing_starts() throws Exception {
         Runner r = save(Runner.builder(uid()).command("echo " + "x".repeat(200_000)).build());
         assertThatThrownBy(() -> mcr.start(r.id()))
-                .isInstanceOf(InvalidStateException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("200005 bytes long")
                 .hasMessageContaining("at most 131071 bytes");
         assertThat(mcr.status().get(r.id()).running()).isFalse();

@@ -3,6 +3,9 @@ package dev.mcr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mcr.error.GroupBusyException;
+import dev.mcr.error.GroupNotFoundException;
+import dev.mcr.error.InvalidInputException;
 import dev.mcr.event.GroupStatus;
 import dev.mcr.event.RunFinished;
 import dev.mcr.event.RunStarted;
@@ -94,10 +97,11 @@ class McrGroupTest extends McrTestBase {
         GroupStatus fin = awaitGroup(gid, "finished");
         assertThat(fin.runnerIds()).containsExactly(b);
         String gid2 = group(List.of(), List.of());
-        assertThatThrownBy(() -> mcr.startGroup(gid2)).isInstanceOf(InvalidStateException.class)
+        assertThatThrownBy(() -> mcr.startGroup(gid2)).isInstanceOf(InvalidInputException.class)
                 .hasMessage("Group has no active runners");
-        assertThatThrownBy(() -> mcr.startGroup("group_missing")).isInstanceOf(NotFoundException.class)
-                .hasMessage("Group not found");
+        assertThatThrownBy(() -> mcr.startGroup("group_missing")).isInstanceOf(GroupNotFoundException.class)
+                .hasMessage("There is no group with the id 'group_missing'.")
+                .satisfies(e -> assertThat(((GroupNotFoundException) e).groupId()).isEqualTo("group_missing"));
     }
 
     @Test
@@ -106,13 +110,17 @@ class McrGroupTest extends McrTestBase {
         String b = runner("B", "echo b");
         String gid = group(List.of(a, b), List.of());
         mcr.start(a);
-        assertThatThrownBy(() -> mcr.startGroup(gid)).isInstanceOf(ConflictException.class)
-                .hasMessage("Group contains active/scheduled runners: " + a);
+        assertThatThrownBy(() -> mcr.startGroup(gid)).isInstanceOf(GroupBusyException.class)
+                .hasMessage("Group '" + gid + "' cannot start while its runners " + a
+                        + " are running or scheduled; stop them first.")
+                .satisfies(e -> assertThat(((GroupBusyException) e).busyRunnerIds()).containsExactly(a))
+                .satisfies(e -> assertThat(((GroupBusyException) e).groupId()).isEqualTo(gid));
         mcr.stop(a);
         events.await(RunFinished.class, f -> f.runnerId().equals(a));
         mcr.startGroup(gid);
-        assertThatThrownBy(() -> mcr.startGroup(gid)).isInstanceOf(ConflictException.class)
-                .hasMessage("Group sequence already running");
+        assertThatThrownBy(() -> mcr.startGroup(gid)).isInstanceOf(GroupBusyException.class)
+                .hasMessage("Group '" + gid + "' is already running its sequence; stop it or wait until it finishes.")
+                .satisfies(e -> assertThat(((GroupBusyException) e).sequenceRunning()).isTrue());
         mcr.stopGroup(gid);
         GroupStatus st = awaitGroup(gid, "stopped");
         assertThat(st.completedCount()).isZero();
@@ -125,6 +133,6 @@ class McrGroupTest extends McrTestBase {
         mcr.stopGroup(gid);
         GroupStatus st = awaitGroup(gid, "stopped");
         assertThat(st.runnerIds()).containsExactly(a);
-        assertThatThrownBy(() -> mcr.stopGroup("group_unknown")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> mcr.stopGroup("group_unknown")).isInstanceOf(GroupNotFoundException.class);
     }
 }

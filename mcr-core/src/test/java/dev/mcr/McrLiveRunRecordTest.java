@@ -8,7 +8,7 @@ import dev.mcr.event.RunStarted;
 import dev.mcr.model.Runner;
 import dev.mcr.process.ShellProcess;
 import dev.mcr.store.LiveRun;
-import dev.mcr.store.SqliteStore;
+import dev.mcr.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

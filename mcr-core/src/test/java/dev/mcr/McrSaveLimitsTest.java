@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcr.error.LimitExceededException;
+import dev.mcr.json.StateTrees;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.LayoutItem;
@@ -14,7 +16,6 @@ import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
 import dev.mcr.model.StateJson;
-import dev.mcr.transfer.ImportLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,11 @@ class McrSaveLimitsTest {
     @AfterEach
     void closeAll() {
         opened.forEach(Mcr::close);
+    }
+
+    /** A state document as a client sends it. */
+    private static byte[] utf8(JsonNode doc) {
+        return StateTrees.write(doc).getBytes(StandardCharsets.UTF_8);
     }
 
     private Mcr open(ImportLimits limits) {
@@ -93,8 +99,8 @@ class McrSaveLimitsTest {
         List<Runner> four = new ArrayList<>(mcr.state().runners());
         four.add(runner("r4", 0));
         mcr = assertRefused(mcr, m -> m.saveState(m.state().withRunners(four)), message);
-        ObjectNode json = StateJson.toJson(mcr.state().withRunners(four));
-        mcr = assertRefused(mcr, m -> m.saveState(json), message);
+        ObjectNode json = StateTrees.toJson(mcr.state().withRunners(four));
+        mcr = assertRefused(mcr, m -> m.saveStateJson(utf8(json)), message);
         mcr = assertRefused(mcr, m -> m.cloneRunner("r2"), message);
         assertThat(mcr.state().runners()).extracting(Runner::name).noneMatch(n -> n.contains("(copy)"));
     }
@@ -117,13 +123,13 @@ class McrSaveLimitsTest {
         for (int i = 0; i < 1_000_000; i++) {
             runners.add(empty);
         }
-        mcr = assertRefused(mcr, m -> m.saveState(raw), "The state has 1000000 runners; at most 3 are allowed "
+        mcr = assertRefused(mcr, m -> m.saveStateJson(utf8(raw)), "The state has 1000000 runners; at most 3 are allowed "
                 + "(MAX_TOTAL_RUNNERS).");
         // Entries that normalizing would drop still count: the raw size decides.
         ObjectNode junk = NODES.objectNode();
         junk.putArray("runners").add(empty).add(1).add("x").add(NODES.nullNode());
         Mcr last = mcr;
-        assertThatThrownBy(() -> last.saveState(junk)).isInstanceOf(LimitExceededException.class)
+        assertThatThrownBy(() -> last.saveStateJson(utf8(junk))).isInstanceOf(LimitExceededException.class)
                 .hasMessage("The state has 4 runners; at most 3 are allowed (MAX_TOTAL_RUNNERS).");
     }
 
@@ -132,11 +138,11 @@ class McrSaveLimitsTest {
         Mcr mcr = withRunners(1);
         mcr = assertRefused(mcr, m -> m.saveRunner(runner("r1", 3)),
                 "Runner r1 has 3 cases; at most 2 are allowed (MAX_CASES_PER_RUNNER).");
-        ObjectNode raw = StateJson.toJson(mcr.state().withRunners(List.of(runner("r9", 10_000))));
-        mcr = assertRefused(mcr, m -> m.saveState(raw),
+        ObjectNode raw = StateTrees.toJson(mcr.state().withRunners(List.of(runner("r9", 10_000))));
+        mcr = assertRefused(mcr, m -> m.saveStateJson(utf8(raw)),
                 "Runner r9 has 10000 cases; at most 2 are allowed (MAX_CASES_PER_RUNNER).");
         ((ObjectNode) raw.get("runners").get(0)).remove("id");
-        mcr = assertRefused(mcr, m -> m.saveState(raw),
+        mcr = assertRefused(mcr, m -> m.saveStateJson(utf8(raw)),
                 "The runner at position 1 has 10000 cases; at most 2 are allowed (MAX_CASES_PER_RUNNER).");
         mcr.saveRunner(runner("r1", 2));
         assertThat(mcr.state().runner("r1").orElseThrow().cases()).hasSize(2);
@@ -153,12 +159,12 @@ class McrSaveLimitsTest {
                 "The state has 4 groups; at most 3 are allowed (MAX_TOTAL_RUNNERS).");
         mcr = assertRefused(mcr, m -> m.saveProfile(NotifyProfile.pushover("p4", "P4", "", "")),
                 "The state has 4 notification profiles; at most 3 are allowed (MAX_TOTAL_RUNNERS).");
-        ObjectNode raw = StateJson.toJson(mcr.state());
+        ObjectNode raw = StateTrees.toJson(mcr.state());
         ArrayNode layout = raw.putArray("runner_layout");
         for (int i = 0; i < 7; i++) {
             layout.addObject().put("type", "group").put("id", "g1");
         }
-        mcr = assertRefused(mcr, m -> m.saveState(raw),
+        mcr = assertRefused(mcr, m -> m.saveStateJson(utf8(raw)),
                 "The state has 7 layout items; at most 6 are allowed (twice MAX_TOTAL_RUNNERS).");
         List<LayoutItem> seven = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
@@ -191,7 +197,7 @@ class McrSaveLimitsTest {
 
         // As many as are stored: accepted on every path.
         mcr.saveState(mcr.state());
-        mcr.saveState(StateJson.toJson(mcr.state()));
+        mcr.saveStateJson(utf8(StateTrees.toJson(mcr.state())));
         mcr.saveRunner(mcr.state().runner("r1").orElseThrow().withName("renamed, still 4 cases"));
         assertThat(mcr.state().runner("r1").orElseThrow().name()).isEqualTo("renamed, still 4 cases");
 
@@ -218,7 +224,7 @@ class McrSaveLimitsTest {
     void save_limits_check_a_raw_document_without_a_facade() {
         SaveLimits limits = SaveLimits.of(SMALL, 5000);
         assertThat(limits).isEqualTo(new SaveLimits(3, 2, 5000));
-        JsonNode four = StateJson.parse("{\"notify_profiles\": [{}, {}, {}, {}]}".getBytes(StandardCharsets.UTF_8));
+        JsonNode four = StateTrees.parse("{\"notify_profiles\": [{}, {}, {}, {}]}".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> limits.checkRaw(four, AppState.EMPTY)).isInstanceOf(LimitExceededException.class)
                 .hasMessage("The state has 4 notification profiles; at most 3 are allowed (MAX_TOTAL_RUNNERS).")
                 .satisfies(e -> {
@@ -227,8 +233,8 @@ class McrSaveLimitsTest {
                     assertThat(l.count()).isEqualTo(4);
                     assertThat(l.allowed()).isEqualTo(3);
                 });
-        limits.checkRaw(StateJson.parse("[1, 2, 3, 4, 5]".getBytes(StandardCharsets.UTF_8)), AppState.EMPTY);
-        limits.checkRaw(StateJson.parse("{\"runners\": \"not a list\"}".getBytes(StandardCharsets.UTF_8)),
+        limits.checkRaw(StateTrees.parse("[1, 2, 3, 4, 5]".getBytes(StandardCharsets.UTF_8)), AppState.EMPTY);
+        limits.checkRaw(StateTrees.parse("{\"runners\": \"not a list\"}".getBytes(StandardCharsets.UTF_8)),
                 AppState.EMPTY);
         assertThatThrownBy(() -> new SaveLimits(0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
     }

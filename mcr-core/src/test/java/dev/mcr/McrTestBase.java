@@ -1,6 +1,5 @@
 package dev.mcr;
 
-import dev.mcr.store.LogContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

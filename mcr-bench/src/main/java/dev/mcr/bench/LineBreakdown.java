@@ -1,7 +1,7 @@
 package dev.mcr.bench;
 
 import dev.mcr.Mcr;
-import dev.mcr.event.EventBus;
+import dev.mcr.bus.EventBus;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.OutputLine;
 import dev.mcr.event.Subscription;

@@ -1,7 +1,7 @@
 package dev.mcr.bench;
 
 import dev.mcr.Mcr;
-import dev.mcr.McrException;
+import dev.mcr.error.McrException;
 import dev.mcr.event.CaseError;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.RunFinished;

@@ -3,7 +3,7 @@ package dev.mcr.crypto;
 import com.macasaet.fernet.Key;
 import com.macasaet.fernet.Token;
 import com.macasaet.fernet.Validator;
-import dev.mcr.McrException;
+import dev.mcr.error.McrException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * The whole configuration: profiles, runners, groups and display order.
  *
- * <p>Instances are immutable. {@link StateNormalizer} makes any input consistent with the rules of
+ * <p>Instances are immutable. {@link StateJson#read(String)} makes any input consistent with the rules of
  * the state model (valid unique ids, references that resolve, one group per runner, a complete layout).
  *
  * @param notifyProfiles notification profiles

@@ -1,5 +1,5 @@
 /**
- * Notification delivery: the {@link dev.mcr.notify.Notifier} SPI, the Pushover notifier and the
- * asynchronous {@link dev.mcr.notify.NotificationDispatcher} with its counters, journal and events.
+ * The notification SPI: implement {@link dev.mcr.notify.Notifier} for a profile type and register it with
+ * {@code Mcr.builder().notifier(...)}; a failed delivery throws {@link dev.mcr.notify.NotifyException}.
  */
 package dev.mcr.notify;

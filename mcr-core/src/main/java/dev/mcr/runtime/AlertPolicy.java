@@ -26,7 +26,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe.
  */
-public final class AlertPolicy {
+final class AlertPolicy {
 
     /** Prefix of the message when a runner goes from DOWN or WARN to UP. */
     public static final String RECOVERY_PREFIX = "RECOVERY: ";

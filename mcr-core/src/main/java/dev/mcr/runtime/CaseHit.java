@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param state    the case's state; {@link CaseState#NONE} for the last-line case
  * @param lastLine whether this is the last-line case
  */
-public record CaseHit(CaseRule rule, String pattern, String message, CaseState state, boolean lastLine) {
+record CaseHit(CaseRule rule, String pattern, String message, CaseState state, boolean lastLine) {
 
     /**
      * Validates that nothing is {@code null}.

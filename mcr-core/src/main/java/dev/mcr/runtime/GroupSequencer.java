@@ -1,8 +1,8 @@
 package dev.mcr.runtime;
 
-import dev.mcr.ConflictException;
-import dev.mcr.McrException;
-import dev.mcr.event.EventBus;
+import dev.mcr.bus.EventBus;
+import dev.mcr.error.GroupBusyException;
+import dev.mcr.error.McrException;
 import dev.mcr.event.GroupStatus;
 import java.time.Clock;
 import java.time.Instant;
@@ -62,13 +62,13 @@ public final class GroupSequencer {
      * @param groupId   the group
      * @param groupName its name
      * @param members   the active members in order (already resolved against the state, not empty)
-     * @throws ConflictException when the group runs already or a member is running or scheduled
+     * @throws GroupBusyException when the group runs already or a member is running or scheduled
      */
     public void start(String groupId, String groupName, List<String> members) {
         GroupRun run;
         synchronized (this) {
             if (active.containsKey(groupId)) {
-                throw new ConflictException("Group sequence already running");
+                throw new GroupBusyException(groupId, List.of());
             }
             List<String> busy = new ArrayList<>();
             for (String rid : members) {
@@ -77,7 +77,7 @@ public final class GroupSequencer {
                 }
             }
             if (!busy.isEmpty()) {
-                throw new ConflictException("Group contains active/scheduled runners: " + String.join(", ", busy));
+                throw new GroupBusyException(groupId, busy);
             }
             run = new GroupRun(groupId, groupName, members, clock.instant());
             active.put(groupId, run);

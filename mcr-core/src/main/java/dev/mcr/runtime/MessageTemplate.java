@@ -22,7 +22,7 @@ import java.util.regex.MatchResult;
  *
  * <p>Thread-safe: no state.
  */
-public final class MessageTemplate {
+final class MessageTemplate {
 
     /** Largest field width honoured; above it the raw template is used instead of building a huge string. */
     public static final int MAX_WIDTH = 1 << 20;

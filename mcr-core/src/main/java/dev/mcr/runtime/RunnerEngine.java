@@ -1,12 +1,13 @@
 package dev.mcr.runtime;
 
-import dev.mcr.InvalidStateException;
-import dev.mcr.McrException;
-import dev.mcr.RunnerBusyException;
-import dev.mcr.RunnerNotFoundException;
+import dev.mcr.bus.EventBus;
+import dev.mcr.error.ClosedException;
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.error.McrException;
+import dev.mcr.error.RunnerBusyException;
+import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.event.CaseError;
 import dev.mcr.event.CaseMatched;
-import dev.mcr.event.EventBus;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.OutputLine;
 import dev.mcr.event.RunFinished;
@@ -15,6 +16,8 @@ import dev.mcr.event.RunScheduled;
 import dev.mcr.event.RunStarted;
 import dev.mcr.event.RunStopped;
 import dev.mcr.event.RunStopping;
+import dev.mcr.files.RunLogBlock;
+import dev.mcr.files.RunLogs;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
@@ -22,8 +25,6 @@ import dev.mcr.process.LeftoverProcesses;
 import dev.mcr.process.LineReader;
 import dev.mcr.process.ShellProcess;
 import dev.mcr.store.LastCase;
-import dev.mcr.store.RunLogBlock;
-import dev.mcr.store.RunLogs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -254,7 +255,8 @@ public final class RunnerEngine implements AutoCloseable {
      * @return the id of the run, passed again to the {@link RunEndListener} when it ends
      * @throws RunnerNotFoundException when the runner is unknown
      * @throws RunnerBusyException     when it has a live process
-     * @throws InvalidStateException  when its command is longer than the system can run (128 KiB)
+     * @throws InvalidInputException   when its command is longer than the system can run (128 KiB)
+     * @throws ClosedException         when the engine is shutting down
      * @throws McrException            when the process cannot be spawned (counters are restored)
      */
     public long start(String runnerId, boolean oneShot) {
@@ -264,7 +266,7 @@ public final class RunnerEngine implements AutoCloseable {
         }
         synchronized (rt) {
             if (closed) {
-                throw new McrException("mcr is shutting down; runners cannot be started.");
+                throw new ClosedException("mcr is shutting down; runners cannot be started.");
             }
             if (rt.purged) {
                 throw new RunnerNotFoundException(runnerId);
@@ -320,7 +322,7 @@ public final class RunnerEngine implements AutoCloseable {
         if (command.length() > MAX_COMMAND_BYTES / 3) {
             int bytes = command.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_COMMAND_BYTES) {
-                throw new InvalidStateException("Runner '" + displayName(r) + "' cannot be started: its "
+                throw new InvalidInputException("Runner '" + displayName(r) + "' cannot be started: its "
                         + "command is " + bytes + " bytes long, and the system runs at most " + MAX_COMMAND_BYTES
                         + " bytes in one command. Put a long script in a file and run the file.");
             }
@@ -741,7 +743,7 @@ public final class RunnerEngine implements AutoCloseable {
     }
 
     /** Returns the status of one runner, or {@code null} when unknown. */
-    public RunnerStatus status(String runnerId) {
+    public StatusSnapshot status(String runnerId) {
         RunnerRuntime rt = runtimes.get(runnerId);
         if (rt == null) {
             return null;
@@ -752,8 +754,8 @@ public final class RunnerEngine implements AutoCloseable {
     }
 
     /** Returns the status of every known runner, by id. */
-    public Map<String, RunnerStatus> status() {
-        Map<String, RunnerStatus> out = new LinkedHashMap<>();
+    public Map<String, StatusSnapshot> status() {
+        Map<String, StatusSnapshot> out = new LinkedHashMap<>();
         for (RunnerRuntime rt : runtimes.values()) {
             synchronized (rt) {
                 out.put(rt.id, rt.status());

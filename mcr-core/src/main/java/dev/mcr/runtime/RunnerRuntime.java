@@ -88,8 +88,8 @@ final class RunnerRuntime {
         return sb.toString();
     }
 
-    RunnerStatus status() {
-        return new RunnerStatus(running(), stopped, startedTs, activeTs, tail(RunnerEngine.TAIL_LINES), remaining,
+    StatusSnapshot status() {
+        return new StatusSnapshot(running(), stopped, startedTs, activeTs, tail(RunnerEngine.TAIL_LINES), remaining,
                 runCount, scheduled(), lastCase, lastCaseTs, consecutiveFailures, paused, lastExitCode, lastFinishTs);
     }
 }

@@ -4,17 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.InvalidStateException;
-import dev.mcr.PayloadTooLargeException;
-import dev.mcr.RunnerNotFoundException;
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.error.RunnerNotFoundException;
+import dev.mcr.error.TooLargeException;
+import dev.mcr.json.StateNormalizer;
+import dev.mcr.json.StateTrees;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.Ids;
 import dev.mcr.model.LayoutItem;
 import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
-import dev.mcr.model.StateJson;
-import dev.mcr.model.StateNormalizer;
 import dev.mcr.model.Timestamps;
 
 import java.time.Instant;
@@ -65,7 +65,7 @@ public final class Transfer {
      * @return the new state and the clone's id and name
      * @throws RunnerNotFoundException when no runner has that id
      */
-    public static CloneResult cloneRunner(AppState state, String runnerId) {
+    public static CloneOutcome cloneRunner(AppState state, String runnerId) {
         Objects.requireNonNull(state, "state");
         List<Runner> runners = new ArrayList<>(state.runners());
         int index = -1;
@@ -114,7 +114,7 @@ public final class Transfer {
         }
         AppState next = StateNormalizer.normalize(
                 new AppState(state.notifyProfiles(), runners, groups, layout, state.extra()));
-        return new CloneResult(next, cloneId, cloneName);
+        return new CloneOutcome(next, cloneId, cloneName);
     }
 
     private static String nextCloneName(String name, List<Runner> runners) {
@@ -147,13 +147,13 @@ public final class Transfer {
      * @param state the state to export
      * @param now   the export time
      * @param zone  the zone whose offset {@code exported_at} carries
-     * @return a new object node; write it with {@link StateJson#writeIndented(JsonNode)} for the original's layout
+     * @return a new object node; write it with {@link StateTrees#writeIndented(JsonNode)} for the original's layout
      */
     public static ObjectNode export(AppState state, Instant now, ZoneId zone) {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(zone, "zone");
-        ObjectNode full = StateJson.toJson(state);
+        ObjectNode full = StateTrees.toJson(state);
         ObjectNode out = NODES.objectNode();
         out.set("runners", full.get("runners"));
         out.set("runner_groups", full.get("runner_groups"));
@@ -186,27 +186,28 @@ public final class Transfer {
      * @param body    the raw file (UTF-8 JSON)
      * @param limits  the limits to apply
      * @return the new state and the number of imported runners
-     * @throws PayloadTooLargeException "Import too large (max N bytes)" when the body exceeds the limit
-     * @throws InvalidStateException    with the original's message for invalid JSON, a missing or non-list
-     *                                  {@code runners}, too many runners, an invalid runner/group/layout entry,
-     *                                  too many cases in a runner or too many runners in all
+     * @throws TooLargeException     "Import too large (max N bytes)" when the body exceeds the limit
+     * @throws InvalidInputException with the original's message for invalid JSON, a missing or non-list
+     *                               {@code runners}, too many runners, an invalid runner/group/layout entry,
+     *                               too many cases in a runner or too many runners in all
      */
-    public static ImportResult importRunners(AppState current, byte[] body, ImportLimits limits) {
+    public static ImportResult importRunners(AppState current, byte[] body, ImportRules limits) {
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(limits, "limits");
         if (body != null && body.length > limits.maxImportBytes()) {
-            throw new PayloadTooLargeException("Import too large (max " + limits.maxImportBytes() + " bytes)");
+            throw new TooLargeException("Import too large (max " + limits.maxImportBytes() + " bytes)",
+                    "MAX_IMPORT_BYTES", body.length, limits.maxImportBytes());
         }
-        JsonNode root = StateJson.parse(body);
+        JsonNode root = StateTrees.parse(body);
         if (!root.isObject() || !root.has("runners")) {
-            throw new InvalidStateException("Invalid import format: missing 'runners' key");
+            throw new InvalidInputException("Invalid import format: missing 'runners' key");
         }
         JsonNode runners = root.get("runners");
         if (!runners.isArray()) {
-            throw new InvalidStateException("Invalid import format: 'runners' must be a list");
+            throw new InvalidInputException("Invalid import format: 'runners' must be a list");
         }
         if (runners.size() > limits.maxImportedRunners()) {
-            throw new InvalidStateException("Too many runners in import (max " + limits.maxImportedRunners() + ")");
+            throw new InvalidInputException("Too many runners in import (max " + limits.maxImportedRunners() + ")");
         }
         JsonNode groups = optionalList(root, "runner_groups");
         JsonNode layout = optionalList(root, "runner_layout");
@@ -216,11 +217,11 @@ public final class Transfer {
             int idx = i + 1;
             String problem = r.isObject() ? runnerProblem(r) : "expected object";
             if (problem != null) {
-                throw new InvalidStateException("Invalid runner entry at index " + idx + ": " + problem);
+                throw new InvalidInputException("Invalid runner entry at index " + idx + ": " + problem);
             }
             JsonNode cases = r.get("cases");
             if (cases != null && cases.size() > limits.maxCasesPerRunner()) {
-                throw new InvalidStateException("Runner entry at index " + idx + " exceeds case limit ("
+                throw new InvalidInputException("Runner entry at index " + idx + " exceeds case limit ("
                         + limits.maxCasesPerRunner() + ")");
             }
         }
@@ -228,18 +229,18 @@ public final class Transfer {
             JsonNode g = groups.get(i);
             String problem = g.isObject() ? groupProblem(g) : "expected object";
             if (problem != null) {
-                throw new InvalidStateException("Invalid group entry at index " + (i + 1) + ": " + problem);
+                throw new InvalidInputException("Invalid group entry at index " + (i + 1) + ": " + problem);
             }
         }
         for (int i = 0; i < layout.size(); i++) {
             JsonNode item = layout.get(i);
             String problem = item.isObject() ? layoutProblem(item) : "expected object";
             if (problem != null) {
-                throw new InvalidStateException("Invalid layout entry at index " + (i + 1) + ": " + problem);
+                throw new InvalidInputException("Invalid layout entry at index " + (i + 1) + ": " + problem);
             }
         }
         if ((long) current.runners().size() + runners.size() > limits.maxTotalRunners()) {
-            throw new InvalidStateException("Import would exceed total runner limit (" + limits.maxTotalRunners() + ")");
+            throw new InvalidInputException("Import would exceed total runner limit (" + limits.maxTotalRunners() + ")");
         }
 
         Map<String, String> runnerIds = new HashMap<>();
@@ -328,7 +329,7 @@ public final class Transfer {
             }
         }
 
-        ObjectNode merged = StateJson.toJson(current);
+        ObjectNode merged = StateTrees.toJson(current);
         newRunners.forEach(((ArrayNode) merged.get("runners"))::add);
         newGroups.forEach(((ArrayNode) merged.get("runner_groups"))::add);
         ((ArrayNode) merged.get("runner_layout")).addAll(segment);
@@ -341,7 +342,7 @@ public final class Transfer {
             return NODES.arrayNode();
         }
         if (!v.isArray()) {
-            throw new InvalidStateException("Invalid import format: '" + key + "' must be a list");
+            throw new InvalidInputException("Invalid import format: '" + key + "' must be a list");
         }
         return v;
     }

@@ -1,5 +1,7 @@
 package dev.mcr.model;
 
+import dev.mcr.json.StateNormalizer;
+import dev.mcr.json.StateTrees;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -13,8 +15,8 @@ class DemoStateTest {
 
     @Test
     void the_seed_is_exactly_the_original_first_start_state() {
-        assertThat(StateJson.toJson(DemoState.seed()))
-                .isEqualTo(StateJson.parse(StateJsonTest.fixture("original-default-state.json")));
+        assertThat(StateTrees.toJson(DemoState.seed()))
+                .isEqualTo(StateTrees.parse(StateJsonTest.fixture("original-default-state.json")));
     }
 
     @Test

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.InvalidStateException;
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.json.StateTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -45,26 +46,26 @@ class StateJsonTest {
     @Test
     void the_original_first_start_state_reads_back_unchanged() {
         String text = fixture("original-default-state.json");
-        assertThat(StateJson.toJson(StateJson.read(text))).isEqualTo(StateJson.parse(text));
+        assertThat(StateTrees.toJson(StateJson.read(text))).isEqualTo(StateTrees.parse(text));
     }
 
     @Test
     void a_state_saved_by_the_original_reads_back_unchanged_except_the_dropped_legacy_keys() {
         String text = fixture("original-state-saved.json");
-        ObjectNode expected = (ObjectNode) StateJson.parse(text);
+        ObjectNode expected = (ObjectNode) StateTrees.parse(text);
         assertThat(expected.get("pushover_user_key").asText()).isEmpty();
         expected.remove(List.of("pushover_user_key", "pushover_api_token"));
 
         AppState state = StateJson.read(text);
 
-        assertThat(StateJson.toJson(state)).isEqualTo(expected);
+        assertThat(StateTrees.toJson(state)).isEqualTo(expected);
         assertThat(StateJson.read(StateJson.write(state))).isEqualTo(state);
     }
 
     @Test
     void an_export_file_of_the_original_reads_as_a_state_keeping_exported_at_as_an_unknown_key() {
         String text = fixture("original-export.json");
-        ObjectNode expected = (ObjectNode) StateJson.parse(text);
+        ObjectNode expected = (ObjectNode) StateTrees.parse(text);
         // an export carries no profiles, so as a state its runners cannot keep their notification targets
         expected.get("runners").forEach(r -> {
             ((ObjectNode) r).putArray("notify_profile_ids");
@@ -74,13 +75,13 @@ class StateJsonTest {
 
         AppState state = StateJson.read(text);
 
-        assertThat(StateJson.toJson(state)).isEqualTo(expected);
+        assertThat(StateTrees.toJson(state)).isEqualTo(expected);
         assertThat(state.extra()).containsExactly(Map.entry("exported_at", "2026-03-11T13:00:00+01:00"));
     }
 
     @Test
     void keys_are_written_in_the_original_model_order() {
-        ObjectNode out = StateJson.toJson(StateJson.read(fixture("original-state-saved.json")));
+        ObjectNode out = StateTrees.toJson(StateJson.read(fixture("original-state-saved.json")));
         assertThat(fieldNames(out)).containsExactly("notify_profiles", "runners", "runner_groups", "runner_layout");
         assertThat(fieldNames(out.get("notify_profiles").get(0)))
                 .containsExactly("id", "name", "type", "active", "failure_count", "sent_count", "config");
@@ -104,9 +105,9 @@ class StateJsonTest {
 
     @Test
     void write_indented_matches_python_json_dumps_with_indent_2() {
-        JsonNode tree = StateJson.parse("{\"a\":[],\"b\":{},\"c\":[1,{\"x\":\"ü\"}],\"d\":null,\"e\":true}");
+        JsonNode tree = StateTrees.parse("{\"a\":[],\"b\":{},\"c\":[1,{\"x\":\"ü\"}],\"d\":null,\"e\":true}");
         // json.dumps({...}, ensure_ascii=False, indent=2)
-        assertThat(StateJson.writeIndented(tree)).isEqualTo("{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    1,\n"
+        assertThat(StateTrees.writeIndented(tree)).isEqualTo("{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    1,\n"
                 + "    {\n      \"x\": \"ü\"\n    }\n  ],\n  \"d\": null,\n  \"e\": true\n}");
     }
 
@@ -120,11 +121,11 @@ class StateJsonTest {
         extra.put("ok", List.of(1, "two"));
         Runner r = new Runner("r", "n", "c", true, Schedule.NONE, 1, 0, 0, 0, List.of(), List.of(), List.of(), extra);
 
-        JsonNode out = StateJson.toJson(new AppState(List.of(), List.of(r), List.of(), List.of(), Map.of())).get("runners").get(0);
+        JsonNode out = StateTrees.toJson(new AppState(List.of(), List.of(r), List.of(), List.of(), Map.of())).get("runners").get(0);
 
         assertThat(out.get("id").asText()).isEqualTo("r");
         assertThat(out.has("loop")).isFalse();
-        assertThat(out.get("ok")).isEqualTo(StateJson.parse("[1,\"two\"]"));
+        assertThat(out.get("ok")).isEqualTo(StateTrees.parse("[1,\"two\"]"));
     }
 
     // ------------------------------------------------------------------------------------ errors
@@ -143,7 +144,7 @@ class StateJsonTest {
     @MethodSource("invalidTexts")
     void unparsable_text_is_rejected_with_a_readable_sentence(String text, String start) {
         assertThatThrownBy(() -> StateJson.read(text))
-                .isInstanceOf(InvalidStateException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith(start)
                 .hasMessageEndingWith(".")
                 .hasMessageNotContaining("\n")
@@ -154,42 +155,42 @@ class StateJsonTest {
 
     @Test
     void the_reason_names_the_position() {
-        assertThatThrownBy(() -> StateJson.parse("{\n  \"a\": x\n}"))
+        assertThatThrownBy(() -> StateTrees.parse("{\n  \"a\": x\n}"))
                 .hasMessageContaining("(line 2, column");
     }
 
     @Test
     void an_unrecognized_token_is_not_echoed_because_it_may_be_a_pasted_secret() {
-        assertThatThrownBy(() -> StateJson.parse("{\"api_token\": azGdo8secretTokenValue123}"))
-                .isInstanceOf(InvalidStateException.class)
+        assertThatThrownBy(() -> StateTrees.parse("{\"api_token\": azGdo8secretTokenValue123}"))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("Invalid JSON: Unrecognized token:")
                 .hasMessageNotContaining("azGdo8secretTokenValue123");
     }
 
     @Test
     void invalid_utf8_bytes_are_rejected_with_a_readable_sentence() {
-        assertThatThrownBy(() -> StateJson.parse(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}))
-                .isInstanceOf(InvalidStateException.class)
+        assertThatThrownBy(() -> StateTrees.parse(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("Invalid JSON: Invalid UTF-8");
     }
 
     @Test
     void missing_or_empty_content_is_rejected() {
-        assertThatThrownBy(() -> StateJson.parse(new byte[0])).hasMessage("Invalid JSON: there is no content.");
-        assertThatThrownBy(() -> StateJson.parse((byte[]) null)).hasMessage("Invalid JSON: there is no content.");
+        assertThatThrownBy(() -> StateTrees.parse(new byte[0])).hasMessage("Invalid JSON: there is no content.");
+        assertThatThrownBy(() -> StateTrees.parse((byte[]) null)).hasMessage("Invalid JSON: there is no content.");
         assertThatThrownBy(() -> StateJson.read(null)).hasMessage("Invalid JSON: there is no content.");
     }
 
     @Test
     void python_non_numbers_are_accepted_like_the_original_reads_them() {
-        assertThat(StateJson.parse("{\"a\": NaN, \"b\": -Infinity}").get("a").isNumber()).isTrue();
+        assertThat(StateTrees.parse("{\"a\": NaN, \"b\": -Infinity}").get("a").isNumber()).isTrue();
     }
 
     @Test
     void the_shared_mapper_cannot_be_reconfigured_through_mapper() {
-        ObjectMapper copy = StateJson.mapper();
+        ObjectMapper copy = StateTrees.mapper();
         copy.disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        assertThatThrownBy(() -> StateJson.parse("{} {}")).isInstanceOf(InvalidStateException.class);
-        assertThat(StateJson.mapper()).isNotSameAs(copy);
+        assertThatThrownBy(() -> StateTrees.parse("{} {}")).isInstanceOf(InvalidInputException.class);
+        assertThat(StateTrees.mapper()).isNotSameAs(copy);
     }
 }

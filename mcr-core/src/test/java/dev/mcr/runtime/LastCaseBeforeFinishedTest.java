@@ -2,15 +2,15 @@ package dev.mcr.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcr.event.EventBus;
+import dev.mcr.bus.EventBus;
 import dev.mcr.event.RunFinished;
 import dev.mcr.event.Subscription;
+import dev.mcr.files.RunLogs;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
 import dev.mcr.process.ShellProcess;
 import dev.mcr.store.LastCase;
-import dev.mcr.store.RunLogs;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,17 +2,17 @@ package dev.mcr.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcr.bus.EventBus;
 import dev.mcr.event.CaseError;
-import dev.mcr.event.EventBus;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.RunFinished;
 import dev.mcr.event.RunPaused;
 import dev.mcr.event.RunStarted;
 import dev.mcr.event.Subscription;
+import dev.mcr.files.RunLogs;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
-import dev.mcr.store.RunLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package dev.mcr.transfer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.NotFoundException;
-import dev.mcr.RunnerNotFoundException;
+import dev.mcr.error.RunnerNotFoundException;
+import dev.mcr.json.StateTrees;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.LayoutItem;
@@ -31,7 +31,7 @@ class TransferCloneTest {
 
     /** Runner JSON without its id and case ids, to compare a clone with its source. */
     private static ObjectNode withoutIds(Runner r) {
-        ObjectNode o = (ObjectNode) StateJson.toJson(new AppState(List.of(), List.of(r), List.of(), List.of(), null))
+        ObjectNode o = (ObjectNode) StateTrees.toJson(new AppState(List.of(), List.of(r), List.of(), List.of(), null))
                 .get("runners").get(0);
         o.remove(List.of("id", "name"));
         o.get("cases").forEach(c -> ((ObjectNode) c).remove("id"));
@@ -57,7 +57,7 @@ class TransferCloneTest {
     @Test
     void a_clone_is_a_deep_copy_with_new_runner_and_case_ids() {
         AppState before = state(SAMPLE);
-        CloneResult result = Transfer.cloneRunner(before, "a");
+        CloneOutcome result = Transfer.cloneRunner(before, "a");
 
         Runner source = result.state().runner("a").orElseThrow();
         Runner clone = result.state().runner(result.clonedId()).orElseThrow();
@@ -75,7 +75,7 @@ class TransferCloneTest {
 
     @Test
     void an_ungrouped_clone_follows_its_source_in_the_runner_list_and_the_layout() {
-        CloneResult result = Transfer.cloneRunner(state(SAMPLE), "a");
+        CloneOutcome result = Transfer.cloneRunner(state(SAMPLE), "a");
         assertThat(result.state().runners()).extracting(Runner::id)
                 .containsExactly("a", result.clonedId(), "b", "m1", "m2", "m3");
         assertThat(result.state().runnerLayout()).containsExactly(LayoutItem.runner("a"),
@@ -84,7 +84,7 @@ class TransferCloneTest {
 
     @Test
     void a_grouped_clone_follows_its_source_inside_the_group_and_stays_out_of_the_layout() {
-        CloneResult result = Transfer.cloneRunner(state(SAMPLE), "m1");
+        CloneOutcome result = Transfer.cloneRunner(state(SAMPLE), "m1");
         RunnerGroup g = result.state().group("g").orElseThrow();
         assertThat(g.runnerIds()).containsExactly("m1", result.clonedId(), "m2", "m3");
         assertThat(g.disabledRunnerIds()).containsExactly("m2");
@@ -93,7 +93,7 @@ class TransferCloneTest {
 
     @Test
     void the_clone_of_a_disabled_member_is_disabled_too() {
-        CloneResult result = Transfer.cloneRunner(state(SAMPLE), "m2");
+        CloneOutcome result = Transfer.cloneRunner(state(SAMPLE), "m2");
         RunnerGroup g = result.state().group("g").orElseThrow();
         assertThat(g.runnerIds()).containsExactly("m1", "m2", result.clonedId(), "m3");
         assertThat(g.disabledRunnerIds()).containsExactly("m2", result.clonedId());
@@ -118,15 +118,15 @@ class TransferCloneTest {
         for (int i = 0; i < others.size(); i++) {
             json.append(",{\"id\":\"o").append(i).append("\",\"name\":\"").append(others.get(i)).append("\"}");
         }
-        CloneResult result = Transfer.cloneRunner(state(json.append("]}").toString()), "src");
+        CloneOutcome result = Transfer.cloneRunner(state(json.append("]}").toString()), "src");
         assertThat(result.clonedName()).isEqualTo(expected);
         assertThat(result.state().runner(result.clonedId()).orElseThrow().name()).isEqualTo(expected);
     }
 
     @Test
     void cloning_twice_gives_distinct_ids_and_numbered_names() {
-        CloneResult first = Transfer.cloneRunner(state(SAMPLE), "a");
-        CloneResult second = Transfer.cloneRunner(first.state(), "a");
+        CloneOutcome first = Transfer.cloneRunner(state(SAMPLE), "a");
+        CloneOutcome second = Transfer.cloneRunner(first.state(), "a");
         assertThat(second.clonedId()).isNotEqualTo(first.clonedId());
         assertThat(second.clonedName()).isEqualTo("Backup (copy 2)");
         assertThat(second.state().runners()).extracting(Runner::id)
@@ -137,8 +137,7 @@ class TransferCloneTest {
     void cloning_an_unknown_runner_is_refused() {
         assertThatThrownBy(() -> Transfer.cloneRunner(state(SAMPLE), "ghost"))
                 .isInstanceOf(RunnerNotFoundException.class)
-                .isInstanceOf(NotFoundException.class)
-                .hasMessage("Runner not found")
+                .hasMessage("There is no runner with the id 'ghost'.")
                 .satisfies(e -> assertThat(((RunnerNotFoundException) e).runnerId()).isEqualTo("ghost"));
         assertThatThrownBy(() -> Transfer.cloneRunner(state(SAMPLE), null)).isInstanceOf(RunnerNotFoundException.class);
     }

@@ -1,6 +1,7 @@
 package dev.mcr.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.json.StateTrees;
 import dev.mcr.model.AppState;
 import dev.mcr.model.StateJson;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class TransferExportTest {
     @Test
     void the_export_of_a_saved_state_is_byte_for_byte_the_original_export_file() {
         AppState saved = StateJson.read(fixture("original-state-saved.json"));
-        String written = StateJson.writeIndented(Transfer.export(saved, NOON_UTC, BERLIN));
+        String written = StateTrees.writeIndented(Transfer.export(saved, NOON_UTC, BERLIN));
         assertThat(written).isEqualTo(fixture("original-export.json"));
     }
 
@@ -49,7 +50,7 @@ class TransferExportTest {
         assertThat(keys).containsExactly("runners", "runner_groups", "runner_layout", "exported_at");
         assertThat(export.get("runners")).hasSize(saved.runners().size());
         assertThat(export.get("exported_at").asText()).isEqualTo("2026-03-11T13:00:00+01:00");
-        String text = StateJson.write(export);
+        String text = StateTrees.write(export);
         assertThat(text).doesNotContain("enc:v1:", "user_key", "api_token", "notify_profiles", "Pushover Handy");
         // runners keep their targets by id
         assertThat(export.get("runners").get(0).get("notify_profile_ids").get(0).asText())

@@ -3,9 +3,11 @@ package dev.mcr.transfer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.InvalidStateException;
-import dev.mcr.McrException;
-import dev.mcr.PayloadTooLargeException;
+import dev.mcr.ImportLimits;
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.error.McrException;
+import dev.mcr.error.TooLargeException;
+import dev.mcr.json.StateTrees;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.LayoutItem;
@@ -46,8 +48,14 @@ class TransferImportTest {
                 + "\"runner_groups\":[{\"id\":\"g0\",\"runner_ids\":[\"keep2\"]}]}");
     }
 
+    /** The rules the facade derives from its limits. */
+    private static ImportRules rules(ImportLimits limits) {
+        return new ImportRules(limits.maxImportBytes(), limits.maxImportedRunners(), limits.maxTotalRunners(),
+                limits.maxCasesPerRunner());
+    }
+
     private static ImportResult importText(AppState into, String body) {
-        return Transfer.importRunners(into, utf8(body), ImportLimits.DEFAULTS);
+        return Transfer.importRunners(into, utf8(body), rules(ImportLimits.DEFAULTS));
     }
 
     /** The state the original's saved fixture describes, with its profiles (so notification targets resolve). */
@@ -125,7 +133,7 @@ class TransferImportTest {
         AppState before = current();
         String snapshot = StateJson.write(before);
         assertThatThrownBy(() -> importText(before, body))
-                .isInstanceOf(InvalidStateException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith(message);
         assertThat(StateJson.write(before)).isEqualTo(snapshot);
     }
@@ -133,21 +141,21 @@ class TransferImportTest {
     @Test
     void a_body_over_the_byte_limit_is_too_large_and_one_at_the_limit_is_read() {
         String body = "{\"runners\":[{}]}";
-        ImportLimits exact = new ImportLimits(body.length(), 100, 500, 200);
-        ImportLimits smaller = new ImportLimits(body.length() - 1, 100, 500, 200);
+        ImportRules exact = rules(new ImportLimits(body.length(), 100, 500, 200));
+        ImportRules smaller = rules(new ImportLimits(body.length() - 1, 100, 500, 200));
 
         assertThat(Transfer.importRunners(AppState.EMPTY, utf8(body), exact).importedCount()).isEqualTo(1);
         assertThatThrownBy(() -> Transfer.importRunners(AppState.EMPTY, utf8(body), smaller))
-                .isInstanceOf(PayloadTooLargeException.class)
+                .isInstanceOf(TooLargeException.class)
                 .isInstanceOf(McrException.class)
                 .hasMessage("Import too large (max " + (body.length() - 1) + " bytes)");
         assertThatThrownBy(() -> Transfer.importRunners(AppState.EMPTY, utf8("{" + " ".repeat(1_048_576) + "}"),
-                ImportLimits.DEFAULTS)).hasMessage("Import too large (max 1048576 bytes)");
+                rules(ImportLimits.DEFAULTS))).hasMessage("Import too large (max 1048576 bytes)");
     }
 
     @Test
     void the_import_and_case_limits_are_configurable_and_inclusive() {
-        ImportLimits limits = new ImportLimits(1_048_576, 2, 500, 2);
+        ImportRules limits = rules(new ImportLimits(1_048_576, 2, 500, 2));
         String twoRunnersTwoCases = "{\"runners\":[{\"cases\":[{},{}]},{}]}";
         assertThat(Transfer.importRunners(AppState.EMPTY, utf8(twoRunnersTwoCases), limits).importedCount()).isEqualTo(2);
         assertThatThrownBy(() -> Transfer.importRunners(AppState.EMPTY, utf8("{\"runners\":[{},{},{}]}"), limits))
@@ -158,10 +166,10 @@ class TransferImportTest {
 
     @Test
     void the_total_runner_limit_counts_existing_and_imported_runners() {
-        ImportLimits limits = new ImportLimits(1_048_576, 100, 4, 200);
+        ImportRules limits = rules(new ImportLimits(1_048_576, 100, 4, 200));
         assertThat(Transfer.importRunners(current(), utf8("{\"runners\":[{},{}]}"), limits).state().runners()).hasSize(4);
         assertThatThrownBy(() -> Transfer.importRunners(current(), utf8("{\"runners\":[{},{},{}]}"), limits))
-                .isInstanceOf(InvalidStateException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessage("Import would exceed total runner limit (4)");
     }
 
@@ -182,7 +190,7 @@ class TransferImportTest {
     @Test
     void an_original_export_file_is_appended_with_new_ids_and_remapped_groups_and_layout() {
         String file = TransferExportTest.fixture("original-export.json");
-        JsonNode source = StateJson.parse(file);
+        JsonNode source = StateTrees.parse(file);
         AppState before = withFixtureProfiles();
 
         ImportResult result = importText(before, file);
@@ -200,7 +208,7 @@ class TransferImportTest {
         assertThat(imported).flatExtracting(Runner::cases).extracting(CaseRule::id)
                 .allMatch(id -> id.matches("^case_[0-9a-f]{32}$")).doesNotHaveDuplicates();
 
-        ArrayNode afterRunners = (ArrayNode) StateJson.toJson(after).get("runners");
+        ArrayNode afterRunners = (ArrayNode) StateTrees.toJson(after).get("runners");
         Map<String, String> newIdOf = new HashMap<>();
         for (int i = 0; i < 5; i++) {
             assertThat(withoutIds(afterRunners.get(i + 1))).isEqualTo(withoutIds(source.get("runners").get(i)));
@@ -304,17 +312,17 @@ class TransferImportTest {
     @Test
     void export_then_import_into_an_empty_state_reproduces_runners_groups_and_layout() {
         AppState saved = StateJson.read(TransferExportTest.fixture("original-state-saved.json"));
-        byte[] file = utf8(StateJson.writeIndented(Transfer.export(saved, Instant.EPOCH, ZoneOffset.UTC)));
+        byte[] file = utf8(StateTrees.writeIndented(Transfer.export(saved, Instant.EPOCH, ZoneOffset.UTC)));
 
         AppState restored = Transfer.importRunners(AppState.EMPTY.withNotifyProfiles(saved.notifyProfiles()), file,
-                ImportLimits.DEFAULTS).state();
+                rules(ImportLimits.DEFAULTS)).state();
 
         Map<String, String> oldOf = new HashMap<>();
         for (int i = 0; i < saved.runners().size(); i++) {
             oldOf.put(restored.runners().get(i).id(), saved.runners().get(i).id());
         }
-        ArrayNode savedRunners = (ArrayNode) StateJson.toJson(saved).get("runners");
-        ArrayNode restoredRunners = (ArrayNode) StateJson.toJson(restored).get("runners");
+        ArrayNode savedRunners = (ArrayNode) StateTrees.toJson(saved).get("runners");
+        ArrayNode restoredRunners = (ArrayNode) StateTrees.toJson(restored).get("runners");
         for (int i = 0; i < savedRunners.size(); i++) {
             assertThat(withoutIds(restoredRunners.get(i))).isEqualTo(withoutIds(savedRunners.get(i)));
         }

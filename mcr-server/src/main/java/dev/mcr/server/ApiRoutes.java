@@ -1,22 +1,17 @@
 package dev.mcr.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.CloneResult;
 import dev.mcr.ExportFile;
-import dev.mcr.InvalidStateException;
+import dev.mcr.LogContent;
 import dev.mcr.Mcr;
-import dev.mcr.NotFoundException;
-import dev.mcr.RunnerNotFoundException;
-import dev.mcr.model.AppState;
+import dev.mcr.TestSendResult;
+import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.model.Ids;
-import dev.mcr.model.RunnerGroup;
 import dev.mcr.model.StateJson;
-import dev.mcr.model.StateNormalizer;
 import dev.mcr.model.Timestamps;
-import dev.mcr.notify.TestSendResult;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
-import dev.mcr.store.LogContent;
-import dev.mcr.transfer.CloneResult;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -138,9 +133,9 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     }
 
     private HttpResponse postState(HttpRequest request) {
-        JsonNode body = stateBody(request);
-        checkStateShape(body, "");
-        mcr.saveState(body);
+        byte[] bytes = stateBytes(request);
+        checkStateShape(RequestJson.parse(bytes), "");
+        mcr.saveStateJson(bytes);
         return ok();
     }
 
@@ -153,17 +148,15 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     // ------------------------------------------------------------------------------------ runs
 
     private HttpResponse run(HttpRequest request) {
-        JsonNode body = stateObjectBody(request);
+        byte[] bytes = stateBytes(request);
+        JsonNode body = requireObject(RequestJson.parse(bytes));
         String runnerId = requestId(body, "runner_id", "Invalid runner id format");
-        AppState incoming = optionalState(body);
-        if (incoming != null) {
-            // Like the original: an unknown runner is refused before anything is saved.
-            if (incoming.runner(runnerId).isEmpty()) {
-                throw new RunnerNotFoundException(runnerId);
-            }
-            mcr.saveState(incoming);
+        byte[] state = optionalState(body, bytes);
+        if (state == null) {
+            mcr.start(runnerId);
+        } else {
+            mcr.saveStateJsonAndStart(state, runnerId);
         }
-        mcr.start(runnerId);
         return ok();
     }
 
@@ -174,18 +167,15 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     }
 
     private HttpResponse groupRun(HttpRequest request) {
-        JsonNode body = stateObjectBody(request);
+        byte[] bytes = stateBytes(request);
+        JsonNode body = requireObject(RequestJson.parse(bytes));
         String groupId = requestId(body, "group_id", "Invalid group id format");
-        AppState incoming = optionalState(body);
-        if (incoming != null) {
-            RunnerGroup group = incoming.group(groupId).orElseThrow(() -> new NotFoundException("Group not found"));
-            boolean anyActive = group.activeRunnerIds().stream().anyMatch(id -> incoming.runner(id).isPresent());
-            if (!anyActive) {
-                throw new InvalidStateException("Group has no active runners");
-            }
-            mcr.saveState(incoming);
+        byte[] state = optionalState(body, bytes);
+        if (state == null) {
+            mcr.startGroup(groupId);
+        } else {
+            mcr.saveStateJsonAndStartGroup(state, groupId);
         }
-        mcr.startGroup(groupId);
         return ok();
     }
 
@@ -217,8 +207,8 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         TestSendResult result;
         try {
             result = mcr.sendTest(profileId, message);
-        } catch (NotFoundException e) {
-            return HttpResponse.json(404, okFalse(e.getMessage()));
+        } catch (ProfileNotFoundException e) {
+            return HttpResponse.json(ErrorResponses.status(e), okFalse(ErrorResponses.detail(e)));
         }
         if (!result.ok()) {
             return HttpResponse.json(400, okFalse(result.error()));
@@ -342,22 +332,17 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
     // ------------------------------------------------------------------------------------ request bodies
 
-    /** Reads a JSON body of a route that saves a state (up to {@code MAX_STATE_BYTES}). */
-    private JsonNode stateBody(HttpRequest request) {
-        byte[] bytes = request.body().read(maxStateBytes, "The request body is larger than MAX_STATE_BYTES ("
+    /** Reads the body of a route that saves a state (up to {@code MAX_STATE_BYTES}). */
+    private byte[] stateBytes(HttpRequest request) {
+        return request.body().read(maxStateBytes, "The request body is larger than MAX_STATE_BYTES ("
                 + maxStateBytes + " bytes).");
-        return StateJson.parse(bytes);
-    }
-
-    private JsonNode stateObjectBody(HttpRequest request) {
-        return requireObject(stateBody(request));
     }
 
     /** Reads a small JSON object body (ids, a message). */
     private static JsonNode smallObjectBody(HttpRequest request) {
         byte[] bytes = request.body().read(MAX_SMALL_BODY_BYTES, "The request body is larger than "
                 + MAX_SMALL_BODY_BYTES + " bytes.");
-        return requireObject(StateJson.parse(bytes));
+        return requireObject(RequestJson.parse(bytes));
     }
 
     private static JsonNode requireObject(JsonNode body) {
@@ -394,16 +379,17 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         return v.textValue();
     }
 
-    /** The optional {@code state} of run requests, checked and normalized, or {@code null} when absent. */
-    private AppState optionalState(JsonNode body) {
+    /**
+     * The optional {@code state} of run requests, its shape checked, as the bytes the client sent (the core counts,
+     * normalizes and saves it), or {@code null} when absent.
+     */
+    private static byte[] optionalState(JsonNode body, byte[] bytes) {
         JsonNode state = body.get("state");
         if (state == null || state.isNull()) {
             return null;
         }
         checkStateShape(state, "state.");
-        // Counted before normalizing: a million entries are refused at once.
-        mcr.saveLimits().checkRaw(state, mcr.state());
-        return StateNormalizer.normalize(state);
+        return RequestJson.fieldBytes(bytes, "state");
     }
 
     /**

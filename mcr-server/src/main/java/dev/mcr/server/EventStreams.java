@@ -1,10 +1,11 @@
 package dev.mcr.server;
 
 import dev.mcr.Mcr;
-import dev.mcr.UnavailableException;
+import dev.mcr.RunnerStatus;
+import dev.mcr.error.ClosedException;
+import dev.mcr.error.TooManySubscribersException;
 import dev.mcr.event.GroupStatus;
 import dev.mcr.event.Subscription;
-import dev.mcr.runtime.RunnerStatus;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ final class EventStreams {
         Subscription subscription;
         try {
             subscription = mcr.openSubscription();
-        } catch (UnavailableException e) {
+        } catch (TooManySubscribersException | ClosedException e) {
             slots.release();
             throw new HttpError(503, TOO_MANY);
         } catch (RuntimeException e) {

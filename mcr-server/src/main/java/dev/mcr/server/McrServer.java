@@ -1,7 +1,7 @@
 package dev.mcr.server;
 
 import dev.mcr.Mcr;
-import dev.mcr.McrException;
+import dev.mcr.error.McrException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

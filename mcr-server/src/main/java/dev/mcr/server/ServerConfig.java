@@ -1,9 +1,8 @@
 package dev.mcr.server;
 
+import dev.mcr.ImportLimits;
 import dev.mcr.Mcr;
 import dev.mcr.SaveLimits;
-import dev.mcr.store.RunLogs;
-import dev.mcr.transfer.ImportLimits;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -189,13 +188,13 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 HostCheck.parseEntry(h, "allowedHosts");
             }
         }
-        if (maxLogBytes < RunLogs.MIN_MAX_BYTES) {
-            throw new IllegalArgumentException("maxLogBytes must be at least " + RunLogs.MIN_MAX_BYTES + ", not "
-                    + maxLogBytes + ".");
+        if (maxLogBytes < Mcr.Builder.MIN_MAX_LOG_BYTES) {
+            throw new IllegalArgumentException("maxLogBytes must be at least " + Mcr.Builder.MIN_MAX_LOG_BYTES
+                    + ", not " + maxLogBytes + ".");
         }
-        if (maxLogFiles < 0 || maxLogFiles > RunLogs.MAX_MAX_FILES) {
-            throw new IllegalArgumentException("maxLogFiles must be between 0 and " + RunLogs.MAX_MAX_FILES + ", not "
-                    + maxLogFiles + ".");
+        if (maxLogFiles < 0 || maxLogFiles > Mcr.Builder.MAX_MAX_LOG_FILES) {
+            throw new IllegalArgumentException("maxLogFiles must be between 0 and " + Mcr.Builder.MAX_MAX_LOG_FILES
+                    + ", not " + maxLogFiles + ".");
         }
     }
 
@@ -265,9 +264,10 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
         int sse = Math.max(1, integer(env, MAX_SSE_SUBSCRIBERS, 100));
         int lines = Math.max(MIN_OUTPUT_LINES_PER_RUN, integer(env, MAX_OUTPUT_LINES_PER_RUN, 5000));
         Duration interval = seconds(env, RUNTIME_STATUS_SAVE_INTERVAL_S, 1.0);
-        long logBytes = Math.max(RunLogs.MIN_MAX_BYTES, longInteger(env, MAX_LOG_BYTES, RunLogs.DEFAULT_MAX_BYTES));
-        int logFiles = Math.min(RunLogs.MAX_MAX_FILES,
-                Math.max(0, integer(env, MAX_LOG_FILES, RunLogs.DEFAULT_MAX_FILES)));
+        long logBytes = Math.max(Mcr.Builder.MIN_MAX_LOG_BYTES,
+                longInteger(env, MAX_LOG_BYTES, Mcr.Builder.DEFAULT_MAX_LOG_BYTES));
+        int logFiles = Math.min(Mcr.Builder.MAX_MAX_LOG_FILES,
+                Math.max(0, integer(env, MAX_LOG_FILES, Mcr.Builder.DEFAULT_MAX_LOG_FILES)));
         int stateBytes = Math.max(MIN_STATE_BYTES, integer(env, MAX_STATE_BYTES, DEFAULT_MAX_STATE_BYTES));
         List<String> allowed = new ArrayList<>();
         String hosts = text(env, ALLOWED_HOSTS);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +42,7 @@ class BrowserAttackPathsTest {
 
     private ServerFixture start(Map<String, String> env) {
         f = ServerFixture.start(dir, env);
-        f.mcr.saveState(json("{\"runners\": [{\"id\": \"runner_keep\", \"command\": \"true\"}]}"));
+        f.mcr.saveStateJson("{\"runners\": [{\"id\": \"runner_keep\", \"command\": \"true\"}]}".getBytes(StandardCharsets.UTF_8));
         return f;
     }
 

@@ -225,7 +225,7 @@ class EventStreamTest {
                 }
             });
             assertThat(f.server.openEventStreams()).isZero();
-            f.mcr.saveState(json("{\"runners\": [{\"id\": \"after\", \"command\": \"true\"}]}"));
+            f.mcr.saveStateJson("{\"runners\": [{\"id\": \"after\", \"command\": \"true\"}]}".getBytes(StandardCharsets.UTF_8));
             assertThat(f.mcr.state().runner("after")).isPresent();
         }
     }

@@ -2,7 +2,7 @@ package dev.mcr.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcr.event.EventBus;
+import dev.mcr.bus.EventBus;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.OutputLine;
 import dev.mcr.event.RunStarted;

@@ -1,0 +1,65 @@
+package dev.mcr;
+
+import dev.mcr.model.Timestamps;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A runner's runtime status, as in {@code GET /api/status} and the SSE snapshot.
+ *
+ * @param running             whether a process is alive
+ * @param stopped             whether the user stopped it (or it was auto-paused)
+ * @param startedTs           start of the current run, or {@code null}
+ * @param activeTs            start of the active session (running or scheduled), or {@code null}
+ * @param tail                the last 200 output lines joined
+ * @param remaining           runs still allowed in this session, {@code null} when unlimited
+ * @param runCount            runs made in this session
+ * @param scheduled           whether a next run is pending
+ * @param lastCase            last case message (persisted), {@code ""} when none
+ * @param lastCaseTs          when it matched, or {@code null}
+ * @param consecutiveFailures non-zero exits in a row
+ * @param paused              whether it was paused after failures
+ * @param lastExitCode        exit code of the last run, {@code null} before the first
+ * @param lastFinishTs        end of the last run, or {@code null}
+ */
+public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, Instant activeTs, String tail,
+                           Integer remaining, int runCount, boolean scheduled, String lastCase, Instant lastCaseTs,
+                           int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs) {
+
+    /** Returns whether the runner is running or waiting for its next scheduled run. */
+    public boolean active() {
+        return running || scheduled;
+    }
+
+    /**
+     * Returns the JSON form of the original (timestamps as text, {@code ""} when absent).
+     *
+     * @param zone the zone whose offset timestamps are written with
+     * @return a fresh ordered map
+     */
+    public Map<String, Object> toJson(ZoneId zone) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("running", running);
+        m.put("stopped", stopped);
+        m.put("started_ts", ts(startedTs, zone));
+        m.put("active_ts", ts(activeTs, zone));
+        m.put("tail", tail);
+        m.put("remaining", remaining);
+        m.put("run_count", runCount);
+        m.put("scheduled", scheduled);
+        m.put("last_case", lastCase);
+        m.put("last_case_ts", ts(lastCaseTs, zone));
+        m.put("consecutive_failures", consecutiveFailures);
+        m.put("paused", paused);
+        m.put("last_exit_code", lastExitCode);
+        m.put("last_finish_ts", ts(lastFinishTs, zone));
+        return m;
+    }
+
+    private static String ts(Instant i, ZoneId zone) {
+        String s = Timestamps.format(i, zone);
+        return s == null ? "" : s;
+    }
+}

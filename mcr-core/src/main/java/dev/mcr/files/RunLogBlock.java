@@ -1,0 +1,39 @@
+package dev.mcr.files;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Objects;
+
+/**
+ * One run as appended to a runner's log file.
+ *
+ * @param ts         when the block is written (the original uses the time the run finished)
+ * @param zone       the zone whose offset the timestamp line shows
+ * @param runnerName the runner's name ({@code null} becomes {@code ""})
+ * @param command    the command as started ({@code null} becomes {@code ""})
+ * @param exitCode   the exit code, or {@code null} when there is none (written {@code None}, like the original)
+ * @param stopped    whether the user stopped the run
+ * @param output     the run's output ({@code null} becomes {@code ""})
+ */
+public record RunLogBlock(Instant ts, ZoneId zone, String runnerName, String command, Integer exitCode,
+                          boolean stopped, String output) {
+
+    /**
+     * Validates the time and zone; {@code null} texts become empty.
+     *
+     * @param ts         when the block is written
+     * @param zone       the zone of the timestamp line
+     * @param runnerName the runner's name
+     * @param command    the command as started
+     * @param exitCode   the exit code, or {@code null}
+     * @param stopped    whether the user stopped the run
+     * @param output     the run's output
+     */
+    public RunLogBlock {
+        Objects.requireNonNull(ts, "ts");
+        Objects.requireNonNull(zone, "zone");
+        runnerName = runnerName == null ? "" : runnerName;
+        command = command == null ? "" : command;
+        output = output == null ? "" : output;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.mcr.runtime;
+
+import java.time.Instant;
+
+/**
+ * A runner's runtime status as the engine sees it; the facade hands it out as {@code dev.mcr.RunnerStatus}.
+ *
+ * @param running             whether a process is alive
+ * @param stopped             whether the user stopped it (or it was auto-paused)
+ * @param startedTs           start of the current run, or {@code null}
+ * @param activeTs            start of the active session (running or scheduled), or {@code null}
+ * @param tail                the last 200 output lines joined
+ * @param remaining           runs still allowed in this session, {@code null} when unlimited
+ * @param runCount            runs made in this session
+ * @param scheduled           whether a next run is pending
+ * @param lastCase            last case message (persisted), {@code ""} when none
+ * @param lastCaseTs          when it matched, or {@code null}
+ * @param consecutiveFailures non-zero exits in a row
+ * @param paused              whether it was paused after failures
+ * @param lastExitCode        exit code of the last run, {@code null} before the first
+ * @param lastFinishTs        end of the last run, or {@code null}
+ */
+public record StatusSnapshot(boolean running, boolean stopped, Instant startedTs, Instant activeTs, String tail,
+                             Integer remaining, int runCount, boolean scheduled, String lastCase, Instant lastCaseTs,
+                             int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs) {
+}

@@ -1,0 +1,14 @@
+/**
+ * mcr-server: the HTTP API, live event stream, Basic auth and web UI of the original tool around an
+ * {@code dev.mcr.Mcr}; start with {@link dev.mcr.server.McrServer#start}. It uses only the exported API of
+ * {@code dev.mcr.core}.
+ */
+module dev.mcr.server {
+    requires transitive dev.mcr.core;
+    requires com.fasterxml.jackson.databind;
+    requires java.logging;
+    requires nanohttpd;
+    requires org.slf4j;
+
+    exports dev.mcr.server;
+}
