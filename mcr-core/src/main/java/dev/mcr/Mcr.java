@@ -371,7 +371,9 @@ public final class Mcr implements AutoCloseable {
      * /api/state}), object by object, so that it never undoes what others changed meanwhile:
      * <ul>
      *   <li>Keys a document does not send keep their stored values, nested ones included (inside {@code schedule},
-     *       {@code config}, each case matched by its {@code id}), and so do lists and top-level keys it leaves out.</li>
+     *       {@code config}, each case matched by its {@code id}), and so do the layout and unknown top-level keys
+     *       when it leaves them out. A list of runners, groups or profiles it leaves out is empty, as in the
+     *       original.</li>
      *   <li>An object that equals an earlier stored version of itself on the keys it sent (normalized, masked secrets
      *       as stored, counters ignored) is a stale copy: the newer stored one is kept. Only objects that differ from
      *       every stored version are edits. The layout is compared the same way, as a whole.</li>

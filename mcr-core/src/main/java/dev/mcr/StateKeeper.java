@@ -271,7 +271,8 @@ final class StateKeeper {
     private static String describe(List<CommittedChange> done) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (CommittedChange d : done) {
-            String what = d.kind().json() + (d.deleted() ? " deletion" : " change");
+            String kind = d.kind() == ConfigKind.EXTRA ? "top-level key set" : d.kind().json();
+            String what = kind + (d.deleted() ? " deletion" : " change");
             counts.merge(what, 1, Integer::sum);
         }
         List<String> parts = new ArrayList<>();
@@ -304,9 +305,29 @@ final class StateKeeper {
         if (changes.isEmpty()) {
             return cur.state();
         }
-        List<CommittedChange> done = store.commit(changes);
+        List<CommittedChange> done;
+        try {
+            done = store.commit(changes);
+        } catch (VersionConflictException e) {
+            throw reloadAfter(e);
+        }
         apply(cur, next, done, bytes);
         return next;
+    }
+
+    /**
+     * Another process changed the store since this one loaded it: its state becomes the state in memory, so that the
+     * next attempt starts from it, and the conflict carries the object as it is stored now.
+     */
+    private VersionConflictException reloadAfter(VersionConflictException e) {
+        Snap fresh = decode(store.load());
+        snap = fresh;
+        stateBytes = maskedBytes(fresh.state());
+        listener.accept(fresh.state());
+        LOG.warn("The stored configuration was changed by another process using the same store; reloaded it ({}).",
+                e.getMessage());
+        ConfigKind kind = ConfigKind.ofJson(e.kind());
+        return e.withCurrentJson(kind == ConfigKind.EXTRA ? null : clientObjectJson(fresh, kind, e.id()));
     }
 
     private void apply(Snap cur, AppState next, List<CommittedChange> done, long bytes) {
@@ -500,7 +521,8 @@ final class StateKeeper {
         for (ConfigKind kind : LIST_KINDS) {
             JsonNode list = sent.get(kind.stateKey());
             if (list == null || list.isNull()) {
-                next.set(kind.stateKey(), curDoc.get(kind.stateKey()));
+                // As in the original, whose request model defaults every list to []: all of them are deletions.
+                next.putArray(kind.stateKey());
             } else if (list instanceof ArrayNode array) {
                 next.set(kind.stateKey(), planList(kind, array, (ArrayNode) curDoc.get(kind.stateKey()), cur));
             } else {

@@ -303,6 +303,41 @@ class McrVersionsTest extends McrTestBase {
     }
 
     @Test
+    void a_second_process_on_the_same_store_is_refused_a_stale_change_and_then_works_from_the_stored_state()
+            throws Exception {
+        mcr.createRunner(Runner.builder("runner_a").name("A").command("echo 1").build());
+        try (Mcr other = Mcr.builder().dataDir(dir).seedDemo(false).build()) {
+            mcr.updateRunner(Runner.builder("runner_a").name("A by the first").command("echo 2").build(), 1);
+
+            Runner mine = Runner.builder("runner_a").name("A by the second").command("echo 3").build();
+            assertThatThrownBy(() -> other.saveRunner(mine))
+                    .isInstanceOfSatisfying(VersionConflictException.class, e -> {
+                        assertThat(e.currentVersion()).isEqualTo(2);
+                        assertThat(e.currentJson()).contains("A by the first");
+                    });
+            assertThat(other.state().runner("runner_a").orElseThrow().name()).as("it now holds the stored state")
+                    .isEqualTo("A by the first");
+            other.saveRunner(mine);
+            assertThat(other.versionedRunner("runner_a").orElseThrow().version()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void a_store_given_to_the_builder_is_used_and_left_open_for_its_owner() throws Exception {
+        java.nio.file.Path other = dir.resolve("elsewhere");
+        try (dev.mcr.store.sqlite.SqliteStore store = dev.mcr.store.sqlite.SqliteStore.open(other)) {
+            try (Mcr embedded = Mcr.builder().dataDir(dir.resolve("logs-and-key")).seedDemo(false).store(store)
+                    .build()) {
+                embedded.createRunner(Runner.builder("runner_x").command("true").build());
+            }
+            assertThat(store.config().load().runners()).extracting(dev.mcr.store.StoredObject::id)
+                    .containsExactly("runner_x");
+            assertThat(java.nio.file.Files.exists(dir.resolve("logs-and-key").resolve("app.db")))
+                    .as("no second database").isFalse();
+        }
+    }
+
+    @Test
     void json_entry_points_create_read_update_and_delete_and_a_stale_one_carries_the_current_object()
             throws Exception {
         String created = mcr.createJson(ConfigKind.RUNNER, utf8("{\"name\": \"New\", \"command\": \"true\", "
