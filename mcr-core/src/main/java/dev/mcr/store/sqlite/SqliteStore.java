@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -57,7 +58,7 @@ public final class SqliteStore implements Store {
      * The version of the newest migration in {@link #MIGRATIONS}; a folder at this version opens without starting
      * Flyway. A test keeps it equal to the newest file.
      */
-    public static final int LATEST_MIGRATION = 5;
+    public static final int LATEST_MIGRATION = MigrationFiles.FILES.size();
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
     private static final int BUSY_TIMEOUT_MS = 10_000;
@@ -176,13 +177,14 @@ public final class SqliteStore implements Store {
             MigrateResult result = Flyway.configure(SqliteStore.class.getClassLoader())
                     .dataSource(ds)
                     .locations("classpath:" + MIGRATIONS)
+                    .resourceProvider(new MigrationFiles())
+                    .javaMigrationClassProvider(List::of)
                     .table(SCHEMA_HISTORY_TABLE)
                     // Folders of the original and of mcr before Flyway hold tables but no history: their first
                     // migrations only create what is missing, so they start from version 0.
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
                     .baselineDescription("data folder from before Flyway")
-                    .failOnMissingLocations(true)
                     .load()
                     .migrate();
             if (result.migrationsExecuted > 0) {

@@ -100,13 +100,15 @@ class SqliteStoreStateTest {
     }
 
     @Test
-    void the_newest_migration_file_is_the_version_that_lets_an_up_to_date_folder_skip_flyway() throws Exception {
+    void flyway_is_handed_every_migration_file_in_order_and_the_newest_lets_an_up_to_date_folder_skip_it() throws Exception {
         Path folder = Path.of(SqliteStore.class.getResource("/" + SqliteStore.MIGRATIONS).toURI());
-        List<Integer> versions;
+        List<String> names;
         try (Stream<Path> files = Files.list(folder)) {
-            versions = files.map(f -> f.getFileName().toString())
-                    .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).sorted().toList();
+            names = files.map(f -> f.getFileName().toString()).sorted().toList();
         }
+        assertThat(MigrationFiles.FILES).as("Flyway is handed every file of the folder").hasSameElementsAs(names);
+        List<Integer> versions = MigrationFiles.FILES.stream()
+                .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).toList();
         assertThat(versions).as("numbered 1, 2, 3, ... without gaps")
                 .isEqualTo(java.util.stream.IntStream.rangeClosed(1, versions.size()).boxed().toList());
         assertThat(versions.get(versions.size() - 1)).isEqualTo(SqliteStore.LATEST_MIGRATION);
