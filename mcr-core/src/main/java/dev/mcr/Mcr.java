@@ -376,14 +376,17 @@ public final class Mcr implements AutoCloseable {
      *       original.</li>
      *   <li>An object that equals an earlier stored version of itself on the keys it sent (normalized, masked secrets
      *       as stored, counters ignored) is a stale copy: the newer stored one is kept. Only objects that differ from
-     *       every stored version are edits. The layout is compared the same way, as a whole.</li>
+     *       every stored version are edits. The layout is compared the same way, as a whole. A client that sends
+     *       back each object's {@code version} and the {@code layout_version} it loaded (as {@link
+     *       #clientStateJson()} gives them) can also return an object to an earlier content when it is based on the
+     *       current version; the original client sends no versions, so for it such a return is a stale copy.</li>
      *   <li>Runners, groups and profiles missing from a list that is sent are deleted; a stale copy of a deleted
      *       object does not bring it back.</li>
      * </ul>
      * Odd values are normalized, never rejected; {@code __SECRET_SET__} keeps a stored secret and the counters stay
      * server-owned. The sizes of its lists are checked against {@link #saveLimits()} before anything is normalized, so
      * an oversized document is refused at once. Keys named {@code version} (in objects) and {@code layout_version}
-     * are ignored.
+     * are never stored.
      *
      * <pre>{@code
      * mcr.saveStateJson(Files.readAllBytes(Path.of("state.json")));

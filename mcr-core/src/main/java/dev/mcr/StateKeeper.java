@@ -64,7 +64,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The legacy full save of a client without versions (the original's {@code POST /api/state}) is planned object by
  * object: what the client did not send keeps its stored value ({@link JsonMerge}), and an object that matches an
- * earlier stored version of itself on what the client sent is a stale copy: the newer stored one is kept.
+ * earlier stored version of itself on what the client sent is a stale copy: the newer stored one is kept. A client
+ * that sends back the {@code version} (or {@code layout_version}) it loaded, and that is the current one, has seen
+ * the current object: what it sends is an edit, even a return to an earlier content.
  */
 final class StateKeeper {
 
@@ -533,7 +535,8 @@ final class StateKeeper {
         if (layout == null || layout.isNull()) {
             next.set(LAYOUT_KEY, curDoc.get(LAYOUT_KEY));
         } else if (layout instanceof ArrayNode array) {
-            next.set(LAYOUT_KEY, planLayout(array, (ArrayNode) curDoc.get(LAYOUT_KEY), cur));
+            boolean seenCurrent = sentVersion(sent.get(LAYOUT_VERSION_KEY)) == cur.versions().layout();
+            next.set(LAYOUT_KEY, seenCurrent ? array : planLayout(array, (ArrayNode) curDoc.get(LAYOUT_KEY), cur));
         } else {
             next.set(LAYOUT_KEY, layout);
         }
@@ -570,13 +573,17 @@ final class StateKeeper {
                 continue;
             }
             ObjectNode o = obj.deepCopy();
-            o.remove(VERSION_KEY);
+            long sentVersion = sentVersion(o.remove(VERSION_KEY));
             String id = idText(o.get("id"));
             ObjectNode stored = id == null ? null : curById.get(id);
             if (stored != null) {
                 ObjectNode merged = (ObjectNode) JsonMerge.merge(stored, keepSecrets(kind, stored, o));
+                long current = versions.getOrDefault(id, 0L);
+                // A client that sends back the version it loaded (as GET /api/state gives it) and is based on the
+                // current one has seen it: what it sends is an edit, even a return to an earlier content.
+                boolean seenCurrent = sentVersion == current;
                 if (canon(kind, merged).equals(canon(kind, stored))
-                        || matchesEarlierVersion(kind, id, o, versions.getOrDefault(id, 0L))) {
+                        || (!seenCurrent && matchesEarlierVersion(kind, id, o, current))) {
                     out.add(stored);
                 } else {
                     out.add(merged);
@@ -589,6 +596,11 @@ final class StateKeeper {
             }
         }
         return out;
+    }
+
+    /** The version a client sent back with an object, or -1 when it sent none (the original client never does). */
+    private static long sentVersion(JsonNode v) {
+        return v != null && v.isIntegralNumber() && v.canConvertToLong() && v.longValue() > 0 ? v.longValue() : -1;
     }
 
     /** Whether what the client sent equals, on the keys it sent, a stored version older than {@code below}. */

@@ -150,6 +150,35 @@ class McrVersionsTest extends McrTestBase {
     }
 
     @Test
+    void a_client_that_sends_back_the_versions_it_loaded_can_undo_its_own_change_and_one_without_versions_cannot()
+            throws Exception {
+        mcr.saveProfile(NotifyProfile.pushover("notify_a", "Phone", "u", "t"));
+        // Like our UI: every save is built from the state it reloaded, versions included.
+        ObjectNode off = (ObjectNode) JSON.readTree(mcr.clientStateJson());
+        ((ObjectNode) off.get("notify_profiles").get(0)).put("active", false);
+        mcr.saveStateJson(utf8(off.toString()));
+        assertThat(mcr.state().profile("notify_a").orElseThrow().active()).isFalse();
+        ObjectNode on = (ObjectNode) JSON.readTree(mcr.clientStateJson());
+        ((ObjectNode) on.get("notify_profiles").get(0)).put("active", true);
+        mcr.saveStateJson(utf8(on.toString()));
+        assertThat(mcr.state().profile("notify_a").orElseThrow().active()).as("based on the current version")
+                .isTrue();
+        assertThat(mcr.versionedProfile("notify_a").orElseThrow().version()).isEqualTo(3);
+
+        // The same return without versions (the original client) looks like a stale copy of version 2.
+        ObjectNode offAgain = (ObjectNode) JSON.readTree(tabCopy());
+        ((ObjectNode) offAgain.get("notify_profiles").get(0)).put("active", false);
+        mcr.saveStateJson(utf8(offAgain.toString()));
+        assertThat(mcr.state().profile("notify_a").orElseThrow().active()).isTrue();
+        assertThat(mcr.versionedProfile("notify_a").orElseThrow().version()).isEqualTo(3);
+
+        // A stale version sent back does not make a stale copy an edit.
+        ((ObjectNode) off.get("notify_profiles").get(0)).put("version", 2);
+        mcr.saveStateJson(utf8(off.toString()));
+        assertThat(mcr.state().profile("notify_a").orElseThrow().active()).isTrue();
+    }
+
+    @Test
     void keys_a_client_leaves_out_keep_their_stored_values_at_the_top_in_the_schedule_and_in_a_case()
             throws Exception {
         mcr.saveStateJson(utf8("{\"runners\": [{\"id\": \"runner_a\", \"name\": \"A\", \"command\": \"echo a\", "
