@@ -3,13 +3,15 @@
  *
  * <p>The exported packages are the API: the facade and its values ({@code dev.mcr}), the exceptions
  * ({@code dev.mcr.error}), the state model ({@code dev.mcr.model}), the events ({@code dev.mcr.event}), the
- * notifier SPI ({@code dev.mcr.notify}) and the store's values ({@code dev.mcr.store}). Everything else (the engine,
+ * notifier SPI ({@code dev.mcr.notify}) and the store SPI ({@code dev.mcr.store}). Everything else (the engine,
  * processes, the SQLite store, crypto, delivery, import and export) is internal and may change in any release.
  * Jackson is used inside only, on trees; no exported signature names a Jackson type.
  */
 module dev.mcr.core {
     requires com.fasterxml.jackson.databind;
     requires fernet.java8;
+    // Flyway has no module descriptor and names no Automatic-Module-Name: the name comes from its jar's file name.
+    requires flyway.core;
     requires java.net.http;
     requires java.sql;
     requires org.slf4j;

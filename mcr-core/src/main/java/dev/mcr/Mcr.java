@@ -2,7 +2,9 @@ package dev.mcr;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcr.bus.EventBus;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcr.crypto.CredentialCipher;
+import dev.mcr.crypto.SecretCodec;
 import dev.mcr.crypto.SecretMasking;
 import dev.mcr.delivery.NotificationDispatcher;
 import dev.mcr.delivery.NotifyTarget;
@@ -20,6 +22,7 @@ import dev.mcr.error.RunnerBusyException;
 import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.error.TooLargeException;
 import dev.mcr.error.TooManySubscribersException;
+import dev.mcr.error.VersionConflictException;
 import dev.mcr.event.GroupStatus;
 import dev.mcr.event.LeftoverProcessesKilled;
 import dev.mcr.event.McrEvent;
@@ -28,12 +31,12 @@ import dev.mcr.files.DataFolder;
 import dev.mcr.files.LogSlice;
 import dev.mcr.files.RunLogs;
 import dev.mcr.model.AppState;
-import dev.mcr.model.DemoState;
+import dev.mcr.model.LayoutItem;
 import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
-import dev.mcr.model.StateJson;
-import dev.mcr.json.StateNormalizer;
+import dev.mcr.model.Versioned;
+import dev.mcr.model.VersionedState;
 import dev.mcr.json.StateTrees;
 import dev.mcr.notify.Notifier;
 import dev.mcr.process.LeftoverProcesses;
@@ -42,15 +45,18 @@ import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
 import dev.mcr.runtime.RunRegistry;
 import dev.mcr.runtime.RunnerEngine;
+import dev.mcr.store.ConfigKind;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.LiveRun;
+import dev.mcr.store.Store;
 import dev.mcr.store.sqlite.SqliteStore;
 import dev.mcr.transfer.CloneOutcome;
 import dev.mcr.transfer.ImportResult;
 import dev.mcr.transfer.ImportRules;
 import dev.mcr.transfer.Transfer;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -111,7 +117,9 @@ public final class Mcr implements AutoCloseable {
     private final ImportLimits importLimits;
     private final SaveLimits saveLimits;
     private final CredentialCipher cipher;
-    private final SqliteStore store;
+    private final Store store;
+    private final boolean ownStore;
+    private final StateKeeper keeper;
     private final RunLogs logs;
     private final EventBus bus;
     private final ScheduledExecutorService scheduler;
@@ -120,13 +128,8 @@ public final class Mcr implements AutoCloseable {
     private final RunnerEngine engine;
     private final StoreRunRegistry runRegistry = new StoreRunRegistry();
     private final GroupSequencer groups;
-    private final Object stateLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<LeftoverProcessesKilled> leftoversKilledAtStart;
-    private final Path unreadableStateBackup;
-    private volatile AppState state;
-    /** {@link #maskedBytes} of {@link #state}; guarded by stateLock. */
-    private long stateBytes;
 
     private Mcr(Builder b) {
         this.dataDir = b.dataDir.toAbsolutePath().normalize();
@@ -136,7 +139,8 @@ public final class Mcr implements AutoCloseable {
         this.saveLimits = SaveLimits.of(b.importLimits, b.maxStateBytes);
         DataFolder.prepare(dataDir);
         this.cipher = CredentialCipher.forDataDir(dataDir, b.secretKey);
-        this.store = SqliteStore.open(dataDir, cipher);
+        this.ownStore = b.store == null;
+        this.store = ownStore ? SqliteStore.open(dataDir) : b.store;
         boolean ok = false;
         ScheduledExecutorService sched = b.scheduler;
         this.ownScheduler = sched == null;
@@ -150,31 +154,18 @@ public final class Mcr implements AutoCloseable {
         this.scheduler = sched;
         this.bus = new EventBus(b.maxSubscribers, b.eventQueueCapacity);
         this.logs = new RunLogs(dataDir, b.maxLogBytes, b.maxLogFiles);
+        this.keeper = new StateKeeper(store.config(), new SecretCodec(cipher), saveLimits, bus::publish, closed::get);
         NotificationDispatcher d = null;
         RunnerEngine e = null;
         try {
             this.leftoversKilledAtStart = killLeftovers();
-            AppState loaded = store.loadState().map(StateNormalizer::normalize).orElse(null);
-            this.unreadableStateBackup = loaded == null ? store.corruptStateBackup().orElse(null) : null;
-            if (unreadableStateBackup != null) {
-                // Neither demo runners nor an empty state are written over the row: it stays as it is until the
-                // user saves, and its content is in the backup file.
-                LOG.error("mcr starts with an empty state because the stored state is unreadable; its content is "
-                        + "kept in {} (and in {} until the next save).", unreadableStateBackup,
-                        dataDir.resolve(SqliteStore.DB_FILE_NAME));
-                loaded = StateNormalizer.normalize(AppState.EMPTY);
-            } else if (loaded == null) {
-                loaded = b.seedDemo ? DemoState.seed() : StateNormalizer.normalize(AppState.EMPTY);
-                store.saveState(StateTrees.toJson(loaded));
-            }
-            this.state = loaded;
-            this.stateBytes = maskedBytes(loaded);
+            keeper.load(b.seedDemo);
             Map<String, Notifier> byType = new LinkedHashMap<>();
             byType.put(NotifyProfile.TYPE_PUSHOVER, new PushoverNotifier(b.pushoverUrl));
             for (Notifier n : b.notifiers) {
                 byType.put(n.type(), n);
             }
-            d = new NotificationDispatcher(new ArrayList<>(byType.values()), new Profiles(), store::appendJournal,
+            d = new NotificationDispatcher(new ArrayList<>(byType.values()), new Profiles(), store.journal()::append,
                     bus::publish, clock, b.notifyQueueCapacity);
             NotificationDispatcher dispatch = d;
             e = new RunnerEngine(
@@ -186,19 +177,20 @@ public final class Mcr implements AutoCloseable {
                     new LastCaseStore() {
                         @Override
                         public Map<String, LastCase> load() {
-                            return store.loadLastCases();
+                            return store.runtime().loadLastCases();
                         }
 
                         @Override
                         public void save(Map<String, LastCase> all) {
-                            store.saveLastCases(all);
+                            store.runtime().saveLastCases(all);
                         }
                     },
                     runRegistry);
             this.dispatcher = d;
             this.engine = e;
             this.groups = new GroupSequencer(engine, bus, clock);
-            engine.refresh(state);
+            keeper.listen(engine::refresh);
+            engine.refresh(keeper.state());
             ok = true;
         } finally {
             if (!ok) {
@@ -211,11 +203,13 @@ public final class Mcr implements AutoCloseable {
                 if (ownScheduler) {
                     scheduler.shutdownNow();
                 }
-                store.close();
+                if (ownStore) {
+                    store.close();
+                }
             }
         }
         LOG.info("mcr started: data folder {}, credentials from {}, {} runners.", dataDir, cipher.keySource(),
-                state.runners().size());
+                keeper.state().runners().size());
     }
 
     /**
@@ -226,7 +220,7 @@ public final class Mcr implements AutoCloseable {
     private List<LeftoverProcessesKilled> killLeftovers() {
         List<LiveRun> recorded;
         try {
-            recorded = store.liveRuns();
+            recorded = store.runtime().liveRuns();
         } catch (McrException ex) {
             LOG.error("Could not read the runs recorded as started; processes left behind by an earlier instance "
                     + "are not looked for.", ex);
@@ -255,7 +249,7 @@ public final class Mcr implements AutoCloseable {
             bus.publish(event);
         });
         try {
-            store.removeLiveRuns(orphaned.stream().map(LiveRun::runId).toList());
+            store.runtime().removeLiveRuns(orphaned.stream().map(LiveRun::runId).toList());
         } catch (McrException ex) {
             LOG.warn("Could not forget the runs of an earlier instance; they are looked for again at the next "
                     + "start: {}", ex.getMessage());
@@ -297,7 +291,7 @@ public final class Mcr implements AutoCloseable {
      * @return the backup file, or empty when the stored state was read normally
      */
     public Optional<Path> unreadableStateBackup() {
-        return Optional.ofNullable(unreadableStateBackup);
+        return keeper.unreadableBackup();
     }
 
     /** Returns a builder with the defaults of the original tool. */
@@ -327,33 +321,72 @@ public final class Mcr implements AutoCloseable {
 
     /** Returns the current state with secrets in clear (for code that embeds mcr). */
     public AppState state() {
-        return state;
+        return keeper.state();
     }
 
     /** Returns the current state with every non-empty secret replaced by {@code __SECRET_SET__} (for clients). */
     public AppState maskedState() {
-        return SecretMasking.mask(state);
+        return SecretMasking.mask(keeper.state());
     }
 
     /**
-     * Saves a state sent by a client: {@code __SECRET_SET__} keeps stored secrets, server-owned
-     * counters are kept, the result is normalized and persisted, running and scheduled runners pick
-     * up their new settings, and runners that disappeared are stopped and purged.
+     * Returns the current state with the versions of its runners, groups, profiles and layout, read at the same moment
+     * (secrets in clear).
+     *
+     * @return the state and its versions
+     */
+    public VersionedState versionedState() {
+        return keeper.versioned();
+    }
+
+    /**
+     * Returns the state as a client gets it ({@code GET /api/state}): compact JSON with every non-empty secret masked,
+     * each runner, group and profile object with its {@code "version"} as its last key, and {@code "layout_version"}
+     * as the last key of the document. Apart from these keys it is byte for byte {@code StateJson.write(maskedState())},
+     * so the original web client reads it as before.
+     *
+     * @return the JSON text
+     */
+    public String clientStateJson() {
+        return keeper.clientStateJson();
+    }
+
+    /**
+     * Replaces the whole state with one built in code: {@code __SECRET_SET__} keeps stored secrets, server-owned
+     * counters are kept, the result is normalized and persisted object by object (each changed object gets a new
+     * version and a {@link dev.mcr.event.StateChanged} event), running and scheduled runners pick up their new
+     * settings, and runners that disappeared are stopped and purged. This is the last writer wins; a client that
+     * sends documents without versions uses {@link #saveStateJson(byte[])}, which does not overwrite newer changes.
      *
      * @param incoming the new state
      * @throws LimitExceededException when it holds more than {@link #saveLimits()} allow; nothing is changed
      */
     public void saveState(AppState incoming) {
         Objects.requireNonNull(incoming, "incoming");
-        synchronized (stateLock) {
-            commit(SecretMasking.mergeIncoming(incoming, state));
-        }
+        keeper.saveState(incoming);
     }
 
     /**
-     * Like {@link #saveState(AppState)} for a state document as a client sends it (UTF-8 JSON); odd values are
-     * normalized, never rejected. The sizes of its lists are checked against {@link #saveLimits()} before anything
-     * is normalized, so an oversized document is refused at once.
+     * Saves a state document as a client without versions sends it (UTF-8 JSON; the original's {@code POST
+     * /api/state}), object by object, so that it never undoes what others changed meanwhile:
+     * <ul>
+     *   <li>Keys a document does not send keep their stored values, nested ones included (inside {@code schedule},
+     *       {@code config}, each case matched by its {@code id}), and so do the layout and unknown top-level keys
+     *       when it leaves them out. A list of runners, groups or profiles it leaves out is empty, as in the
+     *       original.</li>
+     *   <li>An object that equals an earlier stored version of itself on the keys it sent (normalized, masked secrets
+     *       as stored, counters ignored) is a stale copy: the newer stored one is kept. Only objects that differ from
+     *       every stored version are edits. The layout is compared the same way, as a whole. A client that sends
+     *       back each object's {@code version} and the {@code layout_version} it loaded (as {@link
+     *       #clientStateJson()} gives them) can also return an object to an earlier content when it is based on the
+     *       current version; the original client sends no versions, so for it such a return is a stale copy.</li>
+     *   <li>Runners, groups and profiles missing from a list that is sent are deleted; a stale copy of a deleted
+     *       object does not bring it back.</li>
+     * </ul>
+     * Odd values are normalized, never rejected; {@code __SECRET_SET__} keeps a stored secret and the counters stay
+     * server-owned. The sizes of its lists are checked against {@link #saveLimits()} before anything is normalized, so
+     * an oversized document is refused at once. Keys named {@code version} (in objects) and {@code layout_version}
+     * are never stored.
      *
      * <pre>{@code
      * mcr.saveStateJson(Files.readAllBytes(Path.of("state.json")));
@@ -365,13 +398,14 @@ public final class Mcr implements AutoCloseable {
      * @throws ClosedException        when this instance is closed
      */
     public void saveStateJson(byte[] utf8) {
-        saveState(readLimited(utf8));
+        keeper.saveLegacy(utf8, planned -> {
+        });
     }
 
     /**
      * Saves a state document like {@link #saveStateJson(byte[])}, then starts a runner of it by hand: the "run"
-     * button of a client that sends its unsaved edits along. A runner the document does not hold is refused before
-     * anything is saved.
+     * button of a client that sends its unsaved edits along. A runner the saved state would not hold is refused
+     * before anything is saved.
      *
      * @param utf8     the state document
      * @param runnerId the runner to start
@@ -384,18 +418,18 @@ public final class Mcr implements AutoCloseable {
      * @throws McrException            when the process cannot be spawned (the state is saved)
      */
     public void saveStateJsonAndStart(byte[] utf8, String runnerId) {
-        AppState incoming = readLimited(utf8);
         // Like the original: an unknown runner is refused before anything is saved.
-        if (incoming.runner(runnerId).isEmpty()) {
-            throw new RunnerNotFoundException(runnerId);
-        }
-        saveState(incoming);
+        keeper.saveLegacy(utf8, planned -> {
+            if (planned.runner(runnerId).isEmpty()) {
+                throw new RunnerNotFoundException(runnerId);
+            }
+        });
         start(runnerId);
     }
 
     /**
      * Saves a state document like {@link #saveStateJson(byte[])}, then starts a group's sequence
-     * ({@link #startGroup(String)}). A group the document does not hold, or one without an active member that
+     * ({@link #startGroup(String)}). A group the saved state would not hold, or one without an active member that
      * exists, is refused before anything is saved.
      *
      * @param utf8    the state document
@@ -409,26 +443,19 @@ public final class Mcr implements AutoCloseable {
      * @throws ClosedException        when this instance is closed
      */
     public void saveStateJsonAndStartGroup(byte[] utf8, String groupId) {
-        AppState incoming = readLimited(utf8);
-        RunnerGroup group = incoming.group(groupId).orElseThrow(() -> new GroupNotFoundException(groupId));
-        boolean anyActive = group.activeRunnerIds().stream().anyMatch(id -> incoming.runner(id).isPresent());
-        if (!anyActive) {
-            throw new InvalidInputException("Group has no active runners");
-        }
-        saveState(incoming);
+        keeper.saveLegacy(utf8, planned -> {
+            RunnerGroup group = planned.group(groupId).orElseThrow(() -> new GroupNotFoundException(groupId));
+            boolean anyActive = group.activeRunnerIds().stream().anyMatch(id -> planned.runner(id).isPresent());
+            if (!anyActive) {
+                throw new InvalidInputException("Group has no active runners");
+            }
+        });
         startGroup(groupId);
     }
 
-    /** Parses a state document, checks its counts against the limits before normalizing, then normalizes it. */
-    private AppState readLimited(byte[] utf8) {
-        JsonNode raw = StateTrees.parse(utf8);
-        // Counted before normalizing: a million entries are refused at once.
-        saveLimits.checkRaw(raw, state);
-        return StateNormalizer.normalize(raw);
-    }
-
     /**
-     * Adds a runner, or replaces the runner with the same id, and saves.
+     * Adds a runner, or replaces the runner with the same id, and saves (last writer wins; see
+     * {@link #updateRunner(Runner, long)} for a change based on a version).
      *
      * @param runner the runner
      * @return the runner as stored (normalized)
@@ -436,25 +463,16 @@ public final class Mcr implements AutoCloseable {
      */
     public Runner saveRunner(Runner runner) {
         Objects.requireNonNull(runner, "runner");
-        synchronized (stateLock) {
-            List<Runner> runners = new ArrayList<>(state.runners());
-            boolean replaced = false;
-            for (int i = 0; i < runners.size(); i++) {
-                if (runners.get(i).id().equals(runner.id())) {
-                    runners.set(i, runner);
-                    replaced = true;
-                }
-            }
-            if (!replaced) {
-                runners.add(runner);
-            }
-            AppState saved = commit(state.withRunners(runners));
-            return saved.runner(runner.id()).orElseThrow();
+        synchronized (keeper.lock) {
+            keeper.put(ConfigKind.RUNNER, runner.id(), tree(runner), currentVersion(ConfigKind.RUNNER, runner.id()),
+                    false);
+            return keeper.state().runner(runner.id()).orElseThrow();
         }
     }
 
     /**
-     * Adds a notification profile, or replaces the one with the same id (its counters are kept), and saves.
+     * Adds a notification profile, or replaces the one with the same id (its counters are kept), and saves (last
+     * writer wins).
      *
      * @param profile the profile, secrets in clear
      * @return the profile as stored
@@ -462,26 +480,15 @@ public final class Mcr implements AutoCloseable {
      */
     public NotifyProfile saveProfile(NotifyProfile profile) {
         Objects.requireNonNull(profile, "profile");
-        synchronized (stateLock) {
-            List<NotifyProfile> profiles = new ArrayList<>(state.notifyProfiles());
-            boolean replaced = false;
-            for (int i = 0; i < profiles.size(); i++) {
-                NotifyProfile old = profiles.get(i);
-                if (old.id().equals(profile.id())) {
-                    profiles.set(i, profile.withCounters(profile.active(), old.failureCount(), old.sentCount()));
-                    replaced = true;
-                }
-            }
-            if (!replaced) {
-                profiles.add(profile);
-            }
-            AppState saved = commit(state.withNotifyProfiles(profiles));
-            return saved.profile(profile.id()).orElseThrow();
+        synchronized (keeper.lock) {
+            keeper.put(ConfigKind.PROFILE, profile.id(), tree(profile),
+                    currentVersion(ConfigKind.PROFILE, profile.id()), false);
+            return keeper.state().profile(profile.id()).orElseThrow();
         }
     }
 
     /**
-     * Adds a group, or replaces the group with the same id, and saves. A runner belongs to at most
+     * Adds a group, or replaces the group with the same id, and saves (last writer wins). A runner belongs to at most
      * one group: it leaves any other group it was in. Members that do not exist are dropped.
      *
      * @param group the group
@@ -490,24 +497,9 @@ public final class Mcr implements AutoCloseable {
      */
     public RunnerGroup saveGroup(RunnerGroup group) {
         Objects.requireNonNull(group, "group");
-        synchronized (stateLock) {
-            List<RunnerGroup> groups = new ArrayList<>();
-            boolean replaced = false;
-            for (RunnerGroup g : state.runnerGroups()) {
-                if (g.id().equals(group.id())) {
-                    groups.add(group);
-                    replaced = true;
-                } else {
-                    List<String> left = g.runnerIds().stream().filter(r -> !group.runnerIds().contains(r)).toList();
-                    groups.add(g.withMembers(left,
-                            g.disabledRunnerIds().stream().filter(left::contains).toList()));
-                }
-            }
-            if (!replaced) {
-                groups.add(group);
-            }
-            AppState saved = commit(state.withGroupsAndLayout(groups, state.runnerLayout()));
-            return saved.group(group.id()).orElseThrow();
+        synchronized (keeper.lock) {
+            keeper.put(ConfigKind.GROUP, group.id(), tree(group), currentVersion(ConfigKind.GROUP, group.id()), false);
+            return keeper.state().group(group.id()).orElseThrow();
         }
     }
 
@@ -518,34 +510,413 @@ public final class Mcr implements AutoCloseable {
      * @return whether it existed
      */
     public boolean removeRunner(String runnerId) {
-        synchronized (stateLock) {
-            if (state.runner(runnerId).isEmpty()) {
+        synchronized (keeper.lock) {
+            long version = currentVersion(ConfigKind.RUNNER, runnerId);
+            if (version == 0) {
                 return false;
             }
-            commit(state.withRunners(state.runners().stream().filter(r -> !r.id().equals(runnerId)).toList()));
+            keeper.delete(ConfigKind.RUNNER, runnerId, version);
             return true;
         }
     }
 
-    /** Checks the limits, normalizes, persists and applies a state; caller holds the state lock. */
-    private AppState commit(AppState next) {
-        ensureOpen();
-        // Before normalizing, so that an oversized state costs nothing; after, because normalizing may add entries.
-        saveLimits.check(next, state);
-        AppState normalized = StateNormalizer.normalize(next);
-        saveLimits.check(normalized, state);
-        long bytes = maskedBytes(normalized);
-        saveLimits.checkBytes(bytes, stateBytes);
-        store.saveState(StateTrees.toJson(normalized));
-        state = normalized;
-        stateBytes = bytes;
-        engine.refresh(normalized);
-        return normalized;
+    // ------------------------------------------------------------------------------------- versioned changes
+
+    /**
+     * Returns a runner with its version.
+     *
+     * @param runnerId the runner
+     * @return the runner and its version, or empty when it does not exist
+     */
+    public Optional<Versioned<Runner>> versionedRunner(String runnerId) {
+        VersionedState s = keeper.versioned();
+        return s.state().runner(runnerId).map(r -> new Versioned<>(r, s.versions().runner(runnerId)));
     }
 
-    /** The size of a state as clients receive it (and send it back): compact JSON, secrets masked. */
-    private static long maskedBytes(AppState s) {
-        return StateJson.write(SecretMasking.mask(s)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    /**
+     * Returns a group with its version.
+     *
+     * @param groupId the group
+     * @return the group and its version, or empty when it does not exist
+     */
+    public Optional<Versioned<RunnerGroup>> versionedGroup(String groupId) {
+        VersionedState s = keeper.versioned();
+        return s.state().group(groupId).map(g -> new Versioned<>(g, s.versions().group(groupId)));
+    }
+
+    /**
+     * Returns a notification profile (secrets in clear) with its version.
+     *
+     * @param profileId the profile
+     * @return the profile and its version, or empty when it does not exist
+     */
+    public Optional<Versioned<NotifyProfile>> versionedProfile(String profileId) {
+        VersionedState s = keeper.versioned();
+        return s.state().profile(profileId).map(p -> new Versioned<>(p, s.versions().profile(profileId)));
+    }
+
+    /**
+     * Returns the layout (the display order) with its version.
+     *
+     * @return the layout and its version (0 before anything was stored)
+     */
+    public Versioned<List<LayoutItem>> layout() {
+        VersionedState s = keeper.versioned();
+        return new Versioned<>(s.state().runnerLayout(), s.versions().layout());
+    }
+
+    /**
+     * Creates a runner; its id must not be in use.
+     *
+     * @param runner the runner
+     * @return the runner as stored (normalized) with its first version
+     * @throws VersionConflictException when a runner with its id exists (it carries that runner)
+     * @throws LimitExceededException   when it would be one runner too many or has too many cases
+     */
+    public Versioned<Runner> createRunner(Runner runner) {
+        Objects.requireNonNull(runner, "runner");
+        synchronized (keeper.lock) {
+            keeper.put(ConfigKind.RUNNER, runner.id(), tree(runner), 0, false);
+            return versionedRunner(runner.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * Replaces a runner, based on the version the change was made to.
+     *
+     * <pre>{@code
+     * Versioned<Runner> seen = mcr.versionedRunner(id).orElseThrow();
+     * try {
+     *     mcr.updateRunner(edited, seen.version());
+     * } catch (VersionConflictException e) {
+     *     // someone else changed it: e.currentJson() is theirs
+     * }
+     * }</pre>
+     *
+     * @param runner      the runner (its id names the one replaced)
+     * @param baseVersion the version the change is based on
+     * @return the runner as stored with its new version
+     * @throws VersionConflictException when the stored version is another one (nothing is changed)
+     * @throws RunnerNotFoundException  when the runner never existed
+     */
+    public Versioned<Runner> updateRunner(Runner runner, long baseVersion) {
+        Objects.requireNonNull(runner, "runner");
+        requireBase(baseVersion);
+        synchronized (keeper.lock) {
+            keeper.put(ConfigKind.RUNNER, runner.id(), tree(runner), baseVersion, false);
+            return versionedRunner(runner.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * Deletes a runner (stopping it when it runs), based on the version the deletion was decided on.
+     *
+     * @param runnerId    the runner
+     * @param baseVersion the version the deletion is based on
+     * @throws VersionConflictException when the stored version is another one, or it was deleted already
+     * @throws RunnerNotFoundException  when the runner never existed
+     */
+    public void deleteRunner(String runnerId, long baseVersion) {
+        delete(ConfigKind.RUNNER, runnerId, baseVersion);
+    }
+
+    /**
+     * Creates a group; its id must not be in use. Its members leave any other group.
+     *
+     * @param group the group
+     * @return the group as stored with its first version
+     * @throws VersionConflictException when a group with its id exists
+     */
+    public Versioned<RunnerGroup> createGroup(RunnerGroup group) {
+        Objects.requireNonNull(group, "group");
+        synchronized (keeper.lock) {
+            keeper.put(ConfigKind.GROUP, group.id(), tree(group), 0, false);
+            return versionedGroup(group.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * Replaces a group, based on the version the change was made to. Its members leave any other group.
+     *
+     * @param group       the group
+     * @param baseVersion the version the change is based on
+     * @return the group as stored with its new version
+     * @throws VersionConflictException when the stored version is another one
+     * @throws GroupNotFoundException   when the group never existed
+     */
+    public Versioned<RunnerGroup> updateGroup(RunnerGroup group, long baseVersion) {
+        Objects.requireNonNull(group, "group");
+        requireBase(baseVersion);
+        synchronized (keeper.lock) {
+            keeper.put(ConfigKind.GROUP, group.id(), tree(group), baseVersion, false);
+            return versionedGroup(group.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * Deletes a group (its members stay, as top-level runners), based on a version.
+     *
+     * @param groupId     the group
+     * @param baseVersion the version the deletion is based on
+     * @throws VersionConflictException when the stored version is another one
+     * @throws GroupNotFoundException   when the group never existed
+     */
+    public void deleteGroup(String groupId, long baseVersion) {
+        delete(ConfigKind.GROUP, groupId, baseVersion);
+    }
+
+    /**
+     * Creates a notification profile; its id must not be in use.
+     *
+     * @param profile the profile, secrets in clear
+     * @return the profile as stored with its first version
+     * @throws VersionConflictException when a profile with its id exists
+     */
+    public Versioned<NotifyProfile> createProfile(NotifyProfile profile) {
+        Objects.requireNonNull(profile, "profile");
+        synchronized (keeper.lock) {
+            keeper.put(ConfigKind.PROFILE, profile.id(), tree(profile), 0, false);
+            return versionedProfile(profile.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * Replaces a notification profile, based on a version. {@code __SECRET_SET__} keeps a stored secret; the counters
+     * stay server-owned (turning an inactive profile active resets its failures).
+     *
+     * @param profile     the profile
+     * @param baseVersion the version the change is based on
+     * @return the profile as stored with its new version
+     * @throws VersionConflictException when the stored version is another one
+     * @throws ProfileNotFoundException when the profile never existed
+     */
+    public Versioned<NotifyProfile> updateProfile(NotifyProfile profile, long baseVersion) {
+        Objects.requireNonNull(profile, "profile");
+        requireBase(baseVersion);
+        synchronized (keeper.lock) {
+            keeper.put(ConfigKind.PROFILE, profile.id(), tree(profile), baseVersion, false);
+            return versionedProfile(profile.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * Deletes a notification profile (runners drop it from their targets), based on a version.
+     *
+     * @param profileId   the profile
+     * @param baseVersion the version the deletion is based on
+     * @throws VersionConflictException when the stored version is another one
+     * @throws ProfileNotFoundException when the profile never existed
+     */
+    public void deleteProfile(String profileId, long baseVersion) {
+        delete(ConfigKind.PROFILE, profileId, baseVersion);
+    }
+
+    /**
+     * Replaces the layout (display order), based on a version; it is normalized like every save (grouped runners
+     * never appear, missing runners and groups are appended).
+     *
+     * @param layout      the new order
+     * @param baseVersion the version the change is based on
+     * @return the layout as stored with its new version
+     * @throws VersionConflictException when the stored version is another one
+     */
+    public Versioned<List<LayoutItem>> updateLayout(List<LayoutItem> layout, long baseVersion) {
+        Objects.requireNonNull(layout, "layout");
+        ArrayNode items = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        layout.forEach(i -> items.addObject().put("type", i.type().json()).put("id", i.id()));
+        synchronized (keeper.lock) {
+            keeper.putLayout(items, baseVersion);
+            return layout();
+        }
+    }
+
+    // ------------------------------------------------------------------------ versioned changes as JSON
+
+    /**
+     * Returns one object as a client gets it: compact JSON, secrets masked, with its {@code "version"}. The layout is
+     * {@code {"runner_layout": [...], "version": n}}.
+     *
+     * @param kind runner, group, profile or layout
+     * @param id   the id (ignored for the layout)
+     * @return the JSON text
+     * @throws RunnerNotFoundException  (or the group's or profile's) when it does not exist
+     * @throws IllegalArgumentException for the extra keys, which are no object of their own for clients
+     */
+    public String objectJson(ConfigKind kind, String id) {
+        requireClientKind(kind);
+        return keeper.clientObjectJson(kind, kind == ConfigKind.LAYOUT ? ConfigKind.SINGLE_ID : id);
+    }
+
+    /**
+     * Creates an object from a client's JSON (the body of {@code POST /api/runners} and its twins): keys it lacks get
+     * their defaults, odd values are normalized, a missing or invalid {@code id} gets a new one, {@code version} is
+     * ignored. A group's members leave any other group.
+     *
+     * @param kind runner, group or profile
+     * @param body the object as UTF-8 JSON
+     * @return the created object as a client gets it, with its version
+     * @throws InvalidInputException    "Invalid JSON: …", or when the body is not a JSON object
+     * @throws VersionConflictException when an object with its id exists (it carries that object)
+     * @throws LimitExceededException   when it would exceed the limits; nothing is changed
+     */
+    public String createJson(ConfigKind kind, byte[] body) {
+        requireObjectKind(kind);
+        ObjectNode o = objectBody(kind, body);
+        synchronized (keeper.lock) {
+            checkRawObject(kind, o);
+            String id = keeper.put(kind, idOf(o), o, 0, true);
+            return keeper.clientObjectJson(kind, id);
+        }
+    }
+
+    /**
+     * Changes an object from a client's JSON (the body of {@code PUT /api/runners/{id}} and its twins, or of
+     * {@code PUT /api/layout}), based on a version: keys it lacks keep their stored values, nested ones included
+     * (inside {@code schedule}, {@code config}, each case matched by its {@code id}); {@code __SECRET_SET__} keeps a
+     * stored secret; counters stay server-owned. The layout's body is its array, or
+     * {@code {"runner_layout": [...], "version": n}}.
+     *
+     * @param kind    runner, group, profile or layout
+     * @param id      the id (ignored for the layout); an {@code id} in the body is ignored
+     * @param body    the object as UTF-8 JSON; its {@code "version"} is the base version
+     * @param version the base version when the body has none (for example {@code ?version=}), or {@code null}
+     * @return the changed object as a client gets it, with its new version
+     * @throws InvalidInputException    "Invalid JSON: …", a body of the wrong shape, or no base version at all
+     * @throws VersionConflictException when the stored version is another one (it carries the stored object)
+     * @throws RunnerNotFoundException  (or the group's or profile's) when it never existed
+     * @throws LimitExceededException   when it would exceed the limits; nothing is changed
+     */
+    public String updateJson(ConfigKind kind, String id, byte[] body, Long version) {
+        requireClientKind(kind);
+        JsonNode raw = StateTrees.parse(body);
+        if (kind == ConfigKind.LAYOUT) {
+            JsonNode items = raw.isArray() ? raw : raw.get("runner_layout");
+            if (items == null || !items.isArray()) {
+                throw new InvalidInputException("The layout must be a JSON array, or an object with the array in "
+                        + "\"runner_layout\".");
+            }
+            long base = baseVersion(raw.isObject() ? raw.get(StateKeeper.VERSION_KEY) : null, version);
+            synchronized (keeper.lock) {
+                keeper.putLayout(items, base);
+                return keeper.clientObjectJson(kind, ConfigKind.SINGLE_ID);
+            }
+        }
+        ObjectNode o = objectBody(kind, body);
+        long base = baseVersion(o.get(StateKeeper.VERSION_KEY), version);
+        synchronized (keeper.lock) {
+            checkRawObject(kind, o);
+            keeper.put(kind, id, o, base, true);
+            return keeper.clientObjectJson(kind, id);
+        }
+    }
+
+    /**
+     * Deletes an object, based on a version (the JSON twin of {@link #deleteRunner}, {@link #deleteGroup} and
+     * {@link #deleteProfile}).
+     *
+     * @param kind        runner, group or profile
+     * @param id          the id
+     * @param baseVersion the version the deletion is based on
+     * @throws VersionConflictException when the stored version is another one, or it was deleted already
+     * @throws RunnerNotFoundException  (or the group's or profile's) when it never existed
+     */
+    public void delete(ConfigKind kind, String id, long baseVersion) {
+        requireObjectKind(kind);
+        requireBase(baseVersion);
+        keeper.delete(kind, id, baseVersion);
+    }
+
+    private long currentVersion(ConfigKind kind, String id) {
+        VersionedState s = keeper.versioned();
+        switch (kind) {
+            case RUNNER:
+                return s.versions().runner(id);
+            case GROUP:
+                return s.versions().group(id);
+            default:
+                return s.versions().profile(id);
+        }
+    }
+
+    private static void requireBase(long baseVersion) {
+        if (baseVersion < 1) {
+            throw new IllegalArgumentException("A change is based on a version of 1 or more, not " + baseVersion
+                    + "; use the create methods for new objects.");
+        }
+    }
+
+    private static void requireClientKind(ConfigKind kind) {
+        Objects.requireNonNull(kind, "kind");
+        if (kind == ConfigKind.EXTRA) {
+            throw new IllegalArgumentException("The extra top-level keys are no object of their own; save the state.");
+        }
+    }
+
+    private static void requireObjectKind(ConfigKind kind) {
+        Objects.requireNonNull(kind, "kind");
+        if (kind.single()) {
+            throw new IllegalArgumentException("The " + kind.json() + " is a single object; use updateJson.");
+        }
+    }
+
+    private static ObjectNode objectBody(ConfigKind kind, byte[] body) {
+        JsonNode raw = StateTrees.parse(body);
+        if (!(raw instanceof ObjectNode o)) {
+            throw new InvalidInputException("The " + kind.json() + " must be a JSON object.");
+        }
+        return o;
+    }
+
+    /** Counts the cases of a runner before anything is normalized, so that a huge body is refused at once. */
+    private void checkRawObject(ConfigKind kind, ObjectNode o) {
+        if (kind == ConfigKind.RUNNER) {
+            ObjectNode doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            doc.putArray("runners").add(o);
+            saveLimits.checkRaw(doc, keeper.state());
+        }
+    }
+
+    private static String idOf(ObjectNode o) {
+        JsonNode id = o.get("id");
+        if (id == null) {
+            return null;
+        }
+        return id.isTextual() ? id.textValue().strip() : id.isIntegralNumber() ? id.asText() : null;
+    }
+
+    private static long baseVersion(JsonNode inBody, Long param) {
+        if (inBody != null && !inBody.isNull()) {
+            if (inBody.isIntegralNumber() && inBody.canConvertToLong() && inBody.longValue() >= 0) {
+                return inBody.longValue();
+            }
+            if (inBody.isTextual() && inBody.textValue().strip().matches("[0-9]{1,18}")) {
+                return Long.parseLong(inBody.textValue().strip());
+            }
+            throw new InvalidInputException("\"version\" must be a whole number of 0 or more.");
+        }
+        if (param != null) {
+            if (param < 0) {
+                throw new InvalidInputException("\"version\" must be a whole number of 0 or more.");
+            }
+            return param;
+        }
+        throw new InvalidInputException("The version the change is based on is missing: send \"version\" in the body "
+                + "or ?version=.");
+    }
+
+    private static ObjectNode tree(Runner r) {
+        return (ObjectNode) StateTrees.toJson(new AppState(List.of(), List.of(r), List.of(), List.of(), Map.of()))
+                .get("runners").get(0);
+    }
+
+    private static ObjectNode tree(RunnerGroup g) {
+        return (ObjectNode) StateTrees.toJson(new AppState(List.of(), List.of(), List.of(g), List.of(), Map.of()))
+                .get("runner_groups").get(0);
+    }
+
+    private static ObjectNode tree(NotifyProfile p) {
+        return (ObjectNode) StateTrees.toJson(new AppState(List.of(p), List.of(), List.of(), List.of(), Map.of()))
+                .get("notify_profiles").get(0);
     }
 
     private void ensureOpen() {
@@ -566,7 +937,7 @@ public final class Mcr implements AutoCloseable {
      */
     public void start(String runnerId) {
         ensureOpen();
-        if (state.runner(runnerId).isEmpty()) {
+        if (keeper.state().runner(runnerId).isEmpty()) {
             throw new RunnerNotFoundException(runnerId);
         }
         engine.start(runnerId, false);
@@ -593,7 +964,7 @@ public final class Mcr implements AutoCloseable {
      */
     public void startGroup(String groupId) {
         ensureOpen();
-        AppState s = state;
+        AppState s = keeper.state();
         RunnerGroup g = s.group(groupId).orElseThrow(() -> new GroupNotFoundException(groupId));
         List<String> members = g.activeRunnerIds().stream().filter(id -> s.runner(id).isPresent()).toList();
         if (members.isEmpty()) {
@@ -609,7 +980,7 @@ public final class Mcr implements AutoCloseable {
      * @throws GroupNotFoundException when the group is neither configured nor known from a snapshot
      */
     public void stopGroup(String groupId) {
-        Optional<RunnerGroup> g = state.group(groupId);
+        Optional<RunnerGroup> g = keeper.state().group(groupId);
         GroupStatus snap = groups.snapshot().get(groupId);
         if (g.isEmpty() && snap == null) {
             throw new GroupNotFoundException(groupId);
@@ -643,9 +1014,9 @@ public final class Mcr implements AutoCloseable {
      *                                 than a new runner may have; nothing is changed
      */
     public CloneResult cloneRunner(String runnerId) {
-        synchronized (stateLock) {
-            CloneOutcome r = Transfer.cloneRunner(state, runnerId);
-            AppState saved = commit(r.state());
+        synchronized (keeper.lock) {
+            CloneOutcome r = Transfer.cloneRunner(keeper.state(), runnerId);
+            AppState saved = keeper.commitState(r.state(), true);
             return new CloneResult(saved, r.clonedId(), r.clonedName());
         }
     }
@@ -653,7 +1024,7 @@ public final class Mcr implements AutoCloseable {
     /** Returns an export of runners, groups and layout (never profiles). */
     public ExportFile export() {
         Instant now = clock.instant();
-        JsonNode doc = Transfer.export(state, now, zone);
+        JsonNode doc = Transfer.export(keeper.state(), now, zone);
         return new ExportFile(Transfer.exportFileName(now, zone), StateTrees.writeIndented(doc));
     }
 
@@ -668,10 +1039,10 @@ public final class Mcr implements AutoCloseable {
      *                                {@link #saveLimits()} allow; nothing is changed
      */
     public int importRunners(byte[] body) {
-        synchronized (stateLock) {
-            ImportResult r = Transfer.importRunners(state, body, new ImportRules(importLimits.maxImportBytes(),
+        synchronized (keeper.lock) {
+            ImportResult r = Transfer.importRunners(keeper.state(), body, new ImportRules(importLimits.maxImportBytes(),
                     importLimits.maxImportedRunners(), importLimits.maxTotalRunners(), importLimits.maxCasesPerRunner()));
-            commit(r.state());
+            keeper.commitState(r.state(), true);
             return r.importedCount();
         }
     }
@@ -716,12 +1087,12 @@ public final class Mcr implements AutoCloseable {
      * @return the rows
      */
     public List<JournalEntry> notifications(JournalQuery query) {
-        return store.queryJournal(query);
+        return store.journal().query(query);
     }
 
     /** Empties the notification journal and returns how many rows were deleted. */
     public int clearNotifications() {
-        return store.clearJournal();
+        return store.journal().clear();
     }
 
     /**
@@ -782,7 +1153,9 @@ public final class Mcr implements AutoCloseable {
                 if (ownScheduler) {
                     scheduler.shutdownNow();
                 }
-                store.close();
+                if (ownStore) {
+                    store.close();
+                }
             }
         }
     }
@@ -801,8 +1174,8 @@ public final class Mcr implements AutoCloseable {
         public void starting(String runId, String runnerId) {
             List<String> done = takeEnded();
             try {
-                store.recordLiveRun(new LiveRun(runId, runnerId, null, SELF.pid(), SELF_STARTED, clock.instant()),
-                        done);
+                store.runtime().recordLiveRun(new LiveRun(runId, runnerId, null, SELF.pid(), SELF_STARTED,
+                        clock.instant()), done);
             } catch (RuntimeException e) {
                 giveBack(done);
                 throw e;
@@ -836,7 +1209,7 @@ public final class Mcr implements AutoCloseable {
                 return;
             }
             try {
-                store.removeLiveRuns(done);
+                store.runtime().removeLiveRuns(done);
             } catch (RuntimeException e) {
                 LOG.warn("Could not record that {} run(s) ended; the next start looks for their processes in vain: {}",
                         done.size(), e.getMessage());
@@ -858,33 +1231,19 @@ public final class Mcr implements AutoCloseable {
         }
     }
 
-    /** Registry the notification worker reads and updates profiles through (counters are persisted). */
+    /**
+     * Registry the notification worker reads and updates profiles through: counters are set in place, a profile it
+     * disables is a new version.
+     */
     private final class Profiles implements ProfileRegistry {
         @Override
         public Optional<NotifyProfile> find(String profileId) {
-            return state.profile(profileId);
+            return keeper.state().profile(profileId);
         }
 
         @Override
         public Optional<NotifyProfile> update(String profileId, UnaryOperator<NotifyProfile> change) {
-            synchronized (stateLock) {
-                if (closed.get()) {
-                    return Optional.empty();
-                }
-                AppState s = state;
-                List<NotifyProfile> profiles = new ArrayList<>(s.notifyProfiles());
-                for (int i = 0; i < profiles.size(); i++) {
-                    if (profiles.get(i).id().equals(profileId)) {
-                        NotifyProfile updated = change.apply(profiles.get(i));
-                        profiles.set(i, updated);
-                        AppState next = s.withNotifyProfiles(profiles);
-                        store.saveState(StateTrees.toJson(next));
-                        state = next;
-                        return Optional.of(updated);
-                    }
-                }
-                return Optional.empty();
-            }
+            return keeper.updateProfile(profileId, change);
         }
     }
 
@@ -927,6 +1286,7 @@ public final class Mcr implements AutoCloseable {
         int maxLogFiles = DEFAULT_MAX_LOG_FILES;
         boolean seedDemo = true;
         ScheduledExecutorService scheduler;
+        Store store;
         final List<Notifier> notifiers = new ArrayList<>();
         final Set<String> hiddenEnvironment = new LinkedHashSet<>();
 
@@ -1057,6 +1417,19 @@ public final class Mcr implements AutoCloseable {
         /** Turns seeding the two demo runners into an empty store on or off (default on). */
         public Builder seedDemo(boolean seedDemo) {
             this.seedDemo = seedDemo;
+            return this;
+        }
+
+        /**
+         * Keeps the configuration, journal and runtime values in the caller's store instead of the default SQLite
+         * store ({@code app.db} in the data folder). The data folder is still used for run logs and the key file. The
+         * store is never closed by {@link Mcr#close()}: its owner closes it after the instance.
+         *
+         * @param store the store, or {@code null} for the default
+         * @return this builder
+         */
+        public Builder store(Store store) {
+            this.store = store;
             return this;
         }
 

@@ -45,7 +45,8 @@ class McrCorruptStateTest {
         String log = LogCapture.during(() -> started.set(open()));
         Path backup;
         try (Mcr mcr = started.get()) {
-            assertThat(mcr.state().runners()).as("no demo runners over the user's data").isEmpty();
+            assertThat(mcr.state().runners()).as("no demo runners over the user's data: mcr goes on with the copy "
+                    + "it stored itself").extracting(Runner::id).containsExactly("runner_precious");
             backup = mcr.unreadableStateBackup().orElseThrow();
             assertThat(Files.readAllBytes(backup)).isEqualTo(truncated);
             assertThat(log.lines().filter(l -> l.contains("ERROR") && l.contains(backup.toString()))).isNotEmpty();
@@ -61,6 +62,7 @@ class McrCorruptStateTest {
         try (Mcr mcr = open()) {
             assertThat(mcr.unreadableStateBackup()).isEmpty();
             assertThat(mcr.state().runner("runner_new")).isPresent();
+            assertThat(mcr.state().runner("runner_precious")).isPresent();
         }
         assertThat(Files.readAllBytes(backup)).isEqualTo(truncated);
     }

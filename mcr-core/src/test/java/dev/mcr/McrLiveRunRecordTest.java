@@ -2,7 +2,6 @@ package dev.mcr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.event.RunFinished;
 import dev.mcr.event.RunStarted;
 import dev.mcr.model.Runner;
@@ -21,8 +20,8 @@ class McrLiveRunRecordTest {
     Path dir;
 
     private List<LiveRun> recorded() {
-        try (SqliteStore store = SqliteStore.open(dir, CredentialCipher.forDataDir(dir, null))) {
-            return store.liveRuns();
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            return store.runtime().liveRuns();
         }
     }
 

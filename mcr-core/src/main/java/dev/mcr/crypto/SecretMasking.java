@@ -1,5 +1,7 @@
 package dev.mcr.crypto;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcr.model.AppState;
 import dev.mcr.model.NotifyProfile;
 
@@ -112,6 +114,35 @@ public final class SecretMasking {
             }
         });
         return new AppState(profiles, incoming.runners(), incoming.runnerGroups(), incoming.runnerLayout(), extra);
+    }
+
+    /**
+     * The same rule as {@link #mergeIncoming} for one profile as JSON, for code that compares what a client sent with
+     * stored versions before anything is normalized: returns a copy of the sent profile in which every secret of its
+     * {@code config} equal to {@link #SECRET_SET} is replaced by the value of the given stored profile ({@code ""} when
+     * it has none).
+     *
+     * @param stored the stored profile with plaintext secrets, may be {@code null}
+     * @param sent   the profile a client sent
+     * @return the copy
+     */
+    public static ObjectNode keepMaskedSecrets(ObjectNode stored, ObjectNode sent) {
+        ObjectNode copy = sent.deepCopy();
+        if (!(copy.get("config") instanceof ObjectNode cfg)) {
+            return copy;
+        }
+        JsonNode storedCfg = stored == null ? null : stored.get("config");
+        List<String> masked = new ArrayList<>();
+        cfg.properties().forEach(e -> {
+            if (isSecretKey(e.getKey()) && e.getValue().isTextual() && SECRET_SET.equals(e.getValue().textValue())) {
+                masked.add(e.getKey());
+            }
+        });
+        for (String key : masked) {
+            JsonNode old = storedCfg == null ? null : storedCfg.get(key);
+            cfg.put(key, old != null && old.isTextual() ? old.textValue() : "");
+        }
+        return copy;
     }
 
     private static boolean isNonEmptyText(Object v) {

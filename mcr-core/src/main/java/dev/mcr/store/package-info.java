@@ -1,5 +1,12 @@
 /**
- * The values the store keeps besides the state: notification journal rows and their query, the last case
- * message of each runner, and the runs recorded as started.
+ * The store SPI: where mcr keeps what survives a restart, one interface per concern behind {@link dev.mcr.store.Store}
+ * ({@link dev.mcr.store.ConfigStore} for the configured objects with versions and history,
+ * {@link dev.mcr.store.JournalStore} for the notification journal, {@link dev.mcr.store.RuntimeStore} for last cases,
+ * live runs and schedule states), with the values they exchange. The facade talks to these interfaces only; the
+ * default implementation is SQLite in the data folder ({@code app.db}), and every implementation passes the contract
+ * suite {@code dev.mcr.store.StoreContract} published in mcr-core's test jar.
+ *
+ * <p>Stores keep documents (JSON text in the state's form) and never see a plaintext credential: encryption,
+ * normalization, masking and the rules of saves live above them, in the facade.
  */
 package dev.mcr.store;

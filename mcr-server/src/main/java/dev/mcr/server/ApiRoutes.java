@@ -8,7 +8,6 @@ import dev.mcr.Mcr;
 import dev.mcr.TestSendResult;
 import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.model.Ids;
-import dev.mcr.model.StateJson;
 import dev.mcr.model.Timestamps;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
@@ -129,7 +128,8 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     // ------------------------------------------------------------------------------------ state
 
     private HttpResponse getState() {
-        return json(StateJson.write(mcr.maskedState()));
+        // The original's document plus each object's "version" and the top-level "layout_version".
+        return json(mcr.clientStateJson());
     }
 
     private HttpResponse postState(HttpRequest request) {

@@ -11,6 +11,10 @@ import dev.mcr.error.RunnerBusyException;
 import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.error.TooLargeException;
 import dev.mcr.error.TooManySubscribersException;
+import dev.mcr.error.VersionConflictException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@link RunnerBusyException}</td><td>409</td><td>Runner already running</td></tr>
  *   <tr><td>{@link GroupBusyException}</td><td>409</td><td>Group sequence already running, or Group contains
  *       active/scheduled runners: a, b</td></tr>
+ *   <tr><td>{@link VersionConflictException}</td><td>409</td><td>its message, and {@code "current"}: the stored
+ *       object as {@code GET} shows it, or {@code null} when it no longer exists</td></tr>
  *   <tr><td>{@link InvalidInputException}</td><td>400</td><td>its message</td></tr>
  *   <tr><td>{@link LimitExceededException}</td><td>400</td><td>its message</td></tr>
  *   <tr><td>{@link TooLargeException}</td><td>413</td><td>its message</td></tr>
@@ -67,6 +73,13 @@ final class ErrorResponses {
         if (e instanceof HttpError h) {
             return HttpResponse.detail(h.status(), h.getMessage()).withHeaders(h.headers());
         }
+        if (e instanceof VersionConflictException v) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("detail", v.getMessage());
+            body.put("current", v.currentJson() == null ? null
+                    : RequestJson.parse(v.currentJson().getBytes(StandardCharsets.UTF_8)));
+            return HttpResponse.json(409, body);
+        }
         if (e instanceof McrException m) {
             int status = status(m);
             if (status == 500) {
@@ -93,7 +106,8 @@ final class ErrorResponses {
                 || e instanceof ProfileNotFoundException) {
             return 404;
         }
-        if (e instanceof RunnerBusyException || e instanceof GroupBusyException) {
+        if (e instanceof RunnerBusyException || e instanceof GroupBusyException
+                || e instanceof VersionConflictException) {
             return 409;
         }
         if (e instanceof InvalidInputException || e instanceof LimitExceededException) {

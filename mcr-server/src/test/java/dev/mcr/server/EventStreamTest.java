@@ -74,6 +74,65 @@ class EventStreamTest {
         return raw;
     }
 
+    /** What a tab of the original client sends: the document it loaded, without the keys it does not know. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode tabCopy(String getStateBody) {
+        com.fasterxml.jackson.databind.node.ObjectNode doc =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json(getStateBody);
+        doc.remove("layout_version");
+        for (String list : List.of("runners", "runner_groups", "notify_profiles")) {
+            doc.path(list).forEach(o -> ((com.fasterxml.jackson.databind.node.ObjectNode) o).remove("version"));
+        }
+        return doc;
+    }
+
+    @Test
+    void two_tabs_saving_whole_states_do_not_undo_each_other_and_every_change_is_a_state_changed_event() {
+        try (ServerFixture f = ServerFixture.start(dir)) {
+            f.saveState("{\"runners\": [{\"id\": \"disk\", \"name\": \"Disk check\", \"command\": \"df -h\"}, "
+                    + "{\"id\": \"flaky\", \"name\": \"Flaky\", \"command\": \"echo old\"}]}");
+            assertTimeoutPreemptively(DEADLINE, () -> {
+                HttpResponse<InputStream> r = f.http.send(HttpRequest.newBuilder(f.uri("/api/events")).GET().build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream body = r.body()) {
+                    Frames frames = new Frames(body);
+                    assertThat(frames.next().path("type").asText()).isEqualTo("snapshot");
+                    String loaded = f.get("/api/state").body();
+                    JsonNode withVersions = json(loaded);
+                    assertThat(withVersions.path("runners").get(1).path("version").asLong()).isEqualTo(1);
+                    assertThat(withVersions.path("layout_version").asLong()).isPositive();
+
+                    var tabA = tabCopy(loaded);
+                    var tabB = tabCopy(loaded);
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) tabB.path("runners").get(1))
+                            .put("command", "echo fixed");
+                    assertThat(f.post("/api/state", tabB.toString()).statusCode()).isEqualTo(200);
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) tabA.path("runners").get(0))
+                            .put("name", "Disk check (renamed)");
+                    assertThat(f.post("/api/state", tabA.toString()).statusCode()).isEqualTo(200);
+
+                    JsonNode now = json(f.get("/api/state").body());
+                    assertThat(now.path("runners").get(1).path("command").asText()).isEqualTo("echo fixed");
+                    assertThat(now.path("runners").get(1).path("version").asLong()).isEqualTo(2);
+                    assertThat(now.path("runners").get(0).path("name").asText()).isEqualTo("Disk check (renamed)");
+                    assertThat(now.path("runners").get(0).path("version").asLong()).isEqualTo(2);
+
+                    List<String> changes = new ArrayList<>();
+                    while (changes.size() < 2) {
+                        String frame = frames.nextRaw();
+                        if (frame.contains("\"state_changed\"")) {
+                            changes.add(frame);
+                        }
+                    }
+                    assertThat(changes).containsExactly(
+                            "data: {\"type\": \"state_changed\", \"kind\": \"runner\", \"id\": \"flaky\", "
+                                    + "\"version\": 2, \"deleted\": false}",
+                            "data: {\"type\": \"state_changed\", \"kind\": \"runner\", \"id\": \"disk\", "
+                                    + "\"version\": 2, \"deleted\": false}");
+                }
+            });
+        }
+    }
+
     @Test
     void a_client_gets_the_snapshot_and_then_every_line_of_a_ten_thousand_line_run_in_order() {
         try (ServerFixture f = ServerFixture.start(dir)) {

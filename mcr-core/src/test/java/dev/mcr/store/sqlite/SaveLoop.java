@@ -1,13 +1,14 @@
 package dev.mcr.store.sqlite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.crypto.CredentialCipher;
+import dev.mcr.store.ConfigChange;
+import dev.mcr.store.ConfigKind;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Child process of {@link SqliteStoreStateTest}: saves ever new states as fast as it can and prints the number
- * of each completed save, until it is killed.
+ * Child process of {@link SqliteStoreStateTest}: commits ever new versions of two runners (one large) as fast as it
+ * can and prints the number of each completed commit, until it is killed.
  */
 public final class SaveLoop {
 
@@ -17,20 +18,17 @@ public final class SaveLoop {
     /**
      * Runs the loop.
      *
-     * @param args data folder, Fernet key
+     * @param args the data folder
      */
     public static void main(String[] args) {
         ObjectMapper json = new ObjectMapper();
         String padding = "x".repeat(200_000);
-        try (SqliteStore store = SqliteStore.open(Path.of(args[0]), CredentialCipher.ofKey(args[1]))) {
+        try (SqliteStore store = SqliteStore.open(Path.of(args[0]))) {
             for (long seq = 1; ; seq++) {
-                ObjectNode state = json.createObjectNode();
-                state.put("seq", seq);
-                state.put("padding", padding);
-                state.putArray("notify_profiles").addObject().put("id", "notify_a")
-                        .putObject("config").put("user_key", "u" + seq).put("api_token", "t" + seq);
-                state.put("check", seq);
-                store.saveState(state);
+                String a = json.createObjectNode().put("id", "a").put("padding", padding).put("seq", seq).toString();
+                String b = json.createObjectNode().put("id", "b").put("seq", seq).put("check", seq).toString();
+                store.config().commit(List.of(ConfigChange.put(ConfigKind.RUNNER, "a", a, seq - 1),
+                        ConfigChange.put(ConfigKind.RUNNER, "b", b, seq - 1)));
                 System.out.println(seq);
                 System.out.flush();
             }

@@ -2,7 +2,8 @@ package dev.mcr.store.sqlite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.crypto.CredentialCipher;
+import dev.mcr.store.ConfigChange;
+import dev.mcr.store.ConfigKind;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +38,7 @@ class SqliteStoreJournalTest {
 
     @BeforeEach
     void open() {
-        store = SqliteStore.open(dir, CredentialCipher.ofKey("LSWpV9dMxXL1ggz_53x0H-Szx7GEX_1KAeU0T9bQ0-8="));
+        store = SqliteStore.open(dir);
     }
 
     @AfterEach
@@ -52,12 +53,12 @@ class SqliteStoreJournalTest {
 
     @Test
     void appended_rows_get_increasing_ids_and_come_back_newest_first_with_every_field() {
-        JournalEntry a = store.appendJournal(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
-        JournalEntry b = store.appendJournal(new JournalEntry(0, T0.plusMillis(2500), "runner_b", "notify_b",
+        JournalEntry a = store.journal().append(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
+        JournalEntry b = store.journal().append(new JournalEntry(0, T0.plusMillis(2500), "runner_b", "notify_b",
                 "Büro ✓", JournalEntry.ERROR, "Titel äöü", "Nachricht 🚀\nzweite Zeile", "Network error: timed out"));
         assertThat(b.id()).isGreaterThan(a.id()).isPositive();
 
-        List<JournalEntry> rows = store.queryJournal(JournalQuery.newest());
+        List<JournalEntry> rows = store.journal().query(JournalQuery.newest());
         assertThat(rows).extracting(JournalEntry::id).containsExactly(b.id(), a.id());
         JournalEntry back = rows.get(0);
         assertThat(back.ts()).as("stored to the second, like the original").isEqualTo(T0.plusSeconds(2));
@@ -67,7 +68,7 @@ class SqliteStoreJournalTest {
 
     @Test
     void times_are_stored_in_the_originals_text_format() throws Exception {
-        store.appendJournal(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
+        store.journal().append(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
         try (Connection c = jdbc(dir); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT ts, error FROM notification_journal")) {
             rs.next();
@@ -78,11 +79,11 @@ class SqliteStoreJournalTest {
 
     @Test
     void filters_by_runner_profile_and_delivery_combine_and_limit_counts_from_the_newest() {
-        store.appendJournal(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
-        store.appendJournal(entry(2, "runner_a", "notify_b", JournalEntry.ERROR));
-        store.appendJournal(entry(3, "runner_b", "notify_a", JournalEntry.ERROR));
-        store.appendJournal(entry(4, "runner_a", "notify_a", JournalEntry.ERROR));
-        store.appendJournal(entry(5, JournalEntry.MANUAL_TEST_RUNNER_ID, "notify_a", JournalEntry.SUCCESS));
+        store.journal().append(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
+        store.journal().append(entry(2, "runner_a", "notify_b", JournalEntry.ERROR));
+        store.journal().append(entry(3, "runner_b", "notify_a", JournalEntry.ERROR));
+        store.journal().append(entry(4, "runner_a", "notify_a", JournalEntry.ERROR));
+        store.journal().append(entry(5, JournalEntry.MANUAL_TEST_RUNNER_ID, "notify_a", JournalEntry.SUCCESS));
 
         assertThat(messages(new JournalQuery(200, "runner_a", null, null))).containsExactly("Message 4", "Message 2", "Message 1");
         assertThat(messages(new JournalQuery(200, null, "notify_a", null))).containsExactly("Message 5", "Message 4", "Message 3", "Message 1");
@@ -98,13 +99,13 @@ class SqliteStoreJournalTest {
     void the_journal_keeps_only_the_newest_5000_rows() throws Exception {
         List<Long> ids = new ArrayList<>();
         for (int i = 1; i <= JournalEntry.MAX_ROWS + 3; i++) {
-            ids.add(store.appendJournal(entry(i, "runner_a", "notify_a", JournalEntry.SUCCESS)).id());
+            ids.add(store.journal().append(entry(i, "runner_a", "notify_a", JournalEntry.SUCCESS)).id());
         }
         assertThat(count(dir, "SELECT COUNT(*) FROM notification_journal")).isEqualTo(JournalEntry.MAX_ROWS);
         assertThat(count(dir, "SELECT MIN(id) FROM notification_journal")).isEqualTo(ids.get(3));
         assertThat(count(dir, "SELECT MAX(id) FROM notification_journal")).isEqualTo(ids.get(ids.size() - 1));
 
-        List<JournalEntry> newest = store.queryJournal(new JournalQuery(JournalQuery.MAX_LIMIT, null, null, null));
+        List<JournalEntry> newest = store.journal().query(new JournalQuery(JournalQuery.MAX_LIMIT, null, null, null));
         assertThat(newest).hasSize(JournalQuery.MAX_LIMIT);
         assertThat(newest.get(0).message()).isEqualTo("Message " + (JournalEntry.MAX_ROWS + 3));
         assertThat(newest).extracting(JournalEntry::id).isSortedAccordingTo((x, y) -> Long.compare(y, x));
@@ -112,13 +113,13 @@ class SqliteStoreJournalTest {
 
     @Test
     void clearing_returns_how_many_rows_were_deleted() {
-        assertThat(store.clearJournal()).isZero();
-        store.appendJournal(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
-        store.appendJournal(entry(2, "runner_a", "notify_a", JournalEntry.ERROR));
-        store.appendJournal(entry(3, "runner_a", "notify_a", JournalEntry.ERROR));
-        assertThat(store.clearJournal()).isEqualTo(3);
-        assertThat(store.queryJournal(JournalQuery.newest())).isEmpty();
-        assertThat(store.clearJournal()).isZero();
+        assertThat(store.journal().clear()).isZero();
+        store.journal().append(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
+        store.journal().append(entry(2, "runner_a", "notify_a", JournalEntry.ERROR));
+        store.journal().append(entry(3, "runner_a", "notify_a", JournalEntry.ERROR));
+        assertThat(store.journal().clear()).isEqualTo(3);
+        assertThat(store.journal().query(JournalQuery.newest())).isEmpty();
+        assertThat(store.journal().clear()).isZero();
     }
 
     @Test
@@ -131,12 +132,15 @@ class SqliteStoreJournalTest {
             for (int t = 0; t < threads; t++) {
                 int id = t;
                 futures.add(pool.submit(() -> {
+                    long version = 0;
                     for (int i = 0; i < perThread; i++) {
-                        store.appendJournal(entry(i, "runner_" + id, "notify_a", JournalEntry.SUCCESS));
+                        store.journal().append(entry(i, "runner_" + id, "notify_a", JournalEntry.SUCCESS));
                         if (i % 10 == 0) {
-                            ObjectNode s = new ObjectMapper().createObjectNode().put("writer", id).put("i", i);
-                            store.saveState(s);
-                            store.loadState();
+                            // Each writer owns one runner, so its versions are its own to count.
+                            ObjectNode s = new ObjectMapper().createObjectNode().put("id", "runner_" + id).put("i", i);
+                            version = store.config().commit(List.of(ConfigChange.put(ConfigKind.RUNNER,
+                                    "runner_" + id, s.toString(), version))).get(0).version();
+                            store.config().load();
                         }
                     }
                 }));
@@ -149,10 +153,11 @@ class SqliteStoreJournalTest {
         }
         assertThat(count(dir, "SELECT COUNT(*) FROM notification_journal")).isEqualTo(threads * perThread);
         assertThat(count(dir, "SELECT COUNT(DISTINCT id) FROM notification_journal")).isEqualTo(threads * perThread);
-        assertThat(store.loadState()).isPresent();
+        assertThat(store.config().load().runners()).hasSize(threads)
+                .allSatisfy(r -> assertThat(r.version()).isEqualTo(perThread / 10));
     }
 
     private List<String> messages(JournalQuery q) {
-        return store.queryJournal(q).stream().map(JournalEntry::message).toList();
+        return store.journal().query(q).stream().map(JournalEntry::message).toList();
     }
 }

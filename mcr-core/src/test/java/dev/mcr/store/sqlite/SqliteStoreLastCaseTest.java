@@ -1,6 +1,5 @@
 package dev.mcr.store.sqlite;
 
-import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.crypto.LogCapture;
 import dev.mcr.store.LastCase;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SqliteStoreLastCaseTest {
 
-    private static final CredentialCipher CIPHER = CredentialCipher.ofKey("LSWpV9dMxXL1ggz_53x0H-Szx7GEX_1KAeU0T9bQ0-8=");
 
     @TempDir
     Path dir;
@@ -27,14 +25,14 @@ class SqliteStoreLastCaseTest {
         Map<String, LastCase> first = new LinkedHashMap<>();
         first.put("runner_a", new LastCase("NAS is reachable ✓", Instant.parse("2026-11-24T18:00:05Z")));
         first.put("runner_b", new LastCase("(no output)", null));
-        try (SqliteStore store = SqliteStore.open(dir, CIPHER)) {
-            assertThat(store.loadLastCases()).isEmpty();
-            store.saveLastCases(first);
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            assertThat(store.runtime().loadLastCases()).isEmpty();
+            store.runtime().saveLastCases(first);
         }
-        try (SqliteStore store = SqliteStore.open(dir, CIPHER)) {
-            assertThat(store.loadLastCases()).isEqualTo(first);
-            store.saveLastCases(Map.of("runner_b", new LastCase("later", Instant.parse("2026-11-24T18:10:00Z"))));
-            assertThat(store.loadLastCases())
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            assertThat(store.runtime().loadLastCases()).isEqualTo(first);
+            store.runtime().saveLastCases(Map.of("runner_b", new LastCase("later", Instant.parse("2026-11-24T18:10:00Z"))));
+            assertThat(store.runtime().loadLastCases())
                     .containsOnlyKeys("runner_b")
                     .containsEntry("runner_b", new LastCase("later", Instant.parse("2026-11-24T18:10:00Z")));
         }
@@ -43,15 +41,15 @@ class SqliteStoreLastCaseTest {
     @Test
     void the_originals_runtime_status_file_is_read_and_our_table_wins_for_the_same_runner() throws Exception {
         Files.writeString(dir.resolve("runtime_status.json"), StoreFixtures.resource("/original-data/runtime_status.json"));
-        try (SqliteStore store = SqliteStore.open(dir, CIPHER)) {
-            Map<String, LastCase> fromFile = store.loadLastCases();
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            Map<String, LastCase> fromFile = store.runtime().loadLastCases();
             assertThat(fromFile).containsEntry("runner1",
                     new LastCase("Passwort: geheim ✓", Instant.parse("2025-03-11T08:15:02Z")));
             assertThat(fromFile).containsEntry("runner_no_ts", new LastCase("x", null));
             assertThat(fromFile).containsKey("runner_gone");
 
-            store.saveLastCases(Map.of("runner1", new LastCase("newer", Instant.parse("2026-01-01T00:00:00Z"))));
-            assertThat(store.loadLastCases())
+            store.runtime().saveLastCases(Map.of("runner1", new LastCase("newer", Instant.parse("2026-01-01T00:00:00Z"))));
+            assertThat(store.runtime().loadLastCases())
                     .containsEntry("runner1", new LastCase("newer", Instant.parse("2026-01-01T00:00:00Z")))
                     .containsKey("runner_gone");
         }
@@ -60,10 +58,10 @@ class SqliteStoreLastCaseTest {
     @Test
     void an_unreadable_runtime_status_file_is_logged_and_ignored() throws Exception {
         Files.writeString(dir.resolve("runtime_status.json"), "{\"runner1\": {\"last_case\": ");
-        try (SqliteStore store = SqliteStore.open(dir, CIPHER)) {
-            store.saveLastCases(Map.of("runner_a", new LastCase("ok", null)));
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.runtime().saveLastCases(Map.of("runner_a", new LastCase("ok", null)));
             AtomicReference<Map<String, LastCase>> result = new AtomicReference<>();
-            String log = LogCapture.during(() -> result.set(store.loadLastCases()));
+            String log = LogCapture.during(() -> result.set(store.runtime().loadLastCases()));
             assertThat(result.get()).containsOnlyKeys("runner_a");
             assertThat(log).contains("WARN").contains("runtime_status.json");
         }

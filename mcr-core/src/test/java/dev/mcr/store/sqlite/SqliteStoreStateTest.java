@@ -1,17 +1,13 @@
 package dev.mcr.store.sqlite;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.crypto.LogCapture;
-import dev.mcr.crypto.PythonFernet;
-import dev.mcr.crypto.SecretMasking;
 import dev.mcr.error.McrException;
-import dev.mcr.store.JournalEntry;
+import dev.mcr.store.ConfigChange;
+import dev.mcr.store.ConfigKind;
+import dev.mcr.store.ForeignDocument;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
+import dev.mcr.store.StoredConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,30 +38,18 @@ import static dev.mcr.store.sqlite.StoreFixtures.rawStateRow;
 import static dev.mcr.store.sqlite.StoreFixtures.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+/**
+ * What is particular to the SQLite store beyond the contract: its tables and migrations (also on data folders from
+ * before Flyway), the original's {@code state} row it keeps current, unreadable rows, failures and crashes.
+ */
 class SqliteStoreStateTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "LSWpV9dMxXL1ggz_53x0H-Szx7GEX_1KAeU0T9bQ0-8=";
+    /** The number of migrations in src/main/resources/db/migration/sqlite. */
+    private static final int MIGRATIONS = SqliteStore.LATEST_MIGRATION;
 
     @TempDir
     Path dir;
-
-    private final CredentialCipher cipher = CredentialCipher.ofKey(KEY);
-
-    private static ObjectNode stateWithProfile(String id, String userKey, String apiToken) {
-        ObjectNode s = JSON.createObjectNode();
-        ObjectNode p = s.putArray("notify_profiles").addObject();
-        p.put("id", id).put("name", "Pushover").put("type", "pushover").put("active", true);
-        p.putObject("config").put("user_key", userKey).put("api_token", apiToken);
-        s.putArray("runners");
-        return s;
-    }
-
-    private static String config(JsonNode state, int profile, String key) {
-        return state.get("notify_profiles").get(profile).get("config").get(key).asText();
-    }
 
     private static List<String> tables(Path dataDir) throws Exception {
         List<String> names = new ArrayList<>();
@@ -78,16 +62,26 @@ class SqliteStoreStateTest {
         return names;
     }
 
+    private static void commitRunner(SqliteStore store, String id, String json, long base) {
+        store.config().commit(List.of(ConfigChange.put(ConfigKind.RUNNER, id, json, base)));
+    }
+
     @Test
-    void an_empty_folder_gets_the_original_tables_and_ours_in_wal_mode_and_has_no_state() throws Exception {
+    void an_empty_folder_gets_the_original_tables_and_ours_in_wal_mode_and_holds_nothing() throws Exception {
         Path dataDir = dir.resolve("new-data");
-        try (SqliteStore store = SqliteStore.open(dataDir, cipher)) {
-            assertThat(store.loadState()).isEmpty();
+        try (SqliteStore store = SqliteStore.open(dataDir)) {
+            assertThat(store.config().load().isEmpty()).isTrue();
+            assertThat(store.config().foreignDocument()).isEmpty();
         }
         assertThat(dataDir.resolve("app.db")).isRegularFile();
         assertThat(dataDir.resolve(".tmp")).isDirectory();
         assertThat(System.getProperty("org.sqlite.tmpdir")).isNotBlank();
-        assertThat(tables(dataDir)).contains("state", "notification_journal", "mcr_schema_migrations", "mcr_last_case");
+        assertThat(tables(dataDir)).contains("state", "notification_journal", "mcr_schema_history", "mcr_last_case",
+                "mcr_live_runs", "mcr_runners", "mcr_groups", "mcr_profiles", "mcr_layout", "mcr_extra",
+                "mcr_config_history", "mcr_meta", "mcr_schedule_state");
+        assertThat(rawStateRow(dataDir)).as("nothing is written before the first commit").isNull();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("app.db"))))
+                .isEqualTo("rw-------");
         try (Connection c = jdbc(dataDir); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
             rs.next();
@@ -97,48 +91,45 @@ class SqliteStoreStateTest {
 
     @Test
     void migrations_run_once_and_reopening_changes_nothing() throws Exception {
-        SqliteStore.open(dir, cipher).close();
-        SqliteStore.open(dir, cipher).close();
-        assertThat(count(dir, "SELECT COUNT(*) FROM mcr_schema_migrations")).isEqualTo(SqliteStore.MIGRATIONS.size());
-        assertThat(count(dir, "SELECT MAX(version) FROM mcr_schema_migrations"))
-                .isEqualTo(SqliteStore.MIGRATIONS.get(SqliteStore.MIGRATIONS.size() - 1).version());
+        SqliteStore.open(dir).close();
+        long applied = count(dir, "SELECT COUNT(*) FROM mcr_schema_history WHERE success = 1");
+        SqliteStore.open(dir).close();
+        assertThat(applied).isEqualTo(MIGRATIONS);
+        assertThat(count(dir, "SELECT COUNT(*) FROM mcr_schema_history")).isEqualTo(MIGRATIONS);
+        assertThat(count(dir, "SELECT MAX(CAST(version AS INTEGER)) FROM mcr_schema_history")).isEqualTo(MIGRATIONS);
     }
 
     @Test
-    void saved_secrets_are_encrypted_in_the_row_and_plaintext_after_loading_again() throws Exception {
-        ObjectNode state = stateWithProfile("notify_a", "uSECRETuser", "tSECRETtoken");
-        ((ObjectNode) state.get("notify_profiles").get(0).get("config")).put("server_url", "https://example.org");
-        state.put("pushover_user_key", "uLEGACYsecret");
-        ObjectNode before = state.deepCopy();
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
-            store.saveState(state);
+    void flyway_is_handed_every_migration_file_in_order_and_the_newest_lets_an_up_to_date_folder_skip_it() throws Exception {
+        Path folder = Path.of(SqliteStore.class.getResource("/" + SqliteStore.MIGRATIONS).toURI());
+        List<String> names;
+        try (Stream<Path> files = Files.list(folder)) {
+            names = files.map(f -> f.getFileName().toString()).sorted().toList();
         }
-        assertThat(state).as("the given tree is not changed").isEqualTo(before);
-
-        String raw = rawStateRow(dir);
-        assertThat(raw).doesNotContain("uSECRETuser", "tSECRETtoken", "uLEGACYsecret").contains("enc:v1:")
-                .contains("https://example.org");
-        JsonNode rawTree = JSON.readTree(raw);
-        assertThat(CredentialCipher.isEncrypted(config(rawTree, 0, "user_key"))).isTrue();
-        assertThat(CredentialCipher.isEncrypted(rawTree.get("pushover_user_key").asText())).isTrue();
-
-        try (SqliteStore store = SqliteStore.open(dir, CredentialCipher.ofKey(KEY))) {
-            assertThat(store.loadState()).contains(before);
-        }
+        assertThat(MigrationFiles.FILES).as("Flyway is handed every file of the folder").hasSameElementsAs(names);
+        List<Integer> versions = MigrationFiles.FILES.stream()
+                .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).toList();
+        assertThat(versions).as("numbered 1, 2, 3, ... without gaps")
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, versions.size()).boxed().toList());
+        assertThat(versions.get(versions.size() - 1)).isEqualTo(SqliteStore.LATEST_MIGRATION);
     }
 
     @Test
-    void the_row_is_written_with_the_separators_of_pythons_json_dumps() throws Exception {
-        String python = "{\"notify_profiles\": [], \"runners\": [{\"id\": \"r\", \"cases\": [], \"n\": 1.5, "
-                + "\"t\": true, \"u\": \"Grüße 🚀\", \"x\": null}], \"runner_groups\": [], \"empty\": {}}";
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
-            store.saveState(JSON.readTree(python));
+    void a_folder_that_misses_the_newest_migration_gets_it_at_the_next_open() throws Exception {
+        SqliteStore.open(dir).close();
+        try (Connection c = jdbc(dir); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE mcr_schedule_state");
+            st.execute("DELETE FROM mcr_schema_history WHERE version = '" + SqliteStore.LATEST_MIGRATION + "'");
         }
-        assertThat(rawStateRow(dir)).isEqualTo(python);
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            assertThat(store.runtime().loadScheduleStates()).isEmpty();
+        }
+        assertThat(tables(dir)).contains("mcr_schedule_state");
+        assertThat(count(dir, "SELECT COUNT(*) FROM mcr_schema_history WHERE success = 1")).isEqualTo(MIGRATIONS);
     }
 
     @Test
-    void a_data_folder_of_the_original_opens_as_is_and_its_secrets_decrypt() throws Exception {
+    void a_data_folder_of_the_original_tool_is_baselined_and_keeps_its_rows_and_schema() throws Exception {
         createOriginalDatabase(dir);
         String originalRow = resource("/original-data/state.json");
         putStateRow(dir, originalRow);
@@ -147,286 +138,255 @@ class SqliteStoreStateTest {
                     + "title, message, error) VALUES ('2025-03-11T09:15:02+01:00', 'runner1', 'notify_home', "
                     + "'Pushover Zuhause', 'success', 'Passwort-Check-Demo', 'Passwort: geheim', NULL)");
         }
-        Files.writeString(dir.resolve(".credentials.key"), resource("/original-data/credentials.key.txt"));
-        Files.writeString(dir.resolve("runtime_status.json"), resource("/original-data/runtime_status.json"));
-        List<String> originalSchema = schemaOf(dir);
+        List<String> originalSchema = StoreFixtures.schemaOf(dir);
 
-        CredentialCipher fromFolder = CredentialCipher.forDataDir(dir, null);
-        Optional<JsonNode> loaded;
-        String log;
-        List<JournalEntry> journal;
-        try (SqliteStore store = SqliteStore.open(dir, fromFolder)) {
-            AtomicReference<Optional<JsonNode>> holder = new AtomicReference<>();
-            log = LogCapture.during(() -> holder.set(store.loadState()));
-            loaded = holder.get();
-            journal = store.queryJournal(JournalQuery.newest());
-            assertThat(store.loadLastCases()).containsEntry("runner1",
-                    new LastCase("Passwort: geheim ✓", Instant.parse("2025-03-11T08:15:02Z")));
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            ForeignDocument foreign = store.config().foreignDocument().orElseThrow();
+            assertThat(foreign.json()).as("the row is offered as it is").isEqualTo(originalRow);
+            assertThat(store.journal().query(JournalQuery.newest())).singleElement()
+                    .satisfies(e -> assertThat(e.ts()).isEqualTo(Instant.parse("2025-03-11T08:15:02Z")));
         }
-
-        JsonNode s = loaded.orElseThrow();
-        assertThat(config(s, 0, "user_key")).isEqualTo("uHomeUserKey0000000000000000000");
-        assertThat(config(s, 0, "api_token")).isEqualTo("aHomeApiToken000000000000000000");
-        assertThat(config(s, 1, "user_key")).isEqualTo("uOfficeKey äöü");
-        assertThat(config(s, 1, "api_token")).isEmpty();
-        assertThat(config(s, 2, "user_key")).isEqualTo("uPlainUserKey1111111111111111111");
-        assertThat(s.get("runners").get(0).get("some_future_key").get("kept").asBoolean()).isTrue();
-        assertThat(s.get("notify_profiles").get(0).get("sent_count").asInt()).isEqualTo(42);
-
-        assertThat(journal).singleElement().satisfies(e -> {
-            assertThat(e.ts()).isEqualTo(Instant.parse("2025-03-11T08:15:02Z"));
-            assertThat(e.error()).isEmpty();
-            assertThat(e.profileName()).isEqualTo("Pushover Zuhause");
-        });
-
-        JsonNode originalTree = JSON.readTree(originalRow);
-        JsonNode migratedRow = JSON.readTree(rawStateRow(dir));
-        assertThat(config(migratedRow, 0, "user_key")).as("values the original encrypted are kept byte for byte")
-                .isEqualTo(config(originalTree, 0, "user_key"));
-        assertThat(config(migratedRow, 2, "user_key")).as("plaintext is migrated").startsWith("enc:v1:");
-        assertThat(fromFolder.decrypt(config(migratedRow, 2, "api_token"))).isEqualTo("aPlainApiToken11111111111111111");
-        String rowWithPlaintextBack = rawStateRow(dir)
-                .replace(config(migratedRow, 2, "user_key"), "uPlainUserKey1111111111111111111")
-                .replace(config(migratedRow, 2, "api_token"), "aPlainApiToken11111111111111111");
-        assertThat(rowWithPlaintextBack).as("apart from the migrated values, the row is byte for byte the original's")
-                .isEqualTo(originalRow);
-        assertThat(log).contains("Migrated 2 plaintext").doesNotContain("uPlainUserKey", "aPlainApiToken");
-        assertThat(schemaOf(dir)).as("the original's tables are unchanged").containsAll(originalSchema);
+        assertThat(count(dir, "SELECT COUNT(*) FROM mcr_schema_history WHERE version = '0' AND type = 'BASELINE'"))
+                .isEqualTo(1);
+        assertThat(count(dir, "SELECT COUNT(*) FROM mcr_schema_history WHERE success = 1 AND type = 'SQL'"))
+                .isEqualTo(MIGRATIONS);
+        assertThat(rawStateRow(dir)).isEqualTo(originalRow);
+        assertThat(StoreFixtures.schemaOf(dir)).as("the original's tables are unchanged")
+                .containsExactlyElementsOf(originalSchema);
     }
 
     @Test
-    void credentials_migrated_in_java_decrypt_in_python_with_the_originals_key_file() throws Exception {
-        assumeTrue(PythonFernet.available(), PythonFernet.UNAVAILABLE);
+    void a_data_folder_of_mcr_before_flyway_is_baselined_and_keeps_its_last_cases_live_runs_and_row() throws Exception {
+        // What mcr wrote before Flyway, statement for statement: its three numbered migrations and their record.
         createOriginalDatabase(dir);
-        putStateRow(dir, resource("/original-data/state.json"));
-        String key = resource("/original-data/credentials.key.txt");
-        Files.writeString(dir.resolve(".credentials.key"), key);
-        try (SqliteStore store = SqliteStore.open(dir, CredentialCipher.forDataDir(dir, null))) {
-            store.loadState();
+        try (Connection c = jdbc(dir); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS mcr_schema_migrations (version INTEGER PRIMARY KEY, "
+                    + "description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS mcr_last_case (runner_id TEXT PRIMARY KEY, message TEXT NOT NULL, "
+                    + "ts TEXT NOT NULL DEFAULT '')");
+            st.execute("CREATE TABLE IF NOT EXISTS mcr_live_runs (run_id TEXT PRIMARY KEY, runner_id TEXT NOT NULL, "
+                    + "pid INTEGER, owner_pid INTEGER NOT NULL, owner_started_ms INTEGER, started_at TEXT NOT NULL)");
+            st.executeUpdate("INSERT INTO mcr_schema_migrations VALUES (1, 'tables of the original tool', "
+                    + "'2026-11-01T10:00:00Z'), (2, 'last case per runner', '2026-11-01T10:00:00Z'), "
+                    + "(3, 'runs started and not yet ended', '2026-11-01T10:00:00Z')");
+            st.executeUpdate("INSERT INTO mcr_last_case VALUES ('runner_a', 'NAS is up', '2026-11-24T18:00:05Z')");
+            st.executeUpdate("INSERT INTO mcr_live_runs VALUES ('run_x', 'runner_a', NULL, 1, NULL, "
+                    + "'2026-11-24T18:00:00Z')");
         }
-        JsonNode row = JSON.readTree(rawStateRow(dir));
-        List<String> tokens = List.of(config(row, 2, "user_key"), config(row, 2, "api_token")).stream()
-                .map(v -> v.substring(CredentialCipher.PREFIX.length())).toList();
-        assertThat(PythonFernet.decrypt(key, tokens))
-                .containsExactly("uPlainUserKey1111111111111111111", "aPlainApiToken11111111111111111");
+        String row = "{\"notify_profiles\": [], \"runners\": [{\"id\": \"runner_a\", \"name\": \"A\"}], "
+                + "\"runner_groups\": [], \"runner_layout\": [{\"type\": \"runner\", \"id\": \"runner_a\"}]}";
+        putStateRow(dir, row);
+
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            assertThat(store.runtime().loadLastCases()).containsEntry("runner_a",
+                    new LastCase("NAS is up", Instant.parse("2026-11-24T18:00:05Z")));
+            assertThat(store.runtime().liveRuns()).singleElement()
+                    .satisfies(r -> assertThat(r.runId()).isEqualTo("run_x"));
+            assertThat(store.config().foreignDocument()).map(ForeignDocument::json).contains(row);
+            assertThat(store.config().load().isEmpty()).as("the objects are taken over by the layer above").isTrue();
+        }
+        assertThat(count(dir, "SELECT COUNT(*) FROM mcr_schema_migrations")).as("the old record is left alone")
+                .isEqualTo(3);
+        assertThat(count(dir, "SELECT COUNT(*) FROM mcr_schema_history WHERE success = 1 AND type = 'SQL'"))
+                .isEqualTo(MIGRATIONS);
     }
 
     @Test
-    void plaintext_secrets_are_migrated_once() throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
-            putStateRow(dir, stateWithProfile("notify_a", "uPLAIN", "").toString());
-            String first = LogCapture.during(store::loadState);
-            String rowAfterFirst = rawStateRow(dir);
-            String second = LogCapture.during(store::loadState);
-            assertThat(first).contains("Migrated 1 plaintext");
-            assertThat(second).doesNotContain("Migrated");
-            assertThat(rawStateRow(dir)).isEqualTo(rowAfterFirst);
-            assertThat(config(store.loadState().orElseThrow(), 0, "user_key")).isEqualTo("uPLAIN");
-        }
-    }
+    void every_commit_rewrites_the_state_row_with_the_separators_of_pythons_json_dumps() throws Exception {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.config().commit(List.of(
+                    ConfigChange.put(ConfigKind.PROFILE, "notify_a", "{\"id\":\"notify_a\",\"name\":\"P\",\"active\":"
+                            + "true,\"failure_count\":0,\"sent_count\":0,\"config\":{\"user_key\":\"enc:v1:abc\"}}", 0),
+                    ConfigChange.put(ConfigKind.RUNNER, "r", "{\"id\":\"r\",\"cases\":[],\"n\":1.5,\"t\":true,"
+                            + "\"u\":\"Grüße 🚀\",\"x\":null}", 0),
+                    ConfigChange.put(ConfigKind.LAYOUT, "", "[{\"type\":\"runner\",\"id\":\"r\"}]", 0),
+                    ConfigChange.put(ConfigKind.EXTRA, "", "{\"empty\":{}}", 0)));
+            assertThat(rawStateRow(dir)).isEqualTo("{\"notify_profiles\": [{\"id\": \"notify_a\", \"name\": \"P\", "
+                    + "\"active\": true, \"failure_count\": 0, \"sent_count\": 0, \"config\": {\"user_key\": "
+                    + "\"enc:v1:abc\"}}], \"runners\": [{\"id\": \"r\", \"cases\": [], \"n\": 1.5, \"t\": true, "
+                    + "\"u\": \"Grüße 🚀\", \"x\": null}], \"runner_groups\": [], \"runner_layout\": [{\"type\": "
+                    + "\"runner\", \"id\": \"r\"}], \"empty\": {}}");
+            assertThat(store.config().foreignDocument()).as("what mcr wrote is its own").isEmpty();
 
-    @Test
-    void a_migration_that_cannot_be_written_still_loads_the_state_and_is_retried_later() throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
-            putStateRow(dir, stateWithProfile("notify_a", "uPLAIN", "").toString());
-            try (Connection c = jdbc(dir); Statement st = c.createStatement()) {
-                st.execute("CREATE TRIGGER no_update BEFORE UPDATE ON state BEGIN SELECT RAISE(ABORT, 'read only'); END");
-            }
-            AtomicReference<Optional<JsonNode>> loaded = new AtomicReference<>();
-            String log = LogCapture.during(() -> loaded.set(store.loadState()));
-            assertThat(config(loaded.get().orElseThrow(), 0, "user_key")).isEqualTo("uPLAIN");
-            assertThat(log).contains("could not be encrypted yet").doesNotContain("uPLAIN");
-            assertThat(rawStateRow(dir)).contains("uPLAIN");
-
-            try (Connection c = jdbc(dir); Statement st = c.createStatement()) {
-                st.execute("DROP TRIGGER no_update");
-            }
-            store.loadState();
-            assertThat(rawStateRow(dir)).doesNotContain("uPLAIN");
-        }
-    }
-
-    @Test
-    void a_secret_that_cannot_be_decrypted_reads_as_empty_and_stays_stored_as_it_was() throws Exception {
-        String foreign = CredentialCipher.ofKey("MDgniBSXZ_yV0a04jJh578EVL2n2UNP8LOkh8_75GGc=").encrypt("uFOREIGN");
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
-            putStateRow(dir, stateWithProfile("notify_a", foreign, "").toString());
-            String before = rawStateRow(dir);
-            String[] value = new String[1];
-            String log = LogCapture.during(() -> value[0] = config(store.loadState().orElseThrow(), 0, "user_key"));
-            assertThat(value[0]).isEmpty();
-            assertThat(log).contains("could not be decrypted").doesNotContain(foreign.substring(7, 40));
-            assertThat(rawStateRow(dir)).isEqualTo(before);
+            store.config().setCounters("notify_a", 7, 1);
+            assertThat(rawStateRow(dir)).as("counters alone do not rewrite the row").contains("\"sent_count\": 0");
+            commitRunner(store, "r", "{\"id\":\"r\"}", 1);
+            assertThat(rawStateRow(dir)).as("the next commit writes them")
+                    .contains("\"failure_count\": 1, \"sent_count\": 7").contains("{\"id\": \"r\"}");
         }
     }
 
     @Test
-    void saving_the_mask_marker_keeps_the_stored_secret_and_gives_a_new_profile_an_empty_one() throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
-            store.saveState(stateWithProfile("notify_a", "uKEEP", "tKEEP"));
-            String storedToken = config(JSON.readTree(rawStateRow(dir)), 0, "user_key");
+    void a_row_written_by_another_program_is_reported_once_and_adopting_it_keeps_or_rewrites_it() throws Exception {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            commitRunner(store, "r", "{\"id\":\"r\"}", 0);
+            String theirs = "{\"runners\": [{\"id\": \"r\", \"name\": \"changed by the original\"}]}";
+            putStateRow(dir, theirs);
+            ForeignDocument foreign = store.config().foreignDocument().orElseThrow();
+            assertThat(foreign.json()).isEqualTo(theirs);
+            assertThat(foreign.backup()).isNull();
 
-            ObjectNode masked = stateWithProfile("notify_a", SecretMasking.SECRET_SET, "tNEW");
-            ((ArrayNode) masked.get("notify_profiles")).add(
-                    stateWithProfile("notify_b", SecretMasking.SECRET_SET, "").get("notify_profiles").get(0));
-            store.saveState(masked);
+            store.config().adopt(List.of(ConfigChange.put(ConfigKind.RUNNER, "r",
+                    "{\"id\":\"r\",\"name\":\"changed by the original\"}", 1)), foreign, null);
+            assertThat(rawStateRow(dir)).as("adopting leaves the row as the other program wrote it").isEqualTo(theirs);
+            assertThat(store.config().foreignDocument()).isEmpty();
+            assertThat(store.config().load().runners()).singleElement()
+                    .satisfies(o -> assertThat(o.version()).isEqualTo(2));
 
-            JsonNode loaded = store.loadState().orElseThrow();
-            assertThat(config(loaded, 0, "user_key")).isEqualTo("uKEEP");
-            assertThat(config(loaded, 0, "api_token")).isEqualTo("tNEW");
-            assertThat(config(loaded, 1, "user_key")).isEmpty();
-            assertThat(config(JSON.readTree(rawStateRow(dir)), 0, "user_key")).isEqualTo(storedToken);
-            assertThat(rawStateRow(dir)).doesNotContain(SecretMasking.SECRET_SET);
+            putStateRow(dir, "{\"runners\": []}");
+            ForeignDocument second = store.config().foreignDocument().orElseThrow();
+            store.config().adopt(List.of(), second, "{\"runners\": [], \"rewritten\": true}");
+            assertThat(rawStateRow(dir)).isEqualTo("{\"runners\": [], \"rewritten\": true}");
+            assertThat(store.config().foreignDocument()).isEmpty();
         }
     }
 
     @Test
-    void a_row_that_is_not_json_is_backed_up_privately_and_reads_as_empty() throws Exception {
+    void a_row_that_is_not_json_is_backed_up_privately_and_left_alone_until_the_next_commit() throws Exception {
         String garbage = "{\"notify_profiles\": [ {\"config\": {\"user_key\": \"enc:v1:abc\"";
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
+        try (SqliteStore store = SqliteStore.open(dir)) {
             putStateRow(dir, garbage);
-            AtomicReference<Optional<JsonNode>> result = new AtomicReference<>();
-            String log = LogCapture.during(() -> result.set(store.loadState()));
+            AtomicReference<Optional<ForeignDocument>> result = new AtomicReference<>();
+            String log = LogCapture.during(() -> result.set(store.config().foreignDocument()));
 
-            assertThat(result.get()).isEmpty();
-            List<Path> backups;
-            try (Stream<Path> files = Files.list(dir)) {
-                backups = files.filter(p -> p.getFileName().toString().startsWith("app.db.corrupt-state-")).toList();
-            }
-            assertThat(backups).singleElement().satisfies(b -> {
-                assertThat(b.getFileName().toString()).endsWith(".json");
-                assertThat(Files.readString(b, StandardCharsets.UTF_8)).isEqualTo(garbage);
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(b))).isEqualTo("rw-------");
-                assertThat(log).contains("ERROR").contains(b.toString());
-            });
+            ForeignDocument foreign = result.get().orElseThrow();
+            assertThat(foreign.readable()).isFalse();
+            Path backup = foreign.backup();
+            assertThat(backups()).containsExactly(backup);
+            assertThat(backup.getFileName().toString()).endsWith(".json");
+            assertThat(Files.readString(backup, StandardCharsets.UTF_8)).isEqualTo(garbage);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup))).isEqualTo("rw-------");
+            assertThat(log).contains("ERROR").contains(backup.toString());
+            assertThat(rawStateRow(dir)).isEqualTo(garbage);
 
-            store.saveState(stateWithProfile("notify_a", "uNEW", ""));
-            assertThat(config(store.loadState().orElseThrow(), 0, "user_key")).isEqualTo("uNEW");
+            assertThat(store.config().foreignDocument()).map(ForeignDocument::backup).as("the backup is reused")
+                    .contains(backup);
+            assertThat(backups()).hasSize(1);
+
+            commitRunner(store, "r", "{\"id\":\"r\"}", 0);
+            assertThat(rawStateRow(dir)).startsWith("{\"notify_profiles\": [], \"runners\": [{\"id\": \"r\"}]");
+            assertThat(store.config().foreignDocument()).isEmpty();
         }
     }
 
     @Test
     void a_row_that_is_json_but_not_an_object_is_backed_up_once_and_a_different_row_gets_its_own_backup()
             throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
+        try (SqliteStore store = SqliteStore.open(dir)) {
             putStateRow(dir, "[1, 2, 3]");
-            assertThat(store.loadState()).isEmpty();
-            Path first = store.corruptStateBackup().orElseThrow();
-            assertThat(store.loadState()).isEmpty();
-            assertThat(store.corruptStateBackup()).contains(first);
+            Path first = store.config().foreignDocument().orElseThrow().backup();
+            assertThat(store.config().foreignDocument().orElseThrow().backup()).isEqualTo(first);
             putStateRow(dir, "[4]");
-            assertThat(store.loadState()).isEmpty();
-            Path second = store.corruptStateBackup().orElseThrow();
+            Path second = store.config().foreignDocument().orElseThrow().backup();
             assertThat(second).isNotEqualTo(first);
             assertThat(Files.readString(first)).isEqualTo("[1, 2, 3]");
             assertThat(Files.readString(second)).isEqualTo("[4]");
-            store.saveState(stateWithProfile("notify_a", "u", ""));
-            assertThat(store.loadState()).isPresent();
-            assertThat(store.corruptStateBackup()).isEmpty();
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.filter(p -> p.getFileName().toString().startsWith("app.db.corrupt-state-"))).hasSize(2);
+        assertThat(backups()).hasSize(2);
+    }
+
+    @Test
+    void a_row_with_bytes_that_are_not_utf8_is_offered_leniently_and_its_bytes_are_backed_up() throws Exception {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            byte[] bytes = "{\"runners\": [{\"id\": \"runner_x\", \"name\": \"caf\u00e9\"}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            bytes[bytes.length - 6] = (byte) 0xC3;
+            bytes[bytes.length - 5] = (byte) 0x28;
+            try (Connection c = jdbc(dir); java.sql.PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO state (id, json) VALUES (1, CAST(? AS TEXT))")) {
+                ps.setBytes(1, bytes);
+                ps.executeUpdate();
+            }
+            ForeignDocument foreign = store.config().foreignDocument().orElseThrow();
+            assertThat(foreign.readable()).isTrue();
+            assertThat(foreign.json()).contains("runner_x").contains("\uFFFD");
+            assertThat(Files.readAllBytes(foreign.backup())).isEqualTo(bytes);
         }
     }
 
     @Test
-    void a_save_that_fails_inside_the_database_leaves_the_previous_state_and_the_store_usable() throws Exception {
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
-            ObjectNode good = stateWithProfile("notify_a", "uGOOD", "");
-            store.saveState(good);
+    void a_commit_that_fails_inside_the_database_writes_nothing_and_the_store_stays_usable() throws Exception {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            commitRunner(store, "r", "{\"id\":\"r\",\"name\":\"good\"}", 0);
+            String goodRow = rawStateRow(dir);
             try (Connection c = jdbc(dir); Statement st = c.createStatement()) {
                 st.execute("CREATE TRIGGER fail_save BEFORE UPDATE ON state WHEN NEW.json LIKE '%fail_me%' "
                         + "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
             }
-            ObjectNode bad = stateWithProfile("notify_a", "uBAD", "");
-            bad.put("marker", "fail_me");
-
-            assertThatThrownBy(() -> store.saveState(bad))
+            assertThatThrownBy(() -> store.config().commit(List.of(
+                    ConfigChange.put(ConfigKind.RUNNER, "r", "{\"id\":\"r\",\"name\":\"fail_me\"}", 1),
+                    ConfigChange.put(ConfigKind.RUNNER, "s", "{\"id\":\"s\"}", 0))))
                     .isInstanceOf(McrException.class)
-                    .hasMessageStartingWith("Could not save the state")
-                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("uBAD"));
+                    .hasMessageStartingWith("Could not save the configuration");
 
-            assertThat(store.loadState()).contains(good);
-            ObjectNode next = stateWithProfile("notify_a", "uNEXT", "");
-            store.saveState(next);
-            assertThat(store.loadState()).contains(next);
-        }
-    }
+            StoredConfig after = store.config().load();
+            assertThat(after.runners()).singleElement().satisfies(o -> {
+                assertThat(o.json()).contains("good");
+                assertThat(o.version()).isEqualTo(1);
+            });
+            assertThat(store.config().history(ConfigKind.RUNNER, "r", 10)).hasSize(1);
+            assertThat(rawStateRow(dir)).isEqualTo(goodRow);
 
-    @Test
-    void a_save_after_close_is_refused_and_the_previous_state_survives_a_reopen() {
-        SqliteStore store = SqliteStore.open(dir, cipher);
-        ObjectNode saved = stateWithProfile("notify_a", "uSAVED", "");
-        store.saveState(saved);
-        store.close();
-        store.close();
-        assertThatThrownBy(() -> store.saveState(stateWithProfile("notify_a", "uLATE", "")))
-                .isInstanceOf(McrException.class).hasMessageContaining("is closed");
-        try (SqliteStore reopened = SqliteStore.open(dir, cipher)) {
-            assertThat(reopened.loadState()).contains(saved);
+            commitRunner(store, "r", "{\"id\":\"r\",\"name\":\"next\"}", 1);
+            assertThat(store.config().load().runners().get(0).version()).isEqualTo(2);
         }
     }
 
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void a_process_killed_while_saving_leaves_a_complete_state() throws Exception {
+    void a_process_killed_while_committing_leaves_a_complete_commit() throws Exception {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                SaveLoop.class.getName(), dir.toString(), KEY)
+                SaveLoop.class.getName(), dir.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         long lastReported = 0;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
             String line;
             while (lastReported < 30 && (line = out.readLine()) != null) {
                 lastReported = Long.parseLong(line.trim());
             }
         } finally {
-            // SIGKILL: no shutdown hook, no close(); whatever save is in flight is cut off.
+            // SIGKILL: no shutdown hook, no close(); whatever commit is in flight is cut off.
             child.destroyForcibly();
             assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(lastReported).as("the child saved before it was killed").isGreaterThanOrEqualTo(30);
+        assertThat(lastReported).as("the child committed before it was killed").isGreaterThanOrEqualTo(30);
 
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
-            JsonNode s = store.loadState().orElseThrow();
-            long seq = s.get("seq").asLong();
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            StoredConfig cfg = store.config().load();
+            long seq = cfg.runners().get(0).version();
             assertThat(seq).isGreaterThanOrEqualTo(lastReported);
-            assertThat(s.get("check").asLong()).isEqualTo(seq);
-            assertThat(s.get("padding").asText()).hasSize(200_000);
-            assertThat(config(s, 0, "user_key")).isEqualTo("u" + seq);
+            assertThat(cfg.runners()).extracting(o -> o.version()).containsOnly(seq);
+            assertThat(cfg.runners().get(1).json()).contains("\"seq\":" + seq);
+            assertThat(rawStateRow(dir)).as("the row belongs to the same commit")
+                    .contains("\"seq\": " + seq + ", \"check\": " + seq).hasSizeGreaterThan(200_000);
         }
     }
 
     @Test
     void a_file_that_is_not_a_database_is_refused_with_a_sentence() throws Exception {
         Files.writeString(dir.resolve("app.db"), "this is not a database, it is a text file of some length ".repeat(40));
-        assertThatThrownBy(() -> SqliteStore.open(dir, cipher))
+        assertThatThrownBy(() -> SqliteStore.open(dir))
                 .isInstanceOf(McrException.class)
                 .hasMessageContaining(dir.resolve("app.db").toString());
     }
 
     @Test
-    void saving_something_else_than_an_object_is_refused_with_a_sentence() {
-        try (SqliteStore store = SqliteStore.open(dir, cipher)) {
-            assertThatThrownBy(() -> store.saveState(JSON.createArrayNode()))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith("not array.");
-            assertThatThrownBy(() -> store.saveState(null))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith("not null.");
-        }
+    void a_put_or_delete_with_the_wrong_kind_of_id_is_refused_before_the_store_sees_it() {
+        assertThatThrownBy(() -> ConfigChange.put(ConfigKind.LAYOUT, "x", "[]", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id \"\"");
+        assertThatThrownBy(() -> ConfigChange.put(ConfigKind.RUNNER, "", "{}", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-empty id");
+        assertThatThrownBy(() -> ConfigChange.delete(ConfigKind.LAYOUT, "", 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be deleted");
+        assertThatThrownBy(() -> ConfigChange.delete(ConfigKind.RUNNER, "r", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version of 1 or more");
     }
 
-    private static List<String> schemaOf(Path dataDir) throws Exception {
-        List<String> cols = new ArrayList<>();
-        try (Connection c = jdbc(dataDir); Statement st = c.createStatement()) {
-            for (String table : List.of("state", "notification_journal")) {
-                try (ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
-                    while (rs.next()) {
-                        cols.add(table + "." + rs.getString("name") + " " + rs.getString("type") + " notnull="
-                                + rs.getInt("notnull") + " pk=" + rs.getInt("pk"));
-                    }
-                }
-            }
+    private List<Path> backups() throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("app.db.corrupt-state-")).toList();
         }
-        return cols;
     }
 }

@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Test helpers: fixture files and a second, independent JDBC connection to look at what the store wrote. */
 final class StoreFixtures {
@@ -75,5 +77,21 @@ final class StoreFixtures {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The columns of the original's tables, for comparing schemas before and after. */
+    static List<String> schemaOf(Path dataDir) throws SQLException {
+        List<String> cols = new ArrayList<>();
+        try (Connection c = jdbc(dataDir); Statement st = c.createStatement()) {
+            for (String table : List.of("state", "notification_journal")) {
+                try (ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
+                    while (rs.next()) {
+                        cols.add(table + "." + rs.getString("name") + " " + rs.getString("type") + " notnull="
+                                + rs.getInt("notnull") + " pk=" + rs.getInt("pk"));
+                    }
+                }
+            }
+        }
+        return cols;
     }
 }

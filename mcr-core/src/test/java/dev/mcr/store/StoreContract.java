@@ -1,0 +1,383 @@
+package dev.mcr.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mcr.error.McrException;
+import dev.mcr.error.VersionConflictException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Store} must do, whatever keeps the data. An implementation's test extends this class and says
+ * how to open its store; each test gets fresh, empty storage, and {@link #openStore()} called again opens the same
+ * storage (a restart). mcr-core publishes this class in its test jar ({@code <classifier>tests</classifier>}).
+ *
+ * <pre>{@code
+ * class PostgresStoreContractTest extends StoreContract {
+ *     protected Store openStore() { return PostgresStore.open(dataSource); }
+ * }
+ * }</pre>
+ */
+public abstract class StoreContract {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T18:00:00Z");
+
+    /** The store under test, opened before each test and closed after it. */
+    protected Store store;
+
+    /**
+     * Opens the store under test on this test's storage: empty at the first call of a test, the same storage at every
+     * further call.
+     *
+     * @return an open store
+     * @throws Exception when it cannot be opened
+     */
+    protected abstract Store openStore() throws Exception;
+
+    @BeforeEach
+    void openTheStore() throws Exception {
+        store = openStore();
+    }
+
+    @AfterEach
+    void closeTheStore() {
+        store.close();
+    }
+
+    /** Closes the store and opens it again on the same storage. */
+    protected Store reopen() throws Exception {
+        store.close();
+        store = openStore();
+        return store;
+    }
+
+    private static String runner(String id, String name) {
+        return "{\"id\":\"" + id + "\",\"name\":\"" + name + "\"}";
+    }
+
+    private static String profile(String id, int sent, int failures) {
+        return "{\"id\":\"" + id + "\",\"name\":\"P\",\"type\":\"pushover\",\"active\":true,\"failure_count\":"
+                + failures + ",\"sent_count\":" + sent + ",\"config\":{\"user_key\":\"enc:v1:gAAAAB-token\"}}";
+    }
+
+    private List<CommittedChange> commit(ConfigChange... changes) {
+        return store.config().commit(List.of(changes));
+    }
+
+    private long version(ConfigKind kind, String id) {
+        return store.config().load().find(kind, id).map(StoredObject::version).orElse(0L);
+    }
+
+    // ------------------------------------------------------------------------------------------- config
+
+    @Test
+    void a_new_store_holds_nothing_and_reports_no_foreign_document() {
+        StoredConfig cfg = store.config().load();
+        assertThat(cfg.isEmpty()).isTrue();
+        assertThat(cfg.layout()).isNull();
+        assertThat(cfg.extra()).isNull();
+        assertThat(store.config().history(ConfigKind.RUNNER, "runner_a", 10)).isEmpty();
+        assertThat(store.config().foreignDocument()).isEmpty();
+    }
+
+    @Test
+    void versions_start_at_one_and_go_up_by_one_per_committed_change() {
+        assertThat(commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A"), 0)))
+                .containsExactly(new CommittedChange(ConfigKind.RUNNER, "runner_a", 1, false));
+        assertThat(commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A2"), 1)))
+                .containsExactly(new CommittedChange(ConfigKind.RUNNER, "runner_a", 2, false));
+        commit(ConfigChange.put(ConfigKind.LAYOUT, "", "[]", 0), ConfigChange.put(ConfigKind.EXTRA, "", "{}", 0));
+        commit(ConfigChange.put(ConfigKind.LAYOUT, "", "[{\"type\":\"runner\",\"id\":\"runner_a\"}]", 1));
+
+        StoredConfig cfg = store.config().load();
+        assertThat(cfg.runners()).singleElement().satisfies(o -> {
+            assertThat(o.version()).isEqualTo(2);
+            assertThat(o.json()).isEqualTo(runner("runner_a", "A2"));
+        });
+        assertThat(cfg.layout().version()).isEqualTo(2);
+        assertThat(cfg.extra().version()).isEqualTo(1);
+        assertThat(cfg.extra().id()).isEmpty();
+    }
+
+    @Test
+    void a_change_based_on_a_stale_version_is_refused_and_nothing_of_its_commit_is_written() {
+        commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A"), 0),
+                ConfigChange.put(ConfigKind.RUNNER, "runner_b", runner("runner_b", "B"), 0));
+        commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A2"), 1));
+
+        assertThatThrownBy(() -> commit(
+                ConfigChange.put(ConfigKind.RUNNER, "runner_b", runner("runner_b", "B changed"), 1),
+                ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "stale"), 1)))
+                .isInstanceOfSatisfying(VersionConflictException.class, e -> {
+                    assertThat(e.kind()).isEqualTo("runner");
+                    assertThat(e.id()).isEqualTo("runner_a");
+                    assertThat(e.expectedVersion()).isEqualTo(1);
+                    assertThat(e.currentVersion()).isEqualTo(2);
+                });
+        assertThatThrownBy(() -> commit(ConfigChange.put(ConfigKind.RUNNER, "runner_b", runner("runner_b", "x"), 0)))
+                .as("0 means: must not exist yet").isInstanceOf(VersionConflictException.class);
+        assertThatThrownBy(() -> commit(ConfigChange.delete(ConfigKind.RUNNER, "runner_a", 1)))
+                .isInstanceOf(VersionConflictException.class);
+        assertThatThrownBy(() -> commit(ConfigChange.delete(ConfigKind.RUNNER, "runner_none", 1)))
+                .isInstanceOfSatisfying(VersionConflictException.class, e -> assertThat(e.currentVersion()).isZero());
+        assertThatThrownBy(() -> commit(ConfigChange.put(ConfigKind.LAYOUT, "", "[]", 3)))
+                .isInstanceOf(VersionConflictException.class);
+
+        StoredConfig cfg = store.config().load();
+        assertThat(cfg.find(ConfigKind.RUNNER, "runner_b").orElseThrow().json()).isEqualTo(runner("runner_b", "B"));
+        assertThat(cfg.find(ConfigKind.RUNNER, "runner_b").orElseThrow().version()).isEqualTo(1);
+        assertThat(cfg.find(ConfigKind.RUNNER, "runner_a").orElseThrow().json()).isEqualTo(runner("runner_a", "A2"));
+        assertThat(store.config().history(ConfigKind.RUNNER, "runner_b", 10)).hasSize(1);
+        assertThat(cfg.layout()).isNull();
+    }
+
+    @Test
+    void a_commit_of_several_objects_of_several_kinds_is_applied_as_a_whole() {
+        List<CommittedChange> done = commit(
+                ConfigChange.put(ConfigKind.PROFILE, "notify_a", profile("notify_a", 0, 0), 0),
+                ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A"), 0),
+                ConfigChange.put(ConfigKind.GROUP, "group_a", "{\"id\":\"group_a\",\"runner_ids\":[\"runner_a\"]}", 0),
+                ConfigChange.put(ConfigKind.LAYOUT, "", "[{\"type\":\"group\",\"id\":\"group_a\"}]", 0));
+        assertThat(done).extracting(CommittedChange::kind).containsExactly(ConfigKind.PROFILE, ConfigKind.RUNNER,
+                ConfigKind.GROUP, ConfigKind.LAYOUT);
+        StoredConfig cfg = store.config().load();
+        assertThat(cfg.profiles()).hasSize(1);
+        assertThat(cfg.runners()).hasSize(1);
+        assertThat(cfg.groups()).hasSize(1);
+        assertThat(cfg.layout().json()).isEqualTo("[{\"type\":\"group\",\"id\":\"group_a\"}]");
+
+        List<CommittedChange> second = commit(
+                ConfigChange.delete(ConfigKind.GROUP, "group_a", 1),
+                ConfigChange.put(ConfigKind.RUNNER, "runner_b", runner("runner_b", "B"), 0),
+                ConfigChange.put(ConfigKind.LAYOUT, "", "[]", 1));
+        assertThat(second).containsExactly(new CommittedChange(ConfigKind.GROUP, "group_a", 2, true),
+                new CommittedChange(ConfigKind.RUNNER, "runner_b", 1, false),
+                new CommittedChange(ConfigKind.LAYOUT, "", 2, false));
+        assertThat(store.config().load().groups()).isEmpty();
+        assertThat(store.config().load().runners()).hasSize(2);
+    }
+
+    @Test
+    void history_lists_every_version_newest_first_and_keeps_at_least_the_newest_hundred() {
+        for (int v = 0; v < ConfigStore.HISTORY_LIMIT + 5; v++) {
+            commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "v" + (v + 1)), v));
+        }
+        List<ObjectVersion> all = store.config().history(ConfigKind.RUNNER, "runner_a", 1000);
+        assertThat(all).hasSizeBetween(ConfigStore.HISTORY_LIMIT, ConfigStore.HISTORY_LIMIT + 5);
+        assertThat(all.get(0).version()).isEqualTo(ConfigStore.HISTORY_LIMIT + 5);
+        assertThat(all.get(0).json()).isEqualTo(runner("runner_a", "v105"));
+        assertThat(all.get(ConfigStore.HISTORY_LIMIT - 1).json()).isEqualTo(runner("runner_a", "v6"));
+        assertThat(all).extracting(ObjectVersion::version).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+        assertThat(all).allSatisfy(v -> {
+            assertThat(v.deleted()).isFalse();
+            assertThat(v.committedAt()).isAfter(Instant.parse("2020-01-01T00:00:00Z"));
+        });
+        assertThat(store.config().history(ConfigKind.RUNNER, "runner_a", 3)).extracting(ObjectVersion::version)
+                .containsExactly(105L, 104L, 103L);
+        assertThat(store.config().history(ConfigKind.RUNNER, "runner_b", 3)).isEmpty();
+    }
+
+    @Test
+    void a_deletion_leaves_a_tombstone_and_a_new_object_with_the_same_id_continues_its_versions() {
+        commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A"), 0));
+        commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A2"), 1));
+        assertThat(commit(ConfigChange.delete(ConfigKind.RUNNER, "runner_a", 2)))
+                .containsExactly(new CommittedChange(ConfigKind.RUNNER, "runner_a", 3, true));
+        assertThat(store.config().load().runners()).isEmpty();
+        List<ObjectVersion> history = store.config().history(ConfigKind.RUNNER, "runner_a", 10);
+        assertThat(history).extracting(ObjectVersion::version).containsExactly(3L, 2L, 1L);
+        assertThat(history.get(0).deleted()).isTrue();
+        assertThat(history.get(0).json()).isNull();
+        assertThat(history.get(1).json()).isEqualTo(runner("runner_a", "A2"));
+
+        assertThatThrownBy(() -> commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "x"), 3)))
+                .as("a deleted object does not exist").isInstanceOf(VersionConflictException.class);
+        assertThat(commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "again"), 0)))
+                .containsExactly(new CommittedChange(ConfigKind.RUNNER, "runner_a", 4, false));
+    }
+
+    @Test
+    void each_kind_keeps_its_order_and_an_order_change_moves_objects_without_new_versions() {
+        commit(ConfigChange.put(ConfigKind.RUNNER, "runner_c", runner("runner_c", "C"), 0),
+                ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A"), 0),
+                ConfigChange.put(ConfigKind.RUNNER, "runner_b", runner("runner_b", "B"), 0),
+                ConfigChange.put(ConfigKind.GROUP, "group_z", "{\"id\":\"group_z\"}", 0),
+                ConfigChange.put(ConfigKind.GROUP, "group_y", "{\"id\":\"group_y\"}", 0));
+        assertThat(store.config().load().runners()).extracting(StoredObject::id)
+                .containsExactly("runner_c", "runner_a", "runner_b");
+        commit(ConfigChange.put(ConfigKind.RUNNER, "runner_d", runner("runner_d", "D"), 0));
+        assertThat(store.config().load().runners()).as("new objects go last").extracting(StoredObject::id)
+                .containsExactly("runner_c", "runner_a", "runner_b", "runner_d");
+
+        assertThat(commit(ConfigChange.order(ConfigKind.RUNNER, List.of("runner_b", "runner_unknown", "runner_c"))))
+                .isEmpty();
+        StoredConfig cfg = store.config().load();
+        assertThat(cfg.runners()).as("listed first, the others after in their order").extracting(StoredObject::id)
+                .containsExactly("runner_b", "runner_c", "runner_a", "runner_d");
+        assertThat(cfg.runners()).extracting(StoredObject::version).containsOnly(1L);
+        assertThat(cfg.groups()).extracting(StoredObject::id).containsExactly("group_z", "group_y");
+    }
+
+    @Test
+    void counters_are_set_in_place_without_a_new_version_and_a_put_of_a_profile_sets_them_from_its_document() {
+        commit(ConfigChange.put(ConfigKind.PROFILE, "notify_a", profile("notify_a", 2, 1), 0));
+        assertThat(store.config().load().counters()).containsEntry("notify_a", new ProfileCounters("notify_a", 2, 1));
+
+        assertThat(store.config().setCounters("notify_a", 3, 0)).isTrue();
+        assertThat(store.config().setCounters("notify_none", 3, 0)).isFalse();
+        StoredConfig cfg = store.config().load();
+        assertThat(cfg.counters()).containsEntry("notify_a", new ProfileCounters("notify_a", 3, 0));
+        StoredObject p = cfg.profiles().get(0);
+        assertThat(p.version()).isEqualTo(1);
+        assertThat(p.json()).as("the document carries the current counters").contains("\"sent_count\":3")
+                .contains("\"failure_count\":0").contains("enc:v1:gAAAAB-token");
+        assertThat(store.config().history(ConfigKind.PROFILE, "notify_a", 10)).hasSize(1);
+
+        commit(ConfigChange.put(ConfigKind.PROFILE, "notify_a", profile("notify_a", 9, 2), 1));
+        assertThat(store.config().load().counters()).containsEntry("notify_a", new ProfileCounters("notify_a", 9, 2));
+    }
+
+    @Test
+    void documents_come_back_as_they_were_given() {
+        String doc = "{\"id\":\"runner_a\",\"name\":\"Grüße 🚀 \\\"quoted\\\"\",\"cases\":[{\"id\":\"case_1\"}],"
+                + "\"n\":1.5,\"token\":\"enc:v1:gAAAAABn-opaque\"}";
+        commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", doc, 0));
+        assertThat(store.config().load().runners().get(0).json()).isEqualTo(doc);
+        assertThat(store.config().history(ConfigKind.RUNNER, "runner_a", 1).get(0).json()).isEqualTo(doc);
+    }
+
+    // ------------------------------------------------------------------------------------------ journal
+
+    private static JournalEntry entry(int n, String runner, String profile, String delivery) {
+        return new JournalEntry(0, T0.plusSeconds(n), runner, profile, "Profile " + profile, delivery,
+                "Title " + n, "Message " + n, JournalEntry.ERROR.equals(delivery) ? "HTTP 400: bad user " + n : "");
+    }
+
+    @Test
+    void the_journal_gives_increasing_ids_filters_and_lists_newest_first() {
+        JournalEntry a = store.journal().append(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
+        JournalEntry b = store.journal().append(entry(2, "runner_a", "notify_b", JournalEntry.ERROR));
+        JournalEntry c = store.journal().append(entry(3, "runner_b", "notify_a", JournalEntry.ERROR));
+        assertThat(b.id()).isGreaterThan(a.id());
+        assertThat(c.id()).isGreaterThan(b.id());
+        assertThat(store.journal().query(JournalQuery.newest())).extracting(JournalEntry::id)
+                .containsExactly(c.id(), b.id(), a.id());
+        assertThat(store.journal().query(JournalQuery.newest()).get(2)).isEqualTo(a);
+        assertThat(store.journal().query(new JournalQuery(200, "runner_a", null, "error")))
+                .extracting(JournalEntry::message).containsExactly("Message 2");
+        assertThat(store.journal().query(new JournalQuery(200, null, "notify_a", null)))
+                .extracting(JournalEntry::message).containsExactly("Message 3", "Message 1");
+        assertThat(store.journal().query(new JournalQuery(1, null, null, null))).hasSize(1);
+        assertThat(store.journal().clear()).isEqualTo(3);
+        assertThat(store.journal().query(JournalQuery.newest())).isEmpty();
+    }
+
+    @Test
+    void the_journal_keeps_the_newest_5000_rows() {
+        for (int i = 1; i <= 3; i++) {
+            store.journal().append(entry(i, "runner_old", "notify_a", JournalEntry.SUCCESS));
+        }
+        for (int i = 1; i <= JournalEntry.MAX_ROWS; i++) {
+            store.journal().append(entry(i, "runner_new", "notify_a", JournalEntry.SUCCESS));
+        }
+        assertThat(store.journal().query(new JournalQuery(10, "runner_old", null, null))).isEmpty();
+        List<JournalEntry> newest = store.journal().query(new JournalQuery(JournalQuery.MAX_LIMIT, null, null, null));
+        assertThat(newest).hasSize(JournalQuery.MAX_LIMIT);
+        assertThat(newest.get(0).message()).isEqualTo("Message " + JournalEntry.MAX_ROWS);
+        assertThat(store.journal().clear()).isEqualTo(JournalEntry.MAX_ROWS);
+    }
+
+    // ------------------------------------------------------------------------------------------ runtime
+
+    @Test
+    void last_cases_are_replaced_as_a_whole() {
+        Map<String, LastCase> first = new LinkedHashMap<>();
+        first.put("runner_a", new LastCase("NAS is reachable ✓", Instant.parse("2026-11-24T18:00:05Z")));
+        first.put("runner_b", new LastCase("(no output)", null));
+        store.runtime().saveLastCases(first);
+        assertThat(store.runtime().loadLastCases()).isEqualTo(first);
+        store.runtime().saveLastCases(Map.of("runner_b", new LastCase("later", T0)));
+        assertThat(store.runtime().loadLastCases()).containsExactly(Map.entry("runner_b", new LastCase("later", T0)));
+    }
+
+    @Test
+    void live_runs_are_recorded_with_their_owner_and_forgotten_when_they_end() {
+        LiveRun a = new LiveRun("run_a", "runner_a", null, 4242, Instant.parse("2026-11-24T17:00:00Z"), T0);
+        LiveRun b = new LiveRun("run_b", "runner_b", 77L, 4242, null, T0.plusSeconds(1));
+        store.runtime().recordLiveRun(a, List.of());
+        store.runtime().recordLiveRun(b, List.of("run_unknown"));
+        assertThat(store.runtime().liveRuns()).containsExactly(a, b);
+        store.runtime().recordLiveRun(new LiveRun("run_c", "runner_a", null, 4242, null, T0.plusSeconds(2)),
+                List.of("run_a"));
+        assertThat(store.runtime().liveRuns()).extracting(LiveRun::runId).containsExactly("run_b", "run_c");
+        store.runtime().removeLiveRuns(List.of("run_b", "run_c"));
+        assertThat(store.runtime().liveRuns()).isEmpty();
+    }
+
+    @Test
+    void schedule_states_are_put_replaced_deleted_and_loaded_in_runner_order() {
+        ScheduleState b = new ScheduleState("runner_b", Instant.parse("2026-11-24T17:00:00.123Z"),
+                Instant.parse("2026-11-24T18:00:02.500Z"), 7, null, 2, false);
+        ScheduleState a = new ScheduleState("runner_a", null, null, 0, 3, 0, true);
+        store.runtime().putScheduleState(b);
+        store.runtime().putScheduleState(a);
+        assertThat(store.runtime().loadScheduleStates()).containsExactly(a, b);
+
+        ScheduleState b2 = new ScheduleState("runner_b", b.sessionStartedAt(), b.nextDueAt().plusSeconds(2), 8, null,
+                0, false);
+        store.runtime().putScheduleState(b2);
+        store.runtime().deleteScheduleState("runner_a");
+        store.runtime().deleteScheduleState("runner_unknown");
+        assertThat(store.runtime().loadScheduleStates()).containsExactly(b2);
+    }
+
+    // ------------------------------------------------------------------------------------------ lifecycle
+
+    @Test
+    void closing_twice_is_harmless_and_a_closed_store_refuses_work_with_a_sentence() {
+        store.close();
+        store.close();
+        assertThatThrownBy(() -> store.config().load()).isInstanceOf(McrException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A"), 0)))
+                .isInstanceOf(McrException.class);
+        assertThatThrownBy(() -> store.journal().append(entry(1, "r", "p", JournalEntry.SUCCESS)))
+                .isInstanceOf(McrException.class);
+        assertThatThrownBy(() -> store.runtime().liveRuns()).isInstanceOf(McrException.class);
+    }
+
+    @Test
+    void a_reopened_store_holds_everything_that_was_committed() throws Exception {
+        commit(ConfigChange.put(ConfigKind.PROFILE, "notify_a", profile("notify_a", 0, 0), 0),
+                ConfigChange.put(ConfigKind.RUNNER, "runner_b", runner("runner_b", "B"), 0),
+                ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A"), 0),
+                ConfigChange.put(ConfigKind.LAYOUT, "", "[]", 0),
+                ConfigChange.put(ConfigKind.EXTRA, "", "{\"k\":1}", 0));
+        commit(ConfigChange.delete(ConfigKind.RUNNER, "runner_b", 1));
+        store.config().setCounters("notify_a", 5, 1);
+        JournalEntry row = store.journal().append(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
+        store.runtime().saveLastCases(Map.of("runner_a", new LastCase("up", T0)));
+        ScheduleState s = new ScheduleState("runner_a", T0, T0.plusSeconds(5), 1, null, 0, false);
+        store.runtime().putScheduleState(s);
+        StoredConfig before = store.config().load();
+        List<ObjectVersion> historyBefore = new ArrayList<>(store.config().history(ConfigKind.RUNNER, "runner_b", 10));
+
+        reopen();
+        assertThat(store.config().load()).isEqualTo(before);
+        assertThat(store.config().history(ConfigKind.RUNNER, "runner_b", 10)).isEqualTo(historyBefore);
+        assertThat(store.journal().query(JournalQuery.newest())).containsExactly(row);
+        assertThat(store.runtime().loadLastCases()).containsEntry("runner_a", new LastCase("up", T0));
+        assertThat(store.runtime().loadScheduleStates()).containsExactly(s);
+        assertThat(store.config().foreignDocument()).isEmpty();
+        assertThat(version(ConfigKind.RUNNER, "runner_a")).isEqualTo(1);
+        assertThat(commit(ConfigChange.put(ConfigKind.RUNNER, "runner_b", runner("runner_b", "B"), 0)))
+                .containsExactly(new CommittedChange(ConfigKind.RUNNER, "runner_b", 3, false));
+    }
+}
