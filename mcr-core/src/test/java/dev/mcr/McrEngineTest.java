@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class McrEngineTest extends McrTestBase {
@@ -261,9 +260,7 @@ class McrEngineTest extends McrTestBase {
         mcr.clearLog(r.id());
         assertThat(logText(r.id())).isEmpty();
         Runner quiet = save(r.withId(uid()).withName("Quiet"));
-        mcr.saveRunner(new Runner(quiet.id(), quiet.name(), quiet.command(), false, quiet.schedule(),
-                quiet.maxRuns(), quiet.alertCooldownS(), quiet.alertEscalationS(), quiet.failurePauseThreshold(),
-                quiet.cases(), quiet.notifyProfileIds(), quiet.notifyProfileUpdatesOnly(), Map.of()));
+        mcr.saveRunner(quiet.toBuilder().logging(false).build());
         mcr.start(quiet.id());
         events.await(RunFinished.class, e -> e.runnerId().equals(quiet.id()));
         assertThat(logText(quiet.id())).isEmpty();
@@ -351,8 +348,8 @@ class McrEngineTest extends McrTestBase {
         try (Mcr seeded = Mcr.builder().dataDir(dir.resolve("seeded")).build()) {
             assertThat(seeded.state().runners()).hasSize(2);
             List<Runner> rs = new ArrayList<>(seeded.state().runners());
-            assertThat(rs.get(1).schedule()).isEqualTo(new Schedule(0, 0, 5));
-            assertThat(rs.get(1).maxRuns()).isEqualTo(Runner.UNLIMITED_RUNS);
+            assertThat(rs.get(1).timing().schedule()).isEqualTo(new Schedule.FixedDelay(0, 0, 5));
+            assertThat(rs.get(1).timing().maxRuns()).isEqualTo(Runner.Timing.UNLIMITED_RUNS);
         }
     }
 

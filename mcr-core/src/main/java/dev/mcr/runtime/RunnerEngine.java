@@ -288,8 +288,8 @@ public final class RunnerEngine implements AutoCloseable {
             rt.lastLine = "";
             rt.stopped = false;
             rt.paused = false;
-            int maxRuns = oneShot ? 1 : rt.config.maxRuns();
-            rt.remaining = maxRuns == Runner.UNLIMITED_RUNS ? null : maxRuns - 1;
+            int maxRuns = oneShot ? 1 : rt.config.timing().maxRuns();
+            rt.remaining = maxRuns == Runner.Timing.UNLIMITED_RUNS ? null : maxRuns - 1;
             rt.runCount = 1;
             rt.consecutiveFailures = 0;
             rt.matcher = compileMatcher(rt, rt.config);
@@ -318,7 +318,7 @@ public final class RunnerEngine implements AutoCloseable {
      * command is the caller's input error, not a failure of the machine, and is refused before anything runs.
      */
     private static void requireRunnableLength(Runner r) {
-        String command = r.command();
+        String command = r.execution().command();
         if (command.length() > MAX_COMMAND_BYTES / 3) {
             int bytes = command.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_COMMAND_BYTES) {
@@ -363,7 +363,7 @@ public final class RunnerEngine implements AutoCloseable {
                 // A start that failed (no process slot, a shell missing for a moment) is a failed run: the
                 // runner tries again at its next due time, and the failure threshold pauses it if it persists.
                 rt.consecutiveFailures++;
-                int threshold = rt.config.failurePauseThreshold();
+                int threshold = rt.config.alerting().failurePauseThreshold();
                 if (threshold > 0 && rt.consecutiveFailures >= threshold) {
                     rt.paused = true;
                     rt.stopped = true;
@@ -399,7 +399,7 @@ public final class RunnerEngine implements AutoCloseable {
         }
         ShellProcess proc;
         try {
-            proc = ShellProcess.start(shell, startCfg.command(), env, null, hiddenEnvironment);
+            proc = ShellProcess.start(shell, startCfg.execution().command(), env, null, hiddenEnvironment);
         } catch (IOException | RuntimeException e) {
             forgetRun(rt.id, marker);
             throw e;
@@ -575,10 +575,10 @@ public final class RunnerEngine implements AutoCloseable {
             send = message;
             title = displayName(cfg) + " (last line)";
         } else {
-            send = rt.alerts.decide(state, message, cfg.alertCooldownS(), cfg.alertEscalationS()).orElse(null);
+            send = rt.alerts.decide(state, message, cfg.alerting().cooldown(), cfg.alerting().escalation()).orElse(null);
             title = displayName(cfg);
         }
-        if (send != null && !cfg.notifyProfileIds().isEmpty()) {
+        if (send != null && !cfg.targets().profileIds().isEmpty()) {
             notifier.notify(cfg, pattern, title, send);
         }
     }
@@ -606,9 +606,9 @@ public final class RunnerEngine implements AutoCloseable {
             lastLine = rt.lastLine;
             cfg = rt.config;
         }
-        if (cfg.loggingEnabled()) {
+        if (cfg.execution().loggingEnabled()) {
             try {
-                logs.append(rt.id, new RunLogBlock(finishedTs, zone, displayName(cfg), startCfg.command(), exit,
+                logs.append(rt.id, new RunLogBlock(finishedTs, zone, displayName(cfg), startCfg.execution().command(), exit,
                         stopped, output));
             } catch (RuntimeException e) {
                 LOG.error("Could not append to the log of runner '{}'.", rt.id, e);
@@ -622,7 +622,7 @@ public final class RunnerEngine implements AutoCloseable {
         flushLastCasesIfChanged();
         boolean pauseNow = false;
         int failures;
-        int threshold = cfg.failurePauseThreshold();
+        int threshold = cfg.alerting().failurePauseThreshold();
         synchronized (rt) {
             if (!stopped) {
                 if (exit == 0) {
@@ -658,7 +658,7 @@ public final class RunnerEngine implements AutoCloseable {
      * Measured from the recorded finish, so the time its bookkeeping took does not shift the schedule.
      */
     private boolean scheduleNext(RunnerRuntime rt, Instant from) {
-        long interval = rt.oneShot ? 0 : rt.config.schedule().intervalSeconds();
+        long interval = rt.oneShot ? 0 : ((dev.mcr.model.Schedule.FixedDelay) rt.config.timing().schedule()).intervalSeconds();
         if (closed || interval <= 0 || rt.stopped || rt.paused || rt.timer != null
                 || (rt.remaining != null && rt.remaining <= 0)) {
             return false;
