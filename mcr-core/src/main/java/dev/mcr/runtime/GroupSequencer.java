@@ -198,25 +198,9 @@ public final class GroupSequencer {
         }
     }
 
-    /** Returns whether a sequence of the group is active. */
-    public synchronized boolean isRunning(String groupId) {
-        return active.containsKey(groupId);
-    }
-
     /** Returns the last status of every group that ran, by id. */
     public synchronized Map<String, GroupStatus> snapshot() {
         return new LinkedHashMap<>(snapshot);
-    }
-
-    /** Stops every active sequence (used on close). */
-    public void stopAll() {
-        List<GroupRun> runs;
-        synchronized (this) {
-            runs = new ArrayList<>(active.values());
-        }
-        for (GroupRun r : runs) {
-            stop(r.groupId, r.runnerIds, r.groupName);
-        }
     }
 
     private void end(GroupRun run, String status, String error) {
