@@ -42,6 +42,7 @@ import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
 import dev.mcr.runtime.RunRegistry;
 import dev.mcr.runtime.RunnerEngine;
+import dev.mcr.runtime.StartedRun;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
@@ -66,6 +67,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -379,18 +381,19 @@ public final class Mcr implements AutoCloseable {
      *                                 system can run; nothing is saved in the first case
      * @throws LimitExceededException  when it holds more than the limits allow; nothing is changed
      * @throws RunnerNotFoundException when the document has no such runner; nothing is changed
+     * @return the run, as {@link #start(String)} returns it
      * @throws RunnerBusyException     when the runner has a live process (the state is saved)
      * @throws ClosedException         when this instance is closed
      * @throws McrException            when the process cannot be spawned (the state is saved)
      */
-    public void saveStateJsonAndStart(byte[] utf8, String runnerId) {
+    public RunHandle saveStateJsonAndStart(byte[] utf8, String runnerId) {
         AppState incoming = readLimited(utf8);
         // Like the original: an unknown runner is refused before anything is saved.
         if (incoming.runner(runnerId).isEmpty()) {
             throw new RunnerNotFoundException(runnerId);
         }
         saveState(incoming);
-        start(runnerId);
+        return start(runnerId);
     }
 
     /**
@@ -555,21 +558,33 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
-     * Starts a runner by hand.
+     * Starts a runner by hand: a new session of {@code max_runs} runs, one interval after each other.
+     *
+     * <pre>{@code
+     * RunResult r = mcr.start("backup").result().toCompletableFuture().get(10, TimeUnit.MINUTES);
+     * }</pre>
      *
      * @param runnerId the runner
+     * @return the run: its id at once, its result when its end is accounted (after its {@code finished} event)
      * @throws RunnerNotFoundException when it does not exist
      * @throws RunnerBusyException     when it has a live process
      * @throws InvalidInputException   when its command is longer than the system can run (128 KiB)
      * @throws ClosedException         when this instance is closed or shutting down
      * @throws McrException            when the process cannot be spawned
      */
-    public void start(String runnerId) {
+    public RunHandle start(String runnerId) {
         ensureOpen();
         if (state.runner(runnerId).isEmpty()) {
             throw new RunnerNotFoundException(runnerId);
         }
-        engine.start(runnerId, false);
+        return handle(engine.start(runnerId, false));
+    }
+
+    /** The facade's view of a started run: its own future, so no caller can complete the engine's. */
+    private static RunHandle handle(StartedRun run) {
+        CompletableFuture<RunResult> result = run.outcome().thenApply(o -> new RunResult(o.runId(), o.runnerId(),
+                o.exitCode(), o.stopped(), o.paused(), Duration.between(o.startedTs(), o.finishedTs()), o.lastCase()));
+        return new RunHandle(run.runnerId(), run.runId(), result.minimalCompletionStage());
     }
 
     /**

@@ -38,12 +38,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,19 +81,6 @@ public final class RunnerEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerEngine.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
-    /** Called after every run ended and its follow-up (pause, schedule) was decided. */
-    @FunctionalInterface
-    public interface RunEndListener {
-        /**
-         * @param runnerId the runner
-         * @param runId    the run, as returned by {@link RunnerEngine#start}
-         * @param exitCode its exit code
-         * @param stopped  whether the user stopped it
-         * @param paused   whether it was paused after this run
-         */
-        void onRunEnded(String runnerId, long runId, int exitCode, boolean stopped, boolean paused);
-    }
-
     private final Clock clock;
     private final ZoneId zone;
     private final List<String> shell;
@@ -110,14 +95,7 @@ public final class RunnerEngine implements AutoCloseable {
     private final ReaderThreads readers = new ReaderThreads();
     private final Map<String, RunnerStateMachine> runners = new ConcurrentHashMap<>();
     private final Map<String, LastCase> restoredLastCases;
-    private final AtomicLong runIds = new AtomicLong();
-    /**
-     * Run markers are this engine's random prefix plus a counter: unique across instances like a random UUID per
-     * run, without a SecureRandom call on every start.
-     */
-    private final String markerPrefix = UUID.randomUUID() + "-";
-    private final AtomicLong runMarkers = new AtomicLong();
-    private volatile RunEndListener runEndListener = (id, run, code, stopped, paused) -> { };
+    private final RunIds runIds = new RunIds();
     private volatile Consumer<String> stopCaseHook = id -> { };
     private volatile boolean closed;
 
@@ -167,11 +145,6 @@ public final class RunnerEngine implements AutoCloseable {
         this.restoredLastCases = restored;
     }
 
-    /** Sets the listener told about every ended run (the group sequencer). */
-    public void setRunEndListener(RunEndListener listener) {
-        this.runEndListener = listener;
-    }
-
     /** Sets the hook called when a {@code STOP} case matches (stops the runner's active group). */
     public void setStopCaseHook(Consumer<String> hook) {
         this.stopCaseHook = hook;
@@ -214,7 +187,7 @@ public final class RunnerEngine implements AutoCloseable {
             runners.remove(rt.id(), rt);
         }
         if (run != null) {
-            StopEscalation.begin(rt.id(), run.process(), run.marker());
+            StopEscalation.begin(rt.id(), run.process(), run.runId());
         }
     }
 
@@ -225,14 +198,14 @@ public final class RunnerEngine implements AutoCloseable {
      *
      * @param runnerId the runner
      * @param oneShot  run once whatever its schedule (group members)
-     * @return the id of the run, passed again to the {@link RunEndListener} when it ends
+     * @return the run: its id and the future of its outcome
      * @throws RunnerNotFoundException when the runner is unknown
      * @throws RunnerBusyException     when it has a live process
      * @throws InvalidInputException   when its command is longer than the system can run (128 KiB)
      * @throws ClosedException         when the engine is shutting down
      * @throws McrException            when the process cannot be spawned (counters are restored)
      */
-    public long start(String runnerId, boolean oneShot) {
+    public StartedRun start(String runnerId, boolean oneShot) {
         RunnerStateMachine rt = runners.get(runnerId);
         if (rt == null) {
             throw new RunnerNotFoundException(runnerId);
@@ -259,7 +232,7 @@ public final class RunnerEngine implements AutoCloseable {
             }
             rt.runBegan(run, true);
             publishStarted(rt, run);
-            return run.runId();
+            return new StartedRun(rt.id(), run.runId(), run.outcome());
         }
     }
 
@@ -312,7 +285,7 @@ public final class RunnerEngine implements AutoCloseable {
     /** Publishes {@code started} and lets the reader go; caller holds the monitor. */
     private void publishStarted(RunnerStateMachine rt, ActiveRun run) {
         StatusSnapshot s = rt.status();
-        bus.publish(new RunStarted(rt.id(), run.startedTs(), s.activeTs(), s.runCount(), s.remaining()));
+        bus.publish(new RunStarted(rt.id(), run.startedTs(), s.activeTs(), s.runCount(), s.remaining(), run.runId()));
         readers.start(run.reader());
     }
 
@@ -322,10 +295,10 @@ public final class RunnerEngine implements AutoCloseable {
      */
     private ActiveRun spawn(RunnerStateMachine rt) throws IOException {
         Runner startConfig = rt.config();
-        String marker = markerPrefix + runMarkers.incrementAndGet();
-        Map<String, String> env = Map.of(RUN_ID_ENV, marker, RUNNER_ID_ENV, rt.id());
+        String runId = runIds.next(clock.millis());
+        Map<String, String> env = Map.of(RUN_ID_ENV, runId, RUNNER_ID_ENV, rt.id());
         try {
-            runRegistry.starting(marker, rt.id());
+            runRegistry.starting(runId, rt.id());
         } catch (RuntimeException e) {
             LOG.error("Could not record the start of a run of runner '{}'; if mcr is killed while it runs, its "
                     + "processes will not be found at the next start.", rt.id(), e);
@@ -334,10 +307,10 @@ public final class RunnerEngine implements AutoCloseable {
         try {
             proc = ShellProcess.start(shell, startConfig.execution().command(), env, null, hiddenEnvironment);
         } catch (IOException | RuntimeException e) {
-            forgetRun(rt.id(), marker);
+            forgetRun(rt.id(), runId);
             throw e;
         }
-        ActiveRun run = new ActiveRun(runIds.incrementAndGet(), marker, proc, startConfig, clock.instant());
+        ActiveRun run = new ActiveRun(runId, proc, startConfig, clock.instant());
         run.reader(new ReaderThreads.Reader(rt.id(), () -> runLoop(rt, run)));
         return run;
     }
@@ -360,9 +333,9 @@ public final class RunnerEngine implements AutoCloseable {
         }
     }
 
-    private void forgetRun(String runnerId, String marker) {
+    private void forgetRun(String runnerId, String runId) {
         try {
-            runRegistry.ended(marker);
+            runRegistry.ended(runId);
         } catch (RuntimeException e) {
             LOG.warn("Could not record the end of a run of runner '{}': {}", runnerId, e.getMessage());
         }
@@ -388,11 +361,12 @@ public final class RunnerEngine implements AutoCloseable {
             run.events(null);
             batch.flush();
         }
-        forgetRun(rt.id(), run.marker());
+        forgetRun(rt.id(), run.runId());
         try {
             finish(rt, run, exit);
         } catch (RuntimeException e) {
             LOG.error("Finishing a run of runner '{}' failed.", rt.id(), e);
+            run.outcome().completeExceptionally(e);
         }
     }
 
@@ -405,15 +379,15 @@ public final class RunnerEngine implements AutoCloseable {
             }
             matcher = rt.matcher();
         }
-        emit(rt, new OutputLine(rt.id(), line));
+        emit(rt, new OutputLine(rt.id(), line, run.runId()));
         if (matcher != null) {
             for (CaseHit hit : matcher.match(line)) {
-                onCase(rt, hit, false);
+                onCase(rt, run, hit, false);
             }
         }
     }
 
-    private void onCase(RunnerStateMachine rt, CaseHit hit, boolean lastLineCase) {
+    private void onCase(RunnerStateMachine rt, ActiveRun run, CaseHit hit, boolean lastLineCase) {
         Instant now = clock.instant();
         Runner cfg;
         synchronized (rt) {
@@ -422,16 +396,17 @@ public final class RunnerEngine implements AutoCloseable {
         if (cfg == null) {
             return;
         }
+        run.caseMatched(hit.message());
         if (lastLineCase) {
             lastCases.flush();
         } else {
             lastCases.changed();
         }
-        emit(rt, new CaseMatched(rt.id(), hit.pattern(), hit.message(), lastLineCase ? null : hit.state(), now));
+        emit(rt, new CaseMatched(rt.id(), hit.pattern(), hit.message(), lastLineCase ? null : hit.state(), now,
+                run.runId()));
         if (hit.state() == CaseState.STOP && !lastLineCase) {
             // The group's events must follow the lines and the match that stopped it.
-            ActiveRun run = rt.run();
-            RunEventBatch batch = run == null ? null : run.events();
+            RunEventBatch batch = run.events();
             if (batch != null) {
                 batch.flush();
             }
@@ -465,6 +440,7 @@ public final class RunnerEngine implements AutoCloseable {
             matcher = rt.matcher();
         }
         if (ended == null) {
+            run.ended(exit, true, false, finishedTs);
             return;
         }
         Runner cfg = ended.config();
@@ -478,7 +454,7 @@ public final class RunnerEngine implements AutoCloseable {
         }
         Optional<CaseHit> lastLine = matcher == null ? Optional.empty() : matcher.lastLineHit(ended.lastLine());
         if (lastLine.isPresent()) {
-            onCase(rt, lastLine.get(), true);
+            onCase(rt, run, lastLine.get(), true);
         }
         // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash right after
         // must not lose it). Most runs change no case: they write nothing.
@@ -486,18 +462,15 @@ public final class RunnerEngine implements AutoCloseable {
         RunPaused paused;
         synchronized (rt) {
             paused = rt.accountExit(exit, ended.stopped(), clock.instant());
-            bus.publish(new RunFinished(rt.id(), exit, ended.stopped(), rt.consecutiveFailures(), finishedTs));
+            bus.publish(new RunFinished(rt.id(), exit, ended.stopped(), rt.consecutiveFailures(), finishedTs,
+                    run.runId()));
             if (paused != null) {
                 bus.publish(paused);
             } else if (!rt.running() && !scheduleNext(rt, finishedTs)) {
                 rt.sessionEnded();
             }
         }
-        try {
-            runEndListener.onRunEnded(rt.id(), run.runId(), exit, ended.stopped(), paused != null);
-        } catch (RuntimeException e) {
-            LOG.error("A run-end listener failed for runner '{}'.", rt.id(), e);
-        }
+        run.ended(exit, ended.stopped(), paused != null, finishedTs);
     }
 
     /**
@@ -543,13 +516,13 @@ public final class RunnerEngine implements AutoCloseable {
         ActiveRun run;
         synchronized (rt) {
             run = rt.stop();
-            bus.publish(new RunStopping(rt.id(), now));
+            bus.publish(new RunStopping(rt.id(), now, run == null ? null : run.runId()));
             if (run == null) {
                 bus.publish(new RunStopped(rt.id(), now));
                 return;
             }
         }
-        StopEscalation.begin(rt.id(), run.process(), run.marker());
+        StopEscalation.begin(rt.id(), run.process(), run.runId());
     }
 
     // ------------------------------------------------------------------------------------ status
@@ -613,13 +586,13 @@ public final class RunnerEngine implements AutoCloseable {
         }
         closed = true;
         List<Thread> stoppers = new ArrayList<>();
-        List<ReaderThreads.Reader> running = new ArrayList<>();
+        List<ActiveRun> running = new ArrayList<>();
         for (RunnerStateMachine rt : runners.values()) {
             synchronized (rt) {
                 ActiveRun run = rt.shutDown();
                 if (run != null) {
-                    stoppers.add(StopEscalation.begin(rt.id(), run.process(), run.marker()));
-                    running.add(run.reader());
+                    stoppers.add(StopEscalation.begin(rt.id(), run.process(), run.runId()));
+                    running.add(run);
                 }
             }
         }
@@ -633,15 +606,19 @@ public final class RunnerEngine implements AutoCloseable {
                 }
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
-            for (ReaderThreads.Reader r : running) {
+            for (ActiveRun r : running) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
-                r.await(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                r.reader().await(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
         } catch (InterruptedException e) {
             interrupted = true;
+        }
+        for (ActiveRun r : running) {
+            r.outcome().completeExceptionally(new ClosedException("mcr closed before run " + r.runId()
+                    + " of runner '" + r.startConfig().id() + "' ended."));
         }
         readers.shutdown();
         lastCases.close();

@@ -28,18 +28,19 @@ final class StopEscalation {
      *
      * @param runnerId the runner (names the thread and the log line)
      * @param process  the run's shell
-     * @param marker   the run's {@value RunnerEngine#RUN_ID_ENV}, or {@code null} to skip the marker search
+     * @param runId    the run, also its processes' {@value RunnerEngine#RUN_ID_ENV} marker; {@code null} skips the
+     *                 search by marker
      * @return the started thread (joined on close)
      */
-    static Thread begin(String runnerId, ShellProcess process, String marker) {
+    static Thread begin(String runnerId, ShellProcess process, String runId) {
         Thread t = new Thread(() -> {
             process.terminate(ShellProcess.DEFAULT_INT_GRACE, ShellProcess.DEFAULT_TERM_GRACE);
-            if (marker != null) {
-                Map<String, List<Long>> escaped = LeftoverProcesses.kill(RunnerEngine.RUN_ID_ENV, List.of(marker),
+            if (runId != null) {
+                Map<String, List<Long>> escaped = LeftoverProcesses.kill(RunnerEngine.RUN_ID_ENV, List.of(runId),
                         ESCAPED_KILL_WAIT);
                 if (!escaped.isEmpty()) {
                     LOG.info("Killed processes {} of runner '{}' that had left the run's process tree.",
-                            escaped.get(marker), runnerId);
+                            escaped.get(runId), runnerId);
                 }
             }
         }, "mcr-stop-" + runnerId);
