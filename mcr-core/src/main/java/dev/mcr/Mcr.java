@@ -42,11 +42,14 @@ import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
 import dev.mcr.runtime.RunRegistry;
 import dev.mcr.runtime.RunnerEngine;
+import dev.mcr.runtime.ScheduleState;
+import dev.mcr.runtime.ScheduleStates;
 import dev.mcr.runtime.StartedRun;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.LiveRun;
+import dev.mcr.store.sqlite.ScheduleRow;
 import dev.mcr.store.sqlite.SqliteStore;
 import dev.mcr.transfer.CloneOutcome;
 import dev.mcr.transfer.ImportResult;
@@ -196,11 +199,14 @@ public final class Mcr implements AutoCloseable {
                             store.saveLastCases(all);
                         }
                     },
-                    runRegistry);
+                    runRegistry, new StoreScheduleStates());
             this.dispatcher = d;
             this.engine = e;
             this.groups = new GroupSequencer(engine, bus, clock);
             engine.refresh(state);
+            // On the scheduler, so that whoever subscribes right after build() (or a test that drives the
+            // scheduler) sees each resumed runner's "scheduled" event.
+            scheduler.execute(engine::resume);
             ok = true;
         } finally {
             if (!ok) {
@@ -870,6 +876,31 @@ public final class Mcr implements AutoCloseable {
             synchronized (lock) {
                 ended.addAll(done);
             }
+        }
+    }
+
+    /**
+     * Durable schedule states in the store. Internal seam: the store's own schedule-state API replaces the SQLite
+     * calls here without the engine noticing.
+     */
+    private final class StoreScheduleStates implements ScheduleStates {
+        @Override
+        public Map<String, ScheduleState> load() {
+            Map<String, ScheduleState> out = new LinkedHashMap<>();
+            store.loadScheduleStates().forEach((id, r) -> out.put(id, new ScheduleState(r.runnerId(), r.activeSince(),
+                    r.nextDue(), r.runCount(), r.remaining(), r.consecutiveFailures())));
+            return out;
+        }
+
+        @Override
+        public void put(ScheduleState s) {
+            store.putScheduleState(new ScheduleRow(s.runnerId(), s.activeSince(), s.nextDue(), s.runCount(),
+                    s.remaining(), s.consecutiveFailures()));
+        }
+
+        @Override
+        public void delete(String runnerId) {
+            store.deleteScheduleState(runnerId);
         }
     }
 

@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link RunEventBatch}: output batching, the events of a burst handed to the bus together;</li>
  *   <li>{@link LastCaseThrottle}: how often last cases are written;</li>
  *   <li>{@link StopEscalation}: SIGINT, SIGTERM, SIGKILL and the processes that left the tree;</li>
- *   <li>{@link ReaderThreads}: the pooled threads that read runs' output.</li>
+ *   <li>{@link ReaderThreads}: the pooled threads that read runs' output;</li>
+ *   <li>{@link DurableSchedules}: where active sessions resume after a restart.</li>
  * </ul>
  *
  * <p>Each run is read on its own thread {@code mcr-runner-<id>}; stops escalate on {@code mcr-stop-<id>} threads;
@@ -91,6 +92,7 @@ public final class RunnerEngine implements AutoCloseable {
     private final RunLogs logs;
     private final RunNotifier notifier;
     private final RunRegistry runRegistry;
+    private final DurableSchedules durable;
     private final LastCaseThrottle lastCases;
     private final ReaderThreads readers = new ReaderThreads();
     private final Map<String, RunnerStateMachine> runners = new ConcurrentHashMap<>();
@@ -123,7 +125,24 @@ public final class RunnerEngine implements AutoCloseable {
      */
     public RunnerEngine(EngineSettings settings, EventBus bus, ScheduledExecutorService scheduler, RunLogs logs,
                         RunNotifier notifier, LastCaseStore lastCaseStore, RunRegistry runRegistry) {
+        this(settings, bus, scheduler, logs, notifier, lastCaseStore, runRegistry, ScheduleStates.NONE);
+    }
+
+    /**
+     * @param settings       clock, shell and limits
+     * @param bus            where events go
+     * @param scheduler      the scheduler of delayed starts (not shut down by {@link #close()})
+     * @param logs           run log files
+     * @param notifier       where alerts go
+     * @param lastCaseStore  persistence of last case messages
+     * @param runRegistry    durable record of live runs (told before each spawn and after each end)
+     * @param scheduleStates durable schedule states (where active sessions resume after a restart)
+     */
+    public RunnerEngine(EngineSettings settings, EventBus bus, ScheduledExecutorService scheduler, RunLogs logs,
+                        RunNotifier notifier, LastCaseStore lastCaseStore, RunRegistry runRegistry,
+                        ScheduleStates scheduleStates) {
         this.runRegistry = Objects.requireNonNull(runRegistry, "runRegistry");
+        this.durable = new DurableSchedules(Objects.requireNonNull(scheduleStates, "scheduleStates"));
         this.clock = settings.clock();
         this.zone = settings.clock().getZone();
         this.shell = settings.shell();
@@ -185,6 +204,7 @@ public final class RunnerEngine implements AutoCloseable {
         synchronized (rt) {
             run = rt.purge();
             runners.remove(rt.id(), rt);
+            durable.forget(rt.id());
         }
         if (run != null) {
             StopEscalation.begin(rt.id(), run.process(), run.runId());
@@ -231,6 +251,11 @@ public final class RunnerEngine implements AutoCloseable {
                         + e.getMessage(), e);
             }
             rt.runBegan(run, true);
+            if (rt.continuesAfterCurrentRun()) {
+                durable.put(rt.resumeCurrentRun());
+            } else {
+                durable.forget(rt.id());
+            }
             publishStarted(rt, run);
             return new StartedRun(rt.id(), run.runId(), run.outcome());
         }
@@ -270,13 +295,20 @@ public final class RunnerEngine implements AutoCloseable {
                 // A start that failed (no process slot, a shell missing for a moment) is a failed run: the runner
                 // tries again at its next due time, and the failure threshold pauses it if it persists.
                 RunPaused paused = rt.countFailure(clock.instant());
+                RunScheduled next = paused == null ? scheduleNext(rt, clock.instant()) : null;
+                if (next == null) {
+                    rt.sessionEnded();
+                    durable.forget(rt.id());
+                }
+                // Stored (above) before it is announced: whoever saw the event may rely on it after a restart.
                 if (paused != null) {
                     bus.publish(paused);
-                } else if (!scheduleNext(rt, clock.instant())) {
-                    rt.sessionEnded();
+                } else if (next != null) {
+                    bus.publish(next);
                 }
                 return;
             }
+            // The stored state still names this start: a run cut short is made again after a restart.
             rt.runBegan(run, false);
             publishStarted(rt, run);
         }
@@ -462,12 +494,23 @@ public final class RunnerEngine implements AutoCloseable {
         RunPaused paused;
         synchronized (rt) {
             paused = rt.accountExit(exit, ended.stopped(), clock.instant());
+            RunScheduled next = null;
+            if (paused == null && !rt.running()) {
+                next = scheduleNext(rt, finishedTs);
+                if (next == null) {
+                    rt.sessionEnded();
+                }
+            }
+            if (next == null && !rt.running()) {
+                durable.forget(rt.id());
+            }
+            // The follow-up is stored before anything is announced: whoever saw "finished" may rely on it.
             bus.publish(new RunFinished(rt.id(), exit, ended.stopped(), rt.consecutiveFailures(), finishedTs,
                     run.runId()));
             if (paused != null) {
                 bus.publish(paused);
-            } else if (!rt.running() && !scheduleNext(rt, finishedTs)) {
-                rt.sessionEnded();
+            } else if (next != null) {
+                bus.publish(next);
             }
         }
         run.ended(exit, ended.stopped(), paused != null, finishedTs);
@@ -475,26 +518,71 @@ public final class RunnerEngine implements AutoCloseable {
 
     /**
      * Schedules the next run of the session, if it has one, when the runner's schedule says after a run that ended
-     * at {@code from}; caller holds the monitor. Measured from the recorded end, so the time its bookkeeping took
-     * does not shift the schedule.
+     * at {@code from}, and stores it as the session's resume point; caller holds the monitor and publishes the
+     * returned event. Measured from the recorded end, so the time its bookkeeping took does not shift the schedule.
+     *
+     * @return the {@code scheduled} event, or {@code null} when the session has no next run
      */
-    private boolean scheduleNext(RunnerStateMachine rt, Instant from) {
+    private RunScheduled scheduleNext(RunnerStateMachine rt, Instant from) {
         if (closed || !rt.mayRepeat()) {
-            return false;
+            return null;
         }
         Optional<Instant> due = rt.config().timing().schedule().nextRun(from);
-        if (due.isEmpty()) {
-            return false;
+        if (due.isEmpty() || !scheduleAt(rt, due.get())) {
+            return null;
         }
-        Instant now = clock.instant();
-        long delayMillis = Math.max(0, Duration.between(now, due.get()).toMillis());
+        durable.put(rt.resumeAt(due.get()));
+        return new RunScheduled(rt.id(), Duration.between(from, due.get()).getSeconds(), clock.instant());
+    }
+
+    /** Sets the runner's timer for a start at {@code due} (at once when it is past); caller holds the monitor. */
+    private boolean scheduleAt(RunnerStateMachine rt, Instant due) {
+        long delayMillis = Math.max(0, Duration.between(clock.instant(), due).toMillis());
         try {
             rt.scheduled(scheduler.schedule(() -> scheduledStart(rt), delayMillis, TimeUnit.MILLISECONDS));
+            return true;
         } catch (RejectedExecutionException e) {
             return false;
         }
-        bus.publish(new RunScheduled(rt.id(), Duration.between(from, due.get()).getSeconds(), now));
-        return true;
+    }
+
+    // ------------------------------------------------------------------------------------ resuming
+
+    /**
+     * Takes over the sessions that were active (running or scheduled) when mcr last stopped, cleanly or not: each
+     * resumes with one start at its due time, at once when that has passed (once, however many intervals were
+     * missed), with its counters, failures and session start, announced by a {@code scheduled} event whose
+     * {@code in_s} is the time left. A state of a runner that no longer exists is dropped; a runner started by hand
+     * meanwhile keeps its own session. Call it once, after the first {@link #refresh}.
+     */
+    public void resume() {
+        if (closed) {
+            return;
+        }
+        Map<String, ScheduleState> states = durable.load();
+        for (ScheduleState state : states.values()) {
+            RunnerStateMachine rt = runners.get(state.runnerId());
+            if (rt == null) {
+                durable.forget(state.runnerId());
+                continue;
+            }
+            synchronized (rt) {
+                if (closed || rt.purged() || rt.running() || rt.scheduled()) {
+                    continue;
+                }
+                Instant now = clock.instant();
+                rt.resume(state);
+                if (!scheduleAt(rt, state.nextDue())) {
+                    continue;
+                }
+                long leftMillis = Math.max(0, Duration.between(now, state.nextDue()).toMillis());
+                long inS = (leftMillis + 999) / 1000;
+                bus.publish(new RunScheduled(rt.id(), inS, now));
+                LOG.info("Runner '{}' resumes its schedule: run {} of its session {}.", displayName(rt.config()),
+                        state.runCount() + 1, inS == 0 ? "starts now (it was due while mcr was not running)"
+                                : "starts in " + inS + " s");
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------ stopping
@@ -516,6 +604,7 @@ public final class RunnerEngine implements AutoCloseable {
         ActiveRun run;
         synchronized (rt) {
             run = rt.stop();
+            durable.forget(rt.id());
             bus.publish(new RunStopping(rt.id(), now, run == null ? null : run.runId()));
             if (run == null) {
                 bus.publish(new RunStopped(rt.id(), now));
@@ -584,6 +673,8 @@ public final class RunnerEngine implements AutoCloseable {
         if (closed) {
             return;
         }
+        // The runs stopped now end as stopped, but their sessions are not over: they resume at the next start.
+        durable.shutDown();
         closed = true;
         List<Thread> stoppers = new ArrayList<>();
         List<ActiveRun> running = new ArrayList<>();

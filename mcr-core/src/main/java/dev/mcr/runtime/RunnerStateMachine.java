@@ -315,6 +315,44 @@ final class RunnerStateMachine {
         activeTs = null;
     }
 
+    // ------------------------------------------------------------------------------------ durable schedules
+
+    /**
+     * Returns whether the session goes on after the current run: not a one-shot run, a repeating schedule and runs
+     * left. Only such a session resumes after a restart; a one-shot run cut short is not made again.
+     */
+    boolean continuesAfterCurrentRun() {
+        return !oneShot && config.timing().schedule().repeats() && (remaining == null || remaining > 0);
+    }
+
+    /**
+     * Returns where the session resumes when the current run is cut short (a crash, a shutdown): that run's start,
+     * with the counters from before it, so it is made again.
+     */
+    ScheduleState resumeCurrentRun() {
+        return new ScheduleState(id, activeTs, run.startedTs(), Math.max(0, runCount - 1),
+                remaining == null ? null : remaining + 1, failures.consecutiveFailures());
+    }
+
+    /** Returns where the session resumes: the start due at {@code due}, with the counters as they are. */
+    ScheduleState resumeAt(Instant due) {
+        return new ScheduleState(id, activeTs, due, runCount, remaining, failures.consecutiveFailures());
+    }
+
+    /**
+     * Takes over a session from before a restart: its counters, failures and start; it is neither stopped nor
+     * paused (it would have no state otherwise). The caller schedules its start.
+     */
+    void resume(ScheduleState state) {
+        oneShot = false;
+        stopped = false;
+        paused = false;
+        runCount = state.runCount();
+        remaining = state.remaining();
+        failures.restore(state.consecutiveFailures());
+        activeTs = state.activeSince() != null ? state.activeSince() : state.nextDue();
+    }
+
     // ------------------------------------------------------------------------------------ stopping
 
     /**

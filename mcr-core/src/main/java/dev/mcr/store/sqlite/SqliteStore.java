@@ -116,7 +116,8 @@ public final class SqliteStore implements AutoCloseable {
                       owner_started_ms INTEGER,
                       started_at TEXT NOT NULL
                     )
-                    """)));
+                    """)),
+            new Migration(4, "where active schedules resume after a restart", List.of(ScheduleTable.DDL)));
 
     /** One numbered schema change. */
     record Migration(int version, String description, List<String> statements) {
@@ -593,6 +594,46 @@ public final class SqliteStore implements AutoCloseable {
                 }
             }
             return out;
+        });
+    }
+
+    // ---------------------------------------------------------------- schedule states
+
+    /**
+     * Loads where each active session resumes after a restart (durable schedules).
+     *
+     * @return runner id to row
+     * @throws McrException when the read fails
+     */
+    public Map<String, ScheduleRow> loadScheduleStates() {
+        return read("read the schedule states", ScheduleTable::load);
+    }
+
+    /**
+     * Stores a runner's schedule state, replacing the previous one, in its own transaction.
+     *
+     * @param row the state
+     * @throws McrException when the write fails
+     */
+    public void putScheduleState(ScheduleRow row) {
+        Objects.requireNonNull(row, "row");
+        write("store the schedule of runner '" + row.runnerId() + "'", c -> {
+            ScheduleTable.put(c, row);
+            return null;
+        });
+    }
+
+    /**
+     * Forgets a runner's schedule state.
+     *
+     * @param runnerId the runner; unknown ids are ignored
+     * @throws McrException when the write fails
+     */
+    public void deleteScheduleState(String runnerId) {
+        Objects.requireNonNull(runnerId, "runnerId");
+        write("forget the schedule of runner '" + runnerId + "'", c -> {
+            ScheduleTable.delete(c, runnerId);
+            return null;
         });
     }
 
