@@ -971,7 +971,7 @@ public final class Mcr implements AutoCloseable {
         int notifyQueueCapacity = DEFAULT_NOTIFY_QUEUE_CAPACITY;
         long maxLogBytes = DEFAULT_MAX_LOG_BYTES;
         int maxLogFiles = DEFAULT_MAX_LOG_FILES;
-        boolean seedDemo = true;
+        boolean seedDemo;
         ScheduledExecutorService scheduler;
         final List<Notifier> notifiers = new ArrayList<>();
         final Set<String> hiddenEnvironment = new LinkedHashSet<>();
@@ -1100,7 +1100,13 @@ public final class Mcr implements AutoCloseable {
             return this;
         }
 
-        /** Turns seeding the two demo runners into an empty store on or off (default on). */
+        /**
+         * Seeds the original tool's two demo runners into an empty store (a new data folder) when on; default off,
+         * so a library never writes runners its caller did not ask for. The server turns it on.
+         *
+         * @param seedDemo whether an empty store gets the demo runners
+         * @return this builder
+         */
         public Builder seedDemo(boolean seedDemo) {
             this.seedDemo = seedDemo;
             return this;

@@ -364,8 +364,18 @@ class McrEngineTest extends McrTestBase {
     }
 
     @Test
-    void an_empty_store_is_seeded_with_the_two_demo_runners() {
-        try (Mcr seeded = Mcr.builder().dataDir(dir.resolve("seeded")).build()) {
+    void the_library_writes_no_demo_runners_unless_asked() {
+        try (Mcr plain = Mcr.builder().dataDir(dir.resolve("plain")).build()) {
+            assertThat(plain.state().runners()).isEmpty();
+        }
+        try (Mcr again = Mcr.builder().dataDir(dir.resolve("plain")).seedDemo(true).build()) {
+            assertThat(again.state().runners()).as("only an empty store is seeded, not an emptied one").isEmpty();
+        }
+    }
+
+    @Test
+    void an_empty_store_is_seeded_with_the_two_demo_runners_when_asked() {
+        try (Mcr seeded = Mcr.builder().dataDir(dir.resolve("seeded")).seedDemo(true).build()) {
             assertThat(seeded.state().runners()).hasSize(2);
             List<Runner> rs = new ArrayList<>(seeded.state().runners());
             assertThat(rs.get(1).timing().schedule()).isEqualTo(new Schedule.FixedDelay(0, 0, 5));
