@@ -386,8 +386,8 @@ public final class Mcr implements AutoCloseable {
      * @throws InvalidInputException   "Invalid JSON: …" when it is not JSON, or when the command is longer than the
      *                                 system can run; nothing is saved in the first case
      * @throws LimitExceededException  when it holds more than the limits allow; nothing is changed
-     * @throws RunnerNotFoundException when the document has no such runner; nothing is changed
      * @return the run, as {@link #start(String)} returns it
+     * @throws RunnerNotFoundException when the document has no such runner; nothing is changed
      * @throws RunnerBusyException     when the runner has a live process (the state is saved)
      * @throws ClosedException         when this instance is closed
      * @throws McrException            when the process cannot be spawned (the state is saved)
@@ -786,7 +786,11 @@ public final class Mcr implements AutoCloseable {
         return bus.subscriberCount();
     }
 
-    /** Stops every runner and group, stops scheduling and notifications, closes the store; idempotent. */
+    /**
+     * Stops every runner and group, stops scheduling and notifications, closes the store; idempotent. This is no
+     * user stop: a runner whose schedule was active (running or waiting for its next run) resumes when an
+     * {@code Mcr} is built on the same data folder again.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -1112,7 +1116,15 @@ public final class Mcr implements AutoCloseable {
             return this;
         }
 
-        /** Uses the caller's scheduler instead of an own one; it is never shut down by {@link Mcr#close()}. */
+        /**
+         * Uses the caller's scheduler instead of an own one ({@code mcr-scheduler}); it is never shut down by
+         * {@link Mcr#close()}. Every delayed action of mcr goes through it: scheduled starts, the resume of durable
+         * schedules right after start-up, throttled writes. With a scheduler that runs tasks only when a test moves
+         * the {@link #clock(Clock) clock}, timing is tested without sleeping.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = scheduler;
             return this;

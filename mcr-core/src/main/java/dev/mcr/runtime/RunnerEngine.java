@@ -494,14 +494,10 @@ public final class RunnerEngine implements AutoCloseable {
         RunPaused paused;
         synchronized (rt) {
             paused = rt.accountExit(exit, ended.stopped(), clock.instant());
-            RunScheduled next = null;
-            if (paused == null && !rt.running()) {
-                next = scheduleNext(rt, finishedTs);
-                if (next == null) {
-                    rt.sessionEnded();
-                }
-            }
+            // A manual start may have begun a new run meanwhile (the lock was free while logging): it is its session.
+            RunScheduled next = paused == null && !rt.running() ? scheduleNext(rt, finishedTs) : null;
             if (next == null && !rt.running()) {
+                rt.sessionEnded();
                 durable.forget(rt.id());
             }
             // The follow-up is stored before anything is announced: whoever saw "finished" may rely on it.
