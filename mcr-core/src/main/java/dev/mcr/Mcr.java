@@ -46,11 +46,14 @@ import dev.mcr.runtime.LastCaseStore;
 import dev.mcr.runtime.RunRegistry;
 import dev.mcr.runtime.RunnerEngine;
 import dev.mcr.store.ConfigKind;
+import dev.mcr.runtime.ScheduleStates;
+import dev.mcr.runtime.StartedRun;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.LiveRun;
 import dev.mcr.store.Store;
+import dev.mcr.store.ScheduleState;
 import dev.mcr.store.sqlite.SqliteStore;
 import dev.mcr.transfer.CloneOutcome;
 import dev.mcr.transfer.ImportResult;
@@ -72,6 +75,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -185,12 +189,15 @@ public final class Mcr implements AutoCloseable {
                             store.runtime().saveLastCases(all);
                         }
                     },
-                    runRegistry);
+                    runRegistry, new StoreScheduleStates());
             this.dispatcher = d;
             this.engine = e;
             this.groups = new GroupSequencer(engine, bus, clock);
             keeper.listen(engine::refresh);
             engine.refresh(keeper.state());
+            // On the scheduler, so that whoever subscribes right after build() (or a test that drives the
+            // scheduler) sees each resumed runner's "scheduled" event.
+            scheduler.execute(engine::resume);
             ok = true;
         } finally {
             if (!ok) {
@@ -412,19 +419,20 @@ public final class Mcr implements AutoCloseable {
      * @throws InvalidInputException   "Invalid JSON: …" when it is not JSON, or when the command is longer than the
      *                                 system can run; nothing is saved in the first case
      * @throws LimitExceededException  when it holds more than the limits allow; nothing is changed
+     * @return the run, as {@link #start(String)} returns it
      * @throws RunnerNotFoundException when the document has no such runner; nothing is changed
      * @throws RunnerBusyException     when the runner has a live process (the state is saved)
      * @throws ClosedException         when this instance is closed
      * @throws McrException            when the process cannot be spawned (the state is saved)
      */
-    public void saveStateJsonAndStart(byte[] utf8, String runnerId) {
+    public RunHandle saveStateJsonAndStart(byte[] utf8, String runnerId) {
         // Like the original: an unknown runner is refused before anything is saved.
         keeper.saveLegacy(utf8, planned -> {
             if (planned.runner(runnerId).isEmpty()) {
                 throw new RunnerNotFoundException(runnerId);
             }
         });
-        start(runnerId);
+        return start(runnerId);
     }
 
     /**
@@ -926,21 +934,33 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
-     * Starts a runner by hand.
+     * Starts a runner by hand: a new session of {@code max_runs} runs, one interval after each other.
+     *
+     * <pre>{@code
+     * RunResult r = mcr.start("backup").result().toCompletableFuture().get(10, TimeUnit.MINUTES);
+     * }</pre>
      *
      * @param runnerId the runner
+     * @return the run: its id at once, its result when its end is accounted (after its {@code finished} event)
      * @throws RunnerNotFoundException when it does not exist
      * @throws RunnerBusyException     when it has a live process
      * @throws InvalidInputException   when its command is longer than the system can run (128 KiB)
      * @throws ClosedException         when this instance is closed or shutting down
      * @throws McrException            when the process cannot be spawned
      */
-    public void start(String runnerId) {
+    public RunHandle start(String runnerId) {
         ensureOpen();
         if (keeper.state().runner(runnerId).isEmpty()) {
             throw new RunnerNotFoundException(runnerId);
         }
-        engine.start(runnerId, false);
+        return handle(engine.start(runnerId, false));
+    }
+
+    /** The facade's view of a started run: its own future, so no caller can complete the engine's. */
+    private static RunHandle handle(StartedRun run) {
+        CompletableFuture<RunResult> result = run.outcome().thenApply(o -> new RunResult(o.runId(), o.runnerId(),
+                o.exitCode(), o.stopped(), o.paused(), Duration.between(o.startedTs(), o.finishedTs()), o.lastCase()));
+        return new RunHandle(run.runnerId(), run.runId(), result.minimalCompletionStage());
     }
 
     /**
@@ -1136,7 +1156,11 @@ public final class Mcr implements AutoCloseable {
         return bus.subscriberCount();
     }
 
-    /** Stops every runner and group, stops scheduling and notifications, closes the store; idempotent. */
+    /**
+     * Stops every runner and group, stops scheduling and notifications, closes the store; idempotent. This is no
+     * user stop: a runner whose schedule was active (running or waiting for its next run) resumes when an
+     * {@code Mcr} is built on the same data folder again.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -1232,6 +1256,30 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
+     * Durable schedule states in the store's runtime part.
+     */
+    private final class StoreScheduleStates implements ScheduleStates {
+        @Override
+        public Map<String, ScheduleState> load() {
+            Map<String, ScheduleState> out = new LinkedHashMap<>();
+            for (ScheduleState s : store.runtime().loadScheduleStates()) {
+                out.put(s.runnerId(), s);
+            }
+            return out;
+        }
+
+        @Override
+        public void put(ScheduleState s) {
+            store.runtime().putScheduleState(s);
+        }
+
+        @Override
+        public void delete(String runnerId) {
+            store.runtime().deleteScheduleState(runnerId);
+        }
+    }
+
+    /**
      * Registry the notification worker reads and updates profiles through: counters are set in place, a profile it
      * disables is a new version.
      */
@@ -1284,7 +1332,7 @@ public final class Mcr implements AutoCloseable {
         int notifyQueueCapacity = DEFAULT_NOTIFY_QUEUE_CAPACITY;
         long maxLogBytes = DEFAULT_MAX_LOG_BYTES;
         int maxLogFiles = DEFAULT_MAX_LOG_FILES;
-        boolean seedDemo = true;
+        boolean seedDemo;
         ScheduledExecutorService scheduler;
         Store store;
         final List<Notifier> notifiers = new ArrayList<>();
@@ -1414,7 +1462,13 @@ public final class Mcr implements AutoCloseable {
             return this;
         }
 
-        /** Turns seeding the two demo runners into an empty store on or off (default on). */
+        /**
+         * Seeds the original tool's two demo runners into an empty store (a new data folder) when on; default off,
+         * so a library never writes runners its caller did not ask for. The server turns it on.
+         *
+         * @param seedDemo whether an empty store gets the demo runners
+         * @return this builder
+         */
         public Builder seedDemo(boolean seedDemo) {
             this.seedDemo = seedDemo;
             return this;
@@ -1433,7 +1487,15 @@ public final class Mcr implements AutoCloseable {
             return this;
         }
 
-        /** Uses the caller's scheduler instead of an own one; it is never shut down by {@link Mcr#close()}. */
+        /**
+         * Uses the caller's scheduler instead of an own one ({@code mcr-scheduler}); it is never shut down by
+         * {@link Mcr#close()}. Every delayed action of mcr goes through it: scheduled starts, the resume of durable
+         * schedules right after start-up, throttled writes. With a scheduler that runs tasks only when a test moves
+         * the {@link #clock(Clock) clock}, timing is tested without sleeping.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = scheduler;
             return this;

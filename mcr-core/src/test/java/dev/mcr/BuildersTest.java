@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
+import dev.mcr.model.Schedule;
+import dev.mcr.model.StateJson;
 import dev.mcr.model.RunnerGroup;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,18 +26,44 @@ class BuildersTest {
                 .alertCooldown(Duration.ofMinutes(1)).alertEscalation(Duration.ZERO).pauseAfterFailures(0)
                 .logging(false).onMatch("UP", CaseState.UP, "up").lastLineCase()
                 .notifyUpdatesOnly("notify_a").build();
-        assertThat(r.schedule().hours()).isEqualTo(1);
-        assertThat(r.schedule().minutes()).isEqualTo(30);
-        assertThat(r.schedule().seconds()).isEqualTo(5);
-        assertThat(r.maxRuns()).isEqualTo(Runner.UNLIMITED_RUNS);
-        assertThat(r.alertCooldownS()).isEqualTo(60);
-        assertThat(r.alertEscalationS()).isZero();
-        assertThat(r.failurePauseThreshold()).isZero();
-        assertThat(r.loggingEnabled()).isFalse();
+        assertThat(r.timing().schedule()).isEqualTo(new Schedule.FixedDelay(1, 30, 5));
+        assertThat(r.timing().maxRuns()).isEqualTo(Runner.Timing.UNLIMITED_RUNS);
+        assertThat(r.alerting().cooldown()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(r.alerting().escalation()).isZero();
+        assertThat(r.alerting().failurePauseThreshold()).isZero();
+        assertThat(r.execution().loggingEnabled()).isFalse();
         assertThat(r.cases()).hasSize(2);
         assertThat(r.cases().get(1).isLastLineCase()).isTrue();
-        assertThat(r.notifyProfileIds()).containsExactly("notify_a");
-        assertThat(r.updatesOnly("notify_a")).isTrue();
+        assertThat(r.targets().profileIds()).containsExactly("notify_a");
+        assertThat(r.targets().isUpdatesOnly("notify_a")).isTrue();
+    }
+
+    @Test
+    void to_builder_copies_every_part_so_a_changed_copy_differs_only_in_what_was_changed() {
+        Runner stored = StateJson.read("{\"runners\":[{\"id\":\"r\",\"name\":\"R\",\"command\":\"\","
+                + "\"schedule\":{\"minutes\":90,\"cron\":\"0 * * * *\"},\"max_runs\":-1,\"alert_cooldown_s\":7,"
+                + "\"cases\":[{\"id\":\"c1\",\"pattern\":\"x\",\"message_template\":\"y\",\"note\":1}],"
+                + "\"timeout_s\":30}]}").runners().get(0);
+
+        Runner same = stored.toBuilder().build();
+        Runner quieter = stored.toBuilder().alertCooldown(Duration.ofMinutes(30)).build();
+
+        assertThat(same).isEqualTo(stored);
+        assertThat(quieter.alerting().cooldown()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(quieter.toBuilder().alertCooldown(Duration.ofSeconds(7)).build()).isEqualTo(stored);
+        assertThat(quieter.cases()).isEqualTo(stored.cases());
+        assertThat(quieter.timing().schedule().extra()).containsEntry("cron", "0 * * * *");
+        assertThat(quieter.extra()).containsEntry("timeout_s", 30);
+    }
+
+    @Test
+    void a_fixed_delay_schedule_is_due_its_interval_after_the_end_of_a_run_and_none_never_repeats() {
+        Instant end = Instant.parse("2026-03-11T12:00:00Z");
+        assertThat(Schedule.every(Duration.ofMinutes(90)).nextRun(end)).hasValue(end.plusSeconds(5400));
+        assertThat(new Schedule.FixedDelay(0, 90, 0).nextRun(end)).hasValue(end.plusSeconds(5400));
+        assertThat(Schedule.NONE.nextRun(end)).isEmpty();
+        assertThat(Schedule.NONE.repeats()).isFalse();
+        assertThat(Schedule.every(Duration.ofMillis(999)).repeats()).isFalse();
     }
 
     @Test

@@ -16,21 +16,45 @@ import dev.mcr.event.RunScheduled;
 import dev.mcr.event.RunStarted;
 import dev.mcr.event.RunStopped;
 import dev.mcr.event.RunStopping;
+import dev.mcr.event.RunnerStatusEvent;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Runner;
 import dev.mcr.model.Schedule;
+import dev.mcr.testing.ManualScheduler;
+import dev.mcr.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The engine through the facade, with real processes. Scheduling runs on a {@link ManualScheduler} with a settable
+ * clock: a scheduled start happens when the test moves the clock to it, so "nothing else starts" is checked by
+ * moving the clock far ahead, not by sleeping.
+ */
 class McrEngineTest extends McrTestBase {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-11T12:00:00Z"));
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+
+    @Override
+    Mcr.Builder configure(Mcr.Builder builder) {
+        return builder.clock(clock).scheduler(scheduler);
+    }
+
+    private long count(Class<? extends RunnerStatusEvent> type, String runnerId) {
+        try {
+            return events.all(type).stream().filter(e -> e.runnerId().equals(runnerId)).count();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static String uid() {
         return Ids.newId("runner");
@@ -85,10 +109,15 @@ class McrEngineTest extends McrTestBase {
     void a_runner_with_interval_1s_and_max_runs_3_runs_exactly_3_times() throws Exception {
         Runner r = save(Runner.builder(uid()).command("echo run").every(Duration.ofSeconds(1)).runs(3).build());
         mcr.start(r.id());
-        events.await(RunFinished.class, e -> e.runnerId().equals(r.id()) && countFinished(r.id()) == 3,
-                Duration.ofSeconds(20));
-        // wait beyond one more interval: nothing else may start
-        Thread.sleep(1800);
+        events.await(RunScheduled.class, e -> count(RunScheduled.class, r.id()) == 1);
+        scheduler.advance(Duration.ofMillis(999));
+        assertThat(count(RunStarted.class, r.id())).as("not before its interval").isEqualTo(1);
+        scheduler.advance(Duration.ofMillis(1));
+        events.await(RunScheduled.class, e -> count(RunScheduled.class, r.id()) == 2);
+        scheduler.advance(Duration.ofSeconds(1));
+        events.await(RunFinished.class, e -> count(RunFinished.class, r.id()) == 3);
+        // The session is over: however far the clock moves, nothing else starts.
+        scheduler.advance(Duration.ofHours(1));
         List<RunStarted> starts = events.all(RunStarted.class);
         assertThat(starts).extracting(RunStarted::runCount).containsExactly(1, 2, 3);
         assertThat(starts).extracting(RunStarted::remaining).containsExactly(2, 1, 0);
@@ -100,42 +129,28 @@ class McrEngineTest extends McrTestBase {
         assertThat(s.activeTs()).isNull();
     }
 
-    private long countFinished(String id) {
-        try {
-            return events.all(RunFinished.class).stream().filter(f -> f.runnerId().equals(id)).count();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Test
     void a_failing_runner_is_paused_after_its_threshold_and_not_scheduled_again() throws Exception {
         Runner r = save(Runner.builder(uid()).command("echo bad; exit 2").every(Duration.ofSeconds(1))
                 .unlimitedRuns().pauseAfterFailures(2).build());
         mcr.start(r.id());
+        events.await(RunScheduled.class, e -> e.runnerId().equals(r.id()));
+        scheduler.advance(Duration.ofSeconds(1));
         RunPaused p = events.await(RunPaused.class, e -> e.runnerId().equals(r.id()));
         assertThat(p.reason()).isEqualTo("auto_pause_failures");
         assertThat(p.consecutiveFailures()).isEqualTo(2);
         assertThat(p.threshold()).isEqualTo(2);
-        Thread.sleep(1500);
-        assertThat(countFinished(r.id())).isEqualTo(2);
+        scheduler.advance(Duration.ofHours(1));
+        assertThat(count(RunFinished.class, r.id())).isEqualTo(2);
         RunnerStatus s = mcr.status().get(r.id());
         assertThat(s.paused()).isTrue();
         assertThat(s.scheduled()).isFalse();
         assertThat(s.consecutiveFailures()).isEqualTo(2);
         // a manual start clears the pause and the failure count
         mcr.start(r.id());
-        events.await(RunStarted.class, e -> e.runnerId().equals(r.id()) && countStarts(r.id()) >= 3);
+        events.await(RunStarted.class, e -> e.runnerId().equals(r.id()) && count(RunStarted.class, r.id()) >= 3);
         assertThat(mcr.status().get(r.id()).paused()).isFalse();
         mcr.stop(r.id());
-    }
-
-    private long countStarts(String id) {
-        try {
-            return events.all(RunStarted.class).stream().filter(f -> f.runnerId().equals(id)).count();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test
@@ -144,6 +159,8 @@ class McrEngineTest extends McrTestBase {
         Runner r = save(Runner.builder(uid()).command("if [ -f " + flag + " ]; then exit 0; else touch " + flag
                 + "; exit 1; fi").every(Duration.ofSeconds(1)).runs(2).pauseAfterFailures(5).build());
         mcr.start(r.id());
+        events.await(RunScheduled.class, e -> e.runnerId().equals(r.id()));
+        scheduler.advance(Duration.ofSeconds(1));
         events.await(RunFinished.class, e -> e.runnerId().equals(r.id()) && e.exitCode() == 0);
         List<RunFinished> f = events.all(RunFinished.class);
         assertThat(f).extracting(RunFinished::consecutiveFailures).containsExactly(1, 0);
@@ -157,6 +174,8 @@ class McrEngineTest extends McrTestBase {
         assertThat(mcr.status().get(r.id()).scheduled()).isTrue();
         mcr.stop(r.id());
         events.await(RunStopped.class, e -> e.runnerId().equals(r.id()));
+        scheduler.advance(Duration.ofMinutes(5));
+        assertThat(count(RunStarted.class, r.id())).as("the cancelled start never comes").isEqualTo(1);
         RunnerStatus s = mcr.status().get(r.id());
         assertThat(s.scheduled()).isFalse();
         assertThat(s.stopped()).isTrue();
@@ -261,9 +280,7 @@ class McrEngineTest extends McrTestBase {
         mcr.clearLog(r.id());
         assertThat(logText(r.id())).isEmpty();
         Runner quiet = save(r.withId(uid()).withName("Quiet"));
-        mcr.saveRunner(new Runner(quiet.id(), quiet.name(), quiet.command(), false, quiet.schedule(),
-                quiet.maxRuns(), quiet.alertCooldownS(), quiet.alertEscalationS(), quiet.failurePauseThreshold(),
-                quiet.cases(), quiet.notifyProfileIds(), quiet.notifyProfileUpdatesOnly(), Map.of()));
+        mcr.saveRunner(quiet.toBuilder().logging(false).build());
         mcr.start(quiet.id());
         events.await(RunFinished.class, e -> e.runnerId().equals(quiet.id()));
         assertThat(logText(quiet.id())).isEmpty();
@@ -347,12 +364,22 @@ class McrEngineTest extends McrTestBase {
     }
 
     @Test
-    void an_empty_store_is_seeded_with_the_two_demo_runners() {
-        try (Mcr seeded = Mcr.builder().dataDir(dir.resolve("seeded")).build()) {
+    void the_library_writes_no_demo_runners_unless_asked() {
+        try (Mcr plain = Mcr.builder().dataDir(dir.resolve("plain")).build()) {
+            assertThat(plain.state().runners()).isEmpty();
+        }
+        try (Mcr again = Mcr.builder().dataDir(dir.resolve("plain")).seedDemo(true).build()) {
+            assertThat(again.state().runners()).as("only an empty store is seeded, not an emptied one").isEmpty();
+        }
+    }
+
+    @Test
+    void an_empty_store_is_seeded_with_the_two_demo_runners_when_asked() {
+        try (Mcr seeded = Mcr.builder().dataDir(dir.resolve("seeded")).seedDemo(true).build()) {
             assertThat(seeded.state().runners()).hasSize(2);
             List<Runner> rs = new ArrayList<>(seeded.state().runners());
-            assertThat(rs.get(1).schedule()).isEqualTo(new Schedule(0, 0, 5));
-            assertThat(rs.get(1).maxRuns()).isEqualTo(Runner.UNLIMITED_RUNS);
+            assertThat(rs.get(1).timing().schedule()).isEqualTo(new Schedule.FixedDelay(0, 0, 5));
+            assertThat(rs.get(1).timing().maxRuns()).isEqualTo(Runner.Timing.UNLIMITED_RUNS);
         }
     }
 

@@ -169,7 +169,7 @@ class McrOriginalToolInteropTest {
         String log = LogCapture.during(() -> started.set(open()));
         try (Mcr mcr = started.get()) {
             Runner nas = mcr.state().runner("runner_nas").orElseThrow();
-            assertThat(nas.command()).isEqualTo("ping -c1 nas.changed");
+            assertThat(nas.execution().command()).isEqualTo("ping -c1 nas.changed");
             assertThat(nas.cases().get(0).messageTemplate()).isEqualTo("NAS antwortet");
             assertThat(mcr.versionedRunner("runner_nas").orElseThrow().version()).isEqualTo(nasVersion + 1);
             assertThat(mcr.versionedRunner("runner_backup").orElseThrow().version()).as("unchanged objects keep theirs")

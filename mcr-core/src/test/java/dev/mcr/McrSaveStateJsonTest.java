@@ -28,7 +28,7 @@ class McrSaveStateJsonTest extends McrTestBase {
     @Test
     void a_document_is_normalized_and_saved() {
         mcr.saveStateJson(utf8("{\"runners\": [{\"id\": \" r1 \", \"max_runs\": \"7\"}, 5], \"unknown\": [1]}"));
-        assertThat(mcr.state().runners()).extracting(r -> r.id() + " " + r.maxRuns()).containsExactly("r1 7");
+        assertThat(mcr.state().runners()).extracting(r -> r.id() + " " + r.timing().maxRuns()).containsExactly("r1 7");
         assertThat(mcr.state().extra()).containsEntry("unknown", List.of(1));
         String saved = StateJson.write(mcr.state());
         assertThatThrownBy(() -> mcr.saveStateJson(utf8("{\"runners\": [}"))).isInstanceOf(InvalidInputException.class)

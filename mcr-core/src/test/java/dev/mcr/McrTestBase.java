@@ -17,8 +17,13 @@ abstract class McrTestBase {
 
     @BeforeEach
     void open() {
-        mcr = Mcr.builder().dataDir(dir).seedDemo(false).build();
+        mcr = configure(Mcr.builder().dataDir(dir).seedDemo(false)).build();
         events = new EventRecorder(mcr);
+    }
+
+    /** Lets a test class change the builder (a settable clock and a manual scheduler, for example). */
+    Mcr.Builder configure(Mcr.Builder builder) {
+        return builder;
     }
 
     /** Returns a runner's whole current log as text, read the way the server streams it. */

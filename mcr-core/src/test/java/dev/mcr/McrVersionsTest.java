@@ -121,7 +121,7 @@ class McrVersionsTest extends McrTestBase {
         }
         Versioned<Runner> b = mcr.versionedRunner("runner_b").orElseThrow();
         assertThat(b.value().name()).isEqualTo("Flaky (renamed)");
-        assertThat(b.value().command()).isEqualTo("echo new");
+        assertThat(b.value().execution().command()).isEqualTo("echo new");
         assertThat(b.version()).isEqualTo(seen + 2);
     }
 
@@ -142,7 +142,7 @@ class McrVersionsTest extends McrTestBase {
         runnerIn(edited, "runner_a").put("name", "Disk check (renamed)");
         mcr.saveStateJson(utf8(edited.toString()));
 
-        assertThat(mcr.state().runner("runner_b").orElseThrow().command()).as("the stale copy does not undo it")
+        assertThat(mcr.state().runner("runner_b").orElseThrow().execution().command()).as("the stale copy does not undo it")
                 .isEqualTo("echo fixed");
         assertThat(mcr.versionedRunner("runner_b").orElseThrow().version()).isEqualTo(flakyVersion);
         assertThat(mcr.state().runner("runner_a").orElseThrow().name()).isEqualTo("Disk check (renamed)");
@@ -193,12 +193,13 @@ class McrVersionsTest extends McrTestBase {
 
         Runner a = mcr.state().runner("runner_a").orElseThrow();
         assertThat(a.name()).isEqualTo("A2");
-        assertThat(a.command()).isEqualTo("echo a");
-        assertThat(a.alertCooldownS()).isEqualTo(42);
+        assertThat(a.execution().command()).isEqualTo("echo a");
+        assertThat(a.alerting().cooldown()).isEqualTo(java.time.Duration.ofSeconds(42));
         assertThat(a.extra()).containsEntry("future_setting", java.util.Map.of("kept", true));
-        assertThat(a.schedule().hours()).isEqualTo(1);
-        assertThat(a.schedule().minutes()).isEqualTo(5);
-        assertThat(a.schedule().seconds()).isEqualTo(3);
+        dev.mcr.model.Schedule.FixedDelay delay = (dev.mcr.model.Schedule.FixedDelay) a.timing().schedule();
+        assertThat(delay.hours()).isEqualTo(1);
+        assertThat(delay.minutes()).isEqualTo(5);
+        assertThat(delay.seconds()).isEqualTo(3);
         assertThat(a.cases()).as("the list sent is the new membership").singleElement().satisfies(c -> {
             assertThat(c.pattern()).isEqualTo("new");
             assertThat(c.messageTemplate()).isEqualTo("{match}!");

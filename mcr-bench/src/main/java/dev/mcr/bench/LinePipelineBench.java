@@ -148,7 +148,7 @@ public final class LinePipelineBench {
             try (Subscription sub = mcr.subscribe(tally)) {
                 if (o.warmupLines() > 0) {
                     log.println("warm-up: " + o.warmupLines() + " lines each side");
-                    baseline(warm.command(), patterns);
+                    baseline(warm.execution().command(), patterns);
                     engine(mcr, warm.id(), tally, sub);
                 }
                 long baseHits = -1;
@@ -159,11 +159,11 @@ public final class LinePipelineBench {
                     Pass base;
                     Pass ours;
                     if (round % 2 == 1) {
-                        base = baseline(measured.command(), patterns);
+                        base = baseline(measured.execution().command(), patterns);
                         ours = engine(mcr, measured.id(), tally, sub);
                     } else {
                         ours = engine(mcr, measured.id(), tally, sub);
-                        base = baseline(measured.command(), patterns);
+                        base = baseline(measured.execution().command(), patterns);
                     }
                     long printed = base.lines();
                     log.printf("round %d: baseline %s lines/s (%d lines, %.2f s), mcr %s lines/s (%d lines received, "

@@ -37,9 +37,9 @@ public record NotifyTarget(String profileId, boolean updatesOnly) {
      */
     public static List<NotifyTarget> of(Runner runner) {
         Objects.requireNonNull(runner, "runner");
-        List<NotifyTarget> targets = new ArrayList<>(runner.notifyProfileIds().size());
-        for (String id : runner.notifyProfileIds()) {
-            targets.add(new NotifyTarget(id, runner.updatesOnly(id)));
+        List<NotifyTarget> targets = new ArrayList<>(runner.targets().profileIds().size());
+        for (String id : runner.targets().profileIds()) {
+            targets.add(new NotifyTarget(id, runner.targets().isUpdatesOnly(id)));
         }
         return List.copyOf(targets);
     }

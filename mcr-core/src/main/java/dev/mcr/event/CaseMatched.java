@@ -14,8 +14,10 @@ import java.util.Map;
  * @param message  the rendered message
  * @param state    the case's state; {@code null} for the last-line case (the key is then absent)
  * @param ts       when it matched
+ * @param runId    the run whose output (or end) it matched ({@code run_id}, written after the original's keys)
  */
-public record CaseMatched(String runnerId, String pattern, String message, CaseState state, Instant ts)
+public record CaseMatched(String runnerId, String pattern, String message, CaseState state, Instant ts,
+                          String runId)
         implements McrEvent {
 
     /** Pattern value of the last-line case. */
@@ -37,6 +39,7 @@ public record CaseMatched(String runnerId, String pattern, String message, CaseS
             m.put("state", state.json());
         }
         m.put("ts", Json.ts(ts, zone));
+        Json.runId(m, runId);
         return m;
     }
 }

@@ -19,6 +19,13 @@ final class Json {
         return m;
     }
 
+    /** Appends {@code run_id} (after the keys of the original) when the event belongs to a run. */
+    static void runId(Map<String, Object> m, String runId) {
+        if (runId != null) {
+            m.put("run_id", runId);
+        }
+    }
+
     static String ts(Instant ts, ZoneId zone) {
         String s = Timestamps.format(ts, zone);
         return s == null ? "" : s;

@@ -12,8 +12,10 @@ import java.util.Map;
  * @param stopped             whether the user stopped it
  * @param consecutiveFailures non-zero exits in a row, after accounting this run
  * @param ts                  when it ended
+ * @param runId               the run ({@code run_id}, written after the original's keys)
  */
-public record RunFinished(String runnerId, int exitCode, boolean stopped, int consecutiveFailures, Instant ts)
+public record RunFinished(String runnerId, int exitCode, boolean stopped, int consecutiveFailures, Instant ts,
+                          String runId)
         implements RunnerStatusEvent {
 
     @Override
@@ -28,6 +30,7 @@ public record RunFinished(String runnerId, int exitCode, boolean stopped, int co
         m.put("stopped", stopped);
         m.put("consecutive_failures", consecutiveFailures);
         m.put("ts", Json.ts(ts, zone));
+        Json.runId(m, runId);
         return m;
     }
 }

@@ -12,8 +12,9 @@ import java.util.Map;
  * @param activeTs  start of the active session (the manual start that began the series)
  * @param runCount  number of this run within the session, from 1
  * @param remaining runs still allowed after this one, {@code null} when unlimited
+ * @param runId     the run ({@code run_id}, written after the original's keys)
  */
-public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining)
+public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining, String runId)
         implements RunnerStatusEvent {
 
     @Override
@@ -28,6 +29,7 @@ public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runC
         m.put("active_ts", Json.ts(activeTs, zone));
         m.put("run_count", runCount);
         m.put("remaining", remaining);
+        Json.runId(m, runId);
         return m;
     }
 }

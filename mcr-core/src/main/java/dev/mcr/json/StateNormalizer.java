@@ -2,15 +2,12 @@ package dev.mcr.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcr.model.AppState;
-import dev.mcr.model.CaseRule;
-import dev.mcr.model.CaseState;
 import dev.mcr.model.DemoState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.LayoutItem;
 import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
-import dev.mcr.model.Schedule;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -38,7 +35,7 @@ import java.util.Set;
  *   <li>{@code max_runs} is -1 or clamped to 1..100; cooldown, escalation, threshold and profile counters
  *       are at least 0 (and at most {@link Integer#MAX_VALUE}); a schedule with a negative part becomes
  *       {@code max(0, h·3600+m·60+s)} split into hours, minutes and seconds.</li>
- *   <li>Case states are parsed with {@link CaseState#parse}.</li>
+ *   <li>Case states are parsed with {@link dev.mcr.model.CaseState#parse}.</li>
  *   <li>A runner's notification ids are deduplicated and must name an existing profile;
  *       {@code notify_profile_updates_only} is a subset of them.</li>
  *   <li>A runner belongs to at most one group (the first wins); unknown runner ids are dropped from groups;
@@ -48,11 +45,12 @@ import java.util.Set;
  *   <li>Legacy migration: top-level {@code pushover_user_key}/{@code pushover_api_token} with no profiles
  *       create the profile {@code notify_default} "Pushover (Standard)", assigned to every runner without
  *       notification ids. The legacy keys themselves are never kept (they hold plaintext secrets).</li>
- *   <li>Unknown keys of the state, profiles, runners and groups are kept in their {@code extra} maps as
+ *   <li>Unknown keys of the state, profiles, runners (and of their schedules and cases), groups and layout items
+ *       are kept in their {@code extra} maps as
  *       unmodifiable plain Java values (Map, List, String, Number, Boolean, null; {@code NaN} and infinities
  *       become the text {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}), except
- *       {@code snoozed_until}, which the original drops, and values nested deeper than
- *       {@value #MAX_EXTRA_DEPTH} levels. Cases, schedules, configs and layout items keep no unknown keys.</li>
+ *       {@code snoozed_until} of profiles and runners, which the original drops, and values nested deeper
+ *       than {@value #MAX_EXTRA_DEPTH} levels. A profile's {@code config} keeps every key, its values as text.</li>
  * </ul>
  *
  * <p>Deliberate difference: a missing or {@code null} top-level list is empty here, while the original
@@ -70,17 +68,14 @@ public final class StateNormalizer {
 
     private static final String LEGACY_USER_KEY = "pushover_user_key";
     private static final String LEGACY_API_TOKEN = "pushover_api_token";
-    private static final String SNOOZED_UNTIL = "snoozed_until";
+    private static final String SNOOZED_UNTIL = RunnerJson.SNOOZED_UNTIL;
 
     private static final Set<String> STATE_KEYS = Set.of(
             "notify_profiles", "runners", "runner_groups", "runner_layout", LEGACY_USER_KEY, LEGACY_API_TOKEN);
     private static final Set<String> PROFILE_KEYS = Set.of(
             "id", "name", "type", "active", "failure_count", "sent_count", "config", SNOOZED_UNTIL);
-    private static final Set<String> RUNNER_KEYS = Set.of(
-            "id", "name", "command", "logging_enabled", "schedule", "max_runs", "alert_cooldown_s",
-            "alert_escalation_s", "failure_pause_threshold", "cases", "notify_profile_ids",
-            "notify_profile_updates_only", SNOOZED_UNTIL);
     private static final Set<String> GROUP_KEYS = Set.of("id", "name", "runner_ids", "disabled_runner_ids");
+    private static final Set<String> LAYOUT_KEYS = Set.of("type", "id");
 
     private static final Set<String> TRUE_WORDS = Set.of("true", "1", "yes", "y", "on", "t");
     private static final Set<String> FALSE_WORDS = Set.of("false", "0", "no", "n", "off", "f");
@@ -198,86 +193,9 @@ public final class StateNormalizer {
         }
         Set<String> seen = new HashSet<>();
         for (JsonNode r : raw) {
-            if (!r.isObject()) {
-                continue;
+            if (r.isObject()) {
+                out.add(RunnerJson.read(r, seen, profileIds, migrated, LEGACY_PROFILE_ID));
             }
-            String id = uniqueId(r.get("id"), Ids.RUNNER, seen);
-            List<String> notify = migrated && !truthy(r.get("notify_profile_ids"))
-                    ? List.of(LEGACY_PROFILE_ID)
-                    : idList(r.get("notify_profile_ids"));
-            Set<String> notifyIds = new LinkedHashSet<>();
-            for (String pid : notify) {
-                if (profileIds.contains(pid)) {
-                    notifyIds.add(pid);
-                }
-            }
-            Set<String> updatesOnly = new LinkedHashSet<>();
-            for (String pid : idList(r.get("notify_profile_updates_only"))) {
-                if (notifyIds.contains(pid)) {
-                    updatesOnly.add(pid);
-                }
-            }
-            out.add(new Runner(
-                    id,
-                    text(r.get("name"), Runner.DEFAULT_NAME),
-                    text(r.get("command"), ""),
-                    bool(r.get("logging_enabled"), true),
-                    schedule(r.get("schedule")),
-                    maxRuns(r.get("max_runs")),
-                    nonNegative(r.get("alert_cooldown_s"), Runner.DEFAULT_ALERT_COOLDOWN_S),
-                    nonNegative(r.get("alert_escalation_s"), Runner.DEFAULT_ALERT_ESCALATION_S),
-                    (int) nonNegative(r.get("failure_pause_threshold"), Runner.DEFAULT_FAILURE_PAUSE_THRESHOLD),
-                    cases(r.get("cases")),
-                    List.copyOf(notifyIds),
-                    List.copyOf(updatesOnly),
-                    extra(r, RUNNER_KEYS)));
-        }
-        return out;
-    }
-
-    private static int maxRuns(JsonNode raw) {
-        Long v = wholeNumber(raw);
-        if (v == null) {
-            return 1;
-        }
-        if (v == Runner.UNLIMITED_RUNS) {
-            return Runner.UNLIMITED_RUNS;
-        }
-        return (int) Math.max(1, Math.min(Runner.MAX_RUNS_LIMIT, v));
-    }
-
-    private static Schedule schedule(JsonNode raw) {
-        if (raw == null || !raw.isObject()) {
-            return Schedule.NONE;
-        }
-        long h = clampToInt(orZero(wholeNumber(raw.get("hours"))));
-        long m = clampToInt(orZero(wholeNumber(raw.get("minutes"))));
-        long s = clampToInt(orZero(wholeNumber(raw.get("seconds"))));
-        if (h >= 0 && m >= 0 && s >= 0) {
-            return new Schedule((int) h, (int) m, (int) s);
-        }
-        // The original only clamps the total interval, so a negative part reduces the others.
-        long total = Math.max(0, h * 3600 + m * 60 + s);
-        return new Schedule((int) Math.min(Integer.MAX_VALUE, total / 3600), (int) (total % 3600 / 60),
-                (int) (total % 60));
-    }
-
-    private static List<CaseRule> cases(JsonNode raw) {
-        List<CaseRule> out = new ArrayList<>();
-        if (raw == null || !raw.isArray()) {
-            return out;
-        }
-        Set<String> seen = new HashSet<>();
-        for (JsonNode c : raw) {
-            if (!c.isObject()) {
-                continue;
-            }
-            JsonNode state = c.get("state");
-            out.add(new CaseRule(
-                    uniqueId(c.get("id"), Ids.CASE, seen),
-                    text(c.get("pattern"), ""),
-                    text(c.get("message_template"), ""),
-                    state != null && state.isTextual() ? CaseState.parse(state.textValue()) : CaseState.NONE));
         }
         return out;
     }
@@ -336,11 +254,11 @@ public final class StateNormalizer {
                 String id = text(item.get("id"), "").strip();
                 if (type.equals("runner")) {
                     if (runnerIds.contains(id) && !grouped.contains(id) && seenRunners.add(id)) {
-                        out.add(LayoutItem.runner(id));
+                        out.add(new LayoutItem(LayoutItem.Type.RUNNER, id, extra(item, LAYOUT_KEYS)));
                     }
                 } else if (type.equals("group")) {
                     if (groupIds.contains(id) && seenGroups.add(id)) {
-                        out.add(LayoutItem.group(id));
+                        out.add(new LayoutItem(LayoutItem.Type.GROUP, id, extra(item, LAYOUT_KEYS)));
                     }
                 }
             }
@@ -365,7 +283,7 @@ public final class StateNormalizer {
     }
 
     /** Python truthiness of a JSON value: null, false, 0, "", [] and {} are false. */
-    private static boolean truthy(JsonNode n) {
+    static boolean truthy(JsonNode n) {
         if (n == null || n.isNull() || n.isMissingNode()) {
             return false;
         }
@@ -385,7 +303,7 @@ public final class StateNormalizer {
     }
 
     /** A string, or a number written as its decimal text; anything else is the default. */
-    private static String text(JsonNode n, String def) {
+    static String text(JsonNode n, String def) {
         if (n == null) {
             return def;
         }
@@ -412,7 +330,7 @@ public final class StateNormalizer {
         return null;
     }
 
-    private static String uniqueId(JsonNode raw, String prefix, Set<String> seen) {
+    static String uniqueId(JsonNode raw, String prefix, Set<String> seen) {
         String id = idText(raw);
         if (!Ids.isValid(id)) {
             id = Ids.newId(prefix);
@@ -425,7 +343,7 @@ public final class StateNormalizer {
     }
 
     /** Valid trimmed ids of a list, in order (duplicates kept; callers dedupe where the rule says so). */
-    private static List<String> idList(JsonNode raw) {
+    static List<String> idList(JsonNode raw) {
         List<String> out = new ArrayList<>();
         if (raw == null || !raw.isArray()) {
             return out;
@@ -439,7 +357,7 @@ public final class StateNormalizer {
         return out;
     }
 
-    private static boolean bool(JsonNode n, boolean def) {
+    static boolean bool(JsonNode n, boolean def) {
         if (n == null) {
             return def;
         }
@@ -466,7 +384,7 @@ public final class StateNormalizer {
     }
 
     /** A whole number in 0..Integer.MAX_VALUE; negatives become 0, wrong types the default. */
-    private static long nonNegative(JsonNode n, long def) {
+    static long nonNegative(JsonNode n, long def) {
         Long v = wholeNumber(n);
         if (v == null) {
             return def;
@@ -474,11 +392,11 @@ public final class StateNormalizer {
         return Math.max(0, clampToInt(v));
     }
 
-    private static long orZero(Long v) {
+    static long orZero(Long v) {
         return v == null ? 0 : v;
     }
 
-    private static long clampToInt(long v) {
+    static long clampToInt(long v) {
         return Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
     }
 
@@ -487,7 +405,7 @@ public final class StateNormalizer {
      * to the long range), finite floats (truncated toward zero) and numeric text such as {@code " 5 "} or
      * {@code "5.0"}. Returns {@code null} for everything else, including booleans and infinities.
      */
-    private static Long wholeNumber(JsonNode n) {
+    static Long wholeNumber(JsonNode n) {
         if (n == null || !(n.isNumber() || n.isTextual())) {
             return null;
         }
@@ -546,7 +464,7 @@ public final class StateNormalizer {
         }
     }
 
-    private static Map<String, Object> extra(JsonNode obj, Set<String> known) {
+    static Map<String, Object> extra(JsonNode obj, Set<String> known) {
         if (obj == null || !obj.isObject()) {
             return Map.of();
         }

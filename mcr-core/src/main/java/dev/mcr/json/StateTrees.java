@@ -16,10 +16,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcr.error.InvalidInputException;
 import dev.mcr.model.AppState;
-import dev.mcr.model.CaseRule;
 import dev.mcr.model.LayoutItem;
 import dev.mcr.model.NotifyProfile;
-import dev.mcr.model.Runner;
 import dev.mcr.model.RunnerGroup;
 import dev.mcr.model.StateJson;
 
@@ -189,7 +187,7 @@ public final class StateTrees {
         ArrayNode profiles = root.putArray("notify_profiles");
         state.notifyProfiles().forEach(p -> profiles.add(profile(p)));
         ArrayNode runners = root.putArray("runners");
-        state.runners().forEach(r -> runners.add(runner(r)));
+        state.runners().forEach(r -> runners.add(RunnerJson.write(r)));
         ArrayNode groups = root.putArray("runner_groups");
         state.runnerGroups().forEach(g -> groups.add(group(g)));
         ArrayNode layout = root.putArray("runner_layout");
@@ -197,6 +195,7 @@ public final class StateTrees {
             ObjectNode o = layout.addObject();
             o.put("type", item.type().json());
             o.put("id", item.id());
+            putExtra(o, item.extra());
         }
         putExtra(root, state.extra());
         return root;
@@ -216,34 +215,6 @@ public final class StateTrees {
         return o;
     }
 
-    private static ObjectNode runner(Runner r) {
-        ObjectNode o = NODES.objectNode();
-        o.put("id", r.id());
-        o.put("name", r.name());
-        o.put("command", r.command());
-        o.put("logging_enabled", r.loggingEnabled());
-        ObjectNode schedule = o.putObject("schedule");
-        schedule.put("hours", r.schedule().hours());
-        schedule.put("minutes", r.schedule().minutes());
-        schedule.put("seconds", r.schedule().seconds());
-        o.put("max_runs", r.maxRuns());
-        o.set("alert_cooldown_s", number(r.alertCooldownS()));
-        o.set("alert_escalation_s", number(r.alertEscalationS()));
-        o.put("failure_pause_threshold", r.failurePauseThreshold());
-        ArrayNode cases = o.putArray("cases");
-        for (CaseRule c : r.cases()) {
-            ObjectNode co = cases.addObject();
-            co.put("id", c.id());
-            co.put("pattern", c.pattern());
-            co.put("message_template", c.messageTemplate());
-            co.put("state", c.state().json());
-        }
-        strings(o.putArray("notify_profile_ids"), r.notifyProfileIds());
-        strings(o.putArray("notify_profile_updates_only"), r.notifyProfileUpdatesOnly());
-        putExtra(o, r.extra());
-        return o;
-    }
-
     private static ObjectNode group(RunnerGroup g) {
         ObjectNode o = NODES.objectNode();
         o.put("id", g.id());
@@ -259,7 +230,7 @@ public final class StateTrees {
     }
 
     /** Same node type the parser produces, so a written and re-read tree compares equal. */
-    private static JsonNode number(long v) {
+    static JsonNode number(long v) {
         return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? NODES.numberNode((int) v) : NODES.numberNode(v);
     }
 
@@ -275,7 +246,7 @@ public final class StateTrees {
         }
     }
 
-    private static void putExtra(ObjectNode target, Map<String, Object> extra) {
+    static void putExtra(ObjectNode target, Map<String, Object> extra) {
         if (extra == null) {
             return;
         }

@@ -1,5 +1,8 @@
 package dev.mcr.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,15 +16,30 @@ import java.util.Objects;
  * @param pattern         the regex, in Python {@code re} syntax
  * @param messageTemplate the message, with {@code {match}}, {@code {g1}} and named-group placeholders
  * @param state           the state the case carries
+ * @param extra           unknown JSON keys of the case object, kept so that keys a newer client wrote survive a save
+ *                        of a client that does not know them (plain Java values)
  */
-public record CaseRule(String id, String pattern, String messageTemplate, CaseState state) {
+public record CaseRule(String id, String pattern, String messageTemplate, CaseState state, Map<String, Object> extra) {
 
-    /** Validates that no component is {@code null}. */
+    /** Validates that no component is {@code null}; copies the extra keys. */
     public CaseRule {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(messageTemplate, "messageTemplate");
         Objects.requireNonNull(state, "state");
+        extra = extra == null || extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    /**
+     * A case without unknown keys.
+     *
+     * @param id              the case id
+     * @param pattern         the regex, in Python {@code re} syntax
+     * @param messageTemplate the message template
+     * @param state           the state the case carries
+     */
+    public CaseRule(String id, String pattern, String messageTemplate, CaseState state) {
+        this(id, pattern, messageTemplate, state, Map.of());
     }
 
     /**
@@ -48,6 +66,6 @@ public record CaseRule(String id, String pattern, String messageTemplate, CaseSt
 
     /** Returns a copy with another id. */
     public CaseRule withId(String newId) {
-        return new CaseRule(newId, pattern, messageTemplate, state);
+        return new CaseRule(newId, pattern, messageTemplate, state, extra);
     }
 }

@@ -35,18 +35,17 @@ public final class DemoState {
      * @return the seed state (normalized)
      */
     public static AppState seed() {
-        Runner password = new Runner(PASSWORD_RUNNER_ID, "Passwort-Check-Demo", PASSWORD_COMMAND, true,
-                Schedule.NONE, 1, Runner.DEFAULT_ALERT_COOLDOWN_S, Runner.DEFAULT_ALERT_ESCALATION_S,
-                Runner.DEFAULT_FAILURE_PAUSE_THRESHOLD,
-                List.of(new CaseRule("case_pw", "passwort:\\s*(?P<pw>\\S+)", "Passwort: {pw}", CaseState.NONE),
-                        new CaseRule("case_nf", "passwort nicht gefunden", "Passwort nicht gefunden", CaseState.NONE)),
-                List.of(), List.of(), Map.of());
-        Runner ping = new Runner(PING_RUNNER_ID, "Ping 192.168.3.1 Demo", PING_COMMAND, true,
-                new Schedule(0, 0, 5), Runner.UNLIMITED_RUNS, Runner.DEFAULT_ALERT_COOLDOWN_S,
-                Runner.DEFAULT_ALERT_ESCALATION_S, Runner.DEFAULT_FAILURE_PAUSE_THRESHOLD,
-                List.of(new CaseRule("case_ping_ok", "OK", "192.168.3.1 ist erreichbar", CaseState.NONE),
-                        new CaseRule("case_ping_fail", "FAIL", "192.168.3.1 ist NICHT erreichbar", CaseState.NONE)),
-                List.of(), List.of(), Map.of());
+        Runner password = Runner.builder(PASSWORD_RUNNER_ID).name("Passwort-Check-Demo").command(PASSWORD_COMMAND)
+                .cases(List.of(
+                        new CaseRule("case_pw", "passwort:\\s*(?P<pw>\\S+)", "Passwort: {pw}", CaseState.NONE),
+                        new CaseRule("case_nf", "passwort nicht gefunden", "Passwort nicht gefunden", CaseState.NONE)))
+                .build();
+        Runner ping = Runner.builder(PING_RUNNER_ID).name("Ping 192.168.3.1 Demo").command(PING_COMMAND)
+                .schedule(new Schedule.FixedDelay(0, 0, 5)).unlimitedRuns()
+                .cases(List.of(
+                        new CaseRule("case_ping_ok", "OK", "192.168.3.1 ist erreichbar", CaseState.NONE),
+                        new CaseRule("case_ping_fail", "FAIL", "192.168.3.1 ist NICHT erreichbar", CaseState.NONE)))
+                .build();
         return new AppState(List.of(), List.of(password, ping), List.of(),
                 List.of(LayoutItem.runner(PASSWORD_RUNNER_ID), LayoutItem.runner(PING_RUNNER_ID)), Map.of());
     }

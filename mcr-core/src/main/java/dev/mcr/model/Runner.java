@@ -9,114 +9,192 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A saved shell command with its settings.
+ * A saved shell command with its settings, in readable parts: what to run ({@link Execution}), when
+ * ({@link Timing}), how alerts are paced ({@link Alerting}), the cases applied to its output, and where alerts go
+ * ({@link Targets}).
  *
- * @param id                        the runner id ({@code ^[A-Za-z0-9_-]{1,120}$})
- * @param name                      display name
- * @param command                   the command, run as {@code bash -lc <command>}
- * @param loggingEnabled            whether each run is appended to the runner's log file
- * @param schedule                  pause after a run before the next one; zero = run once
- * @param maxRuns                   runs per start: {@link #UNLIMITED_RUNS} or 1..{@link #MAX_RUNS_LIMIT}
- * @param alertCooldownS            seconds before a repeated DOWN/WARN alert, not negative
- * @param alertEscalationS          seconds before an escalation, 0 = no extra wait, not negative
- * @param failurePauseThreshold     consecutive failures that pause the runner, 0 = never
- * @param cases                     regex rules applied to each output line
- * @param notifyProfileIds          notification profiles this runner sends to
- * @param notifyProfileUpdatesOnly  subset of {@code notifyProfileIds} that only get changed messages
- * @param extra                     unknown JSON keys kept from the stored state (plain Java values)
+ * <pre>{@code
+ * Runner nas = Runner.builder("nas-ping")
+ *     .command("ping -c1 -W2 nas.local >/dev/null && echo UP || echo DOWN")
+ *     .every(Duration.ofSeconds(30)).unlimitedRuns()
+ *     .onMatch("DOWN", CaseState.DOWN, "NAS is unreachable")
+ *     .build();
+ * Runner quieter = nas.toBuilder().alertCooldown(Duration.ofMinutes(30)).build();
+ * }</pre>
+ *
+ * <p>A new setting goes into the part it belongs to (one record) and into the JSON mapping
+ * ({@code dev.mcr.json.RunnerJson}); nothing else changes.
+ *
+ * @param id        the runner id ({@code ^[A-Za-z0-9_-]{1,120}$})
+ * @param name      display name
+ * @param execution what runs: the command and whether runs are logged
+ * @param timing    when it runs again: the schedule and the runs per start
+ * @param alerting  how repeated alerts are paced and when failures pause the runner
+ * @param cases     regex rules applied to each output line
+ * @param targets   the notification profiles alerts go to
+ * @param extra     unknown JSON keys kept from the stored state (plain Java values)
  */
 public record Runner(
         String id,
         String name,
-        String command,
-        boolean loggingEnabled,
-        Schedule schedule,
-        int maxRuns,
-        long alertCooldownS,
-        long alertEscalationS,
-        int failurePauseThreshold,
+        Execution execution,
+        Timing timing,
+        Alerting alerting,
         List<CaseRule> cases,
-        List<String> notifyProfileIds,
-        List<String> notifyProfileUpdatesOnly,
+        Targets targets,
         Map<String, Object> extra) {
 
-    /** {@code max_runs} value meaning "repeat until stopped". */
-    public static final int UNLIMITED_RUNS = -1;
-    /** Largest finite {@code max_runs}. */
-    public static final int MAX_RUNS_LIMIT = 100;
     /** Default name of a runner. */
     public static final String DEFAULT_NAME = "Runner";
-    /** Default alert cooldown in seconds. */
-    public static final long DEFAULT_ALERT_COOLDOWN_S = 300;
-    /** Default alert escalation in seconds. */
-    public static final long DEFAULT_ALERT_ESCALATION_S = 1800;
-    /** Default number of consecutive failures that pause a runner. */
-    public static final int DEFAULT_FAILURE_PAUSE_THRESHOLD = 5;
 
-    /** Validates every component; lists are copied and made unmodifiable. */
+    /** Validates every component; lists and maps are copied and made unmodifiable. */
     public Runner {
         if (!Ids.isValid(id)) {
             throw new IllegalArgumentException("Runner id '" + id + "' is invalid; use 1 to 120 characters of A-Z, a-z, 0-9, '_' or '-'.");
         }
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(command, "command");
-        Objects.requireNonNull(schedule, "schedule");
-        if (maxRuns != UNLIMITED_RUNS && (maxRuns < 1 || maxRuns > MAX_RUNS_LIMIT)) {
-            throw new IllegalArgumentException("maxRuns must be -1 (unlimited) or between 1 and 100, not " + maxRuns + ".");
-        }
-        if (alertCooldownS < 0 || alertEscalationS < 0 || failurePauseThreshold < 0) {
-            throw new IllegalArgumentException("Alert cooldown, escalation and failure pause threshold must not be negative.");
-        }
+        Objects.requireNonNull(execution, "execution");
+        Objects.requireNonNull(timing, "timing");
+        Objects.requireNonNull(alerting, "alerting");
+        Objects.requireNonNull(targets, "targets");
         cases = List.copyOf(cases);
-        notifyProfileIds = List.copyOf(notifyProfileIds);
-        notifyProfileUpdatesOnly = List.copyOf(notifyProfileUpdatesOnly);
-        extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        extra = extra == null || extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
-    /** Returns whether the runner repeats until stopped. */
-    public boolean unlimitedRuns() {
-        return maxRuns == UNLIMITED_RUNS;
+    /**
+     * What runs.
+     *
+     * @param command        the command, run as {@code bash -lc <command>}
+     * @param loggingEnabled whether each run is appended to the runner's log file
+     */
+    public record Execution(String command, boolean loggingEnabled) {
+
+        /** Validates that the command is not {@code null} (it may be empty: such a runner cannot start). */
+        public Execution {
+            Objects.requireNonNull(command, "command");
+        }
+
+        /** Returns a copy with another command. */
+        public Execution withCommand(String newCommand) {
+            return new Execution(newCommand, loggingEnabled);
+        }
     }
 
-    /** Returns whether the given profile only receives changed messages from this runner. */
-    public boolean updatesOnly(String profileId) {
-        return notifyProfileUpdatesOnly.contains(profileId);
+    /**
+     * When a runner runs again.
+     *
+     * @param schedule when the next run is due after a run; {@link Schedule#NONE} = once per start
+     * @param maxRuns  runs per start: {@link #UNLIMITED_RUNS} or 1..{@link #MAX_RUNS_LIMIT}
+     */
+    public record Timing(Schedule schedule, int maxRuns) {
+
+        /** {@code max_runs} value meaning "repeat until stopped". */
+        public static final int UNLIMITED_RUNS = -1;
+        /** Largest finite {@code max_runs}. */
+        public static final int MAX_RUNS_LIMIT = 100;
+        /** Once per start: no schedule, one run. */
+        public static final Timing ONCE = new Timing(Schedule.NONE, 1);
+
+        /** Validates the run count. */
+        public Timing {
+            Objects.requireNonNull(schedule, "schedule");
+            if (maxRuns != UNLIMITED_RUNS && (maxRuns < 1 || maxRuns > MAX_RUNS_LIMIT)) {
+                throw new IllegalArgumentException("maxRuns must be -1 (unlimited) or between 1 and 100, not "
+                        + maxRuns + ".");
+            }
+        }
+
+        /** Returns whether a start repeats until stopped. */
+        public boolean unlimited() {
+            return maxRuns == UNLIMITED_RUNS;
+        }
+    }
+
+    /**
+     * How alerts of repeated DOWN/WARN matches are paced, and when failures pause the runner.
+     *
+     * @param cooldown              least time between two repeated DOWN/WARN alerts; whole seconds (a fraction is
+     *                              dropped), not negative
+     * @param escalation            least time before a repeated alert is sent as an escalation, zero = no extra
+     *                              wait; whole seconds, not negative
+     * @param failurePauseThreshold consecutive failed runs that pause the runner, 0 = never
+     */
+    public record Alerting(Duration cooldown, Duration escalation, int failurePauseThreshold) {
+
+        /** Default cooldown: 5 minutes. */
+        public static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
+        /** Default escalation: 30 minutes. */
+        public static final Duration DEFAULT_ESCALATION = Duration.ofMinutes(30);
+        /** Default number of consecutive failures that pause a runner. */
+        public static final int DEFAULT_FAILURE_PAUSE_THRESHOLD = 5;
+        /** The defaults of a new runner. */
+        public static final Alerting DEFAULTS = new Alerting(DEFAULT_COOLDOWN, DEFAULT_ESCALATION,
+                DEFAULT_FAILURE_PAUSE_THRESHOLD);
+
+        /** Validates that nothing is negative; drops fractions of a second (the JSON holds whole seconds). */
+        public Alerting {
+            Objects.requireNonNull(cooldown, "cooldown");
+            Objects.requireNonNull(escalation, "escalation");
+            if (cooldown.isNegative() || escalation.isNegative() || failurePauseThreshold < 0) {
+                throw new IllegalArgumentException("Alert cooldown, escalation and failure pause threshold must not "
+                        + "be negative.");
+            }
+            cooldown = Duration.ofSeconds(cooldown.getSeconds());
+            escalation = Duration.ofSeconds(escalation.getSeconds());
+        }
+    }
+
+    /**
+     * Where alerts go.
+     *
+     * @param profileIds  notification profiles this runner sends to
+     * @param updatesOnly the subset of {@code profileIds} that only get messages that differ from the last one sent
+     */
+    public record Targets(List<String> profileIds, List<String> updatesOnly) {
+
+        /** No notification targets. */
+        public static final Targets NONE = new Targets(List.of(), List.of());
+
+        /** Copies the lists and makes them unmodifiable. */
+        public Targets {
+            profileIds = List.copyOf(profileIds);
+            updatesOnly = List.copyOf(updatesOnly);
+        }
+
+        /** Returns whether the given profile only receives changed messages from this runner. */
+        public boolean isUpdatesOnly(String profileId) {
+            return updatesOnly.contains(profileId);
+        }
     }
 
     /** Returns a copy with another id. */
     public Runner withId(String newId) {
-        return new Runner(newId, name, command, loggingEnabled, schedule, maxRuns, alertCooldownS,
-                alertEscalationS, failurePauseThreshold, cases, notifyProfileIds, notifyProfileUpdatesOnly, extra);
+        return new Runner(newId, name, execution, timing, alerting, cases, targets, extra);
     }
 
     /** Returns a copy with another name. */
     public Runner withName(String newName) {
-        return new Runner(id, newName, command, loggingEnabled, schedule, maxRuns, alertCooldownS,
-                alertEscalationS, failurePauseThreshold, cases, notifyProfileIds, notifyProfileUpdatesOnly, extra);
+        return new Runner(id, newName, execution, timing, alerting, cases, targets, extra);
     }
 
     /** Returns a copy with another command. */
     public Runner withCommand(String newCommand) {
-        return new Runner(id, name, newCommand, loggingEnabled, schedule, maxRuns, alertCooldownS,
-                alertEscalationS, failurePauseThreshold, cases, notifyProfileIds, notifyProfileUpdatesOnly, extra);
+        return new Runner(id, name, execution.withCommand(newCommand), timing, alerting, cases, targets, extra);
     }
 
     /** Returns a copy with other cases. */
     public Runner withCases(List<CaseRule> newCases) {
-        return new Runner(id, name, command, loggingEnabled, schedule, maxRuns, alertCooldownS,
-                alertEscalationS, failurePauseThreshold, newCases, notifyProfileIds, notifyProfileUpdatesOnly, extra);
+        return new Runner(id, name, execution, timing, alerting, newCases, targets, extra);
     }
 
     /** Returns a copy with another schedule and run count. */
     public Runner withSchedule(Schedule newSchedule, int newMaxRuns) {
-        return new Runner(id, name, command, loggingEnabled, newSchedule, newMaxRuns, alertCooldownS,
-                alertEscalationS, failurePauseThreshold, cases, notifyProfileIds, notifyProfileUpdatesOnly, extra);
+        return new Runner(id, name, execution, new Timing(newSchedule, newMaxRuns), alerting, cases, targets, extra);
     }
 
     /** Returns a copy with other notification targets. */
     public Runner withNotifyProfiles(List<String> profileIds, List<String> updatesOnly) {
-        return new Runner(id, name, command, loggingEnabled, schedule, maxRuns, alertCooldownS,
-                alertEscalationS, failurePauseThreshold, cases, profileIds, updatesOnly, extra);
+        return new Runner(id, name, execution, timing, alerting, cases, new Targets(profileIds, updatesOnly), extra);
     }
 
     /**
@@ -129,24 +207,53 @@ public record Runner(
         return new Builder(id);
     }
 
+    /**
+     * Returns a builder holding everything of this runner (cases keep their ids, unknown keys are kept), to change
+     * some settings and {@link Builder#build()} a copy. Unlike a new builder's, its {@code build()} accepts an empty
+     * command, as a stored runner may have one.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(id);
+        b.name = name;
+        b.command = execution.command();
+        b.loggingEnabled = execution.loggingEnabled();
+        b.schedule = timing.schedule();
+        b.maxRuns = timing.maxRuns();
+        b.alerting = alerting;
+        b.cases.addAll(cases);
+        b.notifyProfileIds.addAll(targets.profileIds());
+        b.updatesOnly.addAll(targets.updatesOnly());
+        b.extra.putAll(extra);
+        b.requireCommand = false;
+        return b;
+    }
+
     /** Fluent builder for runners defined in code; {@link #build()} validates. */
     public static final class Builder {
-        private final String id;
+        private String id;
         private String name;
         private String command = "";
         private boolean loggingEnabled = true;
         private Schedule schedule = Schedule.NONE;
         private int maxRuns = 1;
-        private long alertCooldownS = DEFAULT_ALERT_COOLDOWN_S;
-        private long alertEscalationS = DEFAULT_ALERT_ESCALATION_S;
-        private int failurePauseThreshold = DEFAULT_FAILURE_PAUSE_THRESHOLD;
+        private Alerting alerting = Alerting.DEFAULTS;
         private final List<CaseRule> cases = new ArrayList<>();
         private final List<String> notifyProfileIds = new ArrayList<>();
         private final List<String> updatesOnly = new ArrayList<>();
+        private final Map<String, Object> extra = new LinkedHashMap<>();
+        private boolean requireCommand = true;
 
         private Builder(String id) {
             this.id = id;
             this.name = id;
+        }
+
+        /** Sets the id (a copy made from {@link Runner#toBuilder()} keeps the original's id otherwise). */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
         }
 
         /** Sets the display name (defaults to the id). */
@@ -169,7 +276,13 @@ public record Runner(
 
         /** Repeats the runner this long after each run ends; whole seconds count. */
         public Builder every(Duration interval) {
-            this.schedule = Schedule.of(interval);
+            this.schedule = Schedule.every(interval);
+            return this;
+        }
+
+        /** Sets the schedule (default {@link Schedule#NONE}: once per start). */
+        public Builder schedule(Schedule schedule) {
+            this.schedule = Objects.requireNonNull(schedule, "schedule");
             return this;
         }
 
@@ -181,25 +294,31 @@ public record Runner(
 
         /** Repeats until stopped. */
         public Builder unlimitedRuns() {
-            this.maxRuns = UNLIMITED_RUNS;
+            this.maxRuns = Timing.UNLIMITED_RUNS;
             return this;
         }
 
         /** Sets the minimum time between repeated DOWN/WARN alerts (default 5 min). */
         public Builder alertCooldown(Duration cooldown) {
-            this.alertCooldownS = cooldown.getSeconds();
+            this.alerting = new Alerting(cooldown, alerting.escalation(), alerting.failurePauseThreshold());
             return this;
         }
 
         /** Sets the escalation wait for repeated DOWN/WARN alerts (default 30 min, zero = none). */
         public Builder alertEscalation(Duration escalation) {
-            this.alertEscalationS = escalation.getSeconds();
+            this.alerting = new Alerting(alerting.cooldown(), escalation, alerting.failurePauseThreshold());
             return this;
         }
 
         /** Pauses the runner after this many consecutive failures (default 5, 0 = never). */
         public Builder pauseAfterFailures(int threshold) {
-            this.failurePauseThreshold = threshold;
+            this.alerting = new Alerting(alerting.cooldown(), alerting.escalation(), threshold);
+            return this;
+        }
+
+        /** Sets the whole alerting part (default {@link Alerting#DEFAULTS}). */
+        public Builder alerting(Alerting alerting) {
+            this.alerting = Objects.requireNonNull(alerting, "alerting");
             return this;
         }
 
@@ -224,6 +343,13 @@ public record Runner(
             return this;
         }
 
+        /** Replaces every case with these (in order, ids kept). */
+        public Builder cases(List<CaseRule> cases) {
+            this.cases.clear();
+            this.cases.addAll(cases);
+            return this;
+        }
+
         /** Sends matches to a notification profile. */
         public Builder notify(String profileId) {
             if (!notifyProfileIds.contains(profileId)) {
@@ -241,6 +367,15 @@ public record Runner(
             return this;
         }
 
+        /** Replaces every notification target with these. */
+        public Builder targets(Targets targets) {
+            notifyProfileIds.clear();
+            notifyProfileIds.addAll(targets.profileIds());
+            updatesOnly.clear();
+            updatesOnly.addAll(targets.updatesOnly());
+            return this;
+        }
+
         /**
          * Builds the runner.
          *
@@ -248,11 +383,11 @@ public record Runner(
          * @throws IllegalArgumentException when a setting is out of range, with a sentence that says which
          */
         public Runner build() {
-            if (command == null || command.isBlank()) {
+            if (requireCommand && (command == null || command.isBlank())) {
                 throw new IllegalArgumentException("Runner '" + id + "' needs a command; call command(\"...\").");
             }
-            return new Runner(id, name == null ? DEFAULT_NAME : name, command, loggingEnabled, schedule, maxRuns,
-                    alertCooldownS, alertEscalationS, failurePauseThreshold, cases, notifyProfileIds, updatesOnly, Map.of());
+            return new Runner(id, name == null ? DEFAULT_NAME : name, new Execution(command, loggingEnabled),
+                    new Timing(schedule, maxRuns), alerting, cases, new Targets(notifyProfileIds, updatesOnly), extra);
         }
     }
 }

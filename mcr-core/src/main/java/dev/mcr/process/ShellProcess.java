@@ -67,6 +67,8 @@ public final class ShellProcess implements AutoCloseable {
      * something else still holds the output open, before it kills what holds it.
      */
     public static final Duration EXIT_PIPE_GRACE = Duration.ofMillis(400);
+    /** How often a process found holding the output after its end is looked at again. */
+    private static final Duration HOLDER_RECHECK = Duration.ofMillis(20);
     /**
      * Name prefixes of the variables no started command inherits: mcr's configuration (for example
      * {@code MULTI_COMMAND_RUNNER_AUTH_PASSWORD}, {@code MULTI_COMMAND_RUNNER_SECRET_KEY}) and markers.
@@ -521,10 +523,18 @@ public final class ShellProcess implements AutoCloseable {
     /**
      * After a normal end of output: if the JDK closed our end early (it does when the main
      * process exits while no read is in progress), processes may still hold the pipe; kill
-     * them, as the reader would otherwise have waited for them.
+     * them, as the reader would otherwise have waited for them. A job the shell has just forked
+     * holds the pipe until it applies its own redirections ({@code cmd >/dev/null &}), which under
+     * load can take a while: only what still holds it after a short grace is killed.
      */
-    private void killOutputHolders() {
-        killHolders(outputHolders(false));
+    private void killOutputHolders() throws InterruptedException {
+        List<Long> holders = outputHolders(false);
+        long deadline = System.nanoTime() + EXIT_PIPE_GRACE.toNanos();
+        while (!holders.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(HOLDER_RECHECK.toMillis());
+            holders = outputHolders(false);
+        }
+        killHolders(holders);
     }
 
     private void killHolders(List<Long> holders) {

@@ -51,11 +51,12 @@ final class AlertPolicy {
      *
      * @param state       the case's state
      * @param message     the rendered message
-     * @param cooldownS   the runner's {@code alert_cooldown_s}; negative counts as 0
-     * @param escalationS the runner's {@code alert_escalation_s}; negative counts as 0, 0 means no extra wait
+     * @param cooldown    the runner's {@code alert_cooldown_s}; negative counts as 0
+     * @param escalation  the runner's {@code alert_escalation_s}; negative counts as 0, 0 means no extra wait
      * @return the text to send (possibly prefixed), or empty when nothing is to be sent
      */
-    public synchronized Optional<String> decide(CaseState state, String message, long cooldownS, long escalationS) {
+    public synchronized Optional<String> decide(CaseState state, String message, Duration cooldown,
+                                                Duration escalation) {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(message, "message");
         if (state == CaseState.NONE || state == CaseState.STOP) {
@@ -73,11 +74,10 @@ final class AlertPolicy {
         }
         if (state == CaseState.DOWN || state == CaseState.WARN) {
             Duration elapsed = Duration.between(lastNotified, now);
-            if (elapsed.compareTo(Duration.ofSeconds(Math.max(0, cooldownS))) < 0) {
+            if (!cooldown.isNegative() && elapsed.compareTo(cooldown) < 0) {
                 return Optional.empty();
             }
-            long escalation = Math.max(0, escalationS);
-            if (escalation == 0 || elapsed.compareTo(Duration.ofSeconds(escalation)) >= 0) {
+            if (escalation.isNegative() || escalation.isZero() || elapsed.compareTo(escalation) >= 0) {
                 lastNotified = now;
                 return Optional.of(ESCALATION_PREFIX + state.name() + "): " + message);
             }

@@ -1,5 +1,6 @@
 package dev.mcr.runtime;
 
+import dev.mcr.event.CaseMatched;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.CaseState;
 import java.time.Duration;
@@ -44,8 +45,6 @@ import java.util.regex.Matcher;
  */
 public final class CaseMatcher {
 
-    /** The pattern the original publishes for the last-line case. */
-    public static final String LAST_LINE_PATTERN = "__on_finish__";
     /** The last-line message when a run printed nothing but whitespace. */
     public static final String NO_OUTPUT_MESSAGE = "(no output)";
     /** The prefix of the message reported for a pattern Python rejects. */
@@ -247,7 +246,7 @@ public final class CaseMatcher {
      *
      * @param lastNonEmptyLine the last output line that was not empty after stripping, or {@code null}/empty when
      *                         there was none; it is stripped of Python whitespace here too
-     * @return the hit (pattern {@value #LAST_LINE_PATTERN}, message the line or {@value #NO_OUTPUT_MESSAGE},
+     * @return the hit (pattern {@value CaseMatched#ON_FINISH}, message the line or {@value #NO_OUTPUT_MESSAGE},
      *         state {@link CaseState#NONE}), or empty when the runner has no last-line case
      */
     public Optional<CaseHit> lastLineHit(String lastNonEmptyLine) {
@@ -255,7 +254,7 @@ public final class CaseMatcher {
             return Optional.empty();
         }
         String line = lastNonEmptyLine == null ? "" : MessageTemplate.pyStrip(lastNonEmptyLine);
-        return Optional.of(new CaseHit(lastLineRule, LAST_LINE_PATTERN, line.isEmpty() ? NO_OUTPUT_MESSAGE : line,
+        return Optional.of(new CaseHit(lastLineRule, CaseMatched.ON_FINISH, line.isEmpty() ? NO_OUTPUT_MESSAGE : line,
                 CaseState.NONE, true));
     }
 

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the members of a group one after another as one-shot runs. Completion is event-driven:
- * the engine reports every ended run and the next member starts from there, without polling.
+ * Runs the members of a group one after another as one-shot runs. Completion is event-driven: each member's run
+ * handle completes when its end is accounted, and the next member starts from there, without polling.
  */
 public final class GroupSequencer {
 
@@ -24,7 +24,7 @@ public final class GroupSequencer {
         final Instant startedTs;
         String currentRunnerId = "";
         int currentIndex;
-        long currentRunId;
+        String currentRunId;
         int completedCount;
         boolean stopRequested;
         boolean ended;
@@ -44,7 +44,7 @@ public final class GroupSequencer {
     private final Map<String, GroupStatus> snapshot = new LinkedHashMap<>();
 
     /**
-     * @param engine the runner engine; this sequencer registers itself as its run-end listener and STOP hook
+     * @param engine the runner engine; this sequencer registers itself as its STOP hook
      * @param bus    where group events go
      * @param clock  time source
      */
@@ -52,7 +52,6 @@ public final class GroupSequencer {
         this.engine = engine;
         this.bus = bus;
         this.clock = clock;
-        engine.setRunEndListener(this::onRunEnded);
         engine.setStopCaseHook(this::stopActiveGroupOf);
     }
 
@@ -102,26 +101,30 @@ public final class GroupSequencer {
         String rid = run.runnerIds.get(run.currentIndex);
         run.currentIndex++;
         run.currentRunnerId = rid;
-        run.currentRunId = 0;
+        run.currentRunId = null;
         publish(run, "running", null, "");
+        StartedRun started;
         try {
-            run.currentRunId = engine.start(rid, true);
+            started = engine.start(rid, true);
         } catch (McrException e) {
             end(run, "error", "Could not start runner " + rid + ": " + e.getMessage());
+            return;
         }
+        run.currentRunId = started.runId();
+        started.outcome().whenComplete((outcome, failure) -> {
+            if (outcome != null) {
+                onRunEnded(run, outcome);
+            }
+        });
     }
 
-    private void onRunEnded(String runnerId, long runId, int exitCode, boolean stopped, boolean paused) {
-        GroupRun run = null;
+    private void onRunEnded(GroupRun run, RunOutcome outcome) {
+        String runnerId = outcome.runnerId();
+        int exitCode = outcome.exitCode();
+        boolean stopped = outcome.stopped();
+        boolean paused = outcome.paused();
         synchronized (this) {
-            for (GroupRun r : active.values()) {
-                if (!r.ended && runId == r.currentRunId && runnerId.equals(r.currentRunnerId)
-                        && r.completedCount < r.currentIndex) {
-                    run = r;
-                    break;
-                }
-            }
-            if (run == null) {
+            if (run.ended || !outcome.runId().equals(run.currentRunId) || run.completedCount >= run.currentIndex) {
                 return;
             }
             if (run.stopRequested) {
@@ -198,25 +201,9 @@ public final class GroupSequencer {
         }
     }
 
-    /** Returns whether a sequence of the group is active. */
-    public synchronized boolean isRunning(String groupId) {
-        return active.containsKey(groupId);
-    }
-
     /** Returns the last status of every group that ran, by id. */
     public synchronized Map<String, GroupStatus> snapshot() {
         return new LinkedHashMap<>(snapshot);
-    }
-
-    /** Stops every active sequence (used on close). */
-    public void stopAll() {
-        List<GroupRun> runs;
-        synchronized (this) {
-            runs = new ArrayList<>(active.values());
-        }
-        for (GroupRun r : runs) {
-            stop(r.groupId, r.runnerIds, r.groupName);
-        }
     }
 
     private void end(GroupRun run, String status, String error) {

@@ -1,5 +1,6 @@
 package dev.mcr.runtime;
 
+import dev.mcr.store.ScheduleState;
 import dev.mcr.bus.EventBus;
 import dev.mcr.error.ClosedException;
 import dev.mcr.error.InvalidInputException;
@@ -21,7 +22,6 @@ import dev.mcr.files.RunLogs;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
-import dev.mcr.process.LeftoverProcesses;
 import dev.mcr.process.LineReader;
 import dev.mcr.process.ShellProcess;
 import dev.mcr.store.LastCase;
@@ -37,100 +37,70 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs runners: manual and scheduled starts, output handling, cases, failure accounting,
- * auto-pause, stop, live configuration refresh and purge of deleted runners.
+ * Runs runners: manual and scheduled starts, output, cases, the end of a run, stop, live configuration refresh
+ * and purge of deleted runners. It coordinates; each idea lives in its own class:
+ * <ul>
+ *   <li>{@link RunnerStateMachine}: a runner's state and every transition of it, with {@link AutoPause} (failure
+ *       accounting and the one place a runner pauses);</li>
+ *   <li>{@link RunEventBatch}: output batching, the events of a burst handed to the bus together;</li>
+ *   <li>{@link LastCaseThrottle}: how often last cases are written;</li>
+ *   <li>{@link StopEscalation}: SIGINT, SIGTERM, SIGKILL and the processes that left the tree;</li>
+ *   <li>{@link ReaderThreads}: the pooled threads that read runs' output;</li>
+ *   <li>{@link DurableSchedules}: where active sessions resume after a restart.</li>
+ * </ul>
  *
- * <p>Each run has its own thread {@code mcr-runner-<id>} that reads the output; stops escalate
- * on {@code mcr-stop-<id>} threads; scheduled starts come from the shared scheduler. Events are
- * published on the {@link EventBus} and never block a runner.
+ * <p>Each run is read on its own thread {@code mcr-runner-<id>}; stops escalate on {@code mcr-stop-<id>} threads;
+ * scheduled starts come from the shared scheduler. Events are published on the {@link EventBus} and never block a
+ * runner.
  */
 public final class RunnerEngine implements AutoCloseable {
 
     /** Output lines joined into a status {@code tail}. */
     static final int TAIL_LINES = 200;
     /**
-     * Bound of the output kept per run, in characters, besides the line count: 5000 lines of
-     * 64 KiB would otherwise pin 300 MiB per runner.
+     * Bound of the output kept per run, in characters, besides the line count: 5000 lines of 64 KiB would otherwise
+     * pin 300 MiB per runner.
      */
     static final long MAX_OUTPUT_CHARS = 2L * 1024 * 1024;
     /** Environment variable holding the id of the run, set for every spawned command. */
     public static final String RUN_ID_ENV = "MCR_RUN_ID";
     /** Environment variable holding the runner id, set for every spawned command. */
     public static final String RUNNER_ID_ENV = "MCR_RUNNER_ID";
-
-    private static final Logger LOG = LoggerFactory.getLogger(RunnerEngine.class);
-    private static final Duration ESCAPED_KILL_WAIT = Duration.ofSeconds(2);
-    /** Most events of one run held back before they are handed on, so a long burst reaches subscribers in pieces. */
-    private static final int MAX_PENDING_EVENTS = 256;
-    private static final String IDLE_READER_NAME = "mcr-runner-idle";
     /** Longest command the kernel execs as one argument: MAX_ARG_STRLEN (32 pages) less its terminating NUL. */
     static final int MAX_COMMAND_BYTES = 32 * 4096 - 1;
 
-    /** Called after every run ended and its follow-up (pause, schedule) was decided. */
-    @FunctionalInterface
-    public interface RunEndListener {
-        /**
-         * @param runnerId the runner
-         * @param runId    the run, as returned by {@link RunnerEngine#start}
-         * @param exitCode its exit code
-         * @param stopped  whether the user stopped it
-         * @param paused   whether it was paused after this run
-         */
-        void onRunEnded(String runnerId, long runId, int exitCode, boolean stopped, boolean paused);
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerEngine.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Clock clock;
     private final ZoneId zone;
     private final List<String> shell;
     private final Set<String> hiddenEnvironment;
     private final int maxOutputLines;
-    private final long statusSaveIntervalMillis;
     private final EventBus bus;
     private final ScheduledExecutorService scheduler;
     private final RunLogs logs;
     private final RunNotifier notifier;
-    private final LastCaseStore lastCaseStore;
     private final RunRegistry runRegistry;
-    private final Map<String, RunnerRuntime> runtimes = new ConcurrentHashMap<>();
+    private final DurableSchedules durable;
+    private final LastCaseThrottle lastCases;
+    private final ReaderThreads readers = new ReaderThreads();
+    private final Map<String, RunnerStateMachine> runners = new ConcurrentHashMap<>();
     private final Map<String, LastCase> restoredLastCases;
-    private final Object lastCaseLock = new Object();
-    private long lastCaseWriteMillis = Long.MIN_VALUE / 2;
-    private ScheduledFuture<?> pendingLastCaseFlush;
-    private volatile RunEndListener runEndListener = (id, run, code, stopped, paused) -> { };
-    private final AtomicLong runIds = new AtomicLong();
-    /**
-     * Run markers are this engine's random prefix plus a counter: unique across instances like a random UUID
-     * per run, without a SecureRandom call on every start.
-     */
-    private final String markerPrefix = UUID.randomUUID() + "-";
-    private final AtomicLong runMarkers = new AtomicLong();
-    /** Whether a last case changed since the last cases were written; guarded by lastCaseLock. */
-    private boolean lastCasesDirty;
+    private final RunIds runIds = new RunIds();
     private volatile Consumer<String> stopCaseHook = id -> { };
     private volatile boolean closed;
-    /** Threads that read runs' output and watch their processes' exit, kept a while between runs. */
-    private final ExecutorService readerThreads = new ThreadPoolExecutor(0,
-            Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, IDLE_READER_NAME);
-                t.setDaemon(true);
-                return t;
-            });
 
     /**
      * @param settings      clock, shell and limits
@@ -156,18 +126,35 @@ public final class RunnerEngine implements AutoCloseable {
      */
     public RunnerEngine(EngineSettings settings, EventBus bus, ScheduledExecutorService scheduler, RunLogs logs,
                         RunNotifier notifier, LastCaseStore lastCaseStore, RunRegistry runRegistry) {
+        this(settings, bus, scheduler, logs, notifier, lastCaseStore, runRegistry, ScheduleStates.NONE);
+    }
+
+    /**
+     * @param settings       clock, shell and limits
+     * @param bus            where events go
+     * @param scheduler      the scheduler of delayed starts (not shut down by {@link #close()})
+     * @param logs           run log files
+     * @param notifier       where alerts go
+     * @param lastCaseStore  persistence of last case messages
+     * @param runRegistry    durable record of live runs (told before each spawn and after each end)
+     * @param scheduleStates durable schedule states (where active sessions resume after a restart)
+     */
+    public RunnerEngine(EngineSettings settings, EventBus bus, ScheduledExecutorService scheduler, RunLogs logs,
+                        RunNotifier notifier, LastCaseStore lastCaseStore, RunRegistry runRegistry,
+                        ScheduleStates scheduleStates) {
         this.runRegistry = Objects.requireNonNull(runRegistry, "runRegistry");
+        this.durable = new DurableSchedules(Objects.requireNonNull(scheduleStates, "scheduleStates"));
         this.clock = settings.clock();
         this.zone = settings.clock().getZone();
         this.shell = settings.shell();
         this.hiddenEnvironment = settings.hiddenEnvironment();
         this.maxOutputLines = settings.maxOutputLines();
-        this.statusSaveIntervalMillis = settings.runtimeStatusSaveInterval().toMillis();
         this.bus = bus;
         this.scheduler = scheduler;
         this.logs = logs;
         this.notifier = notifier;
-        this.lastCaseStore = lastCaseStore;
+        this.lastCases = new LastCaseThrottle(lastCaseStore, this::currentLastCases, scheduler, clock,
+                settings.runtimeStatusSaveInterval());
         Map<String, LastCase> restored;
         try {
             restored = new LinkedHashMap<>(lastCaseStore.load());
@@ -178,19 +165,16 @@ public final class RunnerEngine implements AutoCloseable {
         this.restoredLastCases = restored;
     }
 
-    /** Sets the listener told about every ended run (the group sequencer). */
-    public void setRunEndListener(RunEndListener listener) {
-        this.runEndListener = listener;
-    }
-
     /** Sets the hook called when a {@code STOP} case matches (stops the runner's active group). */
     public void setStopCaseHook(Consumer<String> hook) {
         this.stopCaseHook = hook;
     }
 
+    // ------------------------------------------------------------------------------------ configuration
+
     /**
-     * Applies a saved state: runners get their new settings (also while running or scheduled),
-     * runners that disappeared are purged (pending starts cancelled, processes killed).
+     * Applies a saved state: runners get their new settings (also while running or scheduled), runners that
+     * disappeared are purged (pending starts cancelled, processes killed).
      *
      * @param state the normalized state
      */
@@ -198,69 +182,52 @@ public final class RunnerEngine implements AutoCloseable {
         Set<String> ids = new HashSet<>();
         for (Runner r : state.runners()) {
             ids.add(r.id());
-            RunnerRuntime rt = runtimes.computeIfAbsent(r.id(), id -> newRuntime(r));
+            RunnerStateMachine rt = runners.computeIfAbsent(r.id(),
+                    id -> new RunnerStateMachine(r, new AlertPolicy(clock), restoredLastCases.get(id)));
             synchronized (rt) {
-                if (rt.config != r) {
-                    rt.config = r;
-                    if (rt.running() || rt.scheduled()) {
-                        rt.matcher = compileMatcher(rt, r);
-                    } else {
-                        rt.matcher = null;
-                    }
-                }
+                rt.configure(r, cfg -> compileMatcher(rt, cfg));
             }
         }
         boolean purgedAny = false;
-        for (RunnerRuntime rt : List.copyOf(runtimes.values())) {
-            if (!ids.contains(rt.id)) {
+        for (RunnerStateMachine rt : List.copyOf(runners.values())) {
+            if (!ids.contains(rt.id())) {
                 purge(rt);
                 purgedAny = true;
             }
         }
         if (purgedAny) {
-            flushLastCases();
+            lastCases.flush();
         }
     }
 
-    private RunnerRuntime newRuntime(Runner r) {
-        RunnerRuntime rt = new RunnerRuntime(r.id(), r, new AlertPolicy(clock));
-        LastCase lc = restoredLastCases.get(r.id());
-        if (lc != null) {
-            rt.lastCase = lc.message() == null ? "" : lc.message();
-            rt.lastCaseTs = lc.ts();
-        }
-        return rt;
-    }
-
-    private void purge(RunnerRuntime rt) {
-        ShellProcess proc;
-        String marker;
+    private void purge(RunnerStateMachine rt) {
+        ActiveRun run;
         synchronized (rt) {
-            rt.purged = true;
-            cancelTimer(rt);
-            proc = rt.process;
-            marker = rt.runMarker;
-            runtimes.remove(rt.id, rt);
+            run = rt.purge();
+            runners.remove(rt.id(), rt);
+            durable.forget(rt.id());
         }
-        if (proc != null) {
-            terminateAsync(rt.id, proc, marker);
+        if (run != null) {
+            StopEscalation.begin(rt.id(), run.process(), run.runId());
         }
     }
+
+    // ------------------------------------------------------------------------------------ starting
 
     /**
      * Starts a runner.
      *
      * @param runnerId the runner
      * @param oneShot  run once whatever its schedule (group members)
-     * @return the id of the run, passed again to the {@link RunEndListener} when it ends
+     * @return the run: its id and the future of its outcome
      * @throws RunnerNotFoundException when the runner is unknown
      * @throws RunnerBusyException     when it has a live process
      * @throws InvalidInputException   when its command is longer than the system can run (128 KiB)
      * @throws ClosedException         when the engine is shutting down
      * @throws McrException            when the process cannot be spawned (counters are restored)
      */
-    public long start(String runnerId, boolean oneShot) {
-        RunnerRuntime rt = runtimes.get(runnerId);
+    public StartedRun start(String runnerId, boolean oneShot) {
+        RunnerStateMachine rt = runners.get(runnerId);
         if (rt == null) {
             throw new RunnerNotFoundException(runnerId);
         }
@@ -268,48 +235,30 @@ public final class RunnerEngine implements AutoCloseable {
             if (closed) {
                 throw new ClosedException("mcr is shutting down; runners cannot be started.");
             }
-            if (rt.purged) {
+            if (rt.purged()) {
                 throw new RunnerNotFoundException(runnerId);
             }
-            if (rt.process != null) {
+            if (rt.running()) {
                 throw new RunnerBusyException(runnerId);
             }
-            requireRunnableLength(rt.config);
-            cancelTimer(rt);
-            Integer prevRemaining = rt.remaining;
-            int prevRunCount = rt.runCount;
-            int prevFailures = rt.consecutiveFailures;
-            boolean prevStopped = rt.stopped;
-            boolean prevPaused = rt.paused;
-            boolean prevOneShot = rt.oneShot;
-
-            rt.oneShot = oneShot;
-            rt.clearOutput();
-            rt.lastLine = "";
-            rt.stopped = false;
-            rt.paused = false;
-            int maxRuns = oneShot ? 1 : rt.config.maxRuns();
-            rt.remaining = maxRuns == Runner.UNLIMITED_RUNS ? null : maxRuns - 1;
-            rt.runCount = 1;
-            rt.consecutiveFailures = 0;
-            rt.matcher = compileMatcher(rt, rt.config);
+            requireRunnableLength(rt.config());
+            RunnerStateMachine.ManualStart before = rt.beginManualStart(oneShot, compileMatcher(rt, rt.config()));
+            ActiveRun run;
             try {
-                spawn(rt);
+                run = spawn(rt);
             } catch (IOException | RuntimeException e) {
-                rt.remaining = prevRemaining;
-                rt.runCount = prevRunCount;
-                rt.consecutiveFailures = prevFailures;
-                rt.stopped = prevStopped;
-                rt.paused = prevPaused;
-                rt.oneShot = prevOneShot;
-                throw new McrException("Runner '" + displayName(rt.config) + "' could not be started: "
+                rt.undo(before);
+                throw new McrException("Runner '" + displayName(rt.config()) + "' could not be started: "
                         + e.getMessage(), e);
             }
-            Instant now = rt.startedTs;
-            rt.activeTs = now;
-            bus.publish(new RunStarted(rt.id, now, now, rt.runCount, rt.remaining));
-            readerThreads.execute(rt.runReader);
-            return rt.runId;
+            rt.runBegan(run, true);
+            if (rt.continuesAfterCurrentRun()) {
+                durable.put(rt.resumeCurrentRun());
+            } else {
+                durable.forget(rt.id());
+            }
+            publishStarted(rt, run);
+            return new StartedRun(rt.id(), run.runId(), run.outcome());
         }
     }
 
@@ -318,7 +267,7 @@ public final class RunnerEngine implements AutoCloseable {
      * command is the caller's input error, not a failure of the machine, and is refused before anything runs.
      */
     private static void requireRunnableLength(Runner r) {
-        String command = r.command();
+        String command = r.execution().command();
         if (command.length() > MAX_COMMAND_BYTES / 3) {
             int bytes = command.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_COMMAND_BYTES) {
@@ -329,411 +278,344 @@ public final class RunnerEngine implements AutoCloseable {
         }
     }
 
-    private void scheduledStart(RunnerRuntime rt) {
+    private void scheduledStart(RunnerStateMachine rt) {
         synchronized (rt) {
-            rt.timer = null;
-            if (closed || rt.purged || rt.stopped || rt.paused) {
+            if (!rt.beginScheduledStart(closed)) {
                 return;
             }
-            if (rt.remaining != null) {
-                if (rt.remaining <= 0) {
-                    return;
-                }
-                rt.remaining = rt.remaining - 1;
+            if (rt.needsMatcher()) {
+                rt.matcher(compileMatcher(rt, rt.config()));
             }
-            rt.runCount++;
-            if (rt.process != null) {
-                return;
-            }
-            rt.clearOutput();
-            rt.lastLine = "";
-            rt.stopped = false;
-            if (rt.matcher == null) {
-                rt.matcher = compileMatcher(rt, rt.config);
-            }
+            ActiveRun run;
             try {
-                spawn(rt);
+                run = spawn(rt);
             } catch (IOException | RuntimeException e) {
-                if (rt.remaining != null) {
-                    rt.remaining = rt.remaining + 1;
+                rt.abortScheduledStart();
+                LOG.error("Scheduled start of runner '{}' failed.", displayName(rt.config()), e);
+                bus.publish(new CaseError(rt.id(), "__schedule__", "Scheduled start failed: " + e.getMessage()));
+                // A start that failed (no process slot, a shell missing for a moment) is a failed run: the runner
+                // tries again at its next due time, and the failure threshold pauses it if it persists.
+                RunPaused paused = rt.countFailure(clock.instant());
+                RunScheduled next = paused == null ? scheduleNext(rt, clock.instant()) : null;
+                if (next == null) {
+                    rt.sessionEnded();
+                    durable.forget(rt.id());
                 }
-                rt.runCount--;
-                LOG.error("Scheduled start of runner '{}' failed.", displayName(rt.config), e);
-                bus.publish(new CaseError(rt.id, "__schedule__", "Scheduled start failed: " + e.getMessage()));
-                // A start that failed (no process slot, a shell missing for a moment) is a failed run: the
-                // runner tries again at its next due time, and the failure threshold pauses it if it persists.
-                rt.consecutiveFailures++;
-                int threshold = rt.config.failurePauseThreshold();
-                if (threshold > 0 && rt.consecutiveFailures >= threshold) {
-                    rt.paused = true;
-                    rt.stopped = true;
-                    rt.activeTs = null;
-                    bus.publish(new RunPaused(rt.id, RunPaused.AUTO_PAUSE_FAILURES, rt.consecutiveFailures, threshold,
-                            clock.instant()));
-                } else if (!scheduleNext(rt, clock.instant())) {
-                    rt.activeTs = null;
+                // Stored (above) before it is announced: whoever saw the event may rely on it after a restart.
+                if (paused != null) {
+                    bus.publish(paused);
+                } else if (next != null) {
+                    bus.publish(next);
                 }
                 return;
             }
-            if (rt.activeTs == null) {
-                rt.activeTs = rt.startedTs;
-            }
-            bus.publish(new RunStarted(rt.id, rt.startedTs, rt.activeTs, rt.runCount, rt.remaining));
-            readerThreads.execute(rt.runReader);
+            // The stored state still names this start: a run cut short is made again after a restart.
+            rt.runBegan(run, false);
+            publishStarted(rt, run);
         }
     }
 
+    /** Publishes {@code started} and lets the reader go; caller holds the monitor. */
+    private void publishStarted(RunnerStateMachine rt, ActiveRun run) {
+        StatusSnapshot s = rt.status();
+        bus.publish(new RunStarted(rt.id(), run.startedTs(), s.activeTs(), s.runCount(), s.remaining(), run.runId()));
+        readers.start(run.reader());
+    }
+
     /**
-     * Spawns the process and prepares (does not start) its reader thread; caller holds the monitor. The run is
-     * recorded in the registry before the spawn, so a crash at any later moment leaves a trace of it.
+     * Spawns the process and prepares (does not start) its reader; caller holds the monitor. The run is recorded in
+     * the registry before the spawn, so a crash at any later moment leaves a trace of it.
      */
-    private void spawn(RunnerRuntime rt) throws IOException {
-        Runner startCfg = rt.config;
-        String marker = markerPrefix + runMarkers.incrementAndGet();
-        Map<String, String> env = Map.of(RUN_ID_ENV, marker, RUNNER_ID_ENV, rt.id);
+    private ActiveRun spawn(RunnerStateMachine rt) throws IOException {
+        Runner startConfig = rt.config();
+        String runId = runIds.next(clock.millis());
+        Map<String, String> env = Map.of(RUN_ID_ENV, runId, RUNNER_ID_ENV, rt.id());
         try {
-            runRegistry.starting(marker, rt.id);
+            runRegistry.starting(runId, rt.id());
         } catch (RuntimeException e) {
             LOG.error("Could not record the start of a run of runner '{}'; if mcr is killed while it runs, its "
-                    + "processes will not be found at the next start.", rt.id, e);
+                    + "processes will not be found at the next start.", rt.id(), e);
         }
         ShellProcess proc;
         try {
-            proc = ShellProcess.start(shell, startCfg.command(), env, null, hiddenEnvironment);
+            proc = ShellProcess.start(shell, startConfig.execution().command(), env, null, hiddenEnvironment);
         } catch (IOException | RuntimeException e) {
-            forgetRun(rt.id, marker);
+            forgetRun(rt.id(), runId);
             throw e;
         }
-        long runId = runIds.incrementAndGet();
-        rt.runId = runId;
-        rt.process = proc;
-        rt.runMarker = marker;
-        rt.startedTs = clock.instant();
-        rt.runReader = new RunReader("mcr-runner-" + rt.id, () -> runLoop(rt, proc, startCfg, runId, marker));
+        ActiveRun run = new ActiveRun(runId, proc, startConfig, clock.instant());
+        run.reader(new ReaderThreads.Reader(rt.id(), () -> runLoop(rt, run)));
+        return run;
     }
 
-    /**
-     * A run's reader. It runs on a pooled thread, named {@code mcr-runner-<id>} while it reads: creating a
-     * thread for every run cost as much as a tenth of a short run.
-     */
-    static final class RunReader implements Runnable {
-        private final String name;
-        private final Runnable body;
-        private final CountDownLatch done = new CountDownLatch(1);
-
-        RunReader(String name, Runnable body) {
-            this.name = name;
-            this.body = body;
-        }
-
-        @Override
-        public void run() {
-            Thread me = Thread.currentThread();
-            me.setName(name);
-            try {
-                body.run();
-            } finally {
-                me.setName(IDLE_READER_NAME);
-                done.countDown();
-            }
-        }
-
-        boolean await(long millis) throws InterruptedException {
-            return done.await(millis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private CaseMatcher compileMatcher(RunnerRuntime rt, Runner r) {
+    private CaseMatcher compileMatcher(RunnerStateMachine rt, Runner r) {
         return CaseMatcher.compile(r.cases(), (rule, error) ->
                 emit(rt, new CaseError(r.id(), CaseMatcher.stripLikePython(rule.pattern()), error)));
     }
 
+    // ------------------------------------------------------------------------------------ a run
+
     /** Publishes an event of a runner; on its reader thread, in order with the run's pending output. */
-    private void emit(RunnerRuntime rt, McrEvent event) {
-        RunEvents pending = rt.pendingEvents;
-        if (pending != null) {
-            pending.add(event);
+    private void emit(RunnerStateMachine rt, McrEvent event) {
+        ActiveRun run = rt.run();
+        RunEventBatch batch = run == null ? null : run.events();
+        if (batch != null) {
+            batch.add(event);
         } else {
             bus.publish(event);
         }
     }
 
-    /**
-     * The events of one run collected on its reader thread and handed to the bus together: once per burst of
-     * output (before the reader may wait) instead of once per line, which woke every subscriber for every line.
-     */
-    final class RunEvents {
-        private final Thread owner = Thread.currentThread();
-        private final List<McrEvent> events = new ArrayList<>();
-
-        void add(McrEvent event) {
-            if (Thread.currentThread() != owner) {
-                bus.publish(event);
-                return;
-            }
-            events.add(event);
-            if (events.size() >= MAX_PENDING_EVENTS) {
-                flush();
-            }
-        }
-
-        void flush() {
-            if (Thread.currentThread() == owner && !events.isEmpty()) {
-                bus.publishAll(events);
-                events.clear();
-            }
-        }
-    }
-
-    private void forgetRun(String runnerId, String marker) {
+    private void forgetRun(String runnerId, String runId) {
         try {
-            runRegistry.ended(marker);
+            runRegistry.ended(runId);
         } catch (RuntimeException e) {
             LOG.warn("Could not record the end of a run of runner '{}': {}", runnerId, e.getMessage());
         }
     }
 
-    private void runLoop(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId, String marker) {
+    private void runLoop(RunnerStateMachine rt, ActiveRun run) {
+        ShellProcess proc = run.process();
         int exit;
-        RunEvents pending = new RunEvents();
-        rt.pendingEvents = pending;
+        RunEventBatch batch = new RunEventBatch(bus);
+        run.events(batch);
         try {
-            exit = proc.pump(line -> onLine(rt, line), pending::flush, LineReader.DEFAULT_MAX_LINE_BYTES, readerThreads);
+            exit = proc.pump(line -> onLine(rt, run, line), batch::flush, LineReader.DEFAULT_MAX_LINE_BYTES,
+                    readers.executor());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             proc.kill();
             exit = -1;
         } catch (Exception | Error e) {
-            LOG.error("Reading the output of runner '{}' failed; its process group is killed.", rt.id, e);
+            LOG.error("Reading the output of runner '{}' failed; its process group is killed.", rt.id(), e);
             proc.kill();
             exit = -1;
         } finally {
-            rt.pendingEvents = null;
-            pending.flush();
+            run.events(null);
+            batch.flush();
         }
-        forgetRun(rt.id, marker);
+        forgetRun(rt.id(), run.runId());
         try {
-            finish(rt, proc, startCfg, runId, exit);
+            finish(rt, run, exit);
         } catch (RuntimeException e) {
-            LOG.error("Finishing a run of runner '{}' failed.", rt.id, e);
+            LOG.error("Finishing a run of runner '{}' failed.", rt.id(), e);
+            run.outcome().completeExceptionally(e);
         }
     }
 
-    private void onLine(RunnerRuntime rt, String line) {
+    private void onLine(RunnerStateMachine rt, ActiveRun run, String line) {
         String trimmed = CaseMatcher.stripLikePython(line);
         CaseMatcher matcher;
         synchronized (rt) {
-            if (rt.purged) {
+            if (!rt.lineRead(line, trimmed, maxOutputLines, MAX_OUTPUT_CHARS)) {
                 return;
             }
-            rt.appendOutput(line, maxOutputLines, MAX_OUTPUT_CHARS);
-            if (!trimmed.isEmpty()) {
-                rt.lastLine = trimmed;
-            }
-            matcher = rt.matcher;
+            matcher = rt.matcher();
         }
-        emit(rt, new OutputLine(rt.id, line));
+        emit(rt, new OutputLine(rt.id(), line, run.runId()));
         if (matcher != null) {
             for (CaseHit hit : matcher.match(line)) {
-                onCase(rt, hit.pattern(), hit.message(), hit.state(), false);
+                onCase(rt, run, hit, false);
             }
         }
     }
 
-    private void onCase(RunnerRuntime rt, String pattern, String message, CaseState state, boolean lastLineCase) {
+    private void onCase(RunnerStateMachine rt, ActiveRun run, CaseHit hit, boolean lastLineCase) {
         Instant now = clock.instant();
         Runner cfg;
         synchronized (rt) {
-            if (rt.purged) {
-                return;
-            }
-            rt.lastCase = message;
-            rt.lastCaseTs = now;
-            cfg = rt.config;
+            cfg = rt.caseMatched(hit.message(), now);
         }
+        if (cfg == null) {
+            return;
+        }
+        run.caseMatched(hit.message());
         if (lastLineCase) {
-            flushLastCases();
+            lastCases.flush();
         } else {
-            lastCaseChanged();
+            lastCases.changed();
         }
-        emit(rt, new CaseMatched(rt.id, pattern, message, lastLineCase ? null : state, now));
-        if (state == CaseState.STOP) {
+        emit(rt, new CaseMatched(rt.id(), hit.pattern(), hit.message(), lastLineCase ? null : hit.state(), now,
+                run.runId()));
+        if (hit.state() == CaseState.STOP && !lastLineCase) {
             // The group's events must follow the lines and the match that stopped it.
-            RunEvents pending = rt.pendingEvents;
-            if (pending != null) {
-                pending.flush();
+            RunEventBatch batch = run.events();
+            if (batch != null) {
+                batch.flush();
             }
             try {
-                stopCaseHook.accept(rt.id);
+                stopCaseHook.accept(rt.id());
             } catch (RuntimeException e) {
-                bus.publish(new CaseError(rt.id, pattern, "STOP group trigger failed: " + e.getMessage()));
+                bus.publish(new CaseError(rt.id(), hit.pattern(), "STOP group trigger failed: " + e.getMessage()));
             }
         }
         String send;
         String title;
         if (lastLineCase) {
-            send = message;
+            send = hit.message();
             title = displayName(cfg) + " (last line)";
         } else {
-            send = rt.alerts.decide(state, message, cfg.alertCooldownS(), cfg.alertEscalationS()).orElse(null);
+            send = rt.alerts().decide(hit.state(), hit.message(), cfg.alerting().cooldown(),
+                    cfg.alerting().escalation()).orElse(null);
             title = displayName(cfg);
         }
-        if (send != null && !cfg.notifyProfileIds().isEmpty()) {
-            notifier.notify(cfg, pattern, title, send);
+        if (send != null && !cfg.targets().profileIds().isEmpty()) {
+            notifier.notify(cfg, hit.pattern(), title, send);
         }
     }
 
-    private void finish(RunnerRuntime rt, ShellProcess proc, Runner startCfg, long runId, int exit) {
+    private void finish(RunnerStateMachine rt, ActiveRun run, int exit) {
         Instant finishedTs = clock.instant();
-        String output;
-        boolean stopped;
-        String lastLine;
-        Runner cfg;
+        RunnerStateMachine.EndedRun ended;
+        CaseMatcher matcher;
         synchronized (rt) {
-            if (rt.process == proc) {
-                rt.process = null;
-                rt.runMarker = null;
-                rt.runReader = null;
-            }
-            if (rt.purged) {
-                return;
-            }
-            rt.startedTs = null;
-            rt.lastExitCode = exit;
-            rt.lastFinishTs = finishedTs;
-            output = rt.joinedOutput();
-            stopped = rt.stopped;
-            lastLine = rt.lastLine;
-            cfg = rt.config;
+            ended = rt.runEnded(run, exit, finishedTs);
+            matcher = rt.matcher();
         }
-        if (cfg.loggingEnabled()) {
+        if (ended == null) {
+            run.ended(exit, true, false, finishedTs);
+            return;
+        }
+        Runner cfg = ended.config();
+        if (cfg.execution().loggingEnabled()) {
             try {
-                logs.append(rt.id, new RunLogBlock(finishedTs, zone, displayName(cfg), startCfg.command(), exit,
-                        stopped, output));
+                logs.append(rt.id(), new RunLogBlock(finishedTs, zone, displayName(cfg),
+                        run.startConfig().execution().command(), exit, ended.stopped(), ended.output()));
             } catch (RuntimeException e) {
-                LOG.error("Could not append to the log of runner '{}'.", rt.id, e);
+                LOG.error("Could not append to the log of runner '{}'.", rt.id(), e);
             }
         }
-        if (cfg.cases().stream().anyMatch(c -> c.isLastLineCase())) {
-            onCase(rt, CaseMatched.ON_FINISH, lastLine.isEmpty() ? "(no output)" : lastLine, CaseState.NONE, true);
+        Optional<CaseHit> lastLine = matcher == null ? Optional.empty() : matcher.lastLineHit(ended.lastLine());
+        if (lastLine.isPresent()) {
+            onCase(rt, run, lastLine.get(), true);
         }
-        // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash
-        // right after must not lose it). Most runs change no case: they write nothing.
-        flushLastCasesIfChanged();
-        boolean pauseNow = false;
-        int failures;
-        int threshold = cfg.failurePauseThreshold();
+        // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash right after
+        // must not lose it). Most runs change no case: they write nothing.
+        lastCases.flushIfChanged();
+        RunPaused paused;
         synchronized (rt) {
-            if (!stopped) {
-                if (exit == 0) {
-                    rt.consecutiveFailures = 0;
-                } else {
-                    rt.consecutiveFailures++;
-                    if (threshold > 0 && rt.consecutiveFailures >= threshold) {
-                        rt.paused = true;
-                        rt.stopped = true;
-                        cancelTimer(rt);
-                        pauseNow = true;
-                    }
-                }
+            paused = rt.accountExit(exit, ended.stopped(), clock.instant());
+            // A manual start may have begun a new run meanwhile (the lock was free while logging): it is its session.
+            RunScheduled next = paused == null && !rt.running() ? scheduleNext(rt, finishedTs) : null;
+            if (next == null && !rt.running()) {
+                rt.sessionEnded();
+                durable.forget(rt.id());
             }
-            failures = rt.consecutiveFailures;
-            bus.publish(new RunFinished(rt.id, exit, stopped, failures, finishedTs));
-            if (pauseNow) {
-                rt.activeTs = null;
-                bus.publish(new RunPaused(rt.id, RunPaused.AUTO_PAUSE_FAILURES, failures, threshold, clock.instant()));
-            } else if (rt.process == null && !scheduleNext(rt, finishedTs)) {
-                rt.activeTs = null;
+            // The follow-up is stored before anything is announced: whoever saw "finished" may rely on it.
+            bus.publish(new RunFinished(rt.id(), exit, ended.stopped(), rt.consecutiveFailures(), finishedTs,
+                    run.runId()));
+            if (paused != null) {
+                bus.publish(paused);
+            } else if (next != null) {
+                bus.publish(next);
             }
         }
-        try {
-            runEndListener.onRunEnded(rt.id, runId, exit, stopped, pauseNow);
-        } catch (RuntimeException e) {
-            LOG.error("A run-end listener failed for runner '{}'.", rt.id, e);
-        }
+        run.ended(exit, ended.stopped(), paused != null, finishedTs);
     }
 
     /**
-     * Schedules the next run, one interval after {@code from} (the finish), if due; caller holds the monitor.
-     * Measured from the recorded finish, so the time its bookkeeping took does not shift the schedule.
+     * Schedules the next run of the session, if it has one, when the runner's schedule says after a run that ended
+     * at {@code from}, and stores it as the session's resume point; caller holds the monitor and publishes the
+     * returned event. Measured from the recorded end, so the time its bookkeeping took does not shift the schedule.
+     *
+     * @return the {@code scheduled} event, or {@code null} when the session has no next run
      */
-    private boolean scheduleNext(RunnerRuntime rt, Instant from) {
-        long interval = rt.oneShot ? 0 : rt.config.schedule().intervalSeconds();
-        if (closed || interval <= 0 || rt.stopped || rt.paused || rt.timer != null
-                || (rt.remaining != null && rt.remaining <= 0)) {
+    private RunScheduled scheduleNext(RunnerStateMachine rt, Instant from) {
+        if (closed || !rt.mayRepeat()) {
+            return null;
+        }
+        Optional<Instant> due = rt.config().timing().schedule().nextRun(from);
+        if (due.isEmpty() || !scheduleAt(rt, due.get())) {
+            return null;
+        }
+        durable.put(rt.resumeAt(due.get()));
+        return new RunScheduled(rt.id(), Duration.between(from, due.get()).getSeconds(), clock.instant());
+    }
+
+    /** Sets the runner's timer for a start at {@code due} (at once when it is past); caller holds the monitor. */
+    private boolean scheduleAt(RunnerStateMachine rt, Instant due) {
+        long delayMillis = Math.max(0, Duration.between(clock.instant(), due).toMillis());
+        try {
+            rt.scheduled(scheduler.schedule(() -> scheduledStart(rt), delayMillis, TimeUnit.MILLISECONDS));
+            return true;
+        } catch (RejectedExecutionException e) {
             return false;
         }
-        long delayMillis = Math.max(0, TimeUnit.SECONDS.toMillis(interval) - Duration.between(from, clock.instant()).toMillis());
-        rt.timer = scheduler.schedule(() -> scheduledStart(rt), delayMillis, TimeUnit.MILLISECONDS);
-        bus.publish(new RunScheduled(rt.id, interval, clock.instant()));
-        return true;
     }
 
-    private static void cancelTimer(RunnerRuntime rt) {
-        if (rt.timer != null) {
-            rt.timer.cancel(false);
-            rt.timer = null;
+    // ------------------------------------------------------------------------------------ resuming
+
+    /**
+     * Takes over the sessions that were active (running or scheduled) when mcr last stopped, cleanly or not: each
+     * resumes with one start at its due time, at once when that has passed (once, however many intervals were
+     * missed), with its counters, failures and session start, announced by a {@code scheduled} event whose
+     * {@code in_s} is the time left. A state of a runner that no longer exists is dropped; a runner started by hand
+     * meanwhile keeps its own session. Call it once, after the first {@link #refresh}.
+     */
+    public void resume() {
+        if (closed) {
+            return;
+        }
+        Map<String, ScheduleState> states = durable.load();
+        for (ScheduleState state : states.values()) {
+            RunnerStateMachine rt = runners.get(state.runnerId());
+            if (rt == null) {
+                durable.forget(state.runnerId());
+                continue;
+            }
+            synchronized (rt) {
+                if (closed || rt.purged() || rt.running() || rt.scheduled()) {
+                    continue;
+                }
+                Instant now = clock.instant();
+                rt.resume(state);
+                if (!scheduleAt(rt, state.nextDueAt())) {
+                    continue;
+                }
+                long leftMillis = Math.max(0, Duration.between(now, state.nextDueAt()).toMillis());
+                long inS = (leftMillis + 999) / 1000;
+                bus.publish(new RunScheduled(rt.id(), inS, now));
+                LOG.info("Runner '{}' resumes its schedule: run {} of its session {}.", displayName(rt.config()),
+                        state.runCount() + 1, inS == 0 ? "starts now (it was due while mcr was not running)"
+                                : "starts in " + inS + " s");
+            }
         }
     }
 
+    // ------------------------------------------------------------------------------------ stopping
+
     /**
-     * Stops a runner: cancels its pending start and stops its process group in the background.
-     * Unknown ids are accepted (the events are still published), like the original.
+     * Stops a runner: cancels its pending start and stops its process group in the background. Unknown ids are
+     * accepted (the events are still published), like the original.
      *
      * @param runnerId the runner
      */
     public void stop(String runnerId) {
-        RunnerRuntime rt = runtimes.get(runnerId);
+        RunnerStateMachine rt = runners.get(runnerId);
         Instant now = clock.instant();
         if (rt == null) {
             bus.publish(new RunStopping(runnerId, now));
             bus.publish(new RunStopped(runnerId, now));
             return;
         }
-        ShellProcess proc;
-        String marker;
+        ActiveRun run;
         synchronized (rt) {
-            cancelTimer(rt);
-            rt.stopped = true;
-            rt.paused = false;
-            rt.runCount = 0;
-            proc = rt.process;
-            marker = rt.runMarker;
-            bus.publish(new RunStopping(rt.id, now));
-            if (proc == null) {
-                rt.startedTs = null;
-                rt.activeTs = null;
-                bus.publish(new RunStopped(rt.id, now));
+            run = rt.stop();
+            durable.forget(rt.id());
+            bus.publish(new RunStopping(rt.id(), now, run == null ? null : run.runId()));
+            if (run == null) {
+                bus.publish(new RunStopped(rt.id(), now));
                 return;
             }
         }
-        terminateAsync(rt.id, proc, marker);
+        StopEscalation.begin(rt.id(), run.process(), run.runId());
     }
 
-    /**
-     * Stops the process tree, then kills what still carries the run's marker: a daemon that double-forked into
-     * its own session is neither in the process group nor a descendant any more.
-     */
-    private Thread terminateAsync(String runnerId, ShellProcess proc, String marker) {
-        Thread t = new Thread(() -> {
-            proc.terminate(ShellProcess.DEFAULT_INT_GRACE, ShellProcess.DEFAULT_TERM_GRACE);
-            if (marker != null) {
-                Map<String, List<Long>> escaped = LeftoverProcesses.kill(RUN_ID_ENV, List.of(marker),
-                        ESCAPED_KILL_WAIT);
-                if (!escaped.isEmpty()) {
-                    LOG.info("Killed processes {} of runner '{}' that had left the run's process tree.",
-                            escaped.get(marker), runnerId);
-                }
-            }
-        }, "mcr-stop-" + runnerId);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
+    // ------------------------------------------------------------------------------------ status
 
     /** Returns whether the runner is running or scheduled. */
     public boolean isActive(String runnerId) {
-        RunnerRuntime rt = runtimes.get(runnerId);
+        RunnerStateMachine rt = runners.get(runnerId);
         if (rt == null) {
             return false;
         }
@@ -744,7 +626,7 @@ public final class RunnerEngine implements AutoCloseable {
 
     /** Returns the status of one runner, or {@code null} when unknown. */
     public StatusSnapshot status(String runnerId) {
-        RunnerRuntime rt = runtimes.get(runnerId);
+        RunnerStateMachine rt = runners.get(runnerId);
         if (rt == null) {
             return null;
         }
@@ -756,93 +638,54 @@ public final class RunnerEngine implements AutoCloseable {
     /** Returns the status of every known runner, by id. */
     public Map<String, StatusSnapshot> status() {
         Map<String, StatusSnapshot> out = new LinkedHashMap<>();
-        for (RunnerRuntime rt : runtimes.values()) {
+        for (RunnerStateMachine rt : runners.values()) {
             synchronized (rt) {
-                out.put(rt.id, rt.status());
+                out.put(rt.id(), rt.status());
             }
         }
         return out;
     }
 
-    private void lastCaseChanged() {
-        synchronized (lastCaseLock) {
-            lastCasesDirty = true;
-            if (pendingLastCaseFlush != null || closed) {
-                return;
-            }
-            long due = lastCaseWriteMillis + statusSaveIntervalMillis - clock.millis();
-            if (due <= 0) {
-                writeLastCases();
-                return;
-            }
-            pendingLastCaseFlush = scheduler.schedule(this::flushLastCases, due, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Writes the last cases now (end of a run, purge, close). */
-    void flushLastCases() {
-        synchronized (lastCaseLock) {
-            if (pendingLastCaseFlush != null) {
-                pendingLastCaseFlush.cancel(false);
-                pendingLastCaseFlush = null;
-            }
-            writeLastCases();
-        }
-    }
-
-    private void flushLastCasesIfChanged() {
-        synchronized (lastCaseLock) {
-            if (lastCasesDirty) {
-                flushLastCases();
-            }
-        }
-    }
-
-    private void writeLastCases() {
-        lastCasesDirty = false;
+    private Map<String, LastCase> currentLastCases() {
         Map<String, LastCase> all = new LinkedHashMap<>();
-        for (RunnerRuntime rt : runtimes.values()) {
+        for (RunnerStateMachine rt : runners.values()) {
             synchronized (rt) {
-                if (!rt.lastCase.isEmpty() || rt.lastCaseTs != null) {
-                    all.put(rt.id, new LastCase(rt.lastCase, rt.lastCaseTs));
+                LastCase lc = rt.lastCaseOrNull();
+                if (lc != null) {
+                    all.put(rt.id(), lc);
                 }
             }
         }
-        try {
-            lastCaseStore.save(all);
-            lastCaseWriteMillis = clock.millis();
-        } catch (RuntimeException e) {
-            lastCasesDirty = true;
-            LOG.error("Could not persist the last case messages.", e);
-        }
+        return all;
     }
 
+    // ------------------------------------------------------------------------------------ close
+
     /**
-     * Stops scheduling, stops every process group (SIGINT, SIGTERM, SIGKILL), waits for the runs
-     * to finish their bookkeeping and persists the last cases. Idempotent.
+     * Stops scheduling, stops every process group (SIGINT, SIGTERM, SIGKILL), waits for the runs to finish their
+     * bookkeeping and persists the last cases. Idempotent.
      */
     @Override
     public void close() {
         if (closed) {
             return;
         }
+        // The runs stopped now end as stopped, but their sessions are not over: they resume at the next start.
+        durable.shutDown();
         closed = true;
         List<Thread> stoppers = new ArrayList<>();
-        List<RunReader> readers = new ArrayList<>();
-        for (RunnerRuntime rt : runtimes.values()) {
+        List<ActiveRun> running = new ArrayList<>();
+        for (RunnerStateMachine rt : runners.values()) {
             synchronized (rt) {
-                cancelTimer(rt);
-                if (rt.process != null) {
-                    rt.stopped = true;
-                    stoppers.add(terminateAsync(rt.id, rt.process, rt.runMarker));
-                    if (rt.runReader != null) {
-                        readers.add(rt.runReader);
-                    }
+                ActiveRun run = rt.shutDown();
+                if (run != null) {
+                    stoppers.add(StopEscalation.begin(rt.id(), run.process(), run.runId()));
+                    running.add(run);
                 }
             }
         }
         boolean interrupted = false;
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         try {
             for (Thread t : stoppers) {
                 long left = deadline - System.nanoTime();
@@ -851,24 +694,22 @@ public final class RunnerEngine implements AutoCloseable {
                 }
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
-            for (RunReader r : readers) {
+            for (ActiveRun r : running) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
-                r.await(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                r.reader().await(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
         } catch (InterruptedException e) {
             interrupted = true;
         }
-        readerThreads.shutdown();
-        synchronized (lastCaseLock) {
-            if (pendingLastCaseFlush != null) {
-                pendingLastCaseFlush.cancel(false);
-                pendingLastCaseFlush = null;
-            }
-            writeLastCases();
+        for (ActiveRun r : running) {
+            r.outcome().completeExceptionally(new ClosedException("mcr closed before run " + r.runId()
+                    + " of runner '" + r.startConfig().id() + "' ended."));
         }
+        readers.shutdown();
+        lastCases.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

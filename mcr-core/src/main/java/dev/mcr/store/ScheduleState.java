@@ -4,33 +4,34 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Where a runner's schedule stands, kept so that it resumes after a restart.
+ * Where an active session of a runner stands, kept so that it resumes after a restart (durable schedules). Only
+ * active sessions are stored: a runner the user stopped, that paused itself or whose session ended has no state,
+ * so it stays stopped.
  *
  * @param runnerId            the runner
- * @param sessionStartedAt    when the active session (the runs since the last start by hand or by schedule) began,
- *                            or {@code null} when none is active
- * @param nextDueAt           when the next run is due, or {@code null} when none is scheduled
+ * @param sessionStartedAt    when the active session (the runs since the last start by hand) began, or {@code null}
+ *                            when unknown
+ * @param nextDueAt           when the next run is due (a run cut short by a crash is due at once)
  * @param runCount            runs made in the session
  * @param remaining           runs still allowed in the session, {@code null} when unlimited
  * @param consecutiveFailures failed runs in a row
- * @param stoppedByUser       whether the user stopped the runner (it then stays stopped after a restart)
  */
 public record ScheduleState(String runnerId, Instant sessionStartedAt, Instant nextDueAt, int runCount,
-                            Integer remaining, int consecutiveFailures, boolean stoppedByUser) {
+                            Integer remaining, int consecutiveFailures) {
 
     /**
      * Checks the components.
      *
      * @param runnerId            the runner
      * @param sessionStartedAt    the session's start, or {@code null}
-     * @param nextDueAt           the next due time, or {@code null}
+     * @param nextDueAt           the next due time
      * @param runCount            not negative
      * @param remaining           not negative, or {@code null}
      * @param consecutiveFailures not negative
-     * @param stoppedByUser       whether the user stopped it
      */
     public ScheduleState {
         Objects.requireNonNull(runnerId, "runnerId");
+        Objects.requireNonNull(nextDueAt, "nextDueAt");
         if (runCount < 0 || consecutiveFailures < 0 || (remaining != null && remaining < 0)) {
             throw new IllegalArgumentException("Schedule counters must not be negative.");
         }

@@ -85,10 +85,7 @@ public final class Transfer {
         for (CaseRule c : source.cases()) {
             cases.add(c.withId(Ids.newId(Ids.CASE)));
         }
-        runners.add(index + 1, new Runner(cloneId, cloneName, source.command(), source.loggingEnabled(),
-                source.schedule(), source.maxRuns(), source.alertCooldownS(), source.alertEscalationS(),
-                source.failurePauseThreshold(), cases, source.notifyProfileIds(), source.notifyProfileUpdatesOnly(),
-                source.extra()));
+        runners.add(index + 1, source.toBuilder().id(cloneId).name(cloneName).cases(cases).build());
 
         List<RunnerGroup> groups = new ArrayList<>(state.runnerGroups());
         List<LayoutItem> layout = new ArrayList<>(state.runnerLayout());
@@ -109,7 +106,13 @@ public final class Transfer {
             }
             groups.set(groupIndex, group.withMembers(members, members.stream().filter(disabled::contains).toList()));
         } else {
-            int at = layout.indexOf(LayoutItem.runner(runnerId));
+            int at = -1;
+            for (int i = 0; i < layout.size() && at < 0; i++) {
+                LayoutItem item = layout.get(i);
+                if (item.type() == LayoutItem.Type.RUNNER && item.id().equals(runnerId)) {
+                    at = i;
+                }
+            }
             layout.add(at < 0 ? layout.size() : at + 1, LayoutItem.runner(cloneId));
         }
         AppState next = StateNormalizer.normalize(

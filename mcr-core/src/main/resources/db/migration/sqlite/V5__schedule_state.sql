@@ -5,6 +5,5 @@ CREATE TABLE IF NOT EXISTS mcr_schedule_state (
   next_due_ms INTEGER,
   run_count INTEGER NOT NULL,
   remaining INTEGER,
-  consecutive_failures INTEGER NOT NULL,
-  stopped_by_user INTEGER NOT NULL
+  consecutive_failures INTEGER NOT NULL
 );

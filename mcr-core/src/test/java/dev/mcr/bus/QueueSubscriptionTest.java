@@ -283,9 +283,9 @@ class QueueSubscriptionTest {
         QueueSubscription s = new QueueSubscription(32, Long.MAX_VALUE, () -> { });
         s.offerAll(lines(0, 40));
         assertThat(s.dropped()).as("output lines fill the 32 places").isEqualTo(8);
-        s.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH));
-        s.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH));
-        s.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH));
+        s.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH, null));
+        s.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH, null));
+        s.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH, null));
         assertThat(s.dropped()).as("two other events fit beyond them (a sixteenth), the third does not").isEqualTo(9);
         McrEvent[] out = new McrEvent[40];
         assertThat(s.drainTo(out, 40)).isEqualTo(34);
@@ -296,7 +296,7 @@ class QueueSubscriptionTest {
         assertThat(text.dropped()).as("1064 + 564 chars exceed the 1600").isEqualTo(1);
         text.offer(new OutputLine("r", "z".repeat(272))); // 1064 + 336 = 1400
         text.offer(new OutputLine("r", "w".repeat(200))); // 1400 + 264 > 1600: dropped
-        text.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH)); // 1400 + 256 <= 1600 + 100
+        text.offer(new RunFinished("r", 0, false, 0, java.time.Instant.EPOCH, null)); // 1400 + 256 <= 1600 + 100
         assertThat(text.dropped()).as("the text bound is full for output, not for the finished event").isEqualTo(2);
         assertThat(text.drainTo(out, 40)).isEqualTo(3);
         assertThat(out[2]).isInstanceOf(RunFinished.class);

@@ -294,7 +294,7 @@ class StateNormalizerTest {
 
         assertThat(s.runners().get(0).id()).isEqualTo("r");
         assertThat(s.runners().get(1).id()).matches(NEW_ID.formatted("runner"));
-        assertThat(s.runners().get(0).notifyProfileIds()).containsExactly("p");
+        assertThat(s.runners().get(0).targets().profileIds()).containsExactly("p");
         assertThat(s.runners().get(0).cases().get(0).id()).isEqualTo("c");
         assertThat(s.runners().get(0).cases().get(1).id()).matches(NEW_ID.formatted("case"));
         assertThat(s.runners().get(0).cases().get(1).pattern()).isEqualTo("b");
@@ -371,7 +371,7 @@ class StateNormalizerTest {
 
         assertThat(s.notifyProfiles()).containsExactly(new NotifyProfile("notify_default", "Pushover (Standard)", "pushover",
                 true, 0, 0, Map.of("user_key", "uk", "api_token", "tok"), Map.of()));
-        assertThat(s.runners()).extracting(Runner::notifyProfileIds)
+        assertThat(s.runners()).extracting(r -> r.targets().profileIds())
                 .containsExactly(List.of("notify_default"), List.of(), List.of("notify_default"));
         assertThat(s.extra()).isEmpty();
     }
@@ -407,7 +407,8 @@ class StateNormalizerTest {
         AppState s = StateNormalizer.normalize(json("{\"theme\":\"dark\",\"nested\":{\"a\":[1,2.5,true,null,\"x\"],"
                 + "\"big\":99999999999999999999},"
                 + "\"notify_profiles\":[{\"id\":\"p\",\"snoozed_until\":\"2026\",\"color\":\"red\"}],"
-                + "\"runners\":[{\"id\":\"r\",\"timeout_s\":30,\"snoozed_until\":5,\"cases\":[{\"id\":\"c\",\"note\":\"x\"}]}],"
+                + "\"runners\":[{\"id\":\"r\",\"timeout_s\":30,\"snoozed_until\":5,\"cases\":[{\"id\":\"c\",\"note\":\"x\"}],"
+                + "\"schedule\":{\"seconds\":5,\"cron\":\"*/5 * * * *\"}}],"
                 + "\"runner_groups\":[{\"id\":\"g\",\"collapsed\":true}],"
                 + "\"runner_layout\":[{\"type\":\"runner\",\"id\":\"r\",\"pinned\":true}]}"));
 
@@ -428,10 +429,39 @@ class StateNormalizerTest {
         assertThat(fieldNames(out)).containsExactly("notify_profiles", "runners", "runner_groups", "runner_layout", "theme", "nested");
         assertThat(out.get("nested")).isEqualTo(json("{\"a\":[1,2.5,true,null,\"x\"],\"big\":99999999999999999999}"));
         assertThat(fieldNames(out.get("runners").get(0))).endsWith("notify_profile_updates_only", "timeout_s");
-        assertThat(out.get("runners").get(0).get("cases").get(0).has("note")).isFalse();
-        assertThat(out.get("runner_layout").get(0)).isEqualTo(json("{\"type\":\"runner\",\"id\":\"r\"}"));
+        assertThat(s.runners().get(0).cases().get(0).extra()).containsExactly(Map.entry("note", "x"));
+        assertThat(s.runners().get(0).timing().schedule().extra()).containsExactly(Map.entry("cron", "*/5 * * * *"));
+        assertThat(s.runnerLayout().get(0).extra()).containsExactly(Map.entry("pinned", true));
+        assertThat(out.get("runners").get(0).get("cases").get(0))
+                .isEqualTo(json("{\"id\":\"c\",\"pattern\":\"\",\"message_template\":\"\",\"state\":\"\",\"note\":\"x\"}"));
+        assertThat(fieldNames(out.get("runners").get(0).get("cases").get(0))).endsWith("state", "note");
+        assertThat(out.get("runners").get(0).get("schedule"))
+                .isEqualTo(json("{\"hours\":0,\"minutes\":0,\"seconds\":5,\"cron\":\"*/5 * * * *\"}"));
+        assertThat(fieldNames(out.get("runners").get(0).get("schedule"))).endsWith("seconds", "cron");
+        assertThat(out.get("runner_layout").get(0)).isEqualTo(json("{\"type\":\"runner\",\"id\":\"r\",\"pinned\":true}"));
         assertThat(out.get("runner_groups").get(0).get("collapsed").booleanValue()).isTrue();
         assertThat(StateJson.write(s)).doesNotContain("snoozed_until");
+    }
+
+    @Test
+    void a_document_with_unknown_keys_at_every_level_is_written_back_byte_for_byte() {
+        String doc = "{\"notify_profiles\":[{\"id\":\"p\",\"name\":\"P\",\"type\":\"pushover\",\"active\":true,"
+                + "\"failure_count\":0,\"sent_count\":0,\"config\":{\"user_key\":\"\",\"api_token\":\"\",\"sound\":\"x\"},"
+                + "\"quiet_hours\":{\"from\":\"22:00\"}}],"
+                + "\"runners\":[{\"id\":\"r\",\"name\":\"R\",\"command\":\"true\",\"logging_enabled\":true,"
+                + "\"schedule\":{\"hours\":0,\"minutes\":90,\"seconds\":0,\"cron\":\"0 * * * *\",\"timezone\":\"Europe/Berlin\"},"
+                + "\"max_runs\":-1,\"alert_cooldown_s\":60,\"alert_escalation_s\":0,\"failure_pause_threshold\":3,"
+                + "\"cases\":[{\"id\":\"c\",\"pattern\":\"DOWN\",\"message_template\":\"down\",\"state\":\"DOWN\","
+                + "\"ack\":{\"required\":true}}],\"notify_profile_ids\":[\"p\"],\"notify_profile_updates_only\":[],"
+                + "\"timeout_s\":30}],"
+                + "\"runner_groups\":[{\"id\":\"g\",\"name\":\"G\",\"runner_ids\":[],\"disabled_runner_ids\":[],\"collapsed\":true}],"
+                + "\"runner_layout\":[{\"type\":\"runner\",\"id\":\"r\",\"pinned\":true},{\"type\":\"group\",\"id\":\"g\"}],"
+                + "\"theme\":\"dark\"}";
+
+        AppState once = StateNormalizer.normalize(json(doc));
+
+        assertThat(StateJson.write(once)).isEqualTo(doc);
+        assertThat(StateNormalizer.normalize(once)).isEqualTo(once);
     }
 
     /** Arrays nested {@code depth} levels deep, innermost empty. */
@@ -547,7 +577,7 @@ class StateNormalizerTest {
 
         AppState s = StateNormalizer.normalize(messy);
 
-        assertThat(s.runners().get(0).notifyProfileIds()).isEmpty();
+        assertThat(s.runners().get(0).targets().profileIds()).isEmpty();
         assertThat(s.runners().get(2).id()).matches(NEW_ID.formatted("runner"));
         assertThat(s.runnerGroups().get(0).runnerIds()).containsExactly("a", "b");
         assertThat(s.runnerGroups().get(0).disabledRunnerIds()).containsExactly("b");

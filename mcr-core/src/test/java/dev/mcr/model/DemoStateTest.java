@@ -30,16 +30,16 @@ class DemoStateTest {
         AppState seed = DemoState.seed();
         Runner password = seed.runner(DemoState.PASSWORD_RUNNER_ID).orElseThrow();
         Runner ping = seed.runner(DemoState.PING_RUNNER_ID).orElseThrow();
-        assertThat(password.maxRuns()).isEqualTo(1);
-        assertThat(password.schedule().repeats()).isFalse();
-        assertThat(ping.unlimitedRuns()).isTrue();
-        assertThat(ping.schedule().intervalSeconds()).isEqualTo(5);
+        assertThat(password.timing().maxRuns()).isEqualTo(1);
+        assertThat(password.timing().schedule().repeats()).isFalse();
+        assertThat(ping.timing().unlimited()).isTrue();
+        assertThat(((Schedule.FixedDelay) ping.timing().schedule()).intervalSeconds()).isEqualTo(5);
     }
 
     @Test
     void the_password_demo_prints_a_line_that_one_of_its_two_cases_matches() throws IOException, InterruptedException {
         Runner password = DemoState.seed().runner(DemoState.PASSWORD_RUNNER_ID).orElseThrow();
-        Process p = new ProcessBuilder("bash", "-c", password.command()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-c", password.execution().command()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();

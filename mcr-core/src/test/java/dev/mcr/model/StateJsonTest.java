@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,8 @@ class StateJsonTest {
         extra.put("id", "hijack");
         extra.put("loop", cyclic);
         extra.put("ok", List.of(1, "two"));
-        Runner r = new Runner("r", "n", "c", true, Schedule.NONE, 1, 0, 0, 0, List.of(), List.of(), List.of(), extra);
+        Runner r = new Runner("r", "n", new Runner.Execution("c", true), Runner.Timing.ONCE,
+                new Runner.Alerting(Duration.ZERO, Duration.ZERO, 0), List.of(), Runner.Targets.NONE, extra);
 
         JsonNode out = StateTrees.toJson(new AppState(List.of(), List.of(r), List.of(), List.of(), Map.of())).get("runners").get(0);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcr.model.CaseState;
+import dev.mcr.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,11 @@ class AlertPolicyTest {
     private final AlertPolicy policy = new AlertPolicy(clock);
 
     private Optional<String> decide(CaseState state) {
-        return policy.decide(state, "msg", COOLDOWN, ESCALATION);
+        return decide(state, "msg", COOLDOWN, ESCALATION);
+    }
+
+    private Optional<String> decide(CaseState state, String message, long cooldownS, long escalationS) {
+        return policy.decide(state, message, Duration.ofSeconds(cooldownS), Duration.ofSeconds(escalationS));
     }
 
     private void after(long seconds) {
@@ -135,46 +140,46 @@ class AlertPolicyTest {
 
     @Test
     void escalation_zero_means_only_the_cooldown_matters() {
-        policy.decide(CaseState.DOWN, "msg", COOLDOWN, 0);
+        decide(CaseState.DOWN, "msg", COOLDOWN, 0);
         after(COOLDOWN - 1);
-        assertThat(policy.decide(CaseState.DOWN, "msg", COOLDOWN, 0)).isEmpty();
+        assertThat(decide(CaseState.DOWN, "msg", COOLDOWN, 0)).isEmpty();
         after(1);
-        assertThat(policy.decide(CaseState.DOWN, "msg", COOLDOWN, 0)).hasValue("ESCALATION (DOWN): msg");
+        assertThat(decide(CaseState.DOWN, "msg", COOLDOWN, 0)).hasValue("ESCALATION (DOWN): msg");
         after(COOLDOWN - 1);
-        assertThat(policy.decide(CaseState.DOWN, "msg", COOLDOWN, 0)).isEmpty();
+        assertThat(decide(CaseState.DOWN, "msg", COOLDOWN, 0)).isEmpty();
         after(1);
-        assertThat(policy.decide(CaseState.DOWN, "msg", COOLDOWN, 0)).hasValue("ESCALATION (DOWN): msg");
+        assertThat(decide(CaseState.DOWN, "msg", COOLDOWN, 0)).hasValue("ESCALATION (DOWN): msg");
     }
 
     @Test
     void cooldown_zero_means_only_the_escalation_matters() {
-        policy.decide(CaseState.DOWN, "msg", 0, 60);
+        decide(CaseState.DOWN, "msg", 0, 60);
         after(59);
-        assertThat(policy.decide(CaseState.DOWN, "msg", 0, 60)).isEmpty();
+        assertThat(decide(CaseState.DOWN, "msg", 0, 60)).isEmpty();
         after(1);
-        assertThat(policy.decide(CaseState.DOWN, "msg", 0, 60)).hasValue("ESCALATION (DOWN): msg");
+        assertThat(decide(CaseState.DOWN, "msg", 0, 60)).hasValue("ESCALATION (DOWN): msg");
     }
 
     @Test
     void cooldown_and_escalation_zero_repeat_every_down() {
-        policy.decide(CaseState.DOWN, "msg", 0, 0);
-        assertThat(policy.decide(CaseState.DOWN, "msg", 0, 0)).hasValue("ESCALATION (DOWN): msg");
-        assertThat(policy.decide(CaseState.DOWN, "msg", 0, 0)).hasValue("ESCALATION (DOWN): msg");
+        decide(CaseState.DOWN, "msg", 0, 0);
+        assertThat(decide(CaseState.DOWN, "msg", 0, 0)).hasValue("ESCALATION (DOWN): msg");
+        assertThat(decide(CaseState.DOWN, "msg", 0, 0)).hasValue("ESCALATION (DOWN): msg");
     }
 
     @Test
     void escalation_shorter_than_the_cooldown_waits_for_the_cooldown() {
-        policy.decide(CaseState.DOWN, "msg", 600, 60);
+        decide(CaseState.DOWN, "msg", 600, 60);
         after(599);
-        assertThat(policy.decide(CaseState.DOWN, "msg", 600, 60)).isEmpty();
+        assertThat(decide(CaseState.DOWN, "msg", 600, 60)).isEmpty();
         after(1);
-        assertThat(policy.decide(CaseState.DOWN, "msg", 600, 60)).hasValue("ESCALATION (DOWN): msg");
+        assertThat(decide(CaseState.DOWN, "msg", 600, 60)).hasValue("ESCALATION (DOWN): msg");
     }
 
     @Test
     void negative_cooldown_and_escalation_count_as_zero() {
-        policy.decide(CaseState.DOWN, "msg", -5, -5);
-        assertThat(policy.decide(CaseState.DOWN, "msg", -5, -5)).hasValue("ESCALATION (DOWN): msg");
+        decide(CaseState.DOWN, "msg", -5, -5);
+        assertThat(decide(CaseState.DOWN, "msg", -5, -5)).hasValue("ESCALATION (DOWN): msg");
     }
 
     @Test
@@ -192,7 +197,7 @@ class AlertPolicyTest {
     void clock_going_back_sends_nothing_for_a_repeated_down() {
         decide(CaseState.DOWN);
         clock.advance(Duration.ofSeconds(-10));
-        assertThat(policy.decide(CaseState.DOWN, "msg", 0, 0)).isEmpty();
+        assertThat(decide(CaseState.DOWN, "msg", 0, 0)).isEmpty();
     }
 
     @Test
@@ -232,7 +237,7 @@ class AlertPolicyTest {
     @Test
     void null_arguments_are_refused() {
         assertThatThrownBy(() -> new AlertPolicy(null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> policy.decide(null, "m", 0, 0)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> policy.decide(CaseState.UP, null, 0, 0)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> decide(null, "m", 0, 0)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> decide(CaseState.UP, null, 0, 0)).isInstanceOf(NullPointerException.class);
     }
 }

@@ -7,19 +7,20 @@ import dev.mcr.event.CaseError;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.RunFinished;
 import dev.mcr.event.RunPaused;
+import dev.mcr.event.RunScheduled;
 import dev.mcr.event.RunStarted;
 import dev.mcr.event.Subscription;
 import dev.mcr.files.RunLogs;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
+import dev.mcr.testing.ManualScheduler;
+import dev.mcr.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the engine does around the end and the scheduled start of a run, besides running it. */
+/**
+ * What the engine does around the end and the scheduled start of a run, besides running it. Scheduled starts run on
+ * a manual scheduler: the test moves the clock to them.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RunEndBookkeepingTest {
 
@@ -37,7 +41,8 @@ class RunEndBookkeepingTest {
     @TempDir
     Path dir;
 
-    private ScheduledExecutorService scheduler;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-11T12:00:00Z"));
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
     private EventBus bus;
     private Subscription events;
     private LastCaseThrottleTest.RecordingStore lastCases;
@@ -45,7 +50,6 @@ class RunEndBookkeepingTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        scheduler = Executors.newSingleThreadScheduledExecutor();
         bus = new EventBus(4, 10_000);
         events = bus.open();
         lastCases = new LastCaseThrottleTest.RecordingStore();
@@ -58,11 +62,10 @@ class RunEndBookkeepingTest {
     @AfterEach
     void tearDown() {
         bus.close();
-        scheduler.shutdownNow();
     }
 
     private RunnerEngine engine() {
-        return new RunnerEngine(new EngineSettings(Clock.systemDefaultZone(), List.of(launcher.toString(), "bash", "-c"),
+        return new RunnerEngine(new EngineSettings(clock, List.of(launcher.toString(), "bash", "-c"),
                 5000, Duration.ofSeconds(5)), bus, scheduler, new RunLogs(dir), (r, p, t, m) -> { }, lastCases);
     }
 
@@ -93,15 +96,18 @@ class RunEndBookkeepingTest {
             Runner r = Runner.builder("tick").command("echo tick").every(Duration.ofSeconds(1)).unlimitedRuns().build();
             engine.refresh(AppState.EMPTY.withRunners(List.of(r)));
             engine.start("tick", false);
-            await(RunFinished.class::isInstance);
+            await(RunScheduled.class::isInstance);
 
             Files.delete(launcher);
+            scheduler.advance(Duration.ofSeconds(1));
             CaseError failed = (CaseError) await(e -> e instanceof CaseError ce && ce.pattern().equals("__schedule__"));
             assertThat(failed.error()).startsWith("Scheduled start failed: ");
             assertThat(engine.isActive("tick")).as("still scheduled after a failed start").isTrue();
             assertThat(engine.status("tick").consecutiveFailures()).isEqualTo(1);
+            assertThat(scheduler.nextDue()).as("tried again one interval later").hasValue(clock.instant().plusSeconds(1));
 
             Files.createSymbolicLink(launcher, Path.of(which("setsid")));
+            scheduler.advance(Duration.ofSeconds(1));
             await(RunStarted.class::isInstance);
             RunFinished next = (RunFinished) await(RunFinished.class::isInstance);
             assertThat(next.exitCode()).isZero();
@@ -117,13 +123,17 @@ class RunEndBookkeepingTest {
                     .pauseAfterFailures(2).build();
             engine.refresh(AppState.EMPTY.withRunners(List.of(r)));
             engine.start("tick", false);
-            await(RunFinished.class::isInstance);
+            await(RunScheduled.class::isInstance);
 
             Files.delete(launcher);
+            scheduler.advance(Duration.ofSeconds(1));
+            assertThat(engine.status("tick").consecutiveFailures()).isEqualTo(1);
+            scheduler.advance(Duration.ofSeconds(1));
             RunPaused paused = (RunPaused) await(RunPaused.class::isInstance);
             assertThat(paused.reason()).isEqualTo(RunPaused.AUTO_PAUSE_FAILURES);
             assertThat(paused.consecutiveFailures()).isEqualTo(2);
             assertThat(engine.isActive("tick")).isFalse();
+            assertThat(scheduler.pending()).as("nothing more is scheduled").isZero();
         }
     }
 

@@ -324,14 +324,14 @@ public abstract class StoreContract {
     @Test
     void schedule_states_are_put_replaced_deleted_and_loaded_in_runner_order() {
         ScheduleState b = new ScheduleState("runner_b", Instant.parse("2026-11-24T17:00:00.123Z"),
-                Instant.parse("2026-11-24T18:00:02.500Z"), 7, null, 2, false);
-        ScheduleState a = new ScheduleState("runner_a", null, null, 0, 3, 0, true);
+                Instant.parse("2026-11-24T18:00:02.500Z"), 7, null, 2);
+        ScheduleState a = new ScheduleState("runner_a", null, Instant.parse("2026-11-24T18:00:00Z"), 0, 3, 0);
         store.runtime().putScheduleState(b);
         store.runtime().putScheduleState(a);
         assertThat(store.runtime().loadScheduleStates()).containsExactly(a, b);
 
         ScheduleState b2 = new ScheduleState("runner_b", b.sessionStartedAt(), b.nextDueAt().plusSeconds(2), 8, null,
-                0, false);
+                0);
         store.runtime().putScheduleState(b2);
         store.runtime().deleteScheduleState("runner_a");
         store.runtime().deleteScheduleState("runner_unknown");
@@ -364,7 +364,7 @@ public abstract class StoreContract {
         store.config().setCounters("notify_a", 5, 1);
         JournalEntry row = store.journal().append(entry(1, "runner_a", "notify_a", JournalEntry.SUCCESS));
         store.runtime().saveLastCases(Map.of("runner_a", new LastCase("up", T0)));
-        ScheduleState s = new ScheduleState("runner_a", T0, T0.plusSeconds(5), 1, null, 0, false);
+        ScheduleState s = new ScheduleState("runner_a", T0, T0.plusSeconds(5), 1, null, 0);
         store.runtime().putScheduleState(s);
         StoredConfig before = store.config().load();
         List<ObjectVersion> historyBefore = new ArrayList<>(store.config().history(ConfigKind.RUNNER, "runner_b", 10));

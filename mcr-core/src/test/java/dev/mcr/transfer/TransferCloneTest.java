@@ -69,7 +69,7 @@ class TransferCloneTest {
                 .allMatch(id -> id.matches("^case_[0-9a-f]{32}$"))
                 .doesNotContainAnyElementsOf(List.of("c1", "c2"))
                 .doesNotHaveDuplicates();
-        assertThat(clone.notifyProfileIds()).containsExactly("p1");
+        assertThat(clone.targets().profileIds()).containsExactly("p1");
         assertThat(before.runners()).hasSize(5);
     }
 

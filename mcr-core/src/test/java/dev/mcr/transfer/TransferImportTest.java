@@ -12,6 +12,7 @@ import dev.mcr.model.AppState;
 import dev.mcr.model.CaseRule;
 import dev.mcr.model.LayoutItem;
 import dev.mcr.model.Runner;
+import dev.mcr.model.Schedule;
 import dev.mcr.model.RunnerGroup;
 import dev.mcr.model.StateJson;
 import org.junit.jupiter.api.Test;
@@ -237,8 +238,8 @@ class TransferImportTest {
         ImportResult result = importText(current(), "{\"runners\":[{\"notify_profile_ids\":[\"p1\",\"elsewhere\"],"
                 + "\"notify_profile_updates_only\":[\"elsewhere\",\"p1\"]}],\"notify_profiles\":[{\"id\":\"elsewhere\"}]}");
         Runner r = result.state().runners().get(2);
-        assertThat(r.notifyProfileIds()).containsExactly("p1");
-        assertThat(r.notifyProfileUpdatesOnly()).containsExactly("p1");
+        assertThat(r.targets().profileIds()).containsExactly("p1");
+        assertThat(r.targets().updatesOnly()).containsExactly("p1");
         assertThat(result.state().notifyProfiles()).extracting(p -> p.id()).containsExactly("p1");
     }
 
@@ -281,10 +282,10 @@ class TransferImportTest {
                 + "\"schedule\":{\"seconds\":\"10\",\"minutes\":2.0},\"alert_cooldown_s\":-5,\"timeout_s\":30,"
                 + "\"cases\":[{\"state\":\" down \"}]}]}");
         Runner r = result.state().runners().get(0);
-        assertThat(r.maxRuns()).isEqualTo(100);
-        assertThat(r.loggingEnabled()).isFalse();
-        assertThat(r.schedule().intervalSeconds()).isEqualTo(130);
-        assertThat(r.alertCooldownS()).isZero();
+        assertThat(r.timing().maxRuns()).isEqualTo(100);
+        assertThat(r.execution().loggingEnabled()).isFalse();
+        assertThat(((Schedule.FixedDelay) r.timing().schedule()).intervalSeconds()).isEqualTo(130);
+        assertThat(r.alerting().cooldown()).isZero();
         assertThat(r.cases().get(0).state().json()).isEqualTo("DOWN");
         assertThat(r.extra()).containsEntry("timeout_s", 30);
     }

@@ -1,13 +1,13 @@
 package dev.mcr.examples;
 
 import dev.mcr.Mcr;
+import dev.mcr.RunHandle;
+import dev.mcr.RunResult;
 import dev.mcr.event.OutputLine;
-import dev.mcr.event.RunFinished;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** The snippet shown in README.md ("Use as a library"); a test keeps both identical. */
@@ -20,10 +20,10 @@ public final class ReadmeExample {
      * Runs the snippet.
      *
      * @param dataDir data folder
-     * @return whether the run finished within ten seconds
-     * @throws InterruptedException when interrupted
+     * @return whether the run succeeded
+     * @throws Exception when it did not end within ten seconds, or when interrupted
      */
-    public static boolean run(Path dataDir) throws InterruptedException {
+    public static boolean run(Path dataDir) throws Exception {
         // README:begin
         try (Mcr mcr = Mcr.builder().dataDir(dataDir).build()) {
             Runner disk = Runner.builder("disk-check")
@@ -33,16 +33,14 @@ public final class ReadmeExample {
                     .onMatch("root at (?P<pct>[0-8]?[0-9])%", CaseState.UP, "Disk fine: {pct}%")
                     .build();
             mcr.saveRunner(disk);
-            CountDownLatch finished = new CountDownLatch(1);
             mcr.subscribe(event -> {
                 if (event instanceof OutputLine line) {
                     System.out.print(line.text());
-                } else if (event instanceof RunFinished done) {
-                    finished.countDown();
                 }
             });
-            mcr.start(disk.id());
-            return finished.await(10, TimeUnit.SECONDS);
+            RunHandle run = mcr.start(disk.id());
+            RunResult result = run.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return result.succeeded();
         }
         // README:end
     }
@@ -51,9 +49,9 @@ public final class ReadmeExample {
      * Entry point.
      *
      * @param args optional data folder
-     * @throws InterruptedException when interrupted
+     * @throws Exception when the run did not end within ten seconds, or when interrupted
      */
-    public static void main(String[] args) throws InterruptedException {
-        System.out.println(run(Path.of(args.length > 0 ? args[0] : "data-example")) ? "finished" : "timed out");
+    public static void main(String[] args) throws Exception {
+        System.out.println(run(Path.of(args.length > 0 ? args[0] : "data-example")) ? "succeeded" : "failed");
     }
 }

@@ -126,7 +126,7 @@ final class EventStream implements HttpResponse.Stream {
         try {
             if (event instanceof OutputLine line) {
                 // Nearly every event of a burst: written without building its map.
-                json.outputFrame(line.runnerId(), line.text());
+                json.outputFrame(line.runnerId(), line.text(), line.runId());
                 return;
             }
             json.ascii("data: ").value(event.toJson(zone)).ascii("\n\n");

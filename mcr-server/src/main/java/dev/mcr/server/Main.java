@@ -34,7 +34,8 @@ public final class Main {
 
         Mcr mcr;
         try {
-            mcr = config.applyTo(Mcr.builder()).build();
+            // The original's first start shows its two demo runners; only an empty data folder gets them.
+            mcr = config.applyTo(Mcr.builder()).seedDemo(true).build();
         } catch (RuntimeException e) {
             LOG.error("The data folder {} cannot be used: {}", config.dataDir(), e.getMessage());
             System.exit(1);

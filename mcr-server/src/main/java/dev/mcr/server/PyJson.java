@@ -20,12 +20,16 @@ final class PyJson {
 
     private static final byte[] OUTPUT_HEAD = asciiBytes("data: {\"type\": \"output\", \"runner_id\": ");
     private static final byte[] OUTPUT_MIDDLE = asciiBytes(", \"line\": ");
+    private static final byte[] OUTPUT_RUN_ID = asciiBytes(", \"run_id\": ");
     private static final byte[] FRAME_END = asciiBytes("}\n\n");
 
     private byte[] buf = new byte[8192];
     /** The runner id of the last output frame, compared by identity, and its frame head. */
     private String headRunnerId;
     private byte[] headBytes;
+    /** The run id of the last output frame, compared by identity, and its frame tail. */
+    private String tailRunId;
+    private byte[] tailBytes;
     private int len;
 
     private static byte[] asciiBytes(String s) {
@@ -120,15 +124,18 @@ final class PyJson {
     }
 
     /**
-     * Appends one framed {@code output} event, {@code data: {"type": "output", "runner_id": …, "line": …}\n\n},
-     * byte for byte what {@code ascii("data: ").value(new OutputLine(runnerId, line).toJson(zone)).ascii("\n\n")}
-     * appends, without building the map.
+     * Appends one framed {@code output} event,
+     * {@code data: {"type": "output", "runner_id": …, "line": …, "run_id": …}\n\n} ({@code run_id} only when the
+     * line has one), byte for byte what
+     * {@code ascii("data: ").value(new OutputLine(runnerId, line, runId).toJson(zone)).ascii("\n\n")} appends,
+     * without building the map.
      *
      * @param runnerId the runner's id
      * @param line     the line
+     * @param runId    the run's id, or {@code null}
      * @return this
      */
-    PyJson outputFrame(String runnerId, String line) {
+    PyJson outputFrame(String runnerId, String line, String runId) {
         // A burst comes from one runner, its id usually the same instance: its part of the frame is
         // encoded once.
         if (runnerId != headRunnerId || headBytes == null) {
@@ -142,7 +149,20 @@ final class PyJson {
             bytes(headBytes);
         }
         nullableString(line);
-        return bytes(FRAME_END);
+        if (runId == null) {
+            return bytes(FRAME_END);
+        }
+        // Every line of a run carries the same id instance: its part of the frame is encoded once too.
+        if (runId != tailRunId || tailBytes == null) {
+            int mark = len;
+            bytes(OUTPUT_RUN_ID);
+            string(runId);
+            bytes(FRAME_END);
+            tailBytes = Arrays.copyOfRange(buf, mark, len);
+            tailRunId = runId;
+            return this;
+        }
+        return bytes(tailBytes);
     }
 
     private void nullableString(String s) {

@@ -150,11 +150,17 @@ class EventStreamTest {
                     assertThat(f.post("/api/run", "{\"runner_id\": \"seq\"}").statusCode()).isEqualTo(200);
                     List<String> lines = new ArrayList<>();
                     List<String> statuses = new ArrayList<>();
+                    java.util.Set<String> runIds = new java.util.LinkedHashSet<>();
                     while (true) {
                         JsonNode e = frames.next();
                         if (!"seq".equals(e.path("runner_id").asText())) {
                             continue;
                         }
+                        // Every event of the run carries its id, as the last key (after the original's keys).
+                        List<String> keys = new ArrayList<>();
+                        e.fieldNames().forEachRemaining(keys::add);
+                        assertThat(keys).last().isEqualTo("run_id");
+                        runIds.add(e.path("run_id").asText());
                         if (e.path("type").asText().equals("output")) {
                             lines.add(e.path("line").asText());
                         } else if (e.path("type").asText().equals("status")) {
@@ -166,6 +172,7 @@ class EventStreamTest {
                         }
                     }
                     assertThat(statuses).containsExactly("started", "finished");
+                    assertThat(runIds).singleElement().asString().matches("^run_[0-9a-f]{32}$");
                     assertThat(lines).hasSize(10_000);
                     assertThat(lines).isEqualTo(IntStream.rangeClosed(1, 10_000).mapToObj(i -> i + "\n").toList());
                 }

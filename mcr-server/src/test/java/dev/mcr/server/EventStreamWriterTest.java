@@ -59,15 +59,19 @@ class EventStreamWriterTest {
     private static List<McrEvent> mixedEvents(int count) {
         List<McrEvent> events = new ArrayList<>();
         Instant t = Instant.parse("2025-03-01T10:15:30.123456Z");
+        String runA = "run_0195f3a1b2c37000a1b2c3d4e5f60718";
+        String runB = "run_0195f3a1b2c37001a1b2c3d4e5f60719";
         for (int i = 0; i < count; i++) {
             if (i % 1000 == 0) {
-                events.add(new RunStarted("r" + (i % 3), t, t, i, null));
+                events.add(new RunStarted("r" + (i % 3), t, t, i, null, runA));
             } else if (i % 997 == 0) {
-                events.add(new RunStopping("r1", t));
+                events.add(new RunStopping("r1", t, i % 2 == 0 ? runB : null));
             } else if (i % 101 == 0) {
-                events.add(new OutputLine("r\u00e9", "say \"hi\" \\ \u001b[1m\u00e9\uD83D\uDE00 \ud800\n"));
+                events.add(new OutputLine("r\u00e9", "say \"hi\" \\ \u001b[1m\u00e9\uD83D\uDE00 \ud800\n", runB));
             } else {
-                events.add(new OutputLine(i % 7 == 0 ? "other" : "r1", i + "\n"));
+                // Lines of two runs interleaved, and lines without a run, so the frame parts cached per run id change.
+                String run = i % 11 == 0 ? null : i % 7 == 0 ? runB : runA;
+                events.add(new OutputLine(i % 7 == 0 ? "other" : "r1", i + "\n", run));
             }
         }
         return events;

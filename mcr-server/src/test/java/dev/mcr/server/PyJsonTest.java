@@ -38,6 +38,14 @@ class PyJsonTest {
     }
 
     @Test
+    void an_output_event_of_a_run_ends_with_its_run_id_after_the_original_keys() {
+        byte[] frame = EventStream.frame(new OutputLine("r1", "hi\n", "run_0195f3a1b2c37000a1b2c3d4e5f60718")
+                .toJson(ZoneOffset.UTC));
+        assertThat(new String(frame, StandardCharsets.UTF_8)).isEqualTo("data: {\"type\": \"output\", \"runner_id\": "
+                + "\"r1\", \"line\": \"hi\\n\", \"run_id\": \"run_0195f3a1b2c37000a1b2c3d4e5f60718\"}\n\n");
+    }
+
+    @Test
     void a_lone_surrogate_is_escaped_so_the_message_stays_valid() {
         assertThat(py(Map.of("a", "\ud800x"))).isEqualTo("{\"a\": \"\\ud800x\"}");
     }
@@ -82,10 +90,13 @@ class PyJsonTest {
     @Test
     void an_output_frame_written_directly_has_exactly_the_bytes_of_the_map_encoding() {
         for (String runner : Arrays.asList("r1", "runner \"q\" \u00e9\uD83D\uDE00", "", null)) {
-            for (String line : trickyLines()) {
-                byte[] viaMap = EventStream.frame(new OutputLine(runner, line).toJson(ZoneOffset.UTC));
-                byte[] direct = new PyJson().outputFrame(runner, line).toBytes();
-                assertThat(direct).as("runner %s, line of %d chars", runner, line.length()).isEqualTo(viaMap);
+            for (String runId : Arrays.asList("run_0195f3a1b2c37000a1b2c3d4e5f60718", "odd \"id\" \u00e9", null)) {
+                for (String line : trickyLines()) {
+                    byte[] viaMap = EventStream.frame(new OutputLine(runner, line, runId).toJson(ZoneOffset.UTC));
+                    byte[] direct = new PyJson().outputFrame(runner, line, runId).toBytes();
+                    assertThat(direct).as("runner %s, run %s, line of %d chars", runner, runId, line.length())
+                            .isEqualTo(viaMap);
+                }
             }
         }
     }
@@ -94,14 +105,17 @@ class PyJsonTest {
     void direct_output_frames_appended_after_other_content_match_too() {
         PyJson viaMap = new PyJson();
         PyJson direct = new PyJson();
-        // Runner ids change between frames (the encoded id is reused only for the same one).
+        // Runner and run ids change between frames (an encoded id is reused only for the same instance).
         List<String> runners = Arrays.asList("r", "r", new String("r".toCharArray()), "other \u00e9", null, "r");
+        String run = "run_0195f3a1b2c37000a1b2c3d4e5f60718";
+        List<String> runs = Arrays.asList(run, run, null, new String(run.toCharArray()), "run_other", run, null);
         List<String> lines = trickyLines();
-        for (int i = 0; i < lines.size() * 2; i++) {
+        for (int i = 0; i < lines.size() * 3; i++) {
             String runner = runners.get(i % runners.size());
+            String runId = runs.get(i % runs.size());
             String line = lines.get(i % lines.size());
-            viaMap.ascii("data: ").value(new OutputLine(runner, line).toJson(ZoneOffset.UTC)).ascii("\n\n");
-            direct.outputFrame(runner, line);
+            viaMap.ascii("data: ").value(new OutputLine(runner, line, runId).toJson(ZoneOffset.UTC)).ascii("\n\n");
+            direct.outputFrame(runner, line, runId);
         }
         assertThat(direct.toBytes()).isEqualTo(viaMap.toBytes());
     }

@@ -123,7 +123,7 @@ class RunRoutesTest {
         HttpResponse<String> r = f.post("/api/run", "{\"state\": " + state + ", \"runner_id\": \" r1 \"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(f.awaitFinished("r1").path("tail").asText()).isEqualTo("changed\n");
-        assertThat(f.mcr.state().runner("r1").orElseThrow().command()).isEqualTo("echo changed");
+        assertThat(f.mcr.state().runner("r1").orElseThrow().execution().command()).isEqualTo("echo changed");
     }
 
     @Test

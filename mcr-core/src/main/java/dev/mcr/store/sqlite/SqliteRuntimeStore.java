@@ -209,8 +209,8 @@ final class SqliteRuntimeStore implements RuntimeStore {
         Objects.requireNonNull(s, "s");
         db.write("save the schedule of a runner", c -> {
             PreparedStatement ps = db.prepared(c, "INSERT OR REPLACE INTO mcr_schedule_state (runner_id, "
-                    + "session_started_ms, next_due_ms, run_count, remaining, consecutive_failures, stopped_by_user) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                    + "session_started_ms, next_due_ms, run_count, remaining, consecutive_failures) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)");
             ps.setString(1, s.runnerId());
             setMillis(ps, 2, s.sessionStartedAt());
             setMillis(ps, 3, s.nextDueAt());
@@ -221,7 +221,6 @@ final class SqliteRuntimeStore implements RuntimeStore {
                 ps.setInt(5, s.remaining());
             }
             ps.setInt(6, s.consecutiveFailures());
-            ps.setInt(7, s.stoppedByUser() ? 1 : 0);
             ps.executeUpdate();
             return null;
         });
@@ -243,7 +242,7 @@ final class SqliteRuntimeStore implements RuntimeStore {
         return db.read("read the schedules", c -> {
             List<ScheduleState> out = new ArrayList<>();
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT runner_id, "
-                    + "session_started_ms, next_due_ms, run_count, remaining, consecutive_failures, stopped_by_user "
+                    + "session_started_ms, next_due_ms, run_count, remaining, consecutive_failures "
                     + "FROM mcr_schedule_state ORDER BY runner_id")) {
                 while (rs.next()) {
                     Instant session = millis(rs, 2);
@@ -252,7 +251,7 @@ final class SqliteRuntimeStore implements RuntimeStore {
                     int remaining = rs.getInt(5);
                     Integer remainingOrNull = rs.wasNull() ? null : Math.max(0, remaining);
                     out.add(new ScheduleState(rs.getString(1), session, due, Math.max(0, runCount), remainingOrNull,
-                            Math.max(0, rs.getInt(6)), rs.getInt(7) != 0));
+                            Math.max(0, rs.getInt(6))));
                 }
             }
             return out;

@@ -1,0 +1,205 @@
+package dev.mcr.json;
+
+import static dev.mcr.json.StateNormalizer.bool;
+import static dev.mcr.json.StateNormalizer.clampToInt;
+import static dev.mcr.json.StateNormalizer.extra;
+import static dev.mcr.json.StateNormalizer.idList;
+import static dev.mcr.json.StateNormalizer.nonNegative;
+import static dev.mcr.json.StateNormalizer.orZero;
+import static dev.mcr.json.StateNormalizer.text;
+import static dev.mcr.json.StateNormalizer.truthy;
+import static dev.mcr.json.StateNormalizer.uniqueId;
+import static dev.mcr.json.StateNormalizer.wholeNumber;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcr.model.CaseRule;
+import dev.mcr.model.CaseState;
+import dev.mcr.model.Ids;
+import dev.mcr.model.Runner;
+import dev.mcr.model.Runner.Alerting;
+import dev.mcr.model.Runner.Execution;
+import dev.mcr.model.Runner.Targets;
+import dev.mcr.model.Runner.Timing;
+import dev.mcr.model.Schedule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Internal: a runner's JSON, read (normalizing, never throwing) and written, part by part, side by side. A new
+ * setting of a runner is its part's record plus its two lines here.
+ *
+ * <p>Keys and their order, as the original writes them: {@code id, name, command, logging_enabled,
+ * schedule{hours, minutes, seconds}, max_runs, alert_cooldown_s, alert_escalation_s, failure_pause_threshold,
+ * cases[{id, pattern, message_template, state}], notify_profile_ids, notify_profile_updates_only}; unknown keys of
+ * the runner, of its schedule and of each case follow the known ones of their object.
+ */
+final class RunnerJson {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** Keys the original drops from runners (and we with it). */
+    static final String SNOOZED_UNTIL = "snoozed_until";
+
+    private static final Set<String> RUNNER_KEYS = Set.of(
+            "id", "name", "command", "logging_enabled", "schedule", "max_runs", "alert_cooldown_s",
+            "alert_escalation_s", "failure_pause_threshold", "cases", "notify_profile_ids",
+            "notify_profile_updates_only", SNOOZED_UNTIL);
+    private static final Set<String> SCHEDULE_KEYS = Set.of("hours", "minutes", "seconds");
+    private static final Set<String> CASE_KEYS = Set.of("id", "pattern", "message_template", "state");
+
+    private RunnerJson() {
+    }
+
+    // ------------------------------------------------------------------------------------ reading
+
+    /**
+     * Reads one runner object.
+     *
+     * @param r          the runner object
+     * @param seen       runner ids taken so far (the id is made unique and added)
+     * @param profileIds ids of the existing profiles (targets must name one)
+     * @param migrated   whether the legacy Pushover profile was just created (runners without targets get it)
+     * @param legacyId   the legacy profile's id
+     * @return the runner
+     */
+    static Runner read(JsonNode r, Set<String> seen, Set<String> profileIds, boolean migrated, String legacyId) {
+        return new Runner(
+                uniqueId(r.get("id"), Ids.RUNNER, seen),
+                text(r.get("name"), Runner.DEFAULT_NAME),
+                new Execution(text(r.get("command"), ""), bool(r.get("logging_enabled"), true)),
+                new Timing(schedule(r.get("schedule")), maxRuns(r.get("max_runs"))),
+                new Alerting(
+                        Duration.ofSeconds(nonNegative(r.get("alert_cooldown_s"),
+                                Alerting.DEFAULT_COOLDOWN.getSeconds())),
+                        Duration.ofSeconds(nonNegative(r.get("alert_escalation_s"),
+                                Alerting.DEFAULT_ESCALATION.getSeconds())),
+                        (int) nonNegative(r.get("failure_pause_threshold"), Alerting.DEFAULT_FAILURE_PAUSE_THRESHOLD)),
+                cases(r.get("cases")),
+                targets(r, profileIds, migrated, legacyId),
+                extra(r, RUNNER_KEYS));
+    }
+
+    private static int maxRuns(JsonNode raw) {
+        Long v = wholeNumber(raw);
+        if (v == null) {
+            return 1;
+        }
+        if (v == Timing.UNLIMITED_RUNS) {
+            return Timing.UNLIMITED_RUNS;
+        }
+        return (int) Math.max(1, Math.min(Timing.MAX_RUNS_LIMIT, v));
+    }
+
+    private static Schedule schedule(JsonNode raw) {
+        if (raw == null || !raw.isObject()) {
+            return Schedule.NONE;
+        }
+        long h = clampToInt(orZero(wholeNumber(raw.get("hours"))));
+        long m = clampToInt(orZero(wholeNumber(raw.get("minutes"))));
+        long s = clampToInt(orZero(wholeNumber(raw.get("seconds"))));
+        var unknown = extra(raw, SCHEDULE_KEYS);
+        if (h >= 0 && m >= 0 && s >= 0) {
+            return new Schedule.FixedDelay((int) h, (int) m, (int) s, unknown);
+        }
+        // The original only clamps the total interval, so a negative part reduces the others.
+        long total = Math.max(0, h * 3600 + m * 60 + s);
+        return new Schedule.FixedDelay((int) Math.min(Integer.MAX_VALUE, total / 3600), (int) (total % 3600 / 60),
+                (int) (total % 60), unknown);
+    }
+
+    private static List<CaseRule> cases(JsonNode raw) {
+        List<CaseRule> out = new ArrayList<>();
+        if (raw == null || !raw.isArray()) {
+            return out;
+        }
+        Set<String> seen = new HashSet<>();
+        for (JsonNode c : raw) {
+            if (!c.isObject()) {
+                continue;
+            }
+            JsonNode state = c.get("state");
+            out.add(new CaseRule(
+                    uniqueId(c.get("id"), Ids.CASE, seen),
+                    text(c.get("pattern"), ""),
+                    text(c.get("message_template"), ""),
+                    state != null && state.isTextual() ? CaseState.parse(state.textValue()) : CaseState.NONE,
+                    extra(c, CASE_KEYS)));
+        }
+        return out;
+    }
+
+    private static Targets targets(JsonNode r, Set<String> profileIds, boolean migrated, String legacyId) {
+        List<String> notify = migrated && !truthy(r.get("notify_profile_ids"))
+                ? List.of(legacyId)
+                : idList(r.get("notify_profile_ids"));
+        Set<String> notifyIds = new LinkedHashSet<>();
+        for (String pid : notify) {
+            if (profileIds.contains(pid)) {
+                notifyIds.add(pid);
+            }
+        }
+        Set<String> updatesOnly = new LinkedHashSet<>();
+        for (String pid : idList(r.get("notify_profile_updates_only"))) {
+            if (notifyIds.contains(pid)) {
+                updatesOnly.add(pid);
+            }
+        }
+        return new Targets(List.copyOf(notifyIds), List.copyOf(updatesOnly));
+    }
+
+    // ------------------------------------------------------------------------------------ writing
+
+    /**
+     * Writes one runner object.
+     *
+     * @param r the runner
+     * @return a new object node
+     */
+    static ObjectNode write(Runner r) {
+        ObjectNode o = NODES.objectNode();
+        o.put("id", r.id());
+        o.put("name", r.name());
+        o.put("command", r.execution().command());
+        o.put("logging_enabled", r.execution().loggingEnabled());
+        o.set("schedule", schedule(r.timing().schedule()));
+        o.put("max_runs", r.timing().maxRuns());
+        o.set("alert_cooldown_s", StateTrees.number(r.alerting().cooldown().getSeconds()));
+        o.set("alert_escalation_s", StateTrees.number(r.alerting().escalation().getSeconds()));
+        o.put("failure_pause_threshold", r.alerting().failurePauseThreshold());
+        ArrayNode cases = o.putArray("cases");
+        for (CaseRule c : r.cases()) {
+            ObjectNode co = cases.addObject();
+            co.put("id", c.id());
+            co.put("pattern", c.pattern());
+            co.put("message_template", c.messageTemplate());
+            co.put("state", c.state().json());
+            StateTrees.putExtra(co, c.extra());
+        }
+        strings(o.putArray("notify_profile_ids"), r.targets().profileIds());
+        strings(o.putArray("notify_profile_updates_only"), r.targets().updatesOnly());
+        StateTrees.putExtra(o, r.extra());
+        return o;
+    }
+
+    private static ObjectNode schedule(Schedule schedule) {
+        ObjectNode o = NODES.objectNode();
+        if (schedule instanceof Schedule.FixedDelay d) {
+            o.put("hours", d.hours());
+            o.put("minutes", d.minutes());
+            o.put("seconds", d.seconds());
+        }
+        StateTrees.putExtra(o, schedule.extra());
+        return o;
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mcr.runtime;
+
+import dev.mcr.model.Runner;
+import dev.mcr.process.ShellProcess;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One run while it lives: its id (also its processes' {@value RunnerEngine#RUN_ID_ENV}), its process, the settings
+ * it was started with (its command goes into the log), when it started, its reader, the events its reader batches,
+ * the last case it matched, and the future of its outcome.
+ */
+final class ActiveRun {
+
+    private final String runId;
+    private final ShellProcess process;
+    private final Runner startConfig;
+    private final Instant startedTs;
+    private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+    private ReaderThreads.Reader reader;
+    /** The reader's batch while it reads; events of this run published from elsewhere go through it. */
+    private volatile RunEventBatch events;
+    private volatile String lastCase = "";
+
+    ActiveRun(String runId, ShellProcess process, Runner startConfig, Instant startedTs) {
+        this.runId = runId;
+        this.process = process;
+        this.startConfig = startConfig;
+        this.startedTs = startedTs;
+    }
+
+    String runId() {
+        return runId;
+    }
+
+    ShellProcess process() {
+        return process;
+    }
+
+    Runner startConfig() {
+        return startConfig;
+    }
+
+    Instant startedTs() {
+        return startedTs;
+    }
+
+    CompletableFuture<RunOutcome> outcome() {
+        return outcome;
+    }
+
+    ReaderThreads.Reader reader() {
+        return reader;
+    }
+
+    void reader(ReaderThreads.Reader r) {
+        this.reader = r;
+    }
+
+    RunEventBatch events() {
+        return events;
+    }
+
+    void events(RunEventBatch batch) {
+        this.events = batch;
+    }
+
+    /** Returns the message of the last case this run matched, {@code ""} when none. */
+    String lastCase() {
+        return lastCase;
+    }
+
+    void caseMatched(String message) {
+        this.lastCase = message;
+    }
+
+    /** Completes the outcome (once; later calls do nothing). */
+    void ended(int exitCode, boolean stopped, boolean paused, Instant finishedTs) {
+        outcome.complete(new RunOutcome(startConfig.id(), runId, exitCode, stopped, paused, startedTs, finishedTs,
+                lastCase));
+    }
+}

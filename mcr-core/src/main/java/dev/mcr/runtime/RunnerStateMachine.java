@@ -1,0 +1,413 @@
+package dev.mcr.runtime;
+
+import dev.mcr.store.ScheduleState;
+import dev.mcr.event.RunPaused;
+import dev.mcr.model.Runner;
+import dev.mcr.store.LastCase;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Function;
+
+/**
+ * The state machine of one runner (SPEC §2): idle, running, scheduled, stopped or paused, with the counters of its
+ * active session and the results of its last run. Every change of that state is one method here; the engine calls
+ * them holding this object's monitor and does the I/O around them (spawning, events, persistence).
+ *
+ * <pre>
+ *   idle ──manual start──▶ running ──run ended──▶ scheduled ──due──▶ running …
+ *                             │            └──────▶ idle (no next run: the session ends)
+ *   any ──stop──▶ stopped      └──failures reach the threshold──▶ paused
+ * </pre>
+ *
+ * A manual start begins a session (counters reset, {@code active_ts} set); a scheduled start continues it.
+ */
+final class RunnerStateMachine {
+
+    /** What a manual start changed, to put back when its spawn fails. */
+    record ManualStart(Integer remaining, int runCount, int failures, boolean stopped, boolean paused,
+                       boolean oneShot) {
+    }
+
+    /** What the end of a run leaves to do outside the monitor. */
+    record EndedRun(String output, boolean stopped, String lastLine, Runner config) {
+    }
+
+    private final String id;
+    private final AlertPolicy alerts;
+    private final OutputBuffer output = new OutputBuffer();
+    private final AutoPause failures = new AutoPause();
+    private Runner config;
+    private CaseMatcher matcher;
+    /** Read without the monitor by the run's reader (to batch its events). */
+    private volatile ActiveRun run;
+    private boolean stopped;
+    private boolean paused;
+    private boolean purged;
+    private boolean oneShot;
+    private ScheduledFuture<?> timer;
+    /** Runs left in this session after the current one, {@code null} when unlimited. */
+    private Integer remaining;
+    private int runCount;
+    private Instant activeTs;
+    private Integer lastExitCode;
+    private Instant lastFinishTs;
+    private String lastCase = "";
+    private Instant lastCaseTs;
+    private String lastLine = "";
+
+    /**
+     * @param config   the runner's settings
+     * @param alerts   its alert policy
+     * @param restored its last case from before a restart, or {@code null}
+     */
+    RunnerStateMachine(Runner config, AlertPolicy alerts, LastCase restored) {
+        this.id = config.id();
+        this.config = config;
+        this.alerts = alerts;
+        if (restored != null) {
+            this.lastCase = restored.message() == null ? "" : restored.message();
+            this.lastCaseTs = restored.ts();
+        }
+    }
+
+    String id() {
+        return id;
+    }
+
+    Runner config() {
+        return config;
+    }
+
+    AlertPolicy alerts() {
+        return alerts;
+    }
+
+    CaseMatcher matcher() {
+        return matcher;
+    }
+
+    ActiveRun run() {
+        return run;
+    }
+
+    boolean purged() {
+        return purged;
+    }
+
+    boolean running() {
+        return run != null;
+    }
+
+    boolean scheduled() {
+        return timer != null;
+    }
+
+    // ------------------------------------------------------------------------------------ configuration
+
+    /**
+     * New settings (a save). A running or scheduled runner gets its cases compiled at once, so the current run
+     * matches with them; an idle one compiles them at its next start.
+     */
+    void configure(Runner newConfig, Function<Runner, CaseMatcher> compile) {
+        if (config == newConfig) {
+            return;
+        }
+        config = newConfig;
+        matcher = running() || scheduled() ? compile.apply(newConfig) : null;
+    }
+
+    // ------------------------------------------------------------------------------------ starting
+
+    /**
+     * A manual start: a new session with {@code max_runs} runs (one for a group member), counters and flags reset,
+     * a pending scheduled start cancelled. The caller has checked that nothing runs.
+     *
+     * @return what to put back with {@link #undo(ManualStart)} if the spawn fails
+     */
+    ManualStart beginManualStart(boolean asOneShot, CaseMatcher compiled) {
+        cancelTimer();
+        ManualStart before = new ManualStart(remaining, runCount, failures.consecutiveFailures(), stopped, paused,
+                oneShot);
+        oneShot = asOneShot;
+        output.clear();
+        lastLine = "";
+        stopped = false;
+        paused = false;
+        int maxRuns = asOneShot ? 1 : config.timing().maxRuns();
+        remaining = maxRuns == Runner.Timing.UNLIMITED_RUNS ? null : maxRuns - 1;
+        runCount = 1;
+        failures.reset();
+        matcher = compiled;
+        return before;
+    }
+
+    /** Puts back what a manual start changed (its spawn failed). */
+    void undo(ManualStart before) {
+        remaining = before.remaining();
+        runCount = before.runCount();
+        failures.restore(before.failures());
+        stopped = before.stopped();
+        paused = before.paused();
+        oneShot = before.oneShot();
+    }
+
+    /**
+     * A scheduled start falls due: the timer is spent; unless the runner was stopped, paused, purged, has no runs
+     * left or runs already (a manual start came first), the session counts one more run.
+     *
+     * @return whether to spawn
+     */
+    boolean beginScheduledStart(boolean closed) {
+        timer = null;
+        if (closed || purged || stopped || paused || running() || (remaining != null && remaining <= 0)) {
+            return false;
+        }
+        if (remaining != null) {
+            remaining--;
+        }
+        runCount++;
+        output.clear();
+        lastLine = "";
+        return true;
+    }
+
+    /** Returns whether cases must be compiled before a scheduled start (they were not since the last save). */
+    boolean needsMatcher() {
+        return matcher == null;
+    }
+
+    /** Sets the compiled cases. */
+    void matcher(CaseMatcher compiled) {
+        matcher = compiled;
+    }
+
+    /** Takes back the run a scheduled start counted (its spawn failed). */
+    void abortScheduledStart() {
+        if (remaining != null) {
+            remaining++;
+        }
+        runCount--;
+    }
+
+    /**
+     * The process lives: the run is current. A manual start begins a new session at the run's start; a scheduled
+     * one continues the session (or begins one if it had ended).
+     */
+    void runBegan(ActiveRun started, boolean manual) {
+        run = started;
+        if (manual || activeTs == null) {
+            activeTs = started.startedTs();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ a run's output
+
+    /**
+     * Keeps an output line of the current run.
+     *
+     * @return false when the runner was purged (the line is dropped)
+     */
+    boolean lineRead(String line, String trimmed, int maxLines, long maxChars) {
+        if (purged) {
+            return false;
+        }
+        output.append(line, maxLines, maxChars);
+        if (!trimmed.isEmpty()) {
+            lastLine = trimmed;
+        }
+        return true;
+    }
+
+    /**
+     * Remembers a case match as the last case.
+     *
+     * @return the settings to alert with, or {@code null} when the runner was purged
+     */
+    Runner caseMatched(String message, Instant now) {
+        if (purged) {
+            return null;
+        }
+        lastCase = message;
+        lastCaseTs = now;
+        return config;
+    }
+
+    /** Returns the last case to persist, or {@code null} when there is none. */
+    LastCase lastCaseOrNull() {
+        return lastCase.isEmpty() && lastCaseTs == null ? null : new LastCase(lastCase, lastCaseTs);
+    }
+
+    // ------------------------------------------------------------------------------------ a run's end
+
+    /**
+     * The run's process ended.
+     *
+     * @return what to log and match, or {@code null} when the runner was purged meanwhile (nothing more to do)
+     */
+    EndedRun runEnded(ActiveRun ended, int exitCode, Instant finishedTs) {
+        if (run == ended) {
+            run = null;
+        }
+        if (purged) {
+            return null;
+        }
+        lastExitCode = exitCode;
+        lastFinishTs = finishedTs;
+        return new EndedRun(output.joined(), stopped, lastLine, config);
+    }
+
+    /**
+     * Accounts a run's exit (after its log and last-line case): success resets the failure count, a failure
+     * counts towards auto-pause; a run the user stopped counts neither way.
+     *
+     * @return the {@code paused} event when the runner paused now, else {@code null}
+     */
+    RunPaused accountExit(int exitCode, boolean wasStopped, Instant now) {
+        if (wasStopped) {
+            return null;
+        }
+        if (exitCode == 0) {
+            failures.reset();
+            return null;
+        }
+        return countFailure(now);
+    }
+
+    /**
+     * Counts a failed run or a scheduled start that could not spawn; at the threshold the runner pauses (the one
+     * place auto-pause happens).
+     *
+     * @return the {@code paused} event when the runner paused now, else {@code null}
+     */
+    RunPaused countFailure(Instant now) {
+        int threshold = config.alerting().failurePauseThreshold();
+        if (!failures.countFailure(threshold)) {
+            return null;
+        }
+        paused = true;
+        stopped = true;
+        cancelTimer();
+        activeTs = null;
+        return new RunPaused(id, RunPaused.AUTO_PAUSE_FAILURES, failures.consecutiveFailures(), threshold, now);
+    }
+
+    int consecutiveFailures() {
+        return failures.consecutiveFailures();
+    }
+
+    // ------------------------------------------------------------------------------------ the next run
+
+    /**
+     * Returns whether another run of this session may be scheduled: not a one-shot run, not stopped, paused or
+     * purged, nothing pending or running, runs left.
+     */
+    boolean mayRepeat() {
+        return !oneShot && !stopped && !paused && !purged && timer == null && run == null
+                && (remaining == null || remaining > 0);
+    }
+
+    /** The next run is pending. */
+    void scheduled(ScheduledFuture<?> pending) {
+        timer = pending;
+    }
+
+    /** Nothing more runs in this session: it ends. */
+    void sessionEnded() {
+        activeTs = null;
+    }
+
+    // ------------------------------------------------------------------------------------ durable schedules
+
+    /**
+     * Returns whether the session goes on after the current run: not a one-shot run, a repeating schedule and runs
+     * left. Only such a session resumes after a restart; a one-shot run cut short is not made again.
+     */
+    boolean continuesAfterCurrentRun() {
+        return !oneShot && config.timing().schedule().repeats() && (remaining == null || remaining > 0);
+    }
+
+    /**
+     * Returns where the session resumes when the current run is cut short (a crash, a shutdown): that run's start,
+     * with the counters from before it, so it is made again.
+     */
+    ScheduleState resumeCurrentRun() {
+        return new ScheduleState(id, activeTs, run.startedTs(), Math.max(0, runCount - 1),
+                remaining == null ? null : remaining + 1, failures.consecutiveFailures());
+    }
+
+    /** Returns where the session resumes: the start due at {@code due}, with the counters as they are. */
+    ScheduleState resumeAt(Instant due) {
+        return new ScheduleState(id, activeTs, due, runCount, remaining, failures.consecutiveFailures());
+    }
+
+    /**
+     * Takes over a session from before a restart: its counters, failures and start; it is neither stopped nor
+     * paused (it would have no state otherwise). The caller schedules its start.
+     */
+    void resume(ScheduleState state) {
+        oneShot = false;
+        stopped = false;
+        paused = false;
+        runCount = state.runCount();
+        remaining = state.remaining();
+        failures.restore(state.consecutiveFailures());
+        activeTs = state.sessionStartedAt() != null ? state.sessionStartedAt() : state.nextDueAt();
+    }
+
+    // ------------------------------------------------------------------------------------ stopping
+
+    /**
+     * The user stops the runner: the pending start is cancelled, the session's run count resets, a pause is lifted.
+     *
+     * @return the run to stop, or {@code null} when none lives (the session has then ended)
+     */
+    ActiveRun stop() {
+        cancelTimer();
+        stopped = true;
+        paused = false;
+        runCount = 0;
+        if (run == null) {
+            activeTs = null;
+        }
+        return run;
+    }
+
+    /**
+     * The runner was deleted: nothing of it runs again and its state is dropped.
+     *
+     * @return the run to stop, or {@code null}
+     */
+    ActiveRun purge() {
+        purged = true;
+        cancelTimer();
+        return run;
+    }
+
+    /**
+     * mcr shuts down: the pending start is cancelled and the current run, if any, ends as stopped.
+     *
+     * @return the run to stop, or {@code null}
+     */
+    ActiveRun shutDown() {
+        cancelTimer();
+        if (run != null) {
+            stopped = true;
+        }
+        return run;
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ status
+
+    StatusSnapshot status() {
+        return new StatusSnapshot(running(), stopped, run == null ? null : run.startedTs(), activeTs,
+                output.tail(RunnerEngine.TAIL_LINES), remaining, runCount, scheduled(), lastCase, lastCaseTs,
+                failures.consecutiveFailures(), paused, lastExitCode, lastFinishTs);
+    }
+}
