@@ -416,8 +416,8 @@ public final class Mcr implements AutoCloseable {
      *
      * @param utf8     the state document
      * @param runnerId the runner to start
-     * @throws InvalidInputException   "Invalid JSON: …" when it is not JSON, or when the command is longer than the
-     *                                 system can run; nothing is saved in the first case
+     * @throws InvalidInputException   "Invalid JSON: …" when it is not JSON, or when the runner's command is longer
+     *                                 than the system can run; nothing is saved
      * @throws LimitExceededException  when it holds more than the limits allow; nothing is changed
      * @return the run, as {@link #start(String)} returns it
      * @throws RunnerNotFoundException when the document has no such runner; nothing is changed
@@ -426,11 +426,10 @@ public final class Mcr implements AutoCloseable {
      * @throws McrException            when the process cannot be spawned (the state is saved)
      */
     public RunHandle saveStateJsonAndStart(byte[] utf8, String runnerId) {
-        // Like the original: an unknown runner is refused before anything is saved.
+        // Like the original: an unknown runner is refused before anything is saved; so is one that cannot run.
         keeper.saveLegacy(utf8, planned -> {
-            if (planned.runner(runnerId).isEmpty()) {
-                throw new RunnerNotFoundException(runnerId);
-            }
+            RunnerEngine.requireRunnableLength(planned.runner(runnerId)
+                    .orElseThrow(() -> new RunnerNotFoundException(runnerId)));
         });
         return start(runnerId);
     }

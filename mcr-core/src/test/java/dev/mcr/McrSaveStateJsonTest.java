@@ -52,6 +52,16 @@ class McrSaveStateJsonTest extends McrTestBase {
     }
 
     @Test
+    void save_and_start_with_a_command_too_long_to_run_saves_nothing() {
+        String before = StateJson.write(mcr.state());
+        String huge = "{\"runners\": [{\"id\": \"r1\", \"command\": \"" + "x".repeat(300_000) + "\"}]}";
+        assertThatThrownBy(() -> mcr.saveStateJsonAndStart(utf8(huge), "r1"))
+                .isInstanceOf(dev.mcr.error.InvalidInputException.class)
+                .hasMessageContaining("command is 300000 bytes long");
+        assertThat(StateJson.write(mcr.state())).isEqualTo(before);
+    }
+
+    @Test
     void save_and_start_group_refuses_an_unknown_or_inactive_group_before_saving() throws Exception {
         String before = StateJson.write(mcr.state());
         assertThatThrownBy(() -> mcr.saveStateJsonAndStartGroup(utf8(STATE), "g9"))

@@ -265,8 +265,11 @@ public final class RunnerEngine implements AutoCloseable {
     /**
      * Linux refuses to exec an argument longer than 128 KiB ({@code E2BIG}, "Argument list too long"): such a
      * command is the caller's input error, not a failure of the machine, and is refused before anything runs.
+     *
+     * @param r the runner about to be started
+     * @throws InvalidInputException when its command is too long to run
      */
-    private static void requireRunnableLength(Runner r) {
+    public static void requireRunnableLength(Runner r) {
         String command = r.execution().command();
         if (command.length() > MAX_COMMAND_BYTES / 3) {
             int bytes = command.getBytes(StandardCharsets.UTF_8).length;
