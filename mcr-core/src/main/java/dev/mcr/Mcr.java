@@ -39,21 +39,17 @@ import dev.mcr.model.Versioned;
 import dev.mcr.model.VersionedState;
 import dev.mcr.json.StateTrees;
 import dev.mcr.notify.Notifier;
-import dev.mcr.process.LeftoverProcesses;
 import dev.mcr.runtime.EngineSettings;
 import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
-import dev.mcr.runtime.RunRegistry;
+import dev.mcr.runtime.LiveRuns;
 import dev.mcr.runtime.RunnerEngine;
 import dev.mcr.store.ConfigKind;
 import dev.mcr.runtime.ScheduleStates;
 import dev.mcr.runtime.StartedRun;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
-import dev.mcr.store.LastCase;
-import dev.mcr.store.LiveRun;
 import dev.mcr.store.Store;
-import dev.mcr.store.ScheduleState;
 import dev.mcr.store.sqlite.SqliteStore;
 import dev.mcr.transfer.CloneOutcome;
 import dev.mcr.transfer.ImportResult;
@@ -77,7 +73,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,11 +104,6 @@ import org.slf4j.LoggerFactory;
 public final class Mcr implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Mcr.class);
-    private static final Duration LEFTOVER_KILL_WAIT = Duration.ofSeconds(3);
-    private static final Duration OWNER_START_TOLERANCE = Duration.ofSeconds(2);
-    private static final Duration ENDED_RUNS_FLUSH_DELAY = Duration.ofSeconds(1);
-    private static final ProcessHandle SELF = ProcessHandle.current();
-    private static final Instant SELF_STARTED = SELF.info().startInstant().orElse(null);
 
     private final Path dataDir;
     private final Clock clock;
@@ -130,7 +120,7 @@ public final class Mcr implements AutoCloseable {
     private final boolean ownScheduler;
     private final NotificationDispatcher dispatcher;
     private final RunnerEngine engine;
-    private final StoreRunRegistry runRegistry = new StoreRunRegistry();
+    private final LiveRuns liveRuns;
     private final GroupSequencer groups;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<LeftoverProcessesKilled> leftoversKilledAtStart;
@@ -158,11 +148,12 @@ public final class Mcr implements AutoCloseable {
         this.scheduler = sched;
         this.bus = new EventBus(b.maxSubscribers, b.eventQueueCapacity);
         this.logs = new RunLogs(dataDir, b.maxLogBytes, b.maxLogFiles);
+        this.liveRuns = new LiveRuns(store.runtime(), scheduler, clock);
         this.keeper = new StateKeeper(store.config(), new SecretCodec(cipher), saveLimits, bus::publish, closed::get);
         NotificationDispatcher d = null;
         RunnerEngine e = null;
         try {
-            this.leftoversKilledAtStart = killLeftovers();
+            this.leftoversKilledAtStart = liveRuns.killLeftovers(bus::publish);
             keeper.load(b.seedDemo);
             Map<String, Notifier> byType = new LinkedHashMap<>();
             byType.put(NotifyProfile.TYPE_PUSHOVER, new PushoverNotifier(b.pushoverUrl));
@@ -178,18 +169,7 @@ public final class Mcr implements AutoCloseable {
                     bus, scheduler, logs,
                     (runner, pattern, title, message) ->
                             dispatch.enqueue(runner.id(), pattern, NotifyTarget.of(runner), title, message),
-                    new LastCaseStore() {
-                        @Override
-                        public Map<String, LastCase> load() {
-                            return store.runtime().loadLastCases();
-                        }
-
-                        @Override
-                        public void save(Map<String, LastCase> all) {
-                            store.runtime().saveLastCases(all);
-                        }
-                    },
-                    runRegistry, new StoreScheduleStates());
+                    LastCaseStore.of(store.runtime()), liveRuns, ScheduleStates.of(store.runtime()));
             this.dispatcher = d;
             this.engine = e;
             this.groups = new GroupSequencer(engine, bus, clock);
@@ -217,65 +197,6 @@ public final class Mcr implements AutoCloseable {
         }
         LOG.info("mcr started: data folder {}, credentials from {}, {} runners.", dataDir, cipher.keySource(),
                 keeper.state().runners().size());
-    }
-
-    /**
-     * Finds processes of runs that an earlier instance on this data folder started and never saw end (it was
-     * killed), kills them, logs and publishes what was killed, and forgets those runs. Runs whose instance is
-     * still alive (another process using the same folder) are left alone.
-     */
-    private List<LeftoverProcessesKilled> killLeftovers() {
-        List<LiveRun> recorded;
-        try {
-            recorded = store.runtime().liveRuns();
-        } catch (McrException ex) {
-            LOG.error("Could not read the runs recorded as started; processes left behind by an earlier instance "
-                    + "are not looked for.", ex);
-            return List.of();
-        }
-        List<LiveRun> orphaned = recorded.stream().filter(r -> !ownerAlive(r)).toList();
-        if (orphaned.isEmpty()) {
-            return List.of();
-        }
-        Map<String, List<Long>> killed = LeftoverProcesses.kill(RunnerEngine.RUN_ID_ENV,
-                orphaned.stream().map(LiveRun::runId).toList(), LEFTOVER_KILL_WAIT);
-        Map<String, List<Long>> byRunner = new LinkedHashMap<>();
-        for (LiveRun r : orphaned) {
-            List<Long> pids = killed.get(r.runId());
-            if (pids != null && !pids.isEmpty()) {
-                byRunner.computeIfAbsent(r.runnerId(), k -> new ArrayList<>()).addAll(pids);
-            }
-        }
-        List<LeftoverProcessesKilled> report = new ArrayList<>();
-        Instant now = clock.instant();
-        byRunner.forEach((runnerId, pids) -> {
-            LOG.warn("Killed {} process(es) of runner '{}' left running by an earlier mcr instance that ended "
-                    + "without stopping them: pids {}.", pids.size(), runnerId, pids);
-            LeftoverProcessesKilled event = new LeftoverProcessesKilled(runnerId, pids, now);
-            report.add(event);
-            bus.publish(event);
-        });
-        try {
-            store.runtime().removeLiveRuns(orphaned.stream().map(LiveRun::runId).toList());
-        } catch (McrException ex) {
-            LOG.warn("Could not forget the runs of an earlier instance; they are looked for again at the next "
-                    + "start: {}", ex.getMessage());
-        }
-        return List.copyOf(report);
-    }
-
-    /** Whether the JVM that recorded a run still runs (the same pid started at the same time). */
-    private static boolean ownerAlive(LiveRun run) {
-        Optional<ProcessHandle> owner = ProcessHandle.of(run.ownerPid()).filter(ProcessHandle::isAlive);
-        if (owner.isEmpty()) {
-            return false;
-        }
-        Optional<Instant> started = owner.get().info().startInstant();
-        if (run.ownerStarted() == null || started.isEmpty()) {
-            return true;
-        }
-        // Start times are derived from the boot time, which may be reported a little differently over time.
-        return Duration.between(run.ownerStarted(), started.get()).abs().compareTo(OWNER_START_TOLERANCE) <= 0;
     }
 
     /**
@@ -1169,7 +1090,7 @@ public final class Mcr implements AutoCloseable {
             engine.close();
         } finally {
             try {
-                runRegistry.flush();
+                liveRuns.flush();
                 dispatcher.close();
             } finally {
                 bus.close();
@@ -1180,101 +1101,6 @@ public final class Mcr implements AutoCloseable {
                     store.close();
                 }
             }
-        }
-    }
-
-    /**
-     * Records live runs in the store, tagged with this JVM so that another instance can tell whether it lives.
-     * A start is written at once (it must survive a crash); ends are only collected and written with the next
-     * start, or a second later, so that a run costs one transaction instead of two.
-     */
-    private final class StoreRunRegistry implements RunRegistry {
-        private final Object lock = new Object();
-        private final List<String> ended = new ArrayList<>();
-        private boolean flushScheduled;
-
-        @Override
-        public void starting(String runId, String runnerId) {
-            List<String> done = takeEnded();
-            try {
-                store.runtime().recordLiveRun(new LiveRun(runId, runnerId, null, SELF.pid(), SELF_STARTED,
-                        clock.instant()), done);
-            } catch (RuntimeException e) {
-                giveBack(done);
-                throw e;
-            }
-        }
-
-        @Override
-        public void ended(String runId) {
-            synchronized (lock) {
-                ended.add(runId);
-                if (flushScheduled) {
-                    return;
-                }
-                flushScheduled = true;
-            }
-            try {
-                scheduler.schedule(this::flush, ENDED_RUNS_FLUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                flush();
-            }
-        }
-
-        /** Writes the collected ends now (also at close). */
-        void flush() {
-            List<String> done;
-            synchronized (lock) {
-                flushScheduled = false;
-                done = takeEnded();
-            }
-            if (done.isEmpty()) {
-                return;
-            }
-            try {
-                store.runtime().removeLiveRuns(done);
-            } catch (RuntimeException e) {
-                LOG.warn("Could not record that {} run(s) ended; the next start looks for their processes in vain: {}",
-                        done.size(), e.getMessage());
-            }
-        }
-
-        private List<String> takeEnded() {
-            synchronized (lock) {
-                List<String> done = List.copyOf(ended);
-                ended.clear();
-                return done;
-            }
-        }
-
-        private void giveBack(List<String> done) {
-            synchronized (lock) {
-                ended.addAll(done);
-            }
-        }
-    }
-
-    /**
-     * Durable schedule states in the store's runtime part.
-     */
-    private final class StoreScheduleStates implements ScheduleStates {
-        @Override
-        public Map<String, ScheduleState> load() {
-            Map<String, ScheduleState> out = new LinkedHashMap<>();
-            for (ScheduleState s : store.runtime().loadScheduleStates()) {
-                out.put(s.runnerId(), s);
-            }
-            return out;
-        }
-
-        @Override
-        public void put(ScheduleState s) {
-            store.runtime().putScheduleState(s);
-        }
-
-        @Override
-        public void delete(String runnerId) {
-            store.runtime().deleteScheduleState(runnerId);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.mcr.runtime;
 
+import dev.mcr.store.RuntimeStore;
 import dev.mcr.store.ScheduleState;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,6 +29,35 @@ public interface ScheduleStates {
         public void delete(String runnerId) {
         }
     };
+
+    /**
+     * Keeps the states in a store's runtime part.
+     *
+     * @param store the store
+     * @return the states
+     */
+    static ScheduleStates of(RuntimeStore store) {
+        return new ScheduleStates() {
+            @Override
+            public Map<String, ScheduleState> load() {
+                Map<String, ScheduleState> out = new LinkedHashMap<>();
+                for (ScheduleState s : store.loadScheduleStates()) {
+                    out.put(s.runnerId(), s);
+                }
+                return out;
+            }
+
+            @Override
+            public void put(ScheduleState state) {
+                store.putScheduleState(state);
+            }
+
+            @Override
+            public void delete(String runnerId) {
+                store.deleteScheduleState(runnerId);
+            }
+        };
+    }
 
     /** Returns every stored state by runner id. */
     Map<String, ScheduleState> load();
