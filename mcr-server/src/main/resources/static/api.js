@@ -1,11 +1,29 @@
 // HTTP access to the mcr API. Every call checks the status; failures become ApiError.
 
-/** A failed API call: status 0 means the server could not be reached. */
+/**
+ * A failed API call: status 0 means the server could not be reached. body is the parsed
+ * JSON answer when there was one (a 409 carries the stored object in body.current).
+ */
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, body = null) {
     super(detail || `HTTP ${status}`);
     this.status = status;
     this.detail = detail || '';
+    this.body = body;
+  }
+
+  /** A 409 of a versioned route: someone else changed (or removed) the object meanwhile. */
+  get isConflict() {
+    return this.status === 409 && !!this.body && typeof this.body === 'object' && 'current' in this.body;
+  }
+}
+
+function parsed(text) {
+  try {
+    const v = JSON.parse(String(text || ''));
+    return v && typeof v === 'object' ? v : null;
+  } catch (_) {
+    return null;
   }
 }
 
@@ -58,7 +76,7 @@ export async function api(method, path, body, opts = {}) {
     } catch (_) {
       // body unreadable: the status alone must do
     }
-    throw new ApiError(resp.status, detailOf(text));
+    throw new ApiError(resp.status, detailOf(text), parsed(text));
   }
   if (opts.raw) return resp;
   const type = resp.headers.get('content-type') || '';
@@ -79,4 +97,5 @@ export async function api(method, path, body, opts = {}) {
 
 export const get = (path, opts) => api('GET', path, undefined, opts);
 export const post = (path, body, opts) => api('POST', path, body === undefined ? {} : body, opts);
+export const put = (path, body, opts) => api('PUT', path, body, opts);
 export const del = (path, opts) => api('DELETE', path, undefined, opts);

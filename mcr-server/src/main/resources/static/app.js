@@ -3,7 +3,7 @@
 
 import { h, $, clone, toInt, clock, newId, copyText } from './util.js';
 import { t, tr, setLang, getLang, initialLang, retranslate, bindStatic, LANGS } from './i18n.js';
-import { get, post, del, ApiError } from './api.js';
+import { get, post, put, del, ApiError } from './api.js';
 import { openModal, confirmDialog, renderGuide } from './dialogs.js';
 import * as L from './layout.js';
 import { RunnerCard, idleStatus } from './runner-card.js';
@@ -139,23 +139,272 @@ function enqueue(fn) {
   return run;
 }
 
+async function reloadState() {
+  const state = await get('/api/state');
+  applyState(state);
+}
+
+// Every save goes through the versioned routes: one object at a time, based on the
+// version this page has seen, so that nothing anyone else saved meanwhile is undone.
+
+const KINDS = {
+  runner: { list: 'runners', path: '/api/runners', cards: () => app.runnerCards },
+  group: { list: 'runner_groups', path: '/api/groups', cards: () => app.groupCards },
+  profile: { list: 'notify_profiles', path: '/api/profiles', cards: () => app.serviceCards },
+};
+
+const objPath = (kind, id) => `${KINDS[kind].path}/${encodeURIComponent(id)}`;
+
+/** The stored object this page knows (the newest), or undefined. */
+function stored(kind, id) {
+  return app.saved ? app.saved[KINDS[kind].list].find((x) => x.id === id) : undefined;
+}
+
+function knownVersion(kind, id) {
+  if (kind === 'layout') return app.saved ? toInt(app.saved.layout_version) : 0;
+  const o = stored(kind, id);
+  return o ? toInt(o.version) : 0;
+}
+
+function newCard(kind, obj) {
+  if (kind === 'runner') {
+    const c = new RunnerCard(ctx, obj);
+    if (app.status[obj.id]) c.setStatus(app.status[obj.id]);
+    return c;
+  }
+  if (kind === 'group') {
+    const c = new GroupCard(ctx, obj);
+    c.setGroupStatus(app.groupStatus[obj.id] || null);
+    return c;
+  }
+  return new ServiceCard(ctx, obj);
+}
+
 /**
- * Saves a state built from the latest stored state, then reloads it. force lists the
- * cards whose edits were part of this save (they take the stored values afterwards).
+ * A stored object as the server has it now. own: written by this page (a save's answer
+ * goes through the card itself; toggles and moves come here); otherwise someone else
+ * changed it, and a card with unsaved edits shows the conflict notice instead.
  */
-function commit(build, force = {}) {
+function applyObject(kind, obj, own = false) {
+  if (kind === 'layout') {
+    app.saved.runner_layout = Array.isArray(obj.runner_layout) ? clone(obj.runner_layout) : [];
+    app.saved.layout_version = toInt(obj.version);
+    return;
+  }
+  const list = app.saved[KINDS[kind].list];
+  const i = list.findIndex((x) => x.id === obj.id);
+  if (i >= 0) list[i] = clone(obj);
+  else list.push(clone(obj));
+  const cards = KINDS[kind].cards();
+  const card = cards.get(obj.id);
+  if (!card) cards.set(obj.id, newCard(kind, obj));
+  else if (own) card.ownUpdate(obj);
+  else card.offer(obj);
+  if (kind === 'profile') placeServices();
+}
+
+/** An object that no longer exists on the server; a card with unsaved edits stays and says so. */
+function applyRemoved(kind, id, own = false) {
+  const list = app.saved[KINDS[kind].list];
+  const i = list.findIndex((x) => x.id === id);
+  if (i >= 0) list.splice(i, 1);
+  const card = KINDS[kind].cards().get(id);
+  if (card && (own || !card.offerGone())) dropCard(kind, id);
+  if (kind === 'profile') placeServices();
+}
+
+function dropCard(kind, id) {
+  const cards = KINDS[kind].cards();
+  const card = cards.get(id);
+  if (!card) return;
+  card.el.remove();
+  cards.delete(id);
+}
+
+/** A 409 of a versioned route: the stored object (or its absence) becomes known. */
+function applyConflict(kind, id, err) {
+  const current = err.body && err.body.current;
+  if (current && typeof current === 'object') applyObject(kind, current);
+  else applyRemoved(kind, id);
+  refresh();
+}
+
+/** After objects changed: the layout, the counts and the buttons. */
+function refresh() {
+  renderLayout();
+  updateCounts();
+  for (const c of app.runnerCards.values()) c.renderNotify();
+  onDirtyChange(true);
+}
+
+/**
+ * Runs an immediate change (a toggle, a move) in the write queue; when someone else
+ * changed the object meanwhile (409), it is applied and the change is made once more on
+ * top of it, as the user's click meant.
+ */
+function instant(kind, idOf, fn) {
   return enqueue(async () => {
-    const next = build(clone(app.saved));
-    if (!next) return false;
-    await post('/api/state', next);
-    await reloadState(force);
-    return true;
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof ApiError) || !e.isConflict) throw e;
+      applyConflict(kind, idOf(), e);
+      if (!e.body.current) throw e;
+      return fn();
+    } finally {
+      refresh();
+    }
   });
 }
 
-async function reloadState(force = {}) {
-  const state = await get('/api/state');
-  applyState(state, force);
+async function putObject(kind, id, body) {
+  const res = await put(objPath(kind, id), body);
+  applyObject(kind, res[kind], true);
+  return res[kind];
+}
+
+async function deleteObject(kind, id) {
+  await del(`${objPath(kind, id)}?version=${knownVersion(kind, id)}`);
+  applyRemoved(kind, id, true);
+}
+
+const itemKey = (it) => `${it.type}:${it.id}`;
+
+/**
+ * The order wanted by this page, put onto a layout that someone else changed meanwhile:
+ * items both know take the wanted order, items only the server knows keep their place
+ * after their predecessor.
+ */
+function rebaseOrder(have, want) {
+  const haveKeys = new Set(have.map(itemKey));
+  const wantKeys = new Set(want.map(itemKey));
+  const out = want.filter((it) => haveKeys.has(itemKey(it)));
+  have.forEach((it, i) => {
+    if (wantKeys.has(itemKey(it))) return;
+    const prev = i > 0 ? itemKey(have[i - 1]) : null;
+    const at = prev ? out.findIndex((x) => itemKey(x) === prev) + 1 : 0;
+    out.splice(at, 0, it);
+  });
+  return out;
+}
+
+/**
+ * A change of groups and layout computed by a pure function of the state (layout.js),
+ * saved through the versioned routes: removed groups are deleted, groups whose members
+ * change are saved (those that lose members first: a runner is in one group at most),
+ * then the layout. A 409 before anything was written makes the change again on the
+ * stored state.
+ */
+function changeLayout(transform) {
+  return enqueue(async () => {
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        const before = app.saved;
+        const next = transform(clone(before));
+        if (!next) return false;
+        let wrote = false;
+        let current = { kind: 'layout', id: '' };
+        try {
+          const oldGroups = new Map(before.runner_groups.map((g) => [g.id, g]));
+          const nextIds = new Set(next.runner_groups.map((g) => g.id));
+          let membership = false;
+          for (const g of before.runner_groups) {
+            if (nextIds.has(g.id)) continue;
+            current = { kind: 'group', id: g.id };
+            await deleteObject('group', g.id);
+            wrote = true;
+            membership = true;
+          }
+          const changed = [];
+          for (const g of next.runner_groups) {
+            const old = oldGroups.get(g.id);
+            if (!old) continue;
+            const ids = g.runner_ids || [];
+            const sameMembers = JSON.stringify(old.runner_ids || []) === JSON.stringify(ids);
+            const sameDisabled = JSON.stringify(old.disabled_runner_ids || []) === JSON.stringify(g.disabled_runner_ids || []);
+            if (sameMembers && sameDisabled) continue;
+            const losing = (old.runner_ids || []).some((id) => !ids.includes(id));
+            changed.push({ g, losing, sameMembers });
+          }
+          changed.sort((a, b) => Number(b.losing) - Number(a.losing));
+          for (const { g, sameMembers } of changed) {
+            current = { kind: 'group', id: g.id };
+            await putObject('group', g.id, {
+              runner_ids: g.runner_ids || [], disabled_runner_ids: g.disabled_runner_ids || [],
+              version: knownVersion('group', g.id),
+            });
+            wrote = true;
+            membership = membership || !sameMembers;
+          }
+          current = { kind: 'layout', id: '' };
+          // The server puts runners that leave a group at the end of the layout: read it again.
+          if (membership) applyObject('layout', (await get('/api/layout')).layout);
+          const want = L.orderedItems(next);
+          const have = L.orderedItems(app.saved);
+          if (JSON.stringify(have.map(itemKey)) === JSON.stringify(want.map(itemKey))) return true;
+          const sameSet = JSON.stringify(have.map(itemKey).sort()) === JSON.stringify(want.map(itemKey).sort());
+          const target = (sameSet ? want : rebaseOrder(have, want)).map((it) => ({ type: it.type, id: it.id }));
+          const res = await put('/api/layout', { runner_layout: target, version: knownVersion('layout', '') });
+          applyObject('layout', res.layout, true);
+          return true;
+        } catch (e) {
+          if (!(e instanceof ApiError) || !e.isConflict) throw e;
+          applyConflict(current.kind, current.id, e);
+          if (wrote || attempt > 0) throw e;
+        }
+      }
+    } finally {
+      refresh();
+    }
+  });
+}
+
+// ----- live sync ---------------------------------------------------------------------
+
+const sync = { pending: new Map(), scheduled: false };
+
+/** A state_changed event: collected, then applied in the write queue (after this page's own writes). */
+function onStateChanged(ev) {
+  const kind = String(ev.kind || '');
+  if (kind !== 'layout' && !KINDS[kind]) return;
+  const key = `${kind}:${ev.id || ''}`;
+  const prev = sync.pending.get(key);
+  if (!prev || toInt(ev.version) >= toInt(prev.version)) sync.pending.set(key, { kind, id: String(ev.id || ''), version: toInt(ev.version), deleted: !!ev.deleted });
+  if (sync.scheduled) return;
+  sync.scheduled = true;
+  enqueue(flushSync).catch((e) => fail(e, 'actSync'));
+}
+
+async function flushSync() {
+  sync.scheduled = false;
+  if (!app.saved) return;
+  const todo = [...sync.pending.values()].filter((ev) => ev.version > knownVersion(ev.kind, ev.id)
+    && !(ev.deleted && !stored(ev.kind, ev.id)));
+  sync.pending.clear();
+  if (!todo.length) return;
+  try {
+    if (todo.length > 20) {
+      await reloadState();
+      return;
+    }
+    for (const ev of todo) {
+      if (ev.version <= knownVersion(ev.kind, ev.id)) continue;
+      if (ev.kind === 'layout') {
+        applyObject('layout', (await get('/api/layout')).layout);
+      } else if (ev.deleted) {
+        applyRemoved(ev.kind, ev.id);
+      } else {
+        try {
+          applyObject(ev.kind, (await get(objPath(ev.kind, ev.id)))[ev.kind]);
+        } catch (e) {
+          if (!(e instanceof ApiError) || e.status !== 404) throw e;
+          applyRemoved(ev.kind, ev.id);
+        }
+      }
+    }
+  } finally {
+    refresh();
+  }
 }
 
 // ----- applying the stored state -----------------------------------------------------
@@ -168,76 +417,40 @@ function normalizeState(s) {
   return out;
 }
 
-function applyState(state, force = {}) {
+/** The whole stored state (first load, reconnect, after clone or import): each card gets its object. */
+function applyState(state) {
   const s = normalizeState(clone(state));
   app.saved = s;
-  const forced = (kind, id) => (force[kind] || []).includes(id);
-
-  // Services: saved ones in stored order, then new unsaved drafts.
-  const list = $('#serviceList');
-  const keep = new Set();
-  const order = [];
-  for (const p of s.notify_profiles) {
-    let card = app.serviceCards.get(p.id);
-    if (card) card.setSaved(p, forced('services', p.id));
-    else {
-      card = new ServiceCard(ctx, p);
-      app.serviceCards.set(p.id, card);
+  for (const kind of ['profile', 'runner', 'group']) {
+    const ids = new Set();
+    for (const o of s[KINDS[kind].list]) {
+      ids.add(o.id);
+      const card = KINDS[kind].cards().get(o.id);
+      if (card) card.offer(o);
+      else KINDS[kind].cards().set(o.id, newCard(kind, o));
     }
-    keep.add(p.id);
-    order.push(card);
-  }
-  for (const [id, card] of app.serviceCards) {
-    if (keep.has(id)) continue;
-    if (card.isNew) order.push(card);
-    else {
-      card.el.remove();
-      app.serviceCards.delete(id);
+    for (const [id, card] of [...KINDS[kind].cards()]) {
+      if (ids.has(id) || (kind === 'profile' && card.isNew)) continue;
+      if (!card.offerGone()) dropCard(kind, id);
     }
   }
-  placeChildren(list, order.map((c) => c.el));
-
-  // Runners
-  const runnerIds = new Set();
-  for (const r of s.runners) {
-    runnerIds.add(r.id);
-    const card = app.runnerCards.get(r.id);
-    if (card) card.setSaved(r, forced('runners', r.id));
-    else {
-      const c = new RunnerCard(ctx, r);
-      if (app.status[r.id]) c.setStatus(app.status[r.id]);
-      app.runnerCards.set(r.id, c);
-    }
-  }
-  for (const [id, card] of app.runnerCards) {
-    if (!runnerIds.has(id)) {
-      card.el.remove();
-      app.runnerCards.delete(id);
-    }
-  }
-
-  // Groups
-  const groupIds = new Set();
-  for (const g of s.runner_groups) {
-    groupIds.add(g.id);
-    const card = app.groupCards.get(g.id);
-    if (card) card.setSaved(g, forced('groups', g.id));
-    else {
-      const c = new GroupCard(ctx, g);
-      c.setGroupStatus(app.groupStatus[g.id] || null);
-      app.groupCards.set(g.id, c);
-    }
-  }
-  for (const [id, card] of app.groupCards) {
-    if (!groupIds.has(id)) {
-      card.el.remove();
-      app.groupCards.delete(id);
-    }
-  }
-
+  placeServices();
   renderLayout();
   updateCounts();
   onDirtyChange(true);
+}
+
+/** Services: stored ones in stored order, then new drafts and kept edits of removed ones. */
+function placeServices() {
+  const order = [];
+  for (const p of app.saved.notify_profiles) {
+    const card = app.serviceCards.get(p.id);
+    if (card) order.push(card);
+  }
+  for (const [id, card] of app.serviceCards) {
+    if (!stored('profile', id)) order.push(card);
+  }
+  placeChildren($('#serviceList'), order.map((c) => c.el));
 }
 
 /** Puts elements into a container in order, moving as few nodes as possible. */
@@ -269,6 +482,17 @@ function renderLayout() {
       gc.setMembers(members);
       top.push(gc.el);
     }
+  }
+  // Cards whose object was removed elsewhere while they had unsaved edits stay at the end.
+  for (const gc of app.groupCards.values()) {
+    if (!gc.detached()) continue;
+    gc.setMembers([]);
+    top.push(gc.el);
+  }
+  for (const c of app.runnerCards.values()) {
+    if (!c.detached()) continue;
+    c.setGroup(null, true);
+    top.push(c.el);
   }
   placeChildren($('#runnerList'), top);
   for (const c of app.runnerCards.values()) c.setGroupChoices(s.runner_groups);
@@ -324,6 +548,11 @@ const ctx = {
   runnerName,
   confirm: (key, args) => confirmDialog(key, args),
 
+  dropCard: (kind, id) => {
+    dropCard(kind, id);
+    refresh();
+  },
+
   async saveRunner(card) {
     const bad = card.invalidCases();
     if (bad.length) {
@@ -331,16 +560,27 @@ const ctx = {
       return;
     }
     const name = card.draft.name.trim() || card.displayName();
+    const sent = clone(card.draft);
     try {
-      await commit((s) => {
-        const i = s.runners.findIndex((r) => r.id === card.id);
-        if (i < 0) throw new ApiError(404, t('runnerGone'));
-        s.runners[i] = card.collect();
-        return s;
-      }, { runners: [card.id] });
+      await enqueue(async () => {
+        let res;
+        if (card.recreate) {
+          const body = card.collect();
+          delete body.version;
+          res = await post('/api/runners', body);
+        } else {
+          // Only the edited fields: everything else keeps what is stored.
+          res = await put(objPath('runner', card.id), { ...sent, version: toInt(card.saved.version) });
+        }
+        const i = app.saved.runners.findIndex((x) => x.id === card.id);
+        if (i >= 0) app.saved.runners[i] = clone(res.runner);
+        else app.saved.runners.push(clone(res.runner));
+        card.saveDone(res.runner, sent);
+        refresh();
+      });
       flash('success', 'savedRunner', { name });
     } catch (e) {
-      fail(e, 'actSaveRunner', { name });
+      conflictOrFail(e, 'runner', card.id, 'actSaveRunner', { name });
     }
   },
 
@@ -391,29 +631,36 @@ const ctx = {
     const name = runnerName(id);
     if (!(await confirmDialog('confirmRemoveRunner', { name }, 'remove'))) return;
     try {
-      await commit((s) => L.removeRunner(s, id));
+      await enqueue(async () => {
+        try {
+          await deleteObject('runner', id);
+        } finally {
+          refresh();
+        }
+      });
       flash('success', 'removedRunner', { name });
     } catch (e) {
+      if (e instanceof ApiError && e.isConflict) applyConflict('runner', id, e);
       fail(e, 'actRemove', { name });
     }
   },
 
   async setNotify(runnerId, profileId, on, updatesOnly) {
     try {
-      await commit((s) => {
-        const r = s.runners.find((x) => x.id === runnerId);
-        if (!r) return null;
+      await instant('runner', () => runnerId, async () => {
+        const r = stored('runner', runnerId);
+        if (!r) return;
         const ids = (r.notify_profile_ids || []).filter((x) => x !== profileId);
         const upd = (r.notify_profile_updates_only || []).filter((x) => x !== profileId);
         if (on) {
-          const order = s.notify_profiles.map((p) => p.id);
+          const order = app.saved.notify_profiles.map((p) => p.id);
           ids.push(profileId);
           ids.sort((a, b) => order.indexOf(a) - order.indexOf(b));
           if (updatesOnly) upd.push(profileId);
         }
-        r.notify_profile_ids = ids;
-        r.notify_profile_updates_only = upd;
-        return s;
+        await putObject('runner', runnerId, {
+          notify_profile_ids: ids, notify_profile_updates_only: upd, version: toInt(r.version),
+        });
       });
     } catch (e) {
       fail(e, 'actNotify', { name: runnerName(runnerId) });
@@ -446,7 +693,7 @@ const ctx = {
 
   async moveRunner(id, dir) {
     try {
-      await commit((s) => L.moveRunner(s, id, dir));
+      await changeLayout((s) => L.moveRunner(s, id, dir));
     } catch (e) {
       fail(e, 'actMove', { name: runnerName(id) });
     }
@@ -454,7 +701,7 @@ const ctx = {
 
   async moveRunnerTo(id, groupId) {
     try {
-      await commit((s) => L.moveRunnerTo(s, id, groupId));
+      await changeLayout((s) => L.moveRunnerTo(s, id, groupId));
     } catch (e) {
       fail(e, 'actMove', { name: runnerName(id) });
       renderLayout();
@@ -463,7 +710,7 @@ const ctx = {
 
   async setGroupEnabled(runnerId, enabled) {
     try {
-      await commit((s) => {
+      await changeLayout((s) => {
         const g = L.groupOf(s, runnerId);
         if (!g) return null;
         const dis = (g.disabled_runner_ids || []).filter((x) => x !== runnerId);
@@ -480,16 +727,29 @@ const ctx = {
 
   async saveGroup(card) {
     const name = card.draftName.trim() || card.displayName();
+    const sentName = card.draftName;
     try {
-      await commit((s) => {
-        const g = s.runner_groups.find((x) => x.id === card.id);
-        if (!g) throw new ApiError(404, t('groupGone'));
-        Object.assign(g, card.collect());
-        return s;
-      }, { groups: [card.id] });
+      await enqueue(async () => {
+        let res;
+        if (card.recreate) {
+          const runners = new Set(app.saved.runners.map((r) => r.id));
+          const members = (card.saved.runner_ids || []).filter((id) => runners.has(id));
+          res = await post('/api/groups', {
+            id: card.id, name: sentName, runner_ids: members,
+            disabled_runner_ids: (card.saved.disabled_runner_ids || []).filter((id) => members.includes(id)),
+          });
+        } else {
+          res = await put(objPath('group', card.id), { name: sentName, version: toInt(card.saved.version) });
+        }
+        const i = app.saved.runner_groups.findIndex((x) => x.id === card.id);
+        if (i >= 0) app.saved.runner_groups[i] = clone(res.group);
+        else app.saved.runner_groups.push(clone(res.group));
+        card.saveDone(res.group, sentName);
+        refresh();
+      });
       flash('success', 'savedGroup', { name });
     } catch (e) {
-      fail(e, 'actSaveGroup', { name });
+      conflictOrFail(e, 'group', card.id, 'actSaveGroup', { name });
     }
   },
 
@@ -497,7 +757,7 @@ const ctx = {
     const name = groupName(id);
     if (!(await confirmDialog('confirmRemoveGroup', { name }, 'remove'))) return;
     try {
-      await commit((s) => L.removeGroup(s, id));
+      await changeLayout((s) => L.removeGroup(s, id));
       flash('success', 'removedGroup', { name });
     } catch (e) {
       fail(e, 'actRemoveGroup', { name });
@@ -506,14 +766,14 @@ const ctx = {
 
   async moveGroup(id, dir) {
     try {
-      await commit((s) => L.moveGroup(s, id, dir));
+      await changeLayout((s) => L.moveGroup(s, id, dir));
     } catch (e) {
       fail(e, 'actMove', { name: groupName(id) });
     }
   },
 
   groupRunBlocker(card) {
-    const g = card.saved;
+    const g = card.latest();
     const disabled = new Set(g.disabled_runner_ids || []);
     const members = (g.runner_ids || []).filter((id) => !disabled.has(id) && app.runnerCards.has(id));
     if (!members.length) return 'groupNoActive';
@@ -547,31 +807,45 @@ const ctx = {
 
   async saveService(card) {
     const name = card.draft.name.trim() || card.displayName();
+    const sent = card.snapshot();
     try {
-      await commit((s) => {
-        const p = card.collect();
-        const i = s.notify_profiles.findIndex((x) => x.id === card.id);
-        if (i >= 0) s.notify_profiles[i] = p;
-        else s.notify_profiles.push(p);
-        return s;
-      }, { services: [card.id] });
+      await enqueue(async () => {
+        let res;
+        if (card.isNew) {
+          const body = card.collect();
+          delete body.version;
+          res = await post('/api/profiles', body);
+        } else {
+          const p = card.collect();
+          // Counters and On/Off are the server's; secrets: ••• keeps, '' clears, text replaces.
+          res = await put(objPath('profile', card.id), {
+            name: p.name, type: p.type, config: { user_key: p.config.user_key, api_token: p.config.api_token },
+            version: toInt(card.saved.version),
+          });
+        }
+        const i = app.saved.notify_profiles.findIndex((x) => x.id === card.id);
+        if (i >= 0) app.saved.notify_profiles[i] = clone(res.profile);
+        else app.saved.notify_profiles.push(clone(res.profile));
+        card.saveDone(res.profile, sent);
+        placeServices();
+        refresh();
+      });
       flash('success', 'savedService', { name });
       return true;
     } catch (e) {
-      fail(e, 'actSaveService', { name });
+      conflictOrFail(e, 'profile', card.id, 'actSaveService', { name });
       return false;
     }
   },
 
   async toggleService(card) {
     const name = card.displayName();
-    const on = card.saved.active === false;
+    const on = card.latest().active === false;
     try {
-      await commit((s) => {
-        const p = s.notify_profiles.find((x) => x.id === card.id);
-        if (!p) return null;
-        p.active = on;
-        return s;
+      await instant('profile', () => card.id, async () => {
+        const p = stored('profile', card.id);
+        if (!p) return;
+        await putObject('profile', card.id, { active: on, version: toInt(p.version) });
       });
       flash('success', on ? 'serviceOn' : 'serviceOff', { name });
     } catch (e) {
@@ -593,34 +867,54 @@ const ctx = {
   async removeService(card) {
     const name = card.displayName();
     if (card.isNew) {
-      card.el.remove();
-      app.serviceCards.delete(card.id);
+      dropCard('profile', card.id);
       updateCounts();
       onDirtyChange();
       return;
     }
     if (!(await confirmDialog('confirmRemoveService', { name }, 'remove'))) return;
     try {
-      await commit((s) => L.removeProfile(s, card.id));
+      await enqueue(async () => {
+        try {
+          await deleteObject('profile', card.id);
+        } finally {
+          refresh();
+        }
+      });
       flash('success', 'removedService', { name });
     } catch (e) {
+      if (e instanceof ApiError && e.isConflict) applyConflict('profile', card.id, e);
       fail(e, 'actRemoveService', { name });
     }
   },
 
   async moveService(id, dir) {
     try {
-      await commit((s) => {
-        const list = L.moveInList(s.notify_profiles, id, dir);
-        if (!list) return null;
-        s.notify_profiles = list;
-        return s;
+      await enqueue(async () => {
+        const list = L.moveInList(app.saved.notify_profiles, id, dir);
+        if (!list) return;
+        const res = await put('/api/profiles', { order: list.map((p) => p.id) });
+        const order = Array.isArray(res.order) ? res.order : [];
+        app.saved.notify_profiles.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+        placeServices();
+        refresh();
       });
     } catch (e) {
       fail(e, 'actMove', { name: serviceName(id) });
     }
   },
 };
+
+/** A failed save of a card: a 409 leaves the edits in place and shows the notice on the card. */
+function conflictOrFail(e, kind, id, actionKey, args) {
+  if (e instanceof ApiError && e.isConflict) {
+    applyConflict(kind, id, e);
+    flash('error', e.body.current ? 'conflictFlash' : 'conflictRemovedFlash', args);
+    logEvent(['evConflict', args]);
+    return;
+  }
+  fail(e, actionKey, args);
+}
 
 // ----- section actions ---------------------------------------------------------------
 
@@ -633,10 +927,10 @@ async function addRunner() {
     notify_profile_ids: [], notify_profile_updates_only: [],
   };
   try {
-    await commit((s) => {
-      s.runners.push(runner);
-      s.runner_layout.push({ type: 'runner', id });
-      return s;
+    await enqueue(async () => {
+      const res = await post('/api/runners', runner);
+      applyObject('runner', res.runner, true);
+      refresh();
     });
     flash('success', 'runnerCreated', { name: runner.name });
     const card = app.runnerCards.get(id);
@@ -655,10 +949,10 @@ async function addGroup() {
   const id = newId('group_');
   const name = t('newGroupName');
   try {
-    await commit((s) => {
-      s.runner_groups.push({ id, name, runner_ids: [], disabled_runner_ids: [] });
-      s.runner_layout.push({ type: 'group', id });
-      return s;
+    await enqueue(async () => {
+      const res = await post('/api/groups', { id, name, runner_ids: [], disabled_runner_ids: [] });
+      applyObject('group', res.group, true);
+      refresh();
     });
     flash('success', 'groupCreated', { name });
     const card = app.groupCards.get(id);
@@ -844,7 +1138,7 @@ function onStatus(ev) {
   }
   updateActivity();
   for (const gc of app.groupCards.values()) {
-    if ((gc.saved.runner_ids || []).includes(rid)) gc.renderButtons();
+    if ((gc.latest().runner_ids || []).includes(rid)) gc.renderButtons();
   }
 }
 
@@ -892,6 +1186,9 @@ function onEvent(ev) {
       }
       break;
     }
+    case 'state_changed':
+      onStateChanged(ev);
+      break;
     case 'notify_profile_auto_disabled': {
       updateProfileCounters({ ...ev, active: false });
       const args = { service: serviceName(ev.profile_id, ev.profile_name), n: toInt(ev.failure_count, 3), reason: names(ev.reason || '') };

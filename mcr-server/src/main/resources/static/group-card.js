@@ -2,6 +2,7 @@
 
 import { h, clone, fmtElapsed, parseTs } from './util.js';
 import { tr } from './i18n.js';
+import { ConflictNotice } from './conflict.js';
 
 const ACTIVE = new Set(['started', 'running', 'stopping']);
 
@@ -13,7 +14,11 @@ export class GroupCard {
     this.ctx = ctx;
     this.id = group.id;
     this.uid = `g${++seq}`;
+    // saved, theirs, gone and recreate mean what they mean on a runner card.
     this.saved = clone(group);
+    this.theirs = null;
+    this.gone = false;
+    this.recreate = false;
     this.draftName = String(group.name ?? '');
     this.gs = null;
     this.build();
@@ -38,11 +43,13 @@ export class GroupCard {
     this.members = h('div', { class: 'members' });
     this.emptyHint = tr(h('p', { class: 'hint' }), { text: 'groupEmpty' });
     this.body = h('div', { class: 'group-body', id: `${u}-body` }, this.members, this.emptyHint);
+    this.notice = new ConflictNotice({ onTheirs: () => this.viewTheirs(), onMine: () => this.keepMine() });
     this.el = h('section', { class: 'card group', id: `group-${this.id}`, 'data-group-id': this.id, 'aria-labelledby': `${u}-name` },
       h('header', { class: 'card-head' },
         h('div', { class: 'title-row' }, this.toggleBtn, this.kindEl, this.nameIn, this.dirtyEl, this.elapsedEl),
         h('div', { class: 'actions' }, this.runBtn, this.saveBtn, this.removeBtn, this.upBtn, this.downBtn)),
       h('div', { class: 'state-line' }, this.progressEl),
+      this.notice.el,
       this.body);
     this.setCollapsed(collapsed, false);
   }
@@ -71,8 +78,89 @@ export class GroupCard {
     this.renderStatus();
   }
 
+  /** The newest stored group this card knows (members are never edited in the card). */
+  latest() {
+    return this.theirs || this.saved;
+  }
+
+  /** The stored group as someone else left it: applied at once unless the name is being edited. */
+  offer(group) {
+    if (!this.isDirty()) {
+      this.clearConflict();
+      this.setSaved(group);
+      return;
+    }
+    if (!this.gone && !this.recreate && Number(group.version) === Number(this.latest().version)) return;
+    this.theirs = clone(group);
+    this.gone = false;
+    this.recreate = false;
+    this.notice.show(false);
+    this.changed(false);
+  }
+
+  /** The group was removed on the server; returns whether the card stays (its name is being edited). */
+  offerGone() {
+    if (!this.isDirty() || this.recreate) return this.isDirty();
+    this.gone = true;
+    this.theirs = null;
+    this.notice.show(true);
+    this.changed(false);
+    return true;
+  }
+
+  /** A newer version written by this page (membership): the edited name stays. */
+  ownUpdate(group) {
+    if (this.theirs) this.theirs = clone(group);
+    else this.setSaved(group);
+  }
+
+  /** This card's own save was stored as group. */
+  saveDone(group, sentName) {
+    const typedSince = this.draftName !== sentName;
+    this.clearConflict();
+    this.saved = clone(group);
+    if (!typedSince) this.draftName = String(group.name ?? '');
+    this.fill();
+    this.renderStatus();
+  }
+
+  clearConflict() {
+    this.theirs = null;
+    this.gone = false;
+    this.recreate = false;
+    this.notice.hide();
+  }
+
+  viewTheirs() {
+    if (this.gone) {
+      this.ctx.dropCard('group', this.id);
+      return;
+    }
+    const theirs = this.theirs || this.saved;
+    this.clearConflict();
+    this.setSaved(theirs, true);
+    this.ctx.onDirtyChange();
+  }
+
+  keepMine() {
+    if (this.gone) {
+      this.gone = false;
+      this.recreate = true;
+    } else if (this.theirs) {
+      this.saved = this.theirs;
+      this.theirs = null;
+    }
+    this.notice.hide();
+    this.fill();
+    this.ctx.onDirtyChange();
+  }
+
+  detached() {
+    return this.gone || this.recreate;
+  }
+
   isDirty() {
-    return this.draftName !== String(this.saved.name ?? '');
+    return this.gone || this.recreate || this.draftName !== String(this.saved.name ?? '');
   }
 
   collect() {
@@ -80,6 +168,13 @@ export class GroupCard {
   }
 
   changed(notify = true) {
+    if (this.theirs && !this.isDirty()) {
+      const theirs = this.theirs;
+      this.clearConflict();
+      this.setSaved(theirs);
+      if (notify) this.ctx.onDirtyChange();
+      return;
+    }
     const dirty = this.isDirty();
     this.el.classList.toggle('dirty', dirty);
     this.dirtyEl.classList.toggle('hidden', !dirty);

@@ -2,6 +2,7 @@
 
 import { h, clone, toInt, fmtElapsed, clock, dateTime, parseTs, newId, BoundedText } from './util.js';
 import { t, tr } from './i18n.js';
+import { ConflictNotice, rebase } from './conflict.js';
 
 export const OUTPUT_MAX_CHARS = 200000;
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -96,7 +97,13 @@ export class RunnerCard {
     this.ctx = ctx;
     this.id = runner.id;
     this.uid = `r${++seq}`;
+    // saved: the stored runner the edits are based on; theirs: a newer stored one that
+    // arrived while there were unsaved edits; gone: removed on the server while edited;
+    // recreate: the user kept the edits of a removed runner, so Save creates it again.
     this.saved = clone(runner);
+    this.theirs = null;
+    this.gone = false;
+    this.recreate = false;
     this.draft = project(runner);
     this.status = idleStatus();
     this.caseErrors = new Map();
@@ -187,8 +194,9 @@ export class RunnerCard {
             h('div', { class: 'row between' }, tr(h('span', { class: 'label' }), { text: 'output' }), this.copyBtn),
             this.outEl))));
 
+    this.notice = new ConflictNotice({ onTheirs: () => this.viewTheirs(), onMine: () => this.keepMine() });
     this.el = h('article', { class: 'card runner', id: `runner-${this.id}`, 'data-runner-id': this.id, 'aria-labelledby': `${u}-title` },
-      head, this.stateLine, this.body);
+      head, this.stateLine, this.notice.el, this.body);
     this.setCollapsed(collapsed, false);
   }
 
@@ -242,6 +250,11 @@ export class RunnerCard {
     return String(this.saved.name || '').trim() || this.id;
   }
 
+  /** The newest stored runner this card knows. */
+  latest() {
+    return this.theirs || this.saved;
+  }
+
   /** New saved data from the server; unsaved edits are kept unless force is set. */
   setSaved(runner, force = false) {
     const wasDirty = this.isDirty();
@@ -257,8 +270,102 @@ export class RunnerCard {
     this.renderStatus();
   }
 
+  /**
+   * The stored runner as someone else left it (live sync, a reload, a 409): applied at
+   * once without unsaved edits; with them, the card keeps the edits and shows the notice.
+   */
+  offer(runner) {
+    if (!this.isDirty()) {
+      this.clearConflict();
+      this.setSaved(runner);
+      return;
+    }
+    if (!this.gone && !this.recreate && toInt(runner.version) === toInt(this.latest().version)) return;
+    this.theirs = clone(runner);
+    this.gone = false;
+    this.recreate = false;
+    this.notice.show(false);
+    this.renderNotify();
+    this.renderStatus();
+    this.changed(false);
+  }
+
+  /** The runner was removed on the server; returns whether the card stays (it has unsaved edits). */
+  offerGone() {
+    if (!this.isDirty() || this.recreate) return this.isDirty();
+    this.gone = true;
+    this.theirs = null;
+    this.notice.show(true);
+    this.changed(false);
+    return true;
+  }
+
+  /** A newer version written by this page (a toggle): unsaved edits stay as they are. */
+  ownUpdate(runner) {
+    if (this.theirs) {
+      this.theirs = clone(runner);
+      this.renderNotify();
+      this.renderStatus();
+    } else {
+      this.setSaved(runner);
+    }
+  }
+
+  /** This card's own save was stored as runner; what was typed since the request stays. */
+  saveDone(runner, sent) {
+    const typedSince = JSON.stringify(this.draft) !== JSON.stringify(sent);
+    this.clearConflict();
+    this.saved = clone(runner);
+    if (!typedSince) this.draft = project(runner);
+    this.fill();
+    this.renderStatus();
+  }
+
+  clearConflict() {
+    this.theirs = null;
+    this.gone = false;
+    this.recreate = false;
+    this.notice.hide();
+  }
+
+  /** "View theirs": the edits go, the stored runner is shown (a removed one leaves the page). */
+  viewTheirs() {
+    if (this.gone) {
+      this.ctx.dropCard('runner', this.id);
+      return;
+    }
+    const theirs = this.theirs || this.saved;
+    this.clearConflict();
+    this.setSaved(theirs, true);
+    this.ctx.onDirtyChange();
+  }
+
+  /** "Keep mine": the edited fields stay, every other field takes the new version. */
+  keepMine() {
+    if (this.gone) {
+      this.gone = false;
+      this.recreate = true;
+      this.notice.hide();
+      this.changed();
+      return;
+    }
+    if (!this.theirs) return;
+    this.draft = rebase(this.draft, project(this.saved), project(this.theirs));
+    this.saved = this.theirs;
+    this.theirs = null;
+    this.notice.hide();
+    this.fill();
+    this.renderStatus();
+    this.ctx.onDirtyChange();
+  }
+
+  /** Whether the card shows a runner the server does not hold (removed elsewhere, kept here). */
+  detached() {
+    return this.gone || this.recreate;
+  }
+
   isDirty() {
-    return JSON.stringify(this.draft) !== JSON.stringify(project(this.saved));
+    return this.gone || this.recreate || JSON.stringify(this.draft) !== JSON.stringify(project(this.saved));
   }
 
   /** Problems that block saving (half-filled cases). */
@@ -272,6 +379,14 @@ export class RunnerCard {
   }
 
   changed(notify = true) {
+    if (this.theirs && !this.isDirty()) {
+      // The edits were undone: nothing of the user's is left to keep, so theirs applies.
+      const theirs = this.theirs;
+      this.clearConflict();
+      this.setSaved(theirs);
+      if (notify) this.ctx.onDirtyChange();
+      return;
+    }
     const dirty = this.isDirty();
     this.el.classList.toggle('dirty', dirty);
     this.dirtyEl.classList.toggle('hidden', !dirty);
@@ -289,8 +404,8 @@ export class RunnerCard {
 
   renderNotify() {
     const profiles = this.ctx.profiles();
-    const ids = this.saved.notify_profile_ids || [];
-    const upd = this.saved.notify_profile_updates_only || [];
+    const ids = this.latest().notify_profile_ids || [];
+    const upd = this.latest().notify_profile_updates_only || [];
     const sig = JSON.stringify([profiles.map((p) => [p.id, p.name]), ids, upd]);
     if (sig === this.notifySig) return;
     this.notifySig = sig;
@@ -494,11 +609,11 @@ export class RunnerCard {
       tr(this.badgeEl, { text: badge[0] });
       this.badgeEl.className = `badge state-badge ${badge[1]}`;
     }
-    const repeating = intervalOf(this.saved) > 0;
+    const repeating = intervalOf(this.latest()) > 0;
     const showPill = repeating && this.active() && st.run_count > 0;
     this.pillEl.classList.toggle('hidden', !showPill);
     if (showPill) {
-      const max = toInt(this.saved.max_runs, 1);
+      const max = toInt(this.latest().max_runs, 1);
       this.pillEl.textContent = `${st.run_count}/${max === -1 ? '∞' : max}`;
     }
     this.pausedEl.classList.toggle('hidden', !st.paused);

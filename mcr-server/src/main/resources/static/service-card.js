@@ -3,6 +3,7 @@
 
 import { h, clone, toInt } from './util.js';
 import { tr } from './i18n.js';
+import { ConflictNotice, rebase } from './conflict.js';
 
 export const MASKED = '__SECRET_SET__';
 export const AUTO_DISABLE_AFTER = 3;
@@ -17,7 +18,11 @@ export class ServiceCard {
     this.id = profile.id;
     this.uid = `s${++seq}`;
     this.isNew = isNew;
+    // saved, theirs and gone mean what they mean on a runner card; a removed service whose
+    // edits the user keeps becomes new again (Save creates it).
     this.saved = clone(profile);
+    this.theirs = null;
+    this.gone = false;
     this.draft = { name: String(profile.name ?? ''), type: String(profile.type || 'pushover') };
     this.secrets = {};
     for (const [k] of SECRETS) this.secrets[k] = { clear: false };
@@ -56,11 +61,13 @@ export class ServiceCard {
       return field(labelKey, input, clearBtn);
     });
 
+    this.notice = new ConflictNotice({ onTheirs: () => this.viewTheirs(), onMine: () => this.keepMine() });
     this.el = h('article', { class: 'card service', id: `service-${this.id}`, 'data-profile-id': this.id, 'aria-labelledby': `${u}-title` },
       h('header', { class: 'card-head' },
         h('div', { class: 'title-row' }, this.nameEl, this.dirtyEl),
         h('div', { class: 'actions' }, this.activeBtn, this.testBtn, this.saveBtn, this.removeBtn, this.upBtn, this.downBtn)),
       h('div', { class: 'state-line' }, this.statusEl),
+      this.notice.el,
       h('div', { class: 'card-body svc-grid' }, field('name', this.nameIn), field('type', this.typeSel), ...secretFields));
   }
 
@@ -102,15 +109,123 @@ export class ServiceCard {
 
   /** Live counters from events (server-owned; never edited here). */
   setCounters(ev) {
-    if (typeof ev.active === 'boolean') this.saved.active = ev.active;
-    if (ev.failure_count != null) this.saved.failure_count = toInt(ev.failure_count);
-    if (ev.sent_count != null) this.saved.sent_count = toInt(ev.sent_count);
+    for (const p of [this.saved, this.theirs]) {
+      if (!p) continue;
+      if (typeof ev.active === 'boolean') p.active = ev.active;
+      if (ev.failure_count != null) p.failure_count = toInt(ev.failure_count);
+      if (ev.sent_count != null) p.sent_count = toInt(ev.sent_count);
+    }
     this.renderStatus();
     this.renderButtons();
   }
 
-  isDirty() {
+  /** The newest stored service this card knows. */
+  latest() {
+    return this.theirs || this.saved;
+  }
+
+  /** The stored service as someone else left it: applied at once unless it has unsaved edits. */
+  offer(profile) {
+    if (!this.isDirty()) {
+      this.clearConflict();
+      this.setSaved(profile);
+      return;
+    }
+    if (!this.gone && !this.isNew && toInt(profile.version) === toInt(this.latest().version)) return;
+    this.theirs = clone(profile);
+    this.gone = false;
+    this.isNew = false;
+    this.notice.show(false);
+    this.changed(false);
+  }
+
+  /** The service was removed on the server; returns whether the card stays (it has unsaved edits). */
+  offerGone() {
     if (this.isNew) return true;
+    if (!this.isDirty()) return false;
+    this.gone = true;
+    this.theirs = null;
+    this.notice.show(true);
+    this.changed(false);
+    return true;
+  }
+
+  /** A newer version written by this page (On/Off): typed values stay. */
+  ownUpdate(profile) {
+    if (this.theirs) {
+      this.theirs = clone(profile);
+    } else {
+      const wasDirty = this.isDirty();
+      this.saved = clone(profile);
+      if (!wasDirty) this.draft = { name: String(profile.name ?? ''), type: String(profile.type || 'pushover') };
+      this.fill();
+    }
+    this.renderButtons();
+  }
+
+  /** This card's own save was stored as profile; what was typed since the request stays. */
+  saveDone(profile, sent) {
+    const typedSince = JSON.stringify(this.draft) !== JSON.stringify(sent.draft)
+      || SECRETS.some(([k]) => this.secretIns[k].value !== sent.secrets[k]);
+    this.clearConflict();
+    this.isNew = false;
+    this.saved = clone(profile);
+    if (!typedSince) {
+      this.draft = { name: String(profile.name ?? ''), type: String(profile.type || 'pushover') };
+      for (const [k] of SECRETS) {
+        this.secretIns[k].value = '';
+        this.secrets[k].clear = false;
+      }
+    }
+    this.fill();
+  }
+
+  /** What a save sends, to tell afterwards whether the user typed more meanwhile. */
+  snapshot() {
+    const secrets = {};
+    for (const [k] of SECRETS) secrets[k] = this.secretIns[k].value;
+    return { draft: clone(this.draft), secrets };
+  }
+
+  clearConflict() {
+    this.theirs = null;
+    this.gone = false;
+    this.notice.hide();
+  }
+
+  viewTheirs() {
+    if (this.gone) {
+      this.ctx.dropCard('profile', this.id);
+      return;
+    }
+    const theirs = this.theirs || this.saved;
+    this.clearConflict();
+    this.setSaved(theirs, true);
+    this.ctx.onDirtyChange();
+  }
+
+  keepMine() {
+    if (this.gone) {
+      this.gone = false;
+      this.isNew = true;
+    } else if (this.theirs) {
+      const base = { name: String(this.saved.name ?? ''), type: String(this.saved.type || 'pushover') };
+      const theirs = { name: String(this.theirs.name ?? ''), type: String(this.theirs.type || 'pushover') };
+      this.draft = rebase(this.draft, base, theirs);
+      this.saved = this.theirs;
+      this.theirs = null;
+    }
+    this.notice.hide();
+    this.fill();
+    this.ctx.onDirtyChange();
+  }
+
+  detached() {
+    return this.gone;
+  }
+
+  isDirty() {
+    if (this.isNew || this.gone) return true;
     if (this.draft.name !== String(this.saved.name ?? '')) return true;
     if (this.draft.type !== String(this.saved.type || 'pushover')) return true;
     return SECRETS.some(([k]) => this.secretIns[k].value !== '' || this.secrets[k].clear);
@@ -139,6 +254,13 @@ export class ServiceCard {
   }
 
   changed(notify = true) {
+    if (this.theirs && !this.isDirty()) {
+      const theirs = this.theirs;
+      this.clearConflict();
+      this.setSaved(theirs);
+      if (notify) this.ctx.onDirtyChange();
+      return;
+    }
     const dirty = this.isDirty();
     this.el.classList.toggle('dirty', dirty);
     this.dirtyEl.classList.toggle('hidden', !dirty);
@@ -168,7 +290,7 @@ export class ServiceCard {
   }
 
   renderButtons() {
-    const active = this.saved.active !== false;
+    const active = this.latest().active !== false;
     tr(this.activeBtn, { text: active ? 'on' : 'off', aria: ['serviceActiveAria', { name: this.displayName(), state: { t: active ? 'on' : 'off' } }] });
     this.activeBtn.setAttribute('aria-pressed', String(active));
     this.activeBtn.classList.toggle('on', active);
@@ -179,7 +301,7 @@ export class ServiceCard {
   }
 
   renderStatus() {
-    const p = this.saved;
+    const p = this.latest();
     const active = p.active !== false;
     const fails = toInt(p.failure_count);
     const sent = toInt(p.sent_count);

@@ -745,13 +745,29 @@ public final class Mcr implements AutoCloseable {
      * @param kind        runner, group or profile
      * @param id          the id
      * @param baseVersion the version the deletion is based on
+     * @return the version of its tombstone (the {@code version} of the {@link dev.mcr.event.StateChanged} that tells
+     *         of the deletion)
      * @throws VersionConflictException when the stored version is another one, or it was deleted already
      * @throws RunnerNotFoundException  (or the group's or profile's) when it never existed
      */
-    public void delete(ConfigKind kind, String id, long baseVersion) {
+    public long delete(ConfigKind kind, String id, long baseVersion) {
         requireObjectKind(kind);
         requireBase(baseVersion);
-        keeper.delete(kind, id, baseVersion);
+        return keeper.delete(kind, id, baseVersion);
+    }
+
+    /**
+     * Orders the notification profiles (the order clients list them in): the listed ones first, in this order, then
+     * the others in their previous order; unknown ids are ignored. An order is no content: no version changes and no
+     * {@link dev.mcr.event.StateChanged} is published.
+     *
+     * @param profileIds the ids in their new order
+     * @return the ids of every profile in the stored order
+     * @throws ClosedException when this instance is closed
+     */
+    public List<String> orderProfiles(List<String> profileIds) {
+        Objects.requireNonNull(profileIds, "profileIds");
+        return keeper.orderProfiles(List.copyOf(profileIds));
     }
 
     private long currentVersion(ConfigKind kind, String id) {

@@ -783,8 +783,8 @@ final class StateKeeper {
         }
     }
 
-    /** Deletes one object. */
-    void delete(ConfigKind kind, String id, long base) {
+    /** Deletes one object; returns the version of its tombstone. */
+    long delete(ConfigKind kind, String id, long base) {
         synchronized (lock) {
             ensureOpen();
             Snap cur = snap;
@@ -801,6 +801,28 @@ final class StateKeeper {
                 }
             }
             commitState(SecretMasking.mergeIncoming(normalizeForStore(doc), cur.state()), true);
+            List<ObjectVersion> last = store.history(kind, id, 1);
+            return last.isEmpty() ? 0 : last.get(0).version();
+        }
+    }
+
+    /** Puts the listed profiles first, in this order, then the others; an order changes no version. */
+    List<String> orderProfiles(List<String> ids) {
+        synchronized (lock) {
+            ensureOpen();
+            AppState cur = snap.state();
+            Map<String, NotifyProfile> rest = new LinkedHashMap<>();
+            cur.notifyProfiles().forEach(p -> rest.put(p.id(), p));
+            List<NotifyProfile> ordered = new ArrayList<>();
+            for (String id : ids) {
+                NotifyProfile p = rest.remove(id);
+                if (p != null) {
+                    ordered.add(p);
+                }
+            }
+            ordered.addAll(rest.values());
+            AppState next = commitState(cur.withNotifyProfiles(ordered), false);
+            return next.notifyProfiles().stream().map(NotifyProfile::id).toList();
         }
     }
 

@@ -409,11 +409,32 @@ class McrVersionsTest extends McrTestBase {
         String newLayout = mcr.updateJson(ConfigKind.LAYOUT, "", utf8(items.toString()), lv);
         assertThat(JSON.readTree(newLayout).get("version").asLong()).isEqualTo(lv + 1);
 
-        mcr.delete(ConfigKind.RUNNER, id, 1);
+        assertThat(mcr.delete(ConfigKind.RUNNER, id, 1)).as("the version of the tombstone").isEqualTo(2);
         assertThatThrownBy(() -> mcr.delete(ConfigKind.RUNNER, id, 1))
                 .as("deleted already: a conflict, not unknown").isInstanceOf(VersionConflictException.class);
         assertThatThrownBy(() -> mcr.objectJson(ConfigKind.RUNNER, id)).isInstanceOf(RunnerNotFoundException.class);
         List<McrEvent> all = new ArrayList<>(events.events());
         assertThat(all).filteredOn(StateChanged.class::isInstance).isNotEmpty();
+    }
+
+    @Test
+    void profiles_are_ordered_without_a_new_version_or_an_event_and_unknown_ids_are_ignored() throws Exception {
+        for (String id : List.of("notify_a", "notify_b", "notify_c")) {
+            mcr.createJson(ConfigKind.PROFILE, utf8("{\"id\": \"" + id + "\"}"));
+        }
+        int before = events.events().size();
+        assertThat(mcr.orderProfiles(List.of("notify_c", "notify_gone", "notify_a")))
+                .containsExactly("notify_c", "notify_a", "notify_b");
+
+        assertThat(mcr.state().notifyProfiles()).extracting(NotifyProfile::id)
+                .containsExactly("notify_c", "notify_a", "notify_b");
+        assertThat(mcr.versionedState().versions().profile("notify_c")).isEqualTo(1);
+        List<McrEvent> after = events.events();
+        assertThat(after.subList(before, after.size())).noneMatch(StateChanged.class::isInstance);
+        mcr.close();
+        try (Mcr reopened = Mcr.builder().dataDir(dir).seedDemo(false).build()) {
+            assertThat(reopened.state().notifyProfiles()).extracting(NotifyProfile::id)
+                    .as("the order is stored").containsExactly("notify_c", "notify_a", "notify_b");
+        }
     }
 }

@@ -25,6 +25,7 @@ export default {
       '▶ Start führt ihn sofort aus; ■ Stopp beendet den Prozess samt aller Kindprozesse und bricht geplante Läufe ab.',
       'Solange ein Runner läuft oder geplant ist, wird die Zeit seit dem Start als hh:mm:ss angezeigt und seine Einstellungen sind gesperrt; Stopp, die Benachrichtigungsschalter, Log öffnen und Kopieren bleiben bedienbar.',
       'Änderungen markieren die Karte und ihren Speichern-Knopf; eine Karte mit ungespeicherten Änderungen kann nicht starten. Wer die Änderung zurücknimmt, entfernt auch die Markierung.',
+      'Was anderswo gespeichert wird (in einem anderen Tab, von anderen Benutzern), erscheint sofort. Eine Karte, die Sie gerade bearbeiten, behält Ihre Änderungen und meldet die Änderung von anderswo: „Deren Stand“ verwirft Ihre Änderungen, „Meine behalten“ legt sie auf den neuen Stand, sodass Speichern sie übernimmt.',
       'Klonen legt direkt darunter eine gespeicherte Kopie an (nur wenn auf der Seite nichts ungespeichert ist). Neue Runner werden sofort gespeichert.',
       'Der Sortiermodus zeigt ↑/↓, um Runner und Gruppen umzuordnen und Runner in Gruppen hinein oder aus ihnen heraus zu verschieben.',
     ]],
@@ -102,6 +103,7 @@ export default {
   actLoadJournal: 'Laden des Journals',
   actClearJournal: 'Leeren des Journals',
   actReload: 'Neuladen der Konfiguration',
+  actSync: 'Laden einer Änderung von anderswo',
 
   servicesTitle: 'Benachrichtigungsdienste',
   runnersTitle: 'Runner',
@@ -201,7 +203,6 @@ export default {
   output: 'Ausgabe',
   copy: 'Kopieren',
   outputOf: 'Ausgabe von „{name}“',
-  runnerGone: 'Den Runner gibt es nicht mehr.',
   newRunnerName: 'Neuer Runner',
   runnerCreated: 'Runner „{name}“ angelegt.',
   savedRunner: 'Runner „{name}“ gespeichert.',
@@ -236,7 +237,6 @@ export default {
   groupNoActive: 'Die Gruppe hat keine aktiven Runner.',
   groupNeedsSave: 'Zuerst die Änderungen der Runner dieser Gruppe speichern.',
   groupBusy: 'Ein Runner dieser Gruppe läuft oder ist geplant.',
-  groupGone: 'Die Gruppe gibt es nicht mehr.',
   newGroupName: 'Neue Gruppe',
   groupCreated: 'Gruppe „{name}“ angelegt.',
   savedGroup: 'Gruppe „{name}“ gespeichert.',
@@ -289,4 +289,16 @@ export default {
   evConnLost: 'Live-Aktualisierung unterbrochen; verbinde neu…',
   evConnBack: 'Live-Aktualisierung wieder verbunden; Zustand neu abgeglichen.',
   evActionFailed: '{action} fehlgeschlagen: {reason}',
+
+  // changes made elsewhere
+  conflictChanged: 'Anderswo geändert, nachdem Sie mit dem Bearbeiten begonnen haben; Ihre Änderungen sind noch da.',
+  conflictRemoved: 'Anderswo entfernt, nachdem Sie mit dem Bearbeiten begonnen haben; Ihre Änderungen sind noch da.',
+  viewTheirs: 'Deren Stand',
+  viewTheirsTitle: 'Ihre Änderungen verwerfen und den gespeicherten Stand zeigen',
+  keepMine: 'Meine behalten',
+  keepMineTitle: 'Ihre Änderungen auf den neuen Stand legen; Speichern übernimmt sie',
+  keepMineRemovedTitle: 'Ihre Änderungen behalten; Speichern legt es neu an',
+  conflictFlash: '„{name}“ wurde inzwischen anderswo geändert; Ihre Änderungen bleiben erhalten. Wählen Sie „Deren Stand“ oder „Meine behalten“.',
+  conflictRemovedFlash: '„{name}“ wurde inzwischen anderswo entfernt; Ihre Änderungen bleiben erhalten. Wählen Sie „Deren Stand“ oder „Meine behalten“.',
+  evConflict: '{name}: inzwischen anderswo geändert; die ungespeicherten Änderungen bleiben erhalten',
 };

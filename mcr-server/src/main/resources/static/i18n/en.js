@@ -27,6 +27,7 @@ export default {
       '▶ Run starts it now; ■ Stop ends the process with all its child processes and cancels scheduled runs.',
       'While a runner is running or scheduled, the time since it became active is shown as hh:mm:ss and its settings are locked; Stop, the notification switches, Open log and Copy stay usable.',
       'Edits mark the card and its Save button; a card with unsaved edits cannot run. Undoing the edit removes the mark.',
+      'Changes saved elsewhere (another tab, another user) appear at once. A card you are editing keeps your edits and says it was changed elsewhere: View theirs drops your edits, Keep mine keeps them on top of the new version for your next Save.',
       'Clone creates a saved copy right below (only when nothing on the page is unsaved). New runners are saved at once.',
       'Sort mode shows ↑/↓ to reorder runners and groups and to move runners into or out of groups.',
     ]],
@@ -106,6 +107,7 @@ export default {
   actLoadJournal: 'Loading the journal',
   actClearJournal: 'Clearing the journal',
   actReload: 'Reloading the configuration',
+  actSync: 'Loading a change made elsewhere',
 
   // sections
   servicesTitle: 'Notification services',
@@ -208,7 +210,6 @@ export default {
   output: 'Output',
   copy: 'Copy',
   outputOf: 'Output of “{name}”',
-  runnerGone: 'The runner no longer exists.',
   newRunnerName: 'New runner',
   runnerCreated: 'Runner “{name}” created.',
   savedRunner: 'Runner “{name}” saved.',
@@ -244,7 +245,6 @@ export default {
   groupNoActive: 'The group has no active runners.',
   groupNeedsSave: 'Save the changes of the group’s runners first.',
   groupBusy: 'A runner of this group is running or scheduled.',
-  groupGone: 'The group no longer exists.',
   newGroupName: 'New group',
   groupCreated: 'Group “{name}” created.',
   savedGroup: 'Group “{name}” saved.',
@@ -299,4 +299,16 @@ export default {
   evConnLost: 'Live updates interrupted; reconnecting…',
   evConnBack: 'Live updates reconnected; state synchronized again.',
   evActionFailed: '{action} failed: {reason}',
+
+  // changes made elsewhere
+  conflictChanged: 'Changed elsewhere after you started editing; your edits are still here.',
+  conflictRemoved: 'Removed elsewhere after you started editing; your edits are still here.',
+  viewTheirs: 'View theirs',
+  viewTheirsTitle: 'Drop your edits and show the stored version',
+  keepMine: 'Keep mine',
+  keepMineTitle: 'Keep your edits on top of the new version; Save stores them',
+  keepMineRemovedTitle: 'Keep your edits; Save creates it again',
+  conflictFlash: '“{name}” was changed elsewhere meanwhile; your edits are kept. Choose “View theirs” or “Keep mine”.',
+  conflictRemovedFlash: '“{name}” was removed elsewhere meanwhile; your edits are kept. Choose “View theirs” or “Keep mine”.',
+  evConflict: '{name}: changed elsewhere meanwhile; the unsaved edits are kept',
 };

@@ -25,6 +25,7 @@ export default {
       '▶ Lancer l’exécute tout de suite ; ■ Arrêter termine le processus avec tous ses processus enfants et annule les exécutions planifiées.',
       'Tant qu’un runner tourne ou est planifié, la durée depuis son activation s’affiche en hh:mm:ss et ses réglages sont verrouillés ; Arrêter, les interrupteurs de notification, Ouvrir le journal et Copier restent utilisables.',
       'Les modifications marquent la carte et son bouton Enregistrer ; une carte avec des modifications non enregistrées ne peut pas être lancée. Annuler la modification retire la marque.',
+      'Les modifications enregistrées ailleurs (un autre onglet, un autre utilisateur) apparaissent aussitôt. Une carte que vous modifiez garde vos modifications et signale le changement venu d’ailleurs : « Voir la leur » abandonne vos modifications, « Garder la mienne » les pose sur la nouvelle version pour votre prochain enregistrement.',
       'Cloner crée une copie enregistrée juste en dessous (seulement si rien n’est en attente d’enregistrement sur la page). Les nouveaux runners sont enregistrés aussitôt.',
       'Le mode tri affiche ↑/↓ pour réordonner runners et groupes et pour déplacer des runners dans ou hors des groupes.',
     ]],
@@ -102,6 +103,7 @@ export default {
   actLoadJournal: 'chargement du journal',
   actClearJournal: 'vidage du journal',
   actReload: 'rechargement de la configuration',
+  actSync: 'chargement d’une modification faite ailleurs',
 
   servicesTitle: 'Services de notification',
   runnersTitle: 'Runners',
@@ -201,7 +203,6 @@ export default {
   output: 'Sortie',
   copy: 'Copier',
   outputOf: 'Sortie de « {name} »',
-  runnerGone: 'Ce runner n’existe plus.',
   newRunnerName: 'Nouveau runner',
   runnerCreated: 'Runner « {name} » créé.',
   savedRunner: 'Runner « {name} » enregistré.',
@@ -236,7 +237,6 @@ export default {
   groupNoActive: 'Le groupe n’a aucun runner actif.',
   groupNeedsSave: 'Enregistrez d’abord les modifications des runners du groupe.',
   groupBusy: 'Un runner de ce groupe est en cours ou planifié.',
-  groupGone: 'Ce groupe n’existe plus.',
   newGroupName: 'Nouveau groupe',
   groupCreated: 'Groupe « {name} » créé.',
   savedGroup: 'Groupe « {name} » enregistré.',
@@ -289,4 +289,16 @@ export default {
   evConnLost: 'Mises à jour en direct interrompues ; reconnexion…',
   evConnBack: 'Mises à jour en direct reconnectées ; état resynchronisé.',
   evActionFailed: 'Échec — {action} : {reason}',
+
+  // changes made elsewhere
+  conflictChanged: 'Modifié ailleurs depuis le début de votre modification ; vos modifications sont toujours là.',
+  conflictRemoved: 'Supprimé ailleurs depuis le début de votre modification ; vos modifications sont toujours là.',
+  viewTheirs: 'Voir la leur',
+  viewTheirsTitle: 'Abandonner vos modifications et afficher la version enregistrée',
+  keepMine: 'Garder la mienne',
+  keepMineTitle: 'Poser vos modifications sur la nouvelle version ; Enregistrer les enregistre',
+  keepMineRemovedTitle: 'Garder vos modifications ; Enregistrer le recrée',
+  conflictFlash: '« {name} » a été modifié ailleurs entre-temps ; vos modifications sont conservées. Choisissez « Voir la leur » ou « Garder la mienne ».',
+  conflictRemovedFlash: '« {name} » a été supprimé ailleurs entre-temps ; vos modifications sont conservées. Choisissez « Voir la leur » ou « Garder la mienne ».',
+  evConflict: '{name} : modifié ailleurs entre-temps ; les modifications non enregistrées sont conservées',
 };

@@ -25,6 +25,7 @@ export default {
       '▶ 运行 立即启动；■ 停止 结束进程及其所有子进程，并取消已计划的运行。',
       '运行器正在运行或已计划时，以 hh:mm:ss 显示其激活以来的时间，并锁定其设置；停止、通知开关、打开日志和复制仍可使用。',
       '修改会标记卡片及其保存按钮；有未保存修改的卡片不能运行。撤销修改后标记随之消失。',
+      '在别处（另一个标签页、其他用户）保存的修改会立即显示。正在编辑的卡片会保留您的修改并提示已在别处更改：“查看对方的”放弃您的修改，“保留我的”把您的修改放到新版本之上，下次保存即可生效。',
       '克隆会在正下方创建一个已保存的副本（仅当页面上没有未保存的内容时）。新运行器会立即保存。',
       '排序模式显示 ↑/↓，用于调整运行器和分组的顺序，以及把运行器移入或移出分组。',
     ]],
@@ -102,6 +103,7 @@ export default {
   actLoadJournal: '加载通知日志',
   actClearJournal: '清空通知日志',
   actReload: '重新加载配置',
+  actSync: '加载在别处所做的修改',
 
   servicesTitle: '通知服务',
   runnersTitle: '运行器',
@@ -201,7 +203,6 @@ export default {
   output: '输出',
   copy: '复制',
   outputOf: '“{name}”的输出',
-  runnerGone: '该运行器已不存在。',
   newRunnerName: '新运行器',
   runnerCreated: '已创建运行器“{name}”。',
   savedRunner: '已保存运行器“{name}”。',
@@ -236,7 +237,6 @@ export default {
   groupNoActive: '该分组没有启用的运行器。',
   groupNeedsSave: '请先保存该分组中运行器的修改。',
   groupBusy: '该分组中有运行器正在运行或已计划。',
-  groupGone: '该分组已不存在。',
   newGroupName: '新分组',
   groupCreated: '已创建分组“{name}”。',
   savedGroup: '已保存分组“{name}”。',
@@ -289,4 +289,16 @@ export default {
   evConnLost: '实时更新已中断，正在重新连接…',
   evConnBack: '实时更新已重新连接，状态已重新同步。',
   evActionFailed: '{action}失败：{reason}',
+
+  // changes made elsewhere
+  conflictChanged: '在您开始编辑后已在别处更改；您的修改仍在。',
+  conflictRemoved: '在您开始编辑后已在别处删除；您的修改仍在。',
+  viewTheirs: '查看对方的',
+  viewTheirsTitle: '放弃您的修改并显示已保存的版本',
+  keepMine: '保留我的',
+  keepMineTitle: '把您的修改放到新版本之上；保存即可存储',
+  keepMineRemovedTitle: '保留您的修改；保存会重新创建它',
+  conflictFlash: '“{name}”已在别处被更改；您的修改已保留。请选择“查看对方的”或“保留我的”。',
+  conflictRemovedFlash: '“{name}”已在别处被删除；您的修改已保留。请选择“查看对方的”或“保留我的”。',
+  evConflict: '{name}：已在别处被更改；未保存的修改已保留',
 };

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * The routes of the original tool (SPEC §10) on top of the {@link Mcr} facade: the {@link BeforeHandler}s first
  * (host, origin, authentication, body type), then a small table of exact paths plus the prefixes
- * {@code /static/} and {@code /api/log/}; every failure goes through {@link ErrorResponses}.
+ * {@code /static/} and {@code /api/log/}, then the versioned object routes ({@link ObjectRoutes}: {@code /api/runners},
+ * {@code /api/groups}, {@code /api/profiles}, {@code /api/layout}); every failure goes through {@link ErrorResponses}.
  */
 final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
@@ -40,6 +41,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     private final List<BeforeHandler> before;
     private final StaticAssets assets;
     private final EventStreams events;
+    private final ObjectRoutes objects;
     private final int maxStateBytes;
     private final int maxImportBytes;
     private final Map<String, Map<String, Function<HttpRequest, HttpResponse>>> exact = new LinkedHashMap<>();
@@ -58,6 +60,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         this.before = List.copyOf(before);
         this.assets = assets;
         this.events = events;
+        this.objects = new ObjectRoutes(mcr, maxStateBytes);
         this.maxStateBytes = maxStateBytes;
         this.maxImportBytes = maxImportBytes;
         route("GET", "/", r -> assets.index());
@@ -100,6 +103,10 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
             }
             if (path.startsWith(LOG_PREFIX)) {
                 return log(request, path.substring(LOG_PREFIX.length()));
+            }
+            HttpResponse object = objects.route(request);
+            if (object != null) {
+                return object;
             }
             Map<String, Function<HttpRequest, HttpResponse>> methods = exact.get(path);
             if (methods == null) {

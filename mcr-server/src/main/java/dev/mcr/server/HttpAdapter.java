@@ -73,7 +73,8 @@ final class HttpAdapter extends NanoHTTPD {
             Map.entry(405, "Method Not Allowed"), Map.entry(408, "Request Timeout"), Map.entry(409, "Conflict"),
             Map.entry(411, "Length Required"), Map.entry(413, "Payload Too Large"),
             Map.entry(415, "Unsupported Media Type"), Map.entry(421, "Misdirected Request"),
-            Map.entry(422, "Unprocessable Entity"), Map.entry(431, "Request Header Fields Too Large"),
+            Map.entry(422, "Unprocessable Entity"), Map.entry(428, "Precondition Required"),
+            Map.entry(431, "Request Header Fields Too Large"),
             Map.entry(500, "Internal Server Error"), Map.entry(503, "Service Unavailable"));
 
     /** The most bytes of a request head (request line and headers): the library's buffer size. */

@@ -39,9 +39,16 @@ class HostileInputFuzzTest {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final String[] POST_ROUTES = {"/api/state", "/api/run", "/api/stop", "/api/group/run",
         "/api/group/stop", "/api/clone_runner", "/api/pushover_test", "/api/import"};
+    /** The versioned routes: method and path; their bodies carry the versions of the state the fuzzer last saw. */
+    private static final String[][] OBJECT_ROUTES = {{"POST", "/api/runners"}, {"PUT", "/api/runners/runner_a"},
+        {"DELETE", "/api/runners/runner_b"}, {"POST", "/api/groups"}, {"PUT", "/api/groups/group_g"},
+        {"DELETE", "/api/groups/group_g"}, {"POST", "/api/profiles"}, {"PUT", "/api/profiles/notify_p"},
+        {"PUT", "/api/profiles"}, {"PUT", "/api/layout"}};
     private static final String[] ALL_PATHS = {"/", "/api/state", "/api/status", "/api/run", "/api/stop",
         "/api/group/run", "/api/group/stop", "/api/clone_runner", "/api/pushover_test", "/api/notifications",
-        "/api/export", "/api/import", "/api/log/runner_a", "/static/app.js", "/api/events"};
+        "/api/export", "/api/import", "/api/log/runner_a", "/static/app.js", "/api/events", "/api/runners",
+        "/api/runners/runner_a", "/api/groups", "/api/groups/group_g", "/api/profiles", "/api/profiles/notify_p",
+        "/api/layout"};
     private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE",
         "CONNECT", "FOO", "get", "G\u00c9T", ""};
     /** Strings a fuzzed state may carry; some end up as commands, so none of them is harmful shell code. */
@@ -60,6 +67,8 @@ class HostileInputFuzzTest {
     private Path data;
     private Random rnd;
     private String baseState;
+    /** {@code GET /api/state} as the fuzzer last saw it (the versions of the object routes' bodies). */
+    private String apiState;
     private final Map<String, Integer> statusCounts = new TreeMap<>();
     private final List<String> noAnswer = new ArrayList<>();
     private final Map<String, Long> millisByKind = new TreeMap<>();
@@ -81,7 +90,7 @@ class HostileInputFuzzTest {
             port = server.port();
             baseState = baseState();
             server.postOk("/api/state", baseState);
-            String apiState = server.get("/api/state").body();
+            apiState = server.get("/api/state").body();
             String row = ServerProcess.stateRow(data);
             int rejected = 0;
             for (int i = 0; i < requests; i++) {
@@ -241,8 +250,23 @@ class HostileInputFuzzTest {
     }
 
     private Req jsonBodyRequest() {
-        String route = POST_ROUTES[rnd.nextInt(POST_ROUTES.length)];
-        JsonNode body = template(route);
+        String method = "POST";
+        String route;
+        JsonNode body;
+        if (rnd.nextInt(3) == 0) {
+            String[] r = OBJECT_ROUTES[rnd.nextInt(OBJECT_ROUTES.length)];
+            method = r[0];
+            route = r[1];
+            body = objectTemplate(method, route);
+            if (rnd.nextInt(4) == 0) {
+                // Now and then a version in the query instead, or a stale one.
+                route = route + "?version=" + (rnd.nextBoolean() ? "1" : STRINGS[rnd.nextInt(STRINGS.length)]
+                        .replace(" ", "%20").replace("\u0000", "%00"));
+            }
+        } else {
+            route = POST_ROUTES[rnd.nextInt(POST_ROUTES.length)];
+            body = template(route);
+        }
         int mutations = 1 + rnd.nextInt(3);
         for (int m = 0; m < mutations; m++) {
             body = mutate(body);
@@ -270,7 +294,37 @@ class HostileInputFuzzTest {
                 break;
         }
         String contentType = rnd.nextInt(10) == 0 ? null : "application/json";
-        return request("POST", route, contentType, bytes, kind, true);
+        return request(method, route, contentType, bytes, kind, true);
+    }
+
+    /** A valid body of a versioned route, based on the versions of the state the fuzzer last saw. */
+    private JsonNode objectTemplate(String method, String route) {
+        JsonNode state = parse(apiState);
+        ObjectNode o = F.objectNode();
+        if (route.equals("/api/layout")) {
+            o.set("runner_layout", state.path("runner_layout"));
+            return o.put("version", state.path("layout_version").asLong());
+        }
+        if (route.equals("/api/profiles") && method.equals("PUT")) {
+            o.putArray("order").add("notify_p");
+            return o;
+        }
+        if (method.equals("POST")) {
+            return o.put("name", "fuzz").put("command", "echo fuzz new");
+        }
+        String id = route.substring(route.lastIndexOf('/') + 1);
+        String list = route.startsWith("/api/runners") ? "runners" : route.startsWith("/api/groups")
+                ? "runner_groups" : "notify_profiles";
+        long version = 1;
+        for (JsonNode n : state.path(list)) {
+            if (n.path("id").asText().equals(id)) {
+                version = n.path("version").asLong();
+                if (method.equals("PUT")) {
+                    o.setAll((ObjectNode) n.deepCopy());
+                }
+            }
+        }
+        return o.put("version", version);
     }
 
     private JsonNode mutate(JsonNode root) {
@@ -428,7 +482,7 @@ class HostileInputFuzzTest {
         String id = ids[rnd.nextInt(ids.length)];
         String path;
         String method;
-        switch (rnd.nextInt(5)) {
+        switch (rnd.nextInt(6)) {
             case 0:
                 path = "/api/log/" + id;
                 method = rnd.nextBoolean() ? "GET" : "DELETE";
@@ -455,6 +509,12 @@ class HostileInputFuzzTest {
                 }
                 method = "GET";
                 break;
+            case 4: {
+                String[] prefixes = {"/api/runners/", "/api/groups/", "/api/profiles/"};
+                path = prefixes[rnd.nextInt(prefixes.length)] + id + (rnd.nextBoolean() ? "?version=1" : "");
+                method = rnd.nextBoolean() ? "GET" : "DELETE";
+                break;
+            }
             default:
                 path = "/api/state/" + id;
                 method = rnd.nextBoolean() ? "GET" : "POST";

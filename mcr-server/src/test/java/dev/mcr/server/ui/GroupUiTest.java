@@ -82,5 +82,9 @@ class GroupUiTest extends BrowserTestBase {
         JsonNode s = state();
         assertThat(s.path("runner_groups")).isEmpty();
         assertThat(s.path("runners")).as("members are kept").hasSize(4);
+        List<String> layout = new ArrayList<>();
+        s.path("runner_layout").forEach(it -> layout.add(it.path("id").asText()));
+        assertThat(layout).as("the members take the group's place")
+                .containsExactly("runner_one", "runner_two", "runner_three", "runner_solo");
     }
 }
