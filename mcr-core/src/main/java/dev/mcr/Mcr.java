@@ -1,6 +1,7 @@
 package dev.mcr;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.access.Access;
 import dev.mcr.bus.EventBus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcr.crypto.CredentialCipher;
@@ -124,6 +125,7 @@ public final class Mcr implements AutoCloseable {
     private final GroupSequencer groups;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<LeftoverProcessesKilled> leftoversKilledAtStart;
+    private final Access access;
 
     private Mcr(Builder b) {
         this.dataDir = b.dataDir.toAbsolutePath().normalize();
@@ -135,6 +137,7 @@ public final class Mcr implements AutoCloseable {
         this.cipher = CredentialCipher.forDataDir(dataDir, b.secretKey);
         this.ownStore = b.store == null;
         this.store = ownStore ? SqliteStore.open(dataDir) : b.store;
+        this.access = Access.builder().store(store).clock(clock).passwordIterations(b.passwordIterations).build();
         boolean ok = false;
         ScheduledExecutorService sched = b.scheduler;
         this.ownScheduler = sched == null;
@@ -209,6 +212,16 @@ public final class Mcr implements AutoCloseable {
      */
     public List<LeftoverProcessesKilled> leftoversKilledAtStart() {
         return leftoversKilledAtStart;
+    }
+
+    /**
+     * Returns the users, sessions, API tokens and audit log kept in this instance's store. They stay usable until
+     * {@link #close()}.
+     *
+     * @return the access data
+     */
+    public Access access() {
+        return access;
     }
 
     /**
@@ -1176,6 +1189,7 @@ public final class Mcr implements AutoCloseable {
         boolean seedDemo;
         ScheduledExecutorService scheduler;
         Store store;
+        int passwordIterations = Access.DEFAULT_PASSWORD_ITERATIONS;
         final List<Notifier> notifiers = new ArrayList<>();
         final Set<String> hiddenEnvironment = new LinkedHashSet<>();
 
@@ -1325,6 +1339,21 @@ public final class Mcr implements AutoCloseable {
          */
         public Builder store(Store store) {
             this.store = store;
+            return this;
+        }
+
+        /**
+         * Sets the PBKDF2 iterations of new password hashes of {@link Mcr#access()}; default
+         * {@value Access#DEFAULT_PASSWORD_ITERATIONS}. Lower it in tests only.
+         *
+         * @param iterations 1000 or more
+         * @return this builder
+         */
+        public Builder passwordIterations(int iterations) {
+            if (iterations < 1000) {
+                throw new IllegalArgumentException("passwordIterations must be 1000 or more.");
+            }
+            this.passwordIterations = iterations;
             return this;
         }
 
