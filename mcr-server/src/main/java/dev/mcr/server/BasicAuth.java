@@ -61,12 +61,29 @@ final class BasicAuth implements BeforeHandler {
      * @return whether it carries the configured user and password
      */
     boolean allows(String header) {
-        if (header == null || !header.startsWith("Basic ")) {
+        String[] pair = decode(header);
+        if (pair == null) {
             return false;
+        }
+        boolean userOk = constantTimeEquals.test(sha256(pair[0]), userDigest);
+        boolean passwordOk = constantTimeEquals.test(sha256(pair[1]), passwordDigest);
+        return userOk & passwordOk;
+    }
+
+    /**
+     * Decodes an {@code Authorization} header strictly.
+     *
+     * @param header the header value, may be {@code null}
+     * @return user and password, or {@code null} when it is not {@code Basic} with strict base64 of UTF-8
+     *         {@code user:password}
+     */
+    static String[] decode(String header) {
+        if (header == null || !header.startsWith("Basic ")) {
+            return null;
         }
         String token = header.substring(6).strip();
         if (token.isEmpty() || token.length() % 4 != 0 || !STRICT_BASE64.matcher(token).matches()) {
-            return false;
+            return null;
         }
         String decoded;
         try {
@@ -76,15 +93,10 @@ final class BasicAuth implements BeforeHandler {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw)).toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
-            return false;
+            return null;
         }
         int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            return false;
-        }
-        boolean userOk = constantTimeEquals.test(sha256(decoded.substring(0, colon)), userDigest);
-        boolean passwordOk = constantTimeEquals.test(sha256(decoded.substring(colon + 1)), passwordDigest);
-        return userOk & passwordOk;
+        return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
     private static byte[] sha256(String s) {

@@ -43,7 +43,7 @@ public final class Main {
         }
         McrServer server;
         try {
-            server = McrServer.start(mcr, config);
+            server = McrServer.start(mcr, config, System.getenv());
         } catch (RuntimeException e) {
             LOG.error("{}", e.getMessage());
             mcr.close();
