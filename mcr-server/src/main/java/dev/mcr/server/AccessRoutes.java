@@ -156,7 +156,9 @@ final class AccessRoutes {
         out.put("role", caller.role().json());
         out.put("auth", caller.kind().name().toLowerCase(java.util.Locale.ROOT));
         out.put("csrf_token", caller.csrfToken());
-        out.put("users_exist", access.hasUsers());
+        boolean usersExist = access.hasUsers();
+        out.put("users_exist", usersExist);
+        out.put("setup_allowed", !usersExist && AccessSettings.loopback(request));
         return HttpResponse.json(200, out);
     }
 
@@ -176,6 +178,7 @@ final class AccessRoutes {
         auditor.write(gateActor(request), address, request, "user.create", u.name(), u.displayName(), 200,
                 "role: \"admin\" (first admin)");
         LoginResult r = access.login(name, password.toCharArray(), address, request.header("user-agent"));
+        auditor.write(u.name(), address, request, "login", u.name(), u.displayName(), 200, "");
         return loggedIn(request, r);
     }
 
