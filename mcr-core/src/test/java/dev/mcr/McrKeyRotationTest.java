@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.macasaet.fernet.Key;
-import com.sun.net.httpserver.HttpServer;
 import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.crypto.PythonFernet;
 import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
 import dev.mcr.store.ConfigKind;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +19,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -44,31 +39,23 @@ class McrKeyRotationTest {
 
     @TempDir
     Path dir;
-    HttpServer pushover;
-    final List<String> bodies = new CopyOnWriteArrayList<>();
+    LocalPushover pushover;
+    List<String> bodies;
 
     @BeforeEach
     void startPushover() throws IOException {
-        pushover = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        pushover.createContext("/1/messages.json", ex -> {
-            bodies.add(URLDecoder.decode(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
-                    StandardCharsets.UTF_8));
-            byte[] ok = "{\"status\":1,\"request\":\"r1\"}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, ok.length);
-            ex.getResponseBody().write(ok);
-            ex.close();
-        });
-        pushover.start();
+        pushover = new LocalPushover();
+        bodies = pushover.bodies();
     }
 
     @AfterEach
     void stopPushover() {
-        pushover.stop(0);
+        pushover.close();
     }
 
     Mcr open(String secretKey) {
         return Mcr.builder().dataDir(dir).seedDemo(false).secretKey(secretKey)
-                .pushoverUrl(URI.create("http://127.0.0.1:" + pushover.getAddress().getPort() + "/1/messages.json"))
+                .pushoverUrl(pushover.url())
                 .build();
     }
 

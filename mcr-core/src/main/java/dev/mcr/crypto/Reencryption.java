@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Brings the encrypted values of stored documents under the cipher's first key, for a key rotation, and counts what
@@ -49,34 +50,25 @@ public final class Reencryption {
             List<String> names = new ArrayList<>();
             obj.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
-                String at = path.isEmpty() ? name : path + "." + name;
-                JsonNode child = obj.get(name);
-                if (child.isTextual()) {
-                    Optional<String> next = next(child.asText(), owner, at);
-                    if (next.isPresent()) {
-                        obj.set(name, TextNode.valueOf(next.get()));
-                        changed = true;
-                    }
-                } else {
-                    changed |= walk(child, owner, at);
-                }
+                changed |= visit(obj.get(name), owner, path.isEmpty() ? name : path + "." + name,
+                        text -> obj.set(name, text));
             }
         } else if (node instanceof ArrayNode arr) {
             for (int i = 0; i < arr.size(); i++) {
-                String at = path + "[" + i + "]";
-                JsonNode child = arr.get(i);
-                if (child.isTextual()) {
-                    Optional<String> next = next(child.asText(), owner, at);
-                    if (next.isPresent()) {
-                        arr.set(i, TextNode.valueOf(next.get()));
-                        changed = true;
-                    }
-                } else {
-                    changed |= walk(child, owner, at);
-                }
+                int at = i;
+                changed |= visit(arr.get(i), owner, path + "[" + i + "]", text -> arr.set(at, text));
             }
         }
         return changed;
+    }
+
+    private boolean visit(JsonNode child, String owner, String path, Consumer<TextNode> replace) {
+        if (!child.isTextual()) {
+            return walk(child, owner, path);
+        }
+        Optional<String> next = next(child.asText(), owner, path);
+        next.ifPresent(text -> replace.accept(TextNode.valueOf(text)));
+        return next.isPresent();
     }
 
     /** The new text of a value, or empty when it stays as it is. */
