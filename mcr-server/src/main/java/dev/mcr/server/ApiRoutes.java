@@ -3,6 +3,7 @@ package dev.mcr.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcr.CloneResult;
 import dev.mcr.ExportFile;
+import dev.mcr.KeyRotation;
 import dev.mcr.LogContent;
 import dev.mcr.Mcr;
 import dev.mcr.RunHandle;
@@ -93,6 +94,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         route("GET", "/api/export", r -> export());
         route("POST", "/api/import", this::importRunners);
         route("GET", "/api/events", r -> events.open());
+        route("POST", "/api/admin/rotate-key", r -> rotateKey());
         accessRoutes.register(this::route);
     }
 
@@ -297,6 +299,18 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         out.put("ok", true);
         out.put("cloned_id", r.clonedId());
         out.put("cloned_name", r.clonedName());
+        return HttpResponse.json(200, out);
+    }
+
+    /** Re-encrypts every stored secret with the first key; the report names unreadable secrets by owner only. */
+    private HttpResponse rotateKey() {
+        KeyRotation r = mcr.rotateKeys();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("reencrypted", r.reencrypted());
+        out.put("current", r.current());
+        out.put("unreadable", r.unreadable());
+        out.put("complete", r.complete());
         return HttpResponse.json(200, out);
     }
 

@@ -173,6 +173,11 @@ final class Auditor {
             }
             return String.join("; ", out);
         }
+        if (p.equals("/api/admin/rotate-key")) {
+            JsonNode answer = parse(response.body());
+            return answer == null ? "" : "reencrypted: " + answer.path("reencrypted").asInt() + "; unreadable: "
+                    + answer.path("unreadable").size();
+        }
         if (p.equals("/api/tokens") && in != null && in.isObject()) {
             return "name: " + value(in.get("name")) + "; role: " + value(in.get("role"));
         }

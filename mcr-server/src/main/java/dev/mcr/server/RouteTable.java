@@ -134,6 +134,8 @@ final class RouteTable {
             new Rule("PUT", "/api/users/{id}", Need.ADMIN, "user.update",
                     "change a user (role, display name, disabled, password)"),
             new Rule("DELETE", "/api/users/{id}", Need.ADMIN, "user.delete", "delete a user"),
+            new Rule("POST", "/api/admin/rotate-key", Need.ADMIN, "key.rotate",
+                    "re-encrypt every stored secret with the first key"),
             new Rule("GET", "/api/audit", Need.ADMIN, null, "read the audit log"),
             new Rule("GET", "/api/audit/verify", Need.ADMIN, null, "verify the audit log's hash chain"),
             new Rule("GET", "/api/audit/export", Need.ADMIN, null, "export the audit log as JSON lines"));

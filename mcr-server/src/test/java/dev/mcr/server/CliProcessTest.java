@@ -37,6 +37,10 @@ class CliProcessTest {
     }
 
     private Result run(Path dataDir, String stdin, String... args) throws Exception {
+        return runWith(dataDir, Map.of(), stdin, args);
+    }
+
+    private Result runWith(Path dataDir, Map<String, String> env, String stdin, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
@@ -46,6 +50,7 @@ class CliProcessTest {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("MULTI_COMMAND_RUNNER_") || k.startsWith("MCR_"));
         pb.environment().put("DATA_DIR", dataDir.toString());
+        pb.environment().putAll(env);
         Process p = pb.start();
         try (OutputStream in = p.getOutputStream()) {
             if (stdin != null) {
@@ -125,12 +130,38 @@ class CliProcessTest {
     }
 
     @Test
+    void rotate_key_re_encrypts_with_the_first_key_and_the_new_key_alone_then_reads_every_secret() throws Exception {
+        Path data = tmp.resolve("data");
+        String oldKey = KeyRotationRoutesTest.OLD;
+        String newKey = KeyRotationRoutesTest.NEW;
+        try (ServerFixture f = ServerFixture.start(data, Map.of("MULTI_COMMAND_RUNNER_SECRET_KEY", oldKey))) {
+            f.saveState("{\"notify_profiles\":[{\"id\":\"p1\",\"name\":\"Phone\",\"type\":\"pushover\","
+                    + "\"active\":true,\"config\":{\"user_key\":\"ukey-cli-1\",\"api_token\":\"tok-cli-2\"}}],"
+                    + "\"runners\":[],\"runner_groups\":[],\"runner_layout\":[]}");
+        }
+        Result r = runWith(data, Map.of("MULTI_COMMAND_RUNNER_SECRET_KEY", newKey + "," + oldKey), null, "rotate-key");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("re-encrypted with the first key");
+        assertThat(r.out() + r.err()).doesNotContain("ukey-cli-1").doesNotContain(newKey).doesNotContain(oldKey);
+        try (ServerFixture f = ServerFixture.start(data, Map.of("MULTI_COMMAND_RUNNER_SECRET_KEY", newKey))) {
+            assertThat(f.mcr.state().notifyProfiles().get(0).config()).containsEntry("user_key", "ukey-cli-1")
+                    .containsEntry("api_token", "tok-cli-2");
+            assertThat(f.mcr.access().auditLog(new dev.mcr.store.AuditQuery(1, null, "key.rotate", null)))
+                    .extracting(e -> e.actor()).allSatisfy(a -> assertThat(a).startsWith("cli:"));
+        }
+        Result lost = runWith(data, Map.of("MULTI_COMMAND_RUNNER_SECRET_KEY", oldKey), null, "rotate-key");
+        assertThat(lost.code()).as("with a key that reads nothing").isEqualTo(1);
+        assertThat(lost.out()).contains("No given key decrypts: ").contains("config.user_key")
+                .doesNotContain("ukey-cli-1");
+    }
+
+    @Test
     void every_command_has_help_and_a_wrong_command_is_a_usage_error() throws Exception {
         Path data = tmp.resolve("data");
         for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"user", "--help"},
             {"user", "add", "--help"}, {"user", "list", "--help"}, {"user", "disable", "--help"},
             {"user", "enable", "--help"}, {"user", "passwd", "--help"}, {"audit", "--help"},
-            {"audit", "verify", "--help"}}) {
+            {"audit", "verify", "--help"}, {"rotate-key", "--help"}}) {
             Result r = run(data, null, args);
             assertThat(r.code()).as(String.join(" ", args)).isZero();
             assertThat(r.out()).as(String.join(" ", args)).contains("Usage:");

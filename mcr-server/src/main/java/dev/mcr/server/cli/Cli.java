@@ -1,5 +1,7 @@
 package dev.mcr.server.cli;
 
+import dev.mcr.KeyRotation;
+import dev.mcr.Mcr;
 import dev.mcr.access.Access;
 import dev.mcr.access.AuditVerification;
 import dev.mcr.access.Role;
@@ -29,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "mcr-server.jar", mixinStandardHelpOptions = true,
         description = {"Without a command: serves the web UI and the API (configured by the environment, see README).",
             "The commands act on DATA_DIR (or --data-dir) and work while the server is stopped."},
-        subcommands = {Cli.Serve.class, Cli.UserCommand.class, Cli.AuditCommand.class})
+        subcommands = {Cli.Serve.class, Cli.UserCommand.class, Cli.AuditCommand.class, Cli.RotateKey.class})
 public final class Cli implements Callable<Integer> {
 
     /** Exit code of a command that could not do its work. */
@@ -85,10 +87,13 @@ public final class Cli implements Callable<Integer> {
         return 0;
     }
 
-    Access open() {
-        Path dir = dataDir != null ? dataDir : Path.of(env.getOrDefault("DATA_DIR", "data").isBlank() ? "data"
+    Path dir() {
+        return dataDir != null ? dataDir : Path.of(env.getOrDefault("DATA_DIR", "data").isBlank() ? "data"
                 : env.get("DATA_DIR").strip());
-        return Access.open(dir);
+    }
+
+    Access open() {
+        return Access.open(dir());
     }
 
     /** The audit actor of the command line: the operating-system user who ran it. */
@@ -247,6 +252,34 @@ public final class Cli implements Callable<Integer> {
                 user.cli.out("The password of " + name + " is set.");
             }
             return 0;
+        }
+    }
+
+    /** {@code rotate-key}: re-encrypts every stored secret with the first key; exit 1 when some no key reads. */
+    @Command(name = "rotate-key", mixinStandardHelpOptions = true,
+            description = {"Re-encrypts every stored secret with the first key of MULTI_COMMAND_RUNNER_SECRET_KEY "
+                + "(or of DATA_DIR/.credentials.key): several keys separated by commas, the first encrypts, all decrypt.",
+                "Run it while no server uses the folder (a running server rotates with POST /api/admin/rotate-key).",
+                "Exit code 0 when every secret is now under the first key, 1 when some no given key decrypts (they are "
+                    + "kept as they are and named by owner)."})
+    static final class RotateKey implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            String key = cli.env.get("MULTI_COMMAND_RUNNER_SECRET_KEY");
+            KeyRotation r = Mcr.rotateKeys(cli.dir(), key == null || key.isBlank() ? null : key);
+            try (Access access = cli.open()) {
+                audit(access, "key.rotate", "", "reencrypted: " + r.reencrypted() + "; unreadable: "
+                        + r.unreadable().size());
+            }
+            cli.out(r.reencrypted() + " secret(s) re-encrypted with the first key, " + r.current()
+                    + " already under it.");
+            for (String where : r.unreadable()) {
+                cli.out("No given key decrypts: " + where + " (kept as it is).");
+            }
+            return r.complete() ? 0 : FAILED;
         }
     }
 
