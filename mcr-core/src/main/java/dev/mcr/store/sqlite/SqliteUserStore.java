@@ -105,11 +105,15 @@ final class SqliteUserStore implements UserStore {
 
     @Override
     public List<SessionRecord> sessions(String user) {
-        return db.read("read the sessions", c -> user == null
-                ? list(c, "SELECT " + SESSION_COLUMNS + " FROM mcr_sessions ORDER BY created_ms DESC, id",
-                        SqliteUserStore::session)
-                : list(c, "SELECT " + SESSION_COLUMNS + " FROM mcr_sessions WHERE user_name = ? "
-                        + "ORDER BY created_ms DESC, id", SqliteUserStore::session, user));
+        return newestOf("read the sessions", "SELECT " + SESSION_COLUMNS + " FROM mcr_sessions", user,
+                SqliteUserStore::session);
+    }
+
+    /** Rows of a table with a {@code user_name}, newest first; all users' when {@code user} is {@code null}. */
+    private <T> List<T> newestOf(String what, String select, String user, Row<T> row) {
+        String order = " ORDER BY created_ms DESC, id";
+        return db.read(what, c -> user == null ? list(c, select + order, row)
+                : list(c, select + " WHERE user_name = ?" + order, row, user));
     }
 
     @Override
@@ -146,11 +150,8 @@ final class SqliteUserStore implements UserStore {
 
     @Override
     public List<TokenRecord> tokens(String user) {
-        return db.read("read the tokens", c -> user == null
-                ? list(c, "SELECT " + TOKEN_COLUMNS + " FROM mcr_tokens ORDER BY created_ms DESC, id",
-                        SqliteUserStore::token)
-                : list(c, "SELECT " + TOKEN_COLUMNS + " FROM mcr_tokens WHERE user_name = ? "
-                        + "ORDER BY created_ms DESC, id", SqliteUserStore::token, user));
+        return newestOf("read the tokens", "SELECT " + TOKEN_COLUMNS + " FROM mcr_tokens", user,
+                SqliteUserStore::token);
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -121,32 +122,48 @@ public final class Cli implements Callable<Integer> {
 
     /** {@code user}: add, list, disable, enable, passwd. */
     @Command(name = "user", mixinStandardHelpOptions = true, description = "Manages users.",
-            subcommands = {UserAdd.class, UserList.class, UserDisable.class, UserEnable.class, UserPasswd.class})
+            subcommands = {UserAdd.class, UserList.class, UserPasswd.class})
     static final class UserCommand {
         @ParentCommand
         Cli cli;
+
+        @Command(name = "disable", mixinStandardHelpOptions = true,
+                description = "Disables a user and ends their sessions (their tokens stop working).")
+        int disable(@Parameters(paramLabel = "NAME", description = "The user.") String name) {
+            return cli.setDisabled(name, true);
+        }
+
+        @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enables a disabled user.")
+        int enable(@Parameters(paramLabel = "NAME", description = "The user.") String name) {
+            return cli.setDisabled(name, false);
+        }
     }
 
-    /** Reads a password: the first line of standard input, or twice from the console. */
-    static char[] password(UserCommand user, boolean fromStdin) throws IOException {
-        if (fromStdin) {
-            BufferedReader r = new BufferedReader(new InputStreamReader(user.cli.stdin, StandardCharsets.UTF_8));
-            String line = r.readLine();
-            if (line == null || line.isEmpty()) {
-                throw new IllegalArgumentException("No password on standard input.");
+    /** {@code --password-stdin}, or the console, for the commands that take a password. */
+    static final class PasswordInput {
+        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+        boolean fromStdin;
+
+        /** Reads the password: the first line of standard input, or twice from the console. */
+        char[] read(InputStream stdin) throws IOException {
+            if (fromStdin) {
+                String line = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)).readLine();
+                if (line == null || line.isEmpty()) {
+                    throw new IllegalArgumentException("No password on standard input.");
+                }
+                return line.toCharArray();
             }
-            return line.toCharArray();
+            Console console = System.console();
+            if (console == null) {
+                throw new IllegalArgumentException("Give the password on standard input with --password-stdin.");
+            }
+            char[] first = console.readPassword("Password: ");
+            char[] second = console.readPassword("Again: ");
+            if (first == null || !java.util.Arrays.equals(first, second)) {
+                throw new IllegalArgumentException("The two passwords differ.");
+            }
+            return first;
         }
-        Console console = System.console();
-        if (console == null) {
-            throw new IllegalArgumentException("Give the password on standard input with --password-stdin.");
-        }
-        char[] first = console.readPassword("Password: ");
-        char[] second = console.readPassword("Again: ");
-        if (first == null || !java.util.Arrays.equals(first, second)) {
-            throw new IllegalArgumentException("The two passwords differ.");
-        }
-        return first;
     }
 
     /** {@code user add NAME --role ROLE --password-stdin}. */
@@ -160,13 +177,13 @@ public final class Cli implements Callable<Integer> {
         String role;
         @Option(names = "--display-name", description = "The name shown (default: NAME).")
         String displayName;
-        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
-        boolean passwordStdin;
+        @Mixin
+        PasswordInput password;
 
         @Override
         public Integer call() throws IOException {
             Role r = Role.parse(role);
-            char[] pw = password(user, passwordStdin);
+            char[] pw = password.read(user.cli.stdin);
             try (Access access = user.cli.open()) {
                 User u = access.createUser(name, displayName, r, pw);
                 audit(access, "user.create", u.name(), "role: \"" + r.json() + "\"");
@@ -194,35 +211,6 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
-    /** {@code user disable NAME}. */
-    @Command(name = "disable", mixinStandardHelpOptions = true,
-            description = "Disables a user and ends their sessions (their tokens stop working).")
-    static final class UserDisable implements Callable<Integer> {
-        @ParentCommand
-        UserCommand user;
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Override
-        public Integer call() {
-            return user.cli.setDisabled(name, true);
-        }
-    }
-
-    /** {@code user enable NAME}. */
-    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enables a disabled user.")
-    static final class UserEnable implements Callable<Integer> {
-        @ParentCommand
-        UserCommand user;
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Override
-        public Integer call() {
-            return user.cli.setDisabled(name, false);
-        }
-    }
-
     int setDisabled(String name, boolean disabled) {
         try (Access access = open()) {
             access.updateUser(name, null, null, disabled);
@@ -240,12 +228,12 @@ public final class Cli implements Callable<Integer> {
         UserCommand user;
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
-        boolean passwordStdin;
+        @Mixin
+        PasswordInput password;
 
         @Override
         public Integer call() throws IOException {
-            char[] pw = password(user, passwordStdin);
+            char[] pw = password.read(user.cli.stdin);
             try (Access access = user.cli.open()) {
                 access.setPassword(name, pw);
                 audit(access, "user.update", name, "password: changed");
