@@ -360,12 +360,25 @@ public final class Mcr implements AutoCloseable {
      * @throws McrException            when the process cannot be spawned (the state is saved)
      */
     public RunHandle saveStateJsonAndStart(byte[] utf8, String runnerId) {
+        return saveStateJsonAndStart(utf8, runnerId, null);
+    }
+
+    /**
+     * Saves a state document and starts a runner like {@link #saveStateJsonAndStart(byte[], String)}, naming who
+     * started it ({@link #start(String, String)}).
+     *
+     * @param utf8     the state document
+     * @param runnerId the runner
+     * @param actor    who started it, or {@code null}
+     * @return the run
+     */
+    public RunHandle saveStateJsonAndStart(byte[] utf8, String runnerId, String actor) {
         // Like the original: an unknown runner is refused before anything is saved; so is one that cannot run.
         keeper.saveLegacy(utf8, planned -> {
             RunnerEngine.requireRunnableLength(planned.runner(runnerId)
                     .orElseThrow(() -> new RunnerNotFoundException(runnerId)));
         });
-        return start(runnerId);
+        return start(runnerId, actor);
     }
 
     /**
@@ -935,11 +948,26 @@ public final class Mcr implements AutoCloseable {
      * @throws McrException            when the process cannot be spawned
      */
     public RunHandle start(String runnerId) {
+        return start(runnerId, null);
+    }
+
+    /**
+     * Starts a runner now like {@link #start(String)}, naming who started it: its {@code started} event carries the
+     * actor (later runs of its schedule carry {@code schedule}, runs of a group's sequence {@code group:<id>}).
+     *
+     * @param runnerId the runner
+     * @param actor    who started it (a user's name, {@code token:<name>}, …), or {@code null}
+     * @return the run
+     * @throws RunnerNotFoundException when it does not exist
+     * @throws RunnerBusyException     when it has a live process
+     * @throws ClosedException         when this instance is closed or shutting down
+     */
+    public RunHandle start(String runnerId, String actor) {
         ensureOpen();
         if (keeper.state().runner(runnerId).isEmpty()) {
             throw new RunnerNotFoundException(runnerId);
         }
-        return handle(engine.start(runnerId, false));
+        return handle(engine.start(runnerId, false, actor));
     }
 
     /** The facade's view of a started run: its own future, so no caller can complete the engine's. */

@@ -259,7 +259,8 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         JsonNode body = requireObject(RequestJson.parse(bytes));
         String runnerId = requestId(body, "runner_id", "Invalid runner id format");
         byte[] state = stateOfRun(request, body, bytes);
-        RunHandle run = state == null ? mcr.start(runnerId) : mcr.saveStateJsonAndStart(state, runnerId);
+        String actor = request.caller().actor();
+        RunHandle run = state == null ? mcr.start(runnerId, actor) : mcr.saveStateJsonAndStart(state, runnerId, actor);
         // The original answers {"ok": true}; its client ignores the added key, a script can follow its run by it.
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);

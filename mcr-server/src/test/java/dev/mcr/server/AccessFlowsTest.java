@@ -141,8 +141,17 @@ class AccessFlowsTest {
             Caller ops = Caller.login(f, "ops", PW);
             String opsToken = ops.ok("POST", "/api/tokens", "{\"name\":\"deploy\",\"role\":\"operator\"}")
                     .get("token").asText();
-            assertThat(Caller.token(f, opsToken).send("POST", "/api/run", "{\"runner_id\":\"runner_a\"}").statusCode())
-                    .isEqualTo(200);
+            java.util.List<dev.mcr.event.RunStarted> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (var sub = f.mcr.subscribe(e -> {
+                if (e instanceof dev.mcr.event.RunStarted r) {
+                    started.add(r);
+                }
+            })) {
+                assertThat(Caller.token(f, opsToken).send("POST", "/api/run", "{\"runner_id\":\"runner_a\"}")
+                        .statusCode()).isEqualTo(200);
+                ServerFixture.await(() -> !started.isEmpty(), "the started event");
+            }
+            assertThat(started.get(0).actor()).as("the run knows who started it").isEqualTo("token:deploy");
             ServerFixture.await(() -> !f.mcr.status().get("runner_a").running(), "the run to end");
             var rows = f.mcr.access().auditLog(new dev.mcr.store.AuditQuery(10, null, "runner.run", null));
             assertThat(rows).extracting(e -> e.actor() + " " + e.status()).containsExactly("token:deploy 200",
