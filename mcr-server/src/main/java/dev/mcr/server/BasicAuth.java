@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * HTTP Basic auth checked like the original: the header must start with {@code "Basic "}, the token is
  * strict base64 (alphabet and padding checked) of UTF-8 {@code user:password}, split at the first colon.
  * User and password are both compared, in constant time, through their SHA-256 digests (so not even
- * their lengths leak).
+ * their lengths leak). The account of the environment; {@link AccessGate} asks it first for every Basic header.
  */
-final class BasicAuth implements BeforeHandler {
+final class BasicAuth {
 
     /** The realm the original announces. */
     static final String CHALLENGE = "Basic realm=\"multi-command-runner\"";
@@ -44,14 +44,6 @@ final class BasicAuth implements BeforeHandler {
         this.userDigest = sha256(user);
         this.passwordDigest = sha256(password);
         this.constantTimeEquals = constantTimeEquals;
-    }
-
-    /** Every route except the UI's assets under {@code /static/} needs the credentials: 401 otherwise. */
-    @Override
-    public void check(HttpRequest request) {
-        if (!request.path().startsWith("/static/") && !allows(request.header("authorization"))) {
-            throw new HttpError(401, "Unauthorized", java.util.Map.of("WWW-Authenticate", CHALLENGE));
-        }
     }
 
     /**

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Every request passes the same checks before its route: its Host must name this server (421), a browser
  * request from another origin is refused (403), credentials when auth is on (401), and a request that changes
- * something must send JSON (415). Every answer carries the security headers (CSP, no framing). Requests are
+ * something must send JSON (415); once users exist, a session, token or Basic auth with the role the route needs
+ * (401/403, see {@code RouteTable}). Every answer carries the security headers (CSP, no framing). Requests are
  * served in a fixed number of slots on named threads ({@code mcr-http-N}); event streams have their own limit.
  * {@link #close()} stops the server but never the {@link Mcr} it was given.
  */
