@@ -3,7 +3,8 @@
  *
  * <p>The exported packages are the API: the facade and its values ({@code dev.mcr}), the exceptions
  * ({@code dev.mcr.error}), the state model ({@code dev.mcr.model}), the events ({@code dev.mcr.event}), the
- * notifier SPI ({@code dev.mcr.notify}) and the store SPI ({@code dev.mcr.store}). Everything else (the engine,
+ * notifier SPI ({@code dev.mcr.notify}), users, sessions, tokens and the audit log ({@code dev.mcr.access}) and the
+ * store SPI ({@code dev.mcr.store}). Everything else (the engine,
  * processes, the SQLite store, crypto, delivery, import and export) is internal and may change in any release.
  * Jackson is used inside only, on trees; no exported signature names a Jackson type.
  */
@@ -18,6 +19,7 @@ module dev.mcr.core {
     requires org.xerial.sqlitejdbc;
 
     exports dev.mcr;
+    exports dev.mcr.access;
     exports dev.mcr.error;
     exports dev.mcr.event;
     exports dev.mcr.model;

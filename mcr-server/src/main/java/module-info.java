@@ -8,7 +8,10 @@ module dev.mcr.server {
     requires com.fasterxml.jackson.databind;
     requires java.logging;
     requires nanohttpd;
+    requires info.picocli;
     requires org.slf4j;
 
     exports dev.mcr.server;
+    // picocli reads the commands' annotated fields and methods by reflection.
+    opens dev.mcr.server.cli to info.picocli;
 }

@@ -53,12 +53,20 @@ function detailOf(text) {
   return plain.length > 300 ? `${plain.slice(0, 300)}…` : plain;
 }
 
+let csrfToken = '';
+
+/** Sets the session's CSRF token, sent as X-CSRF-Token with every request that changes something. */
+export function setCsrf(token) {
+  csrfToken = typeof token === 'string' ? token : '';
+}
+
 /**
  * Calls the API. body: object (sent as JSON), string (sent as is, JSON content type)
  * or undefined. Returns parsed JSON, text, or the Response when opts.raw is set.
  */
 export async function api(method, path, body, opts = {}) {
   const init = { method, cache: 'no-store', credentials: 'same-origin', headers: {} };
+  if (csrfToken && method !== 'GET' && method !== 'HEAD') init.headers['X-CSRF-Token'] = csrfToken;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = typeof body === 'string' ? body : JSON.stringify(body);

@@ -11,6 +11,7 @@ import { GroupCard, progressText } from './group-card.js';
 import { ServiceCard } from './service-card.js';
 import { LogPane } from './panes.js';
 import { LiveStream } from './live.js';
+import { startAccess, wireAccess } from './access.js';
 
 const APP_VERSION = '0.1.0';
 const UI_KEY = 'mcr.ui';
@@ -1354,14 +1355,21 @@ function tick() {
   for (const c of app.groupCards.values()) if (c.isActive()) c.tick();
 }
 
-function init() {
+async function init() {
   journal = new LogPane($('#journal'), { maxLines: JOURNAL_MAX_LINES });
   events = new LogPane($('#events'), { maxChars: EVENTS_MAX_CHARS });
   setupLanguage();
   bindStatic(document);
   setupSections();
   setupHeader();
+  wireAccess();
   setInterval(tick, 1000);
+  try {
+    // Who is this? Without a login (once users exist) the page shows the login form instead.
+    if (!await startAccess()) return;
+  } catch (_) {
+    // The server is unreachable: boot() shows that and retries.
+  }
   boot();
 }
 

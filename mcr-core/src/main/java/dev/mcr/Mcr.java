@@ -1,6 +1,7 @@
 package dev.mcr;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcr.access.Access;
 import dev.mcr.bus.EventBus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcr.crypto.CredentialCipher;
@@ -124,6 +125,7 @@ public final class Mcr implements AutoCloseable {
     private final GroupSequencer groups;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<LeftoverProcessesKilled> leftoversKilledAtStart;
+    private final Access access;
 
     private Mcr(Builder b) {
         this.dataDir = b.dataDir.toAbsolutePath().normalize();
@@ -135,6 +137,7 @@ public final class Mcr implements AutoCloseable {
         this.cipher = CredentialCipher.forDataDir(dataDir, b.secretKey);
         this.ownStore = b.store == null;
         this.store = ownStore ? SqliteStore.open(dataDir) : b.store;
+        this.access = Access.builder().store(store).clock(clock).passwordIterations(b.passwordIterations).build();
         boolean ok = false;
         ScheduledExecutorService sched = b.scheduler;
         this.ownScheduler = sched == null;
@@ -209,6 +212,16 @@ public final class Mcr implements AutoCloseable {
      */
     public List<LeftoverProcessesKilled> leftoversKilledAtStart() {
         return leftoversKilledAtStart;
+    }
+
+    /**
+     * Returns the users, sessions, API tokens and audit log kept in this instance's store. They stay usable until
+     * {@link #close()}.
+     *
+     * @return the access data
+     */
+    public Access access() {
+        return access;
     }
 
     /**
@@ -347,12 +360,25 @@ public final class Mcr implements AutoCloseable {
      * @throws McrException            when the process cannot be spawned (the state is saved)
      */
     public RunHandle saveStateJsonAndStart(byte[] utf8, String runnerId) {
+        return saveStateJsonAndStart(utf8, runnerId, null);
+    }
+
+    /**
+     * Saves a state document and starts a runner like {@link #saveStateJsonAndStart(byte[], String)}, naming who
+     * started it ({@link #start(String, String)}).
+     *
+     * @param utf8     the state document
+     * @param runnerId the runner
+     * @param actor    who started it, or {@code null}
+     * @return the run
+     */
+    public RunHandle saveStateJsonAndStart(byte[] utf8, String runnerId, String actor) {
         // Like the original: an unknown runner is refused before anything is saved; so is one that cannot run.
         keeper.saveLegacy(utf8, planned -> {
             RunnerEngine.requireRunnableLength(planned.runner(runnerId)
                     .orElseThrow(() -> new RunnerNotFoundException(runnerId)));
         });
-        return start(runnerId);
+        return start(runnerId, actor);
     }
 
     /**
@@ -922,11 +948,26 @@ public final class Mcr implements AutoCloseable {
      * @throws McrException            when the process cannot be spawned
      */
     public RunHandle start(String runnerId) {
+        return start(runnerId, null);
+    }
+
+    /**
+     * Starts a runner now like {@link #start(String)}, naming who started it: its {@code started} event carries the
+     * actor (later runs of its schedule carry {@code schedule}, runs of a group's sequence {@code group:<id>}).
+     *
+     * @param runnerId the runner
+     * @param actor    who started it (a user's name, {@code token:<name>}, …), or {@code null}
+     * @return the run
+     * @throws RunnerNotFoundException when it does not exist
+     * @throws RunnerBusyException     when it has a live process
+     * @throws ClosedException         when this instance is closed or shutting down
+     */
+    public RunHandle start(String runnerId, String actor) {
         ensureOpen();
         if (keeper.state().runner(runnerId).isEmpty()) {
             throw new RunnerNotFoundException(runnerId);
         }
-        return handle(engine.start(runnerId, false));
+        return handle(engine.start(runnerId, false, actor));
     }
 
     /** The facade's view of a started run: its own future, so no caller can complete the engine's. */
@@ -1213,6 +1254,7 @@ public final class Mcr implements AutoCloseable {
         boolean seedDemo;
         ScheduledExecutorService scheduler;
         Store store;
+        int passwordIterations = Access.DEFAULT_PASSWORD_ITERATIONS;
         final List<Notifier> notifiers = new ArrayList<>();
         final Set<String> hiddenEnvironment = new LinkedHashSet<>();
 
@@ -1365,6 +1407,21 @@ public final class Mcr implements AutoCloseable {
          */
         public Builder store(Store store) {
             this.store = store;
+            return this;
+        }
+
+        /**
+         * Sets the PBKDF2 iterations of new password hashes of {@link Mcr#access()}; default
+         * {@value Access#DEFAULT_PASSWORD_ITERATIONS}. Lower it in tests only.
+         *
+         * @param iterations 1000 or more
+         * @return this builder
+         */
+        public Builder passwordIterations(int iterations) {
+            if (iterations < 1000) {
+                throw new IllegalArgumentException("passwordIterations must be 1000 or more.");
+            }
+            this.passwordIterations = iterations;
             return this;
         }
 

@@ -13,9 +13,30 @@ import java.util.Map;
  * @param runCount  number of this run within the session, from 1
  * @param remaining runs still allowed after this one, {@code null} when unlimited
  * @param runId     the run ({@code run_id}, written after the original's keys)
+ * @param actor     who started it ({@code actor}, after {@code run_id}): a user's name, {@code token:<name>},
+ *                  {@code basic:<user>} or {@code anonymous} for a start through the server, {@code schedule} for a
+ *                  run its schedule started, {@code group:<id>} for a run of a group's sequence; {@code null} (no key)
+ *                  when the caller named nobody
  */
-public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining, String runId)
-        implements RunnerStatusEvent {
+public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining, String runId,
+                         String actor) implements RunnerStatusEvent {
+
+    /** The actor of runs a schedule starts. */
+    public static final String SCHEDULE = "schedule";
+
+    /**
+     * A start without a named actor.
+     *
+     * @param runnerId  the runner
+     * @param ts        the start
+     * @param activeTs  the session's start
+     * @param runCount  the run's number
+     * @param remaining the runs left, or {@code null}
+     * @param runId     the run
+     */
+    public RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining, String runId) {
+        this(runnerId, ts, activeTs, runCount, remaining, runId, null);
+    }
 
     @Override
     public String status() {
@@ -30,6 +51,9 @@ public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runC
         m.put("run_count", runCount);
         m.put("remaining", remaining);
         Json.runId(m, runId);
+        if (actor != null) {
+            m.put("actor", actor);
+        }
         return m;
     }
 }

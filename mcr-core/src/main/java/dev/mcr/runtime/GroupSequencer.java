@@ -105,7 +105,7 @@ public final class GroupSequencer {
         publish(run, "running", null, "");
         StartedRun started;
         try {
-            started = engine.start(rid, true);
+            started = engine.start(rid, true, "group:" + run.groupId);
         } catch (McrException e) {
             end(run, "error", "Could not start runner " + rid + ": " + e.getMessage());
             return;

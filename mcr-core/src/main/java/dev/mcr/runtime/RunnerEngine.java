@@ -227,6 +227,18 @@ public final class RunnerEngine implements AutoCloseable {
      * @throws McrException            when the process cannot be spawned (counters are restored)
      */
     public StartedRun start(String runnerId, boolean oneShot) {
+        return start(runnerId, oneShot, null);
+    }
+
+    /**
+     * Starts a runner now like {@link #start(String, boolean)}, naming who started it on its {@code started} event.
+     *
+     * @param runnerId the runner
+     * @param oneShot  run once whatever its schedule (group members)
+     * @param actor    who started it, or {@code null}; later runs of its schedule carry {@code schedule}
+     * @return the run
+     */
+    public StartedRun start(String runnerId, boolean oneShot, String actor) {
         RunnerStateMachine rt = runners.get(runnerId);
         if (rt == null) {
             throw new RunnerNotFoundException(runnerId);
@@ -257,7 +269,7 @@ public final class RunnerEngine implements AutoCloseable {
             } else {
                 durable.forget(rt.id());
             }
-            publishStarted(rt, run);
+            publishStarted(rt, run, actor);
             return new StartedRun(rt.id(), run.runId(), run.outcome());
         }
     }
@@ -314,14 +326,15 @@ public final class RunnerEngine implements AutoCloseable {
             }
             // The stored state still names this start: a run cut short is made again after a restart.
             rt.runBegan(run, false);
-            publishStarted(rt, run);
+            publishStarted(rt, run, RunStarted.SCHEDULE);
         }
     }
 
     /** Publishes {@code started} and lets the reader go; caller holds the monitor. */
-    private void publishStarted(RunnerStateMachine rt, ActiveRun run) {
+    private void publishStarted(RunnerStateMachine rt, ActiveRun run, String actor) {
         StatusSnapshot s = rt.status();
-        bus.publish(new RunStarted(rt.id(), run.startedTs(), s.activeTs(), s.runCount(), s.remaining(), run.runId()));
+        bus.publish(new RunStarted(rt.id(), run.startedTs(), s.activeTs(), s.runCount(), s.remaining(), run.runId(),
+                actor));
         readers.start(run.reader());
     }
 

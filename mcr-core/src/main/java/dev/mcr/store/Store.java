@@ -37,6 +37,20 @@ public interface Store extends AutoCloseable {
     RuntimeStore runtime();
 
     /**
+     * Returns the users, their sessions and API tokens, and failed logins.
+     *
+     * @return the user store
+     */
+    UserStore users();
+
+    /**
+     * Returns the audit log.
+     *
+     * @return the audit store
+     */
+    AuditStore audit();
+
+    /**
      * Closes the store; later calls do nothing, other methods then throw {@link dev.mcr.error.McrException}.
      */
     @Override

@@ -425,4 +425,146 @@ public abstract class StoreContract {
         assertThat(commit(ConfigChange.put(ConfigKind.RUNNER, "runner_b", runner("runner_b", "B"), 0)))
                 .containsExactly(new CommittedChange(ConfigKind.RUNNER, "runner_b", 3, false));
     }
+
+    // ------------------------------------------------------------------------------------------ users
+
+    private static UserRecord user(String name, String role) {
+        return new UserRecord(name, name.toUpperCase(java.util.Locale.ROOT), role, "pbkdf2$hash-of-" + name, T0, null,
+                false);
+    }
+
+    @Test
+    void users_are_added_once_changed_listed_by_name_and_deleted_with_their_sessions_and_tokens() {
+        UserStore users = store.users();
+        assertThat(users.userCount()).isZero();
+        assertThat(users.insertUser(user("zoe", "viewer"))).isTrue();
+        assertThat(users.insertUser(user("ann", "admin"))).isTrue();
+        assertThat(users.insertUser(user("ann", "viewer"))).as("a second user of the same name").isFalse();
+        assertThat(users.user("ann")).contains(user("ann", "admin"));
+        assertThat(users.users()).extracting(UserRecord::name).containsExactly("ann", "zoe");
+
+        UserRecord changed = new UserRecord("zoe", "Zoe Z", "editor", "pbkdf2$new", T0, T0.plusSeconds(9), true);
+        assertThat(users.updateUser(changed)).isTrue();
+        assertThat(users.user("zoe")).contains(changed);
+        assertThat(users.updateUser(user("nobody", "viewer"))).isFalse();
+
+        users.insertSession(new SessionRecord("s1", "hash1", "zoe", T0, T0, "127.0.0.1", "ua"));
+        users.insertToken(new TokenRecord("t1", "ci", "zoe", "viewer", "thash1", T0, null, null));
+        assertThat(users.deleteUser("zoe")).isTrue();
+        assertThat(users.deleteUser("zoe")).isFalse();
+        assertThat(users.sessionByHash("hash1")).isEmpty();
+        assertThat(users.tokenByHash("thash1")).isEmpty();
+        assertThat(users.userCount()).isEqualTo(1);
+    }
+
+    @Test
+    void sessions_are_found_by_their_hash_touched_listed_per_user_and_revoked() {
+        UserStore users = store.users();
+        SessionRecord a = new SessionRecord("s1", "hash1", "ann", T0, T0, "127.0.0.1", "ua");
+        SessionRecord b = new SessionRecord("s2", "hash2", "ann", T0.plusSeconds(1), T0.plusSeconds(1), "::1", "");
+        SessionRecord c = new SessionRecord("s3", "hash3", "bob", T0, T0, "10.0.0.1", "x");
+        users.insertSession(a);
+        users.insertSession(b);
+        users.insertSession(c);
+        assertThat(users.sessionByHash("hash2")).contains(b);
+        assertThat(users.sessionByHash("s2")).as("found by the hash only, not by the public id").isEmpty();
+        users.touchSession("s1", T0.plusSeconds(60));
+        assertThat(users.sessionByHash("hash1").orElseThrow().lastSeen()).isEqualTo(T0.plusSeconds(60));
+        assertThat(users.sessions("ann")).extracting(SessionRecord::id).containsExactly("s2", "s1");
+        assertThat(users.sessions(null)).hasSize(3);
+        assertThat(users.deleteSession("s2")).isTrue();
+        assertThat(users.deleteSession("s2")).isFalse();
+        assertThat(users.deleteSessionsOf("ann")).isEqualTo(1);
+        assertThat(users.sessions(null)).containsExactly(c);
+    }
+
+    @Test
+    void tokens_are_found_by_their_hash_touched_listed_and_deleted() {
+        UserStore users = store.users();
+        TokenRecord t = new TokenRecord("t1", "ci", "ann", "operator", "thash", T0, T0.plusSeconds(3600), null);
+        users.insertToken(t);
+        users.insertToken(new TokenRecord("t2", "other", "bob", "viewer", "thash2", T0.plusSeconds(1), null, null));
+        assertThat(users.tokenByHash("thash")).contains(t);
+        users.touchToken("t1", T0.plusSeconds(5));
+        assertThat(users.tokenByHash("thash").orElseThrow().lastUsed()).isEqualTo(T0.plusSeconds(5));
+        assertThat(users.tokens("ann")).extracting(TokenRecord::id).containsExactly("t1");
+        assertThat(users.tokens(null)).extracting(TokenRecord::id).containsExactly("t2", "t1");
+        assertThat(users.deleteToken("t1")).isTrue();
+        assertThat(users.deleteToken("t1")).isFalse();
+        assertThat(users.tokenByHash("thash")).isEmpty();
+    }
+
+    @Test
+    void failed_logins_are_counted_per_key_replaced_and_cleared() {
+        UserStore users = store.users();
+        assertThat(users.loginFailures("user:ann")).isEqualTo(new LoginFailures("user:ann", 0, null));
+        users.putLoginFailures(new LoginFailures("user:ann", 5, T0));
+        users.putLoginFailures(new LoginFailures("addr:::1", 2, null));
+        users.putLoginFailures(new LoginFailures("user:ann", 6, T0.plusSeconds(2)));
+        assertThat(users.loginFailures("user:ann")).isEqualTo(new LoginFailures("user:ann", 6, T0.plusSeconds(2)));
+        users.clearLoginFailures(List.of("user:ann", "addr:::1"));
+        assertThat(users.loginFailures("user:ann").count()).isZero();
+        assertThat(users.loginFailures("addr:::1").count()).isZero();
+    }
+
+    // ------------------------------------------------------------------------------------------ audit
+
+    private static AuditEntry audit(Instant ts, String actor, String action, String target) {
+        return AuditEntry.of(ts, actor, "127.0.0.1", "curl", action, target, target + " name", "ok", 200,
+                "name: a \u2192 b");
+    }
+
+    @Test
+    void audit_rows_are_chained_by_hash_and_listed_newest_first_with_filters() {
+        AuditStore log = store.audit();
+        AuditEntry first = log.append(audit(T0, "ann", "runner.update", "runner_a"));
+        AuditEntry second = log.append(audit(T0.plusSeconds(1), "bob", "runner.run", "runner_b"));
+        AuditEntry third = log.append(audit(T0.plusSeconds(2), "ann", "runner.run", "runner_a"));
+        assertThat(first.id()).isEqualTo(1);
+        assertThat(first.prevHash()).isEmpty();
+        assertThat(first.hash()).isEqualTo(first.computeHash(""));
+        assertThat(second.id()).isEqualTo(2);
+        assertThat(second.prevHash()).isEqualTo(first.hash());
+        assertThat(third.hash()).isEqualTo(third.computeHash(second.hash()));
+
+        assertThat(log.query(new AuditQuery(10, null, null, null))).containsExactly(third, second, first);
+        assertThat(log.query(new AuditQuery(10, "ann", null, null))).containsExactly(third, first);
+        assertThat(log.query(new AuditQuery(10, null, "runner.run", null))).containsExactly(third, second);
+        assertThat(log.query(new AuditQuery(10, null, null, "runner_b name"))).containsExactly(second);
+        assertThat(log.query(new AuditQuery(1, null, null, null))).containsExactly(third);
+        assertThat(log.chain(1, 10)).containsExactly(second, third);
+    }
+
+    @Test
+    void pruning_deletes_old_rows_from_the_beginning_and_the_anchor_continues_the_chain() throws Exception {
+        AuditStore log = store.audit();
+        log.append(audit(T0, "ann", "a.one", "x"));
+        AuditEntry second = log.append(audit(T0.plusSeconds(10), "ann", "a.two", "x"));
+        AuditEntry third = log.append(audit(T0.plusSeconds(20), "ann", "a.three", "x"));
+        assertThat(log.anchor()).isEmpty();
+        assertThat(log.prune(T0.plusSeconds(15), T0.plusSeconds(30))).isEqualTo(2);
+        assertThat(log.prune(T0.plusSeconds(15), T0.plusSeconds(30))).isZero();
+        assertThat(log.anchor()).contains(new AuditAnchor(2, second.hash(), T0.plusSeconds(30)));
+        assertThat(log.chain(0, 10)).containsExactly(third);
+
+        log.prune(T0.plusSeconds(25), T0.plusSeconds(40));
+        reopen();
+        AuditEntry fourth = store.audit().append(audit(T0.plusSeconds(50), "ann", "a.four", "x"));
+        assertThat(fourth.id()).as("ids continue after an emptied log").isEqualTo(4);
+        assertThat(fourth.prevHash()).isEqualTo(third.hash());
+    }
+
+    @Test
+    void the_audit_hash_covers_every_field_and_the_previous_hash() {
+        AuditEntry e = audit(T0, "ann", "runner.update", "runner_a").chained(7, "prev");
+        assertThat(e.computeHash("prev")).isEqualTo(e.hash());
+        assertThat(e.computeHash("other")).isNotEqualTo(e.hash());
+        AuditEntry edited = new AuditEntry(e.id(), e.ts(), "mallory", e.address(), e.userAgent(), e.action(),
+                e.targetId(), e.targetName(), e.outcome(), e.status(), e.summary(), e.prevHash(), e.hash());
+        assertThat(edited.computeHash("prev")).isNotEqualTo(e.hash());
+        AuditEntry shifted = new AuditEntry(e.id(), e.ts(), "an", "n" + e.address(), e.userAgent(), e.action(),
+                e.targetId(), e.targetName(), e.outcome(), e.status(), e.summary(), e.prevHash(), e.hash());
+        assertThat(shifted.computeHash("prev")).as("moving text between fields changes the hash")
+                .isNotEqualTo(e.hash());
+    }
 }

@@ -3,10 +3,13 @@ package dev.mcr.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcr.CloneResult;
 import dev.mcr.ExportFile;
+import dev.mcr.KeyRotation;
 import dev.mcr.LogContent;
 import dev.mcr.Mcr;
 import dev.mcr.RunHandle;
 import dev.mcr.TestSendResult;
+import dev.mcr.access.Principal;
+import dev.mcr.access.Role;
 import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Timestamps;
@@ -40,6 +43,11 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
     private final Mcr mcr;
     private final List<BeforeHandler> before;
+    private final AccessGate gate;
+    private final AccessSettings settings;
+    private final Auditor auditor;
+    private final AccessRoutes accessRoutes;
+    private final JsonBodyCheck jsonBodyCheck = new JsonBodyCheck();
     private final StaticAssets assets;
     private final EventStreams events;
     private final ObjectRoutes objects;
@@ -49,16 +57,23 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
     /**
      * @param mcr            the facade
-     * @param before         the checks every request passes first, in order (host, origin, auth, body type)
+     * @param before         the checks every request passes first, in order (host, origin); then come the access
+     *                       check ({@link AccessGate}: authentication, role, CSRF) and the body type
+     * @param gate           the access check
+     * @param settings       trusted proxies and the cookie's Secure flag
      * @param assets         the UI files
      * @param events         the event-stream clients
      * @param maxStateBytes  largest body of a request that saves a state ({@code MAX_STATE_BYTES})
      * @param maxImportBytes largest import body
      */
-    ApiRoutes(Mcr mcr, List<BeforeHandler> before, StaticAssets assets, EventStreams events, int maxStateBytes,
-              int maxImportBytes) {
+    ApiRoutes(Mcr mcr, List<BeforeHandler> before, AccessGate gate, AccessSettings settings, StaticAssets assets,
+              EventStreams events, int maxStateBytes, int maxImportBytes) {
         this.mcr = mcr;
         this.before = List.copyOf(before);
+        this.gate = gate;
+        this.settings = settings;
+        this.auditor = new Auditor(mcr);
+        this.accessRoutes = new AccessRoutes(mcr.access(), gate, settings, auditor);
         this.assets = assets;
         this.events = events;
         this.objects = new ObjectRoutes(mcr, maxStateBytes);
@@ -79,6 +94,8 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         route("GET", "/api/export", r -> export());
         route("POST", "/api/import", this::importRunners);
         route("GET", "/api/events", r -> events.open());
+        route("POST", "/api/admin/rotate-key", r -> rotateKey());
+        accessRoutes.register(this::route);
     }
 
     private void route(String method, String path, Function<HttpRequest, HttpResponse> handler) {
@@ -92,34 +109,88 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         return request.path().startsWith("/api/") ? response.withHeader("Cache-Control", "no-store") : response;
     }
 
-    private HttpResponse route(HttpRequest request) {
+    private HttpResponse route(HttpRequest incoming) {
+        RouteTable.Rule rule = RouteTable.find(incoming.method(), incoming.path());
+        String address = settings.clientAddress(incoming);
+        OnceBody body = new OnceBody(incoming.body());
+        HttpRequest request = new HttpRequest(incoming.method(), incoming.path(), incoming.query(), incoming.headers(),
+                body, incoming.peer(), null);
+        Principal caller = null;
+        Auditor.Before snapshot = null;
+        HttpResponse response;
         try {
             for (BeforeHandler check : before) {
                 check.check(request);
             }
-            String path = request.path();
-            if (path.startsWith(STATIC_PREFIX)) {
-                requireMethod(request, "GET");
-                return assets.asset(path.substring(STATIC_PREFIX.length()), request);
-            }
-            if (path.startsWith(LOG_PREFIX)) {
-                return log(request, path.substring(LOG_PREFIX.length()));
-            }
-            HttpResponse object = objects.route(request);
-            if (object != null) {
-                return object;
-            }
-            Map<String, Function<HttpRequest, HttpResponse>> methods = exact.get(path);
-            if (methods == null) {
-                return HttpResponse.detail(404, "Not Found");
-            }
-            Function<HttpRequest, HttpResponse> handler = methods.get(request.method());
-            if (handler == null) {
-                throw methodNotAllowed(String.join(", ", methods.keySet()));
-            }
-            return handler.apply(request);
+            caller = gate.identify(request, rule, address);
+            request = request.withCaller(caller);
+            gate.authorize(request, rule, caller);
+            jsonBodyCheck.check(request);
+            snapshot = auditor.before(rule, request);
+            response = dispatch(request);
         } catch (RuntimeException e) {
-            return ErrorResponses.from(e);
+            response = ErrorResponses.from(e);
+        }
+        if (response.status() == 401 && !response.headers().containsKey("WWW-Authenticate")
+                && !rule.path().equals("/api/login")) {
+            response = response.withHeaders(gate.challenge());
+        }
+        auditor.record(rule, request, caller, address, response, snapshot, body.bytes());
+        return response;
+    }
+
+    private HttpResponse dispatch(HttpRequest request) {
+        String path = request.path();
+        if (path.startsWith(STATIC_PREFIX)) {
+            requireMethod(request, "GET");
+            return assets.asset(path.substring(STATIC_PREFIX.length()), request);
+        }
+        if (path.startsWith(LOG_PREFIX)) {
+            return log(request, path.substring(LOG_PREFIX.length()));
+        }
+        HttpResponse object = objects.route(request);
+        if (object != null) {
+            return object;
+        }
+        HttpResponse access = accessRoutes.routeWithId(request);
+        if (access != null) {
+            return access;
+        }
+        Map<String, Function<HttpRequest, HttpResponse>> methods = exact.get(path);
+        if (methods == null) {
+            return HttpResponse.detail(404, "Not Found");
+        }
+        Function<HttpRequest, HttpResponse> handler = methods.get(request.method());
+        if (handler == null) {
+            throw methodNotAllowed(String.join(", ", methods.keySet()));
+        }
+        return handler.apply(request);
+    }
+
+    /** A body read once; what was read is kept for the audit row. */
+    private static final class OnceBody implements HttpRequest.Body {
+        private final HttpRequest.Body body;
+        private byte[] bytes;
+
+        OnceBody(HttpRequest.Body body) {
+            this.body = body;
+        }
+
+        @Override
+        public boolean present() {
+            return body.present();
+        }
+
+        @Override
+        public byte[] read(int limit, String tooLargeDetail) {
+            if (bytes == null) {
+                bytes = body.read(limit, tooLargeDetail);
+            }
+            return bytes;
+        }
+
+        byte[] bytes() {
+            return bytes;
         }
     }
 
@@ -142,9 +213,37 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
     private HttpResponse postState(HttpRequest request) {
         byte[] bytes = stateBytes(request);
-        checkStateShape(RequestJson.parse(bytes), "");
-        mcr.saveStateJson(bytes);
+        JsonNode state = RequestJson.parse(bytes);
+        checkStateShape(state, "");
+        mcr.saveStateJson(withoutServicesUnlessAdmin(request, state, bytes));
         return ok();
+    }
+
+    /**
+     * The state as the caller may save it: services (and their secrets) are an admin's, so anybody else's save gets the
+     * stored services as the client sees them (masked, with their versions: a save of them changes nothing). A missing
+     * list would delete them all, as in the original.
+     */
+    private byte[] withoutServicesUnlessAdmin(HttpRequest request, JsonNode state, byte[] bytes) {
+        if (request.caller().role() == Role.ADMIN) {
+            return bytes;
+        }
+        JsonNode stored = RequestJson.parse(mcr.clientStateJson().getBytes(StandardCharsets.UTF_8))
+                .get("notify_profiles");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) state).set("notify_profiles", stored);
+        return Json.write(state);
+    }
+
+    /**
+     * The {@code state} of a run request as the caller may save it: an operator's run saves nothing (the stored
+     * runner runs), an editor's keeps the stored services.
+     */
+    private byte[] stateOfRun(HttpRequest request, JsonNode body, byte[] bytes) {
+        byte[] state = optionalState(body, bytes);
+        if (state == null || !request.caller().role().covers(Role.EDITOR)) {
+            return null;
+        }
+        return withoutServicesUnlessAdmin(request, body.get("state"), state);
     }
 
     private HttpResponse getStatus() {
@@ -159,8 +258,9 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         byte[] bytes = stateBytes(request);
         JsonNode body = requireObject(RequestJson.parse(bytes));
         String runnerId = requestId(body, "runner_id", "Invalid runner id format");
-        byte[] state = optionalState(body, bytes);
-        RunHandle run = state == null ? mcr.start(runnerId) : mcr.saveStateJsonAndStart(state, runnerId);
+        byte[] state = stateOfRun(request, body, bytes);
+        String actor = request.caller().actor();
+        RunHandle run = state == null ? mcr.start(runnerId, actor) : mcr.saveStateJsonAndStart(state, runnerId, actor);
         // The original answers {"ok": true}; its client ignores the added key, a script can follow its run by it.
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);
@@ -178,7 +278,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         byte[] bytes = stateBytes(request);
         JsonNode body = requireObject(RequestJson.parse(bytes));
         String groupId = requestId(body, "group_id", "Invalid group id format");
-        byte[] state = optionalState(body, bytes);
+        byte[] state = stateOfRun(request, body, bytes);
         if (state == null) {
             mcr.startGroup(groupId);
         } else {
@@ -200,6 +300,18 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         out.put("ok", true);
         out.put("cloned_id", r.clonedId());
         out.put("cloned_name", r.clonedName());
+        return HttpResponse.json(200, out);
+    }
+
+    /** Re-encrypts every stored secret with the first key; the report names unreadable secrets by owner only. */
+    private HttpResponse rotateKey() {
+        KeyRotation r = mcr.rotateKeys();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("reencrypted", r.reencrypted());
+        out.put("current", r.current());
+        out.put("unreadable", r.unreadable());
+        out.put("complete", r.complete());
         return HttpResponse.json(200, out);
     }
 
@@ -260,8 +372,13 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         if (text == null) {
             return JournalQuery.DEFAULT_LIMIT;
         }
+        return wholeNumber(text, "limit");
+    }
+
+    /** A query parameter that must be a whole number (422 otherwise), clamped to 1..1000. */
+    static int wholeNumber(String text, String name) {
         if (!WHOLE_NUMBER.matcher(text).matches()) {
-            throw new HttpError(422, "Query parameter 'limit' must be a whole number.");
+            throw new HttpError(422, "Query parameter '" + name + "' must be a whole number.");
         }
         BigInteger n = new BigInteger(text.strip());
         if (n.compareTo(BigInteger.ONE) < 0) {
@@ -347,7 +464,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     }
 
     /** Reads a small JSON object body (ids, a message). */
-    private static JsonNode smallObjectBody(HttpRequest request) {
+    static JsonNode smallObjectBody(HttpRequest request) {
         byte[] bytes = request.body().read(MAX_SMALL_BODY_BYTES, "The request body is larger than "
                 + MAX_SMALL_BODY_BYTES + " bytes.");
         return requireObject(RequestJson.parse(bytes));

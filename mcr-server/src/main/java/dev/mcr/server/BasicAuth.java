@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * HTTP Basic auth checked like the original: the header must start with {@code "Basic "}, the token is
  * strict base64 (alphabet and padding checked) of UTF-8 {@code user:password}, split at the first colon.
  * User and password are both compared, in constant time, through their SHA-256 digests (so not even
- * their lengths leak).
+ * their lengths leak). The account of the environment; {@link AccessGate} asks it first for every Basic header.
  */
-final class BasicAuth implements BeforeHandler {
+final class BasicAuth {
 
     /** The realm the original announces. */
     static final String CHALLENGE = "Basic realm=\"multi-command-runner\"";
@@ -46,14 +46,6 @@ final class BasicAuth implements BeforeHandler {
         this.constantTimeEquals = constantTimeEquals;
     }
 
-    /** Every route except the UI's assets under {@code /static/} needs the credentials: 401 otherwise. */
-    @Override
-    public void check(HttpRequest request) {
-        if (!request.path().startsWith("/static/") && !allows(request.header("authorization"))) {
-            throw new HttpError(401, "Unauthorized", java.util.Map.of("WWW-Authenticate", CHALLENGE));
-        }
-    }
-
     /**
      * Checks an {@code Authorization} header.
      *
@@ -61,12 +53,29 @@ final class BasicAuth implements BeforeHandler {
      * @return whether it carries the configured user and password
      */
     boolean allows(String header) {
-        if (header == null || !header.startsWith("Basic ")) {
+        String[] pair = decode(header);
+        if (pair == null) {
             return false;
+        }
+        boolean userOk = constantTimeEquals.test(sha256(pair[0]), userDigest);
+        boolean passwordOk = constantTimeEquals.test(sha256(pair[1]), passwordDigest);
+        return userOk & passwordOk;
+    }
+
+    /**
+     * Decodes an {@code Authorization} header strictly.
+     *
+     * @param header the header value, may be {@code null}
+     * @return user and password, or {@code null} when it is not {@code Basic} with strict base64 of UTF-8
+     *         {@code user:password}
+     */
+    static String[] decode(String header) {
+        if (header == null || !header.startsWith("Basic ")) {
+            return null;
         }
         String token = header.substring(6).strip();
         if (token.isEmpty() || token.length() % 4 != 0 || !STRICT_BASE64.matcher(token).matches()) {
-            return false;
+            return null;
         }
         String decoded;
         try {
@@ -76,15 +85,10 @@ final class BasicAuth implements BeforeHandler {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw)).toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
-            return false;
+            return null;
         }
         int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            return false;
-        }
-        boolean userOk = constantTimeEquals.test(sha256(decoded.substring(0, colon)), userDigest);
-        boolean passwordOk = constantTimeEquals.test(sha256(decoded.substring(colon + 1)), passwordDigest);
-        return userOk & passwordOk;
+        return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
     private static byte[] sha256(String s) {

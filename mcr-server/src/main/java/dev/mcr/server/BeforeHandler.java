@@ -1,7 +1,8 @@
 package dev.mcr.server;
 
 /**
- * One check a request passes before it reaches its route (host, origin, authentication, body type), in the
+ * One check a request passes before it reaches its route (host, origin, body type; authentication and roles are
+ * {@link AccessGate}), in the
  * order {@link ApiRoutes} lists them. A check that refuses throws an {@link HttpError} with the answer's status
  * and sentence; the route never runs.
  */

@@ -4,6 +4,11 @@ import dev.mcr.error.ClosedException;
 import dev.mcr.error.GroupBusyException;
 import dev.mcr.error.GroupNotFoundException;
 import dev.mcr.error.InvalidInputException;
+import dev.mcr.error.LoginFailedException;
+import dev.mcr.error.NotPermittedException;
+import dev.mcr.error.TooManyLoginAttemptsException;
+import dev.mcr.error.UserExistsException;
+import dev.mcr.error.UserNotFoundException;
 import dev.mcr.error.LimitExceededException;
 import dev.mcr.error.McrException;
 import dev.mcr.error.ProfileNotFoundException;
@@ -38,6 +43,11 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@link TooLargeException}</td><td>413</td><td>its message</td></tr>
  *   <tr><td>{@link TooManySubscribersException}</td><td>503</td><td>its message</td></tr>
  *   <tr><td>{@link ClosedException}</td><td>503</td><td>its message</td></tr>
+ *   <tr><td>{@link LoginFailedException}</td><td>401</td><td>its message</td></tr>
+ *   <tr><td>{@link NotPermittedException}</td><td>403</td><td>its message</td></tr>
+ *   <tr><td>{@link UserNotFoundException}</td><td>404</td><td>its message</td></tr>
+ *   <tr><td>{@link UserExistsException}</td><td>409</td><td>its message</td></tr>
+ *   <tr><td>{@link TooManyLoginAttemptsException}</td><td>429</td><td>its message, and {@code Retry-After}</td></tr>
  *   <tr><td>{@link IllegalArgumentException}</td><td>400</td><td>its message</td></tr>
  *   <tr><td>other {@link McrException}</td><td>500</td><td>its message</td></tr>
  *   <tr><td>anything else</td><td>500</td><td>Internal Server Error</td></tr>
@@ -80,6 +90,10 @@ final class ErrorResponses {
                     : RequestJson.parse(v.currentJson().getBytes(StandardCharsets.UTF_8)));
             return HttpResponse.json(409, body);
         }
+        if (e instanceof TooManyLoginAttemptsException t) {
+            return HttpResponse.detail(429, t.getMessage())
+                    .withHeader("Retry-After", Long.toString(t.retryAfterSeconds()));
+        }
         if (e instanceof McrException m) {
             int status = status(m);
             if (status == 500) {
@@ -102,6 +116,21 @@ final class ErrorResponses {
      * @return 400, 404, 409, 413, 503, or 500 for a failure of mcr itself
      */
     static int status(McrException e) {
+        if (e instanceof LoginFailedException) {
+            return 401;
+        }
+        if (e instanceof NotPermittedException) {
+            return 403;
+        }
+        if (e instanceof TooManyLoginAttemptsException) {
+            return 429;
+        }
+        if (e instanceof UserNotFoundException) {
+            return 404;
+        }
+        if (e instanceof UserExistsException) {
+            return 409;
+        }
         if (e instanceof RunnerNotFoundException || e instanceof GroupNotFoundException
                 || e instanceof ProfileNotFoundException) {
             return 404;

@@ -169,7 +169,8 @@ final class HttpAdapter extends NanoHTTPD {
             HttpRequest request = new HttpRequest(session.getMethod() == null ? "" : session.getMethod().name(),
                     session.getUri() == null ? "" : session.getUri(),
                     session.getParameters() == null ? Map.of() : session.getParameters(),
-                    session.getHeaders() == null ? Map.of() : session.getHeaders(), body);
+                    session.getHeaders() == null ? Map.of() : session.getHeaders(), body,
+                    connection == null ? "" : peer(connection.socket), null);
             response = handler.apply(request);
         } catch (RuntimeException e) {
             LOG.error("A request failed unexpectedly.", e);
@@ -180,6 +181,12 @@ final class HttpAdapter extends NanoHTTPD {
             r.closeConnection(true);
         }
         return r;
+    }
+
+    /** The textual address of a connection's other end, without a port ({@code 127.0.0.1}, {@code ::1}). */
+    private static String peer(Socket socket) {
+        java.net.InetAddress a = socket.getInetAddress();
+        return a == null ? "" : a.getHostAddress();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mcr.server;
 
+import dev.mcr.access.Principal;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,9 +13,11 @@ import java.util.Map;
  * @param query   the decoded query parameters, each with all its values in order
  * @param headers the headers, names in lower case
  * @param body    the body, read on demand
+ * @param peer    the address of the connection's other end (a proxy's, behind one), {@code ""} when unknown
+ * @param caller  who the request acts for, set once the credentials were checked; {@code null} before
  */
 record HttpRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-                   Body body) {
+                   Body body, String peer, Principal caller) {
 
     /** Reads a request body at most once, with a size limit. */
     interface Body {
@@ -40,6 +43,17 @@ record HttpRequest(String method, String path, Map<String, List<String>> query, 
     HttpRequest {
         query = Map.copyOf(query);
         headers = Map.copyOf(headers);
+        peer = peer == null ? "" : peer;
+    }
+
+    /** A request from an unknown peer, before authentication. */
+    HttpRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers, Body body) {
+        this(method, path, query, headers, body, "", null);
+    }
+
+    /** This request as acting for a caller. */
+    HttpRequest withCaller(Principal who) {
+        return new HttpRequest(method, path, query, headers, body, peer, who);
     }
 
     /** Returns a header by case-insensitive name, or {@code null}. */

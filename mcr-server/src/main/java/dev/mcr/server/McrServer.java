@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Every request passes the same checks before its route: its Host must name this server (421), a browser
  * request from another origin is refused (403), credentials when auth is on (401), and a request that changes
- * something must send JSON (415). Every answer carries the security headers (CSP, no framing). Requests are
+ * something must send JSON (415); once users exist, a session, token or Basic auth with the role the route needs
+ * (401/403, see {@code RouteTable}). Every answer carries the security headers (CSP, no framing). Requests are
  * served in a fixed number of slots on named threads ({@code mcr-http-N}); event streams have their own limit.
  * {@link #close()} stops the server but never the {@link Mcr} it was given.
  */
@@ -45,11 +46,13 @@ public final class McrServer implements AutoCloseable {
     private final EventStreams events;
     private final URI url;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AuditPruning pruning;
 
-    private McrServer(HttpAdapter adapter, EventStreams events, URI url) {
+    private McrServer(HttpAdapter adapter, EventStreams events, URI url, AuditPruning pruning) {
         this.adapter = adapter;
         this.events = events;
         this.url = url;
+        this.pruning = pruning;
     }
 
     /**
@@ -66,6 +69,20 @@ public final class McrServer implements AutoCloseable {
         return start(mcr, config, Options.DEFAULTS);
     }
 
+    /**
+     * Starts serving like {@link #start(Mcr, ServerConfig)}, with the reverse proxies whose forwarded client address
+     * is believed and whether the session cookie is always {@code Secure} read from the environment
+     * ({@code MCR_TRUSTED_PROXIES}, {@code MCR_COOKIE_SECURE=1}).
+     *
+     * @param mcr    the instance to serve
+     * @param config the configuration
+     * @param env    the environment, usually {@code System.getenv()}
+     * @return the running server
+     */
+    public static McrServer start(Mcr mcr, ServerConfig config, java.util.Map<String, String> env) {
+        return start(mcr, config, Options.DEFAULTS.withAccess(AccessSettings.fromEnv(env)));
+    }
+
     static McrServer start(Mcr mcr, ServerConfig config, Options options) {
         Objects.requireNonNull(mcr, "mcr");
         Objects.requireNonNull(config, "config");
@@ -74,11 +91,10 @@ public final class McrServer implements AutoCloseable {
         List<BeforeHandler> before = new ArrayList<>();
         before.add(HostCheck.of(config.host(), config.allowedHosts()));
         before.add(new OriginCheck());
-        if (config.authEnabled()) {
-            before.add(new BasicAuth(config.authUser(), config.authPassword()));
-        }
-        before.add(new JsonBodyCheck());
-        ApiRoutes routes = new ApiRoutes(mcr, before, assets, events, config.maxStateBytes(), config.maxImportBytes());
+        AccessGate gate = new AccessGate(mcr.access(), config.authEnabled()
+                ? new BasicAuth(config.authUser(), config.authPassword()) : null, config.authUser());
+        ApiRoutes routes = new ApiRoutes(mcr, before, gate, options.access(), assets, events, config.maxStateBytes(),
+                config.maxImportBytes());
         HttpAdapter adapter = new HttpAdapter(config.host(), config.port(), options.limits(),
                 SecurityHeaders.of(assets.inlineScriptHashes()), routes);
         try {
@@ -88,7 +104,7 @@ public final class McrServer implements AutoCloseable {
             throw new McrException("Cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage() + ".", e);
         }
-        return new McrServer(adapter, events, url(config.host(), adapter.port()));
+        return new McrServer(adapter, events, url(config.host(), adapter.port()), AuditPruning.start(mcr.access()));
     }
 
     private static URI url(String host, int port) {
@@ -133,6 +149,7 @@ public final class McrServer implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             events.closeAll();
             adapter.shutdown();
+            pruning.close();
         }
     }
 
@@ -142,27 +159,34 @@ public final class McrServer implements AutoCloseable {
      * @param heartbeat  quiet time before an event-stream ping
      * @param limits     request slots and connection timeouts
      * @param staticRoot classpath folder of the UI files
+     * @param access     trusted proxies and the session cookie's Secure flag
      */
-    record Options(Duration heartbeat, HttpAdapter.Limits limits, String staticRoot) {
+    record Options(Duration heartbeat, HttpAdapter.Limits limits, String staticRoot, AccessSettings access) {
         static final Options DEFAULTS = new Options(HEARTBEAT,
-                new HttpAdapter.Limits(REQUEST_THREADS, HEAD_TIMEOUT, IDLE_TIMEOUT, BODY_TIMEOUT), "static/");
+                new HttpAdapter.Limits(REQUEST_THREADS, HEAD_TIMEOUT, IDLE_TIMEOUT, BODY_TIMEOUT), "static/",
+                AccessSettings.DEFAULTS);
 
         Options withHeartbeat(Duration d) {
-            return new Options(d, limits, staticRoot);
+            return new Options(d, limits, staticRoot, access);
         }
 
         Options withRequestThreads(int n) {
             return new Options(heartbeat, new HttpAdapter.Limits(n, limits.headTimeout(), limits.idleTimeout(),
-                    limits.bodyTimeout()), staticRoot);
+                    limits.bodyTimeout()), staticRoot, access);
         }
 
         /** Sets the head, idle and body timeouts at once. */
         Options withTimeouts(Duration head, Duration idle, Duration body) {
-            return new Options(heartbeat, new HttpAdapter.Limits(limits.requestSlots(), head, idle, body), staticRoot);
+            return new Options(heartbeat, new HttpAdapter.Limits(limits.requestSlots(), head, idle, body), staticRoot,
+                    access);
         }
 
         Options withStaticRoot(String root) {
-            return new Options(heartbeat, limits, root);
+            return new Options(heartbeat, limits, root, access);
+        }
+
+        Options withAccess(AccessSettings settings) {
+            return new Options(heartbeat, limits, staticRoot, settings);
         }
     }
 }

@@ -156,10 +156,16 @@ class EventStreamTest {
                         if (!"seq".equals(e.path("runner_id").asText())) {
                             continue;
                         }
-                        // Every event of the run carries its id, as the last key (after the original's keys).
+                        // Every event of the run carries its id after the original's keys; "started" also says who
+                        // started it, after the id.
                         List<String> keys = new ArrayList<>();
                         e.fieldNames().forEachRemaining(keys::add);
-                        assertThat(keys).last().isEqualTo("run_id");
+                        if (e.path("status").asText().equals("started")) {
+                            assertThat(keys).endsWith("run_id", "actor");
+                            assertThat(e.path("actor").asText()).isEqualTo("anonymous");
+                        } else {
+                            assertThat(keys).last().isEqualTo("run_id");
+                        }
                         runIds.add(e.path("run_id").asText());
                         if (e.path("type").asText().equals("output")) {
                             lines.add(e.path("line").asText());

@@ -25,7 +25,8 @@ final class MigrationFiles implements ResourceProvider {
             "V2__last_case_per_runner.sql",
             "V3__runs_started_and_not_yet_ended.sql",
             "V4__configured_objects_with_versions.sql",
-            "V5__schedule_state.sql");
+            "V5__schedule_state.sql",
+            "V6__users_sessions_tokens_audit.sql");
 
     @Override
     public LoadableResource getResource(String name) {

@@ -2,10 +2,12 @@ package dev.mcr.store.sqlite;
 
 import dev.mcr.error.McrException;
 import dev.mcr.files.DataFolder;
+import dev.mcr.store.AuditStore;
 import dev.mcr.store.ConfigStore;
 import dev.mcr.store.JournalStore;
 import dev.mcr.store.RuntimeStore;
 import dev.mcr.store.Store;
+import dev.mcr.store.UserStore;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -28,7 +30,7 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The SQLite store, {@code DATA_DIR/app.db}: the configured objects with versions and history, the notification
- * journal, last cases, live runs and schedule states.
+ * journal, last cases, live runs, schedule states, users with their sessions and tokens, and the audit log.
  *
  * <p>The original tool's tables are kept ({@code state} with the one row {@code id=1}, {@code notification_journal}),
  * so an original data folder opens as is, and they stay current: every config commit also rewrites the {@code state}
@@ -67,12 +69,16 @@ public final class SqliteStore implements Store {
     private final SqliteConfigStore config;
     private final SqliteJournalStore journal;
     private final SqliteRuntimeStore runtime;
+    private final SqliteUserStore users;
+    private final SqliteAuditStore audit;
 
     private SqliteStore(SqliteDb db, Clock clock) {
         this.db = db;
         this.config = new SqliteConfigStore(db, clock);
         this.journal = new SqliteJournalStore(db);
         this.runtime = new SqliteRuntimeStore(db);
+        this.users = new SqliteUserStore(db);
+        this.audit = new SqliteAuditStore(db);
     }
 
     /**
@@ -210,6 +216,16 @@ public final class SqliteStore implements Store {
     @Override
     public RuntimeStore runtime() {
         return runtime;
+    }
+
+    @Override
+    public UserStore users() {
+        return users;
+    }
+
+    @Override
+    public AuditStore audit() {
+        return audit;
     }
 
     /** Closes the database; later calls do nothing, and other methods then throw {@link McrException}. */
