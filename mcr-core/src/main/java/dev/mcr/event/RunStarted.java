@@ -13,9 +13,26 @@ import java.util.Map;
  * @param runCount  number of this run within the session, from 1
  * @param remaining runs still allowed after this one, {@code null} when unlimited
  * @param runId     the run ({@code run_id}, written after the original's keys)
+ * @param attempt   the attempt of a runner with retries, from 1 ({@code attempt}, written last); 0 for a runner
+ *                  without retries (not written)
  */
-public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining, String runId)
+public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining, String runId,
+                         int attempt)
         implements RunnerStatusEvent {
+
+    /**
+     * A run of a runner without retries.
+     *
+     * @param runnerId  the runner
+     * @param ts        when the process was started
+     * @param activeTs  start of the active session
+     * @param runCount  number of this run within the session
+     * @param remaining runs still allowed after this one, {@code null} when unlimited
+     * @param runId     the run
+     */
+    public RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining, String runId) {
+        this(runnerId, ts, activeTs, runCount, remaining, runId, 0);
+    }
 
     @Override
     public String status() {
@@ -30,6 +47,7 @@ public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runC
         m.put("run_count", runCount);
         m.put("remaining", remaining);
         Json.runId(m, runId);
+        Json.attempt(m, attempt);
         return m;
     }
 }
