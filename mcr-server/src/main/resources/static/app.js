@@ -430,7 +430,7 @@ function applyState(state) {
       else KINDS[kind].cards().set(o.id, newCard(kind, o));
     }
     for (const [id, card] of [...KINDS[kind].cards()]) {
-      if (ids.has(id) || (kind === 'profile' && card.isNew)) continue;
+      if (ids.has(id) || card.isNew) continue;
       if (!card.offerGone()) dropCard(kind, id);
     }
   }
@@ -560,11 +560,11 @@ const ctx = {
       return;
     }
     const name = card.draft.name.trim() || card.displayName();
-    const sent = clone(card.draft);
+    const sent = card.snapshot();
     try {
       await enqueue(async () => {
         let res;
-        if (card.recreate) {
+        if (card.isNew) {
           const body = card.collect();
           delete body.version;
           res = await post('/api/runners', body);
@@ -726,25 +726,25 @@ const ctx = {
   // groups
 
   async saveGroup(card) {
-    const name = card.draftName.trim() || card.displayName();
-    const sentName = card.draftName;
+    const name = card.draft.name.trim() || card.displayName();
+    const sent = card.snapshot();
     try {
       await enqueue(async () => {
         let res;
-        if (card.recreate) {
+        if (card.isNew) {
           const runners = new Set(app.saved.runners.map((r) => r.id));
           const members = (card.saved.runner_ids || []).filter((id) => runners.has(id));
           res = await post('/api/groups', {
-            id: card.id, name: sentName, runner_ids: members,
+            id: card.id, name: sent.name, runner_ids: members,
             disabled_runner_ids: (card.saved.disabled_runner_ids || []).filter((id) => members.includes(id)),
           });
         } else {
-          res = await put(objPath('group', card.id), { name: sentName, version: toInt(card.saved.version) });
+          res = await put(objPath('group', card.id), { name: sent.name, version: toInt(card.saved.version) });
         }
         const i = app.saved.runner_groups.findIndex((x) => x.id === card.id);
         if (i >= 0) app.saved.runner_groups[i] = clone(res.group);
         else app.saved.runner_groups.push(clone(res.group));
-        card.saveDone(res.group, sentName);
+        card.saveDone(res.group, sent);
         refresh();
       });
       flash('success', 'savedGroup', { name });

@@ -2,24 +2,19 @@
 
 import { h, clone, fmtElapsed, parseTs } from './util.js';
 import { tr } from './i18n.js';
-import { ConflictNotice } from './conflict.js';
+import { SyncedCard } from './conflict.js';
 
 const ACTIVE = new Set(['started', 'running', 'stopping']);
 
 let seq = 0;
 
 /** A group card. ctx is the page controller (see app.js). */
-export class GroupCard {
+export class GroupCard extends SyncedCard {
   constructor(ctx, group) {
-    this.ctx = ctx;
-    this.id = group.id;
+    super(ctx, 'group', group);
     this.uid = `g${++seq}`;
-    // saved, theirs, gone and recreate mean what they mean on a runner card.
-    this.saved = clone(group);
-    this.theirs = null;
-    this.gone = false;
-    this.recreate = false;
-    this.draftName = String(group.name ?? '');
+    // Only the name is edited in the card; members change through the runner cards.
+    this.draft = this.draftOf(group);
     this.gs = null;
     this.build();
     this.fill();
@@ -31,7 +26,7 @@ export class GroupCard {
     const collapsed = this.ctx.isCollapsed(`group:${this.id}`);
     this.toggleBtn = h('button', { type: 'button', class: 'collapse', 'aria-expanded': String(!collapsed), 'aria-controls': `${u}-body`, onclick: () => this.setCollapsed(!this.collapsed) }, h('span', { class: 'chev', 'aria-hidden': 'true' }, '▾'));
     this.kindEl = tr(h('span', { class: 'kind' }), { text: 'groupKind' });
-    this.nameIn = h('input', { type: 'text', 'data-field': 'name', class: 'group-name', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draftName = this.nameIn.value; this.changed(); } });
+    this.nameIn = h('input', { type: 'text', 'data-field': 'name', class: 'group-name', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
     this.dirtyEl = tr(h('span', { class: 'badge dirty-badge hidden' }), { text: 'unsaved' });
     this.elapsedEl = tr(h('span', { class: 'elapsed hidden', role: 'timer' }), { title: 'elapsedTitle' });
     this.progressEl = h('span', { class: 'progress hidden' });
@@ -43,7 +38,6 @@ export class GroupCard {
     this.members = h('div', { class: 'members' });
     this.emptyHint = tr(h('p', { class: 'hint' }), { text: 'groupEmpty' });
     this.body = h('div', { class: 'group-body', id: `${u}-body` }, this.members, this.emptyHint);
-    this.notice = new ConflictNotice({ onTheirs: () => this.viewTheirs(), onMine: () => this.keepMine() });
     this.el = h('section', { class: 'card group', id: `group-${this.id}`, 'data-group-id': this.id, 'aria-labelledby': `${u}-name` },
       h('header', { class: 'card-head' },
         h('div', { class: 'title-row' }, this.toggleBtn, this.kindEl, this.nameIn, this.dirtyEl, this.elapsedEl),
@@ -66,115 +60,44 @@ export class GroupCard {
   }
 
   fill() {
-    if (this.nameIn.value !== this.draftName) this.nameIn.value = this.draftName;
+    if (this.nameIn.value !== this.draft.name) this.nameIn.value = this.draft.name;
     this.changed(false);
   }
 
   setSaved(group, force = false) {
     const wasDirty = this.isDirty();
     this.saved = clone(group);
-    if (!wasDirty || force) this.draftName = String(group.name ?? '');
+    if (!wasDirty || force) this.resetDraft(group);
     this.fill();
     this.renderStatus();
-  }
-
-  /** The newest stored group this card knows (members are never edited in the card). */
-  latest() {
-    return this.theirs || this.saved;
-  }
-
-  /** The stored group as someone else left it: applied at once unless the name is being edited. */
-  offer(group) {
-    if (!this.isDirty()) {
-      this.clearConflict();
-      this.setSaved(group);
-      return;
-    }
-    if (!this.gone && !this.recreate && Number(group.version) === Number(this.latest().version)) return;
-    this.theirs = clone(group);
-    this.gone = false;
-    this.recreate = false;
-    this.notice.show(false);
-    this.changed(false);
-  }
-
-  /** The group was removed on the server; returns whether the card stays (its name is being edited). */
-  offerGone() {
-    if (!this.isDirty() || this.recreate) return this.isDirty();
-    this.gone = true;
-    this.theirs = null;
-    this.notice.show(true);
-    this.changed(false);
-    return true;
-  }
-
-  /** A newer version written by this page (membership): the edited name stays. */
-  ownUpdate(group) {
-    if (this.theirs) this.theirs = clone(group);
-    else this.setSaved(group);
-  }
-
-  /** This card's own save was stored as group. */
-  saveDone(group, sentName) {
-    const typedSince = this.draftName !== sentName;
-    this.clearConflict();
-    this.saved = clone(group);
-    if (!typedSince) this.draftName = String(group.name ?? '');
-    this.fill();
-    this.renderStatus();
-  }
-
-  clearConflict() {
-    this.theirs = null;
-    this.gone = false;
-    this.recreate = false;
-    this.notice.hide();
-  }
-
-  viewTheirs() {
-    if (this.gone) {
-      this.ctx.dropCard('group', this.id);
-      return;
-    }
-    const theirs = this.theirs || this.saved;
-    this.clearConflict();
-    this.setSaved(theirs, true);
-    this.ctx.onDirtyChange();
-  }
-
-  keepMine() {
-    if (this.gone) {
-      this.gone = false;
-      this.recreate = true;
-    } else if (this.theirs) {
-      this.saved = this.theirs;
-      this.theirs = null;
-    }
-    this.notice.hide();
-    this.fill();
-    this.ctx.onDirtyChange();
-  }
-
-  detached() {
-    return this.gone || this.recreate;
   }
 
   isDirty() {
-    return this.gone || this.recreate || this.draftName !== String(this.saved.name ?? '');
+    return this.detached() || this.draft.name !== String(this.saved.name ?? '');
+  }
+
+  draftOf(group) {
+    return { name: String(group.name ?? '') };
+  }
+
+  resetDraft(group) {
+    this.draft = this.draftOf(group);
+  }
+
+  snapshot() {
+    return clone(this.draft);
+  }
+
+  sameAsSent(sent) {
+    return this.draft.name === sent.name;
   }
 
   collect() {
-    return { ...clone(this.saved), name: this.draftName };
+    return { ...clone(this.saved), name: this.draft.name };
   }
 
   changed(notify = true) {
-    if (this.theirs && !this.isDirty()) {
-      const theirs = this.theirs;
-      this.clearConflict();
-      this.setSaved(theirs);
-      if (notify) this.ctx.onDirtyChange();
-      return;
-    }
+    if (this.takeTheirsIfUndone(notify)) return;
     const dirty = this.isDirty();
     this.el.classList.toggle('dirty', dirty);
     this.dirtyEl.classList.toggle('hidden', !dirty);

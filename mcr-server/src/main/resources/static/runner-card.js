@@ -2,7 +2,7 @@
 
 import { h, clone, toInt, fmtElapsed, clock, dateTime, parseTs, newId, BoundedText } from './util.js';
 import { t, tr } from './i18n.js';
-import { ConflictNotice, rebase } from './conflict.js';
+import { SyncedCard } from './conflict.js';
 
 export const OUTPUT_MAX_CHARS = 200000;
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -92,18 +92,10 @@ function fillSelect(sel, values, value, labelOf, defaultValue) {
 let seq = 0;
 
 /** A runner card. ctx is the page controller (see app.js). */
-export class RunnerCard {
+export class RunnerCard extends SyncedCard {
   constructor(ctx, runner) {
-    this.ctx = ctx;
-    this.id = runner.id;
+    super(ctx, 'runner', runner);
     this.uid = `r${++seq}`;
-    // saved: the stored runner the edits are based on; theirs: a newer stored one that
-    // arrived while there were unsaved edits; gone: removed on the server while edited;
-    // recreate: the user kept the edits of a removed runner, so Save creates it again.
-    this.saved = clone(runner);
-    this.theirs = null;
-    this.gone = false;
-    this.recreate = false;
     this.draft = project(runner);
     this.status = idleStatus();
     this.caseErrors = new Map();
@@ -194,7 +186,6 @@ export class RunnerCard {
             h('div', { class: 'row between' }, tr(h('span', { class: 'label' }), { text: 'output' }), this.copyBtn),
             this.outEl))));
 
-    this.notice = new ConflictNotice({ onTheirs: () => this.viewTheirs(), onMine: () => this.keepMine() });
     this.el = h('article', { class: 'card runner', id: `runner-${this.id}`, 'data-runner-id': this.id, 'aria-labelledby': `${u}-title` },
       head, this.stateLine, this.notice.el, this.body);
     this.setCollapsed(collapsed, false);
@@ -250,11 +241,6 @@ export class RunnerCard {
     return String(this.saved.name || '').trim() || this.id;
   }
 
-  /** The newest stored runner this card knows. */
-  latest() {
-    return this.theirs || this.saved;
-  }
-
   /** New saved data from the server; unsaved edits are kept unless force is set. */
   setSaved(runner, force = false) {
     const wasDirty = this.isDirty();
@@ -270,102 +256,31 @@ export class RunnerCard {
     this.renderStatus();
   }
 
-  /**
-   * The stored runner as someone else left it (live sync, a reload, a 409): applied at
-   * once without unsaved edits; with them, the card keeps the edits and shows the notice.
-   */
-  offer(runner) {
-    if (!this.isDirty()) {
-      this.clearConflict();
-      this.setSaved(runner);
-      return;
-    }
-    if (!this.gone && !this.recreate && toInt(runner.version) === toInt(this.latest().version)) return;
-    this.theirs = clone(runner);
-    this.gone = false;
-    this.recreate = false;
-    this.notice.show(false);
+  isDirty() {
+    return this.detached() || JSON.stringify(this.draft) !== JSON.stringify(project(this.saved));
+  }
+
+  draftOf(runner) {
+    return project(runner);
+  }
+
+  resetDraft(runner) {
+    this.draft = project(runner);
+  }
+
+  /** What a save sends: the edited fields. */
+  snapshot() {
+    return clone(this.draft);
+  }
+
+  sameAsSent(sent) {
+    return JSON.stringify(this.draft) === JSON.stringify(sent);
+  }
+
+  /** The server-owned parts of a newer version show at once (services' state, status). */
+  renderTheirs() {
     this.renderNotify();
     this.renderStatus();
-    this.changed(false);
-  }
-
-  /** The runner was removed on the server; returns whether the card stays (it has unsaved edits). */
-  offerGone() {
-    if (!this.isDirty() || this.recreate) return this.isDirty();
-    this.gone = true;
-    this.theirs = null;
-    this.notice.show(true);
-    this.changed(false);
-    return true;
-  }
-
-  /** A newer version written by this page (a toggle): unsaved edits stay as they are. */
-  ownUpdate(runner) {
-    if (this.theirs) {
-      this.theirs = clone(runner);
-      this.renderNotify();
-      this.renderStatus();
-    } else {
-      this.setSaved(runner);
-    }
-  }
-
-  /** This card's own save was stored as runner; what was typed since the request stays. */
-  saveDone(runner, sent) {
-    const typedSince = JSON.stringify(this.draft) !== JSON.stringify(sent);
-    this.clearConflict();
-    this.saved = clone(runner);
-    if (!typedSince) this.draft = project(runner);
-    this.fill();
-    this.renderStatus();
-  }
-
-  clearConflict() {
-    this.theirs = null;
-    this.gone = false;
-    this.recreate = false;
-    this.notice.hide();
-  }
-
-  /** "View theirs": the edits go, the stored runner is shown (a removed one leaves the page). */
-  viewTheirs() {
-    if (this.gone) {
-      this.ctx.dropCard('runner', this.id);
-      return;
-    }
-    const theirs = this.theirs || this.saved;
-    this.clearConflict();
-    this.setSaved(theirs, true);
-    this.ctx.onDirtyChange();
-  }
-
-  /** "Keep mine": the edited fields stay, every other field takes the new version. */
-  keepMine() {
-    if (this.gone) {
-      this.gone = false;
-      this.recreate = true;
-      this.notice.hide();
-      this.changed();
-      return;
-    }
-    if (!this.theirs) return;
-    this.draft = rebase(this.draft, project(this.saved), project(this.theirs));
-    this.saved = this.theirs;
-    this.theirs = null;
-    this.notice.hide();
-    this.fill();
-    this.renderStatus();
-    this.ctx.onDirtyChange();
-  }
-
-  /** Whether the card shows a runner the server does not hold (removed elsewhere, kept here). */
-  detached() {
-    return this.gone || this.recreate;
-  }
-
-  isDirty() {
-    return this.gone || this.recreate || JSON.stringify(this.draft) !== JSON.stringify(project(this.saved));
   }
 
   /** Problems that block saving (half-filled cases). */
@@ -379,14 +294,7 @@ export class RunnerCard {
   }
 
   changed(notify = true) {
-    if (this.theirs && !this.isDirty()) {
-      // The edits were undone: nothing of the user's is left to keep, so theirs applies.
-      const theirs = this.theirs;
-      this.clearConflict();
-      this.setSaved(theirs);
-      if (notify) this.ctx.onDirtyChange();
-      return;
-    }
+    if (this.takeTheirsIfUndone(notify)) return;
     const dirty = this.isDirty();
     this.el.classList.toggle('dirty', dirty);
     this.dirtyEl.classList.toggle('hidden', !dirty);

@@ -3,7 +3,7 @@
 
 import { h, clone, toInt } from './util.js';
 import { tr } from './i18n.js';
-import { ConflictNotice, rebase } from './conflict.js';
+import { SyncedCard } from './conflict.js';
 
 export const MASKED = '__SECRET_SET__';
 export const AUTO_DISABLE_AFTER = 3;
@@ -12,18 +12,11 @@ const SECRETS = [['user_key', 'userKey'], ['api_token', 'apiToken']];
 let seq = 0;
 
 /** A service card; profile is null-free: new unsaved services pass isNew. */
-export class ServiceCard {
+export class ServiceCard extends SyncedCard {
   constructor(ctx, profile, isNew = false) {
-    this.ctx = ctx;
-    this.id = profile.id;
+    super(ctx, 'profile', profile, isNew);
     this.uid = `s${++seq}`;
-    this.isNew = isNew;
-    // saved, theirs and gone mean what they mean on a runner card; a removed service whose
-    // edits the user keeps becomes new again (Save creates it).
-    this.saved = clone(profile);
-    this.theirs = null;
-    this.gone = false;
-    this.draft = { name: String(profile.name ?? ''), type: String(profile.type || 'pushover') };
+    this.draft = this.draftOf(profile);
     this.secrets = {};
     for (const [k] of SECRETS) this.secrets[k] = { clear: false };
     this.build();
@@ -61,7 +54,6 @@ export class ServiceCard {
       return field(labelKey, input, clearBtn);
     });
 
-    this.notice = new ConflictNotice({ onTheirs: () => this.viewTheirs(), onMine: () => this.keepMine() });
     this.el = h('article', { class: 'card service', id: `service-${this.id}`, 'data-profile-id': this.id, 'aria-labelledby': `${u}-title` },
       h('header', { class: 'card-head' },
         h('div', { class: 'title-row' }, this.nameEl, this.dirtyEl),
@@ -97,13 +89,8 @@ export class ServiceCard {
     const wasDirty = this.isDirty();
     this.saved = clone(profile);
     this.isNew = false;
-    if (force || !wasDirty) this.draft = { name: String(profile.name ?? ''), type: String(profile.type || 'pushover') };
-    if (force) {
-      for (const [k] of SECRETS) {
-        this.secretIns[k].value = '';
-        this.secrets[k].clear = false;
-      }
-    }
+    if (force) this.resetDraft(profile);
+    else if (!wasDirty) this.draft = this.draftOf(profile);
     this.fill();
   }
 
@@ -119,65 +106,27 @@ export class ServiceCard {
     this.renderButtons();
   }
 
-  /** The newest stored service this card knows. */
-  latest() {
-    return this.theirs || this.saved;
+  draftOf(profile) {
+    return { name: String(profile.name ?? ''), type: String(profile.type || 'pushover') };
   }
 
-  /** The stored service as someone else left it: applied at once unless it has unsaved edits. */
-  offer(profile) {
-    if (!this.isDirty()) {
-      this.clearConflict();
-      this.setSaved(profile);
-      return;
+  /** The edits go, typed secrets too. */
+  resetDraft(profile) {
+    this.draft = this.draftOf(profile);
+    for (const [k] of SECRETS) {
+      this.secretIns[k].value = '';
+      this.secrets[k].clear = false;
     }
-    if (!this.gone && !this.isNew && toInt(profile.version) === toInt(this.latest().version)) return;
-    this.theirs = clone(profile);
-    this.gone = false;
-    this.isNew = false;
-    this.notice.show(false);
-    this.changed(false);
   }
 
-  /** The service was removed on the server; returns whether the card stays (it has unsaved edits). */
-  offerGone() {
-    if (this.isNew) return true;
-    if (!this.isDirty()) return false;
-    this.gone = true;
-    this.theirs = null;
-    this.notice.show(true);
-    this.changed(false);
-    return true;
+  sameAsSent(sent) {
+    return JSON.stringify(this.draft) === JSON.stringify(sent.draft)
+      && SECRETS.every(([k]) => this.secretIns[k].value === sent.secrets[k]);
   }
 
-  /** A newer version written by this page (On/Off): typed values stay. */
-  ownUpdate(profile) {
-    if (this.theirs) {
-      this.theirs = clone(profile);
-    } else {
-      const wasDirty = this.isDirty();
-      this.saved = clone(profile);
-      if (!wasDirty) this.draft = { name: String(profile.name ?? ''), type: String(profile.type || 'pushover') };
-      this.fill();
-    }
+  /** On/Off and the counters of a newer version show at once. */
+  renderTheirs() {
     this.renderButtons();
-  }
-
-  /** This card's own save was stored as profile; what was typed since the request stays. */
-  saveDone(profile, sent) {
-    const typedSince = JSON.stringify(this.draft) !== JSON.stringify(sent.draft)
-      || SECRETS.some(([k]) => this.secretIns[k].value !== sent.secrets[k]);
-    this.clearConflict();
-    this.isNew = false;
-    this.saved = clone(profile);
-    if (!typedSince) {
-      this.draft = { name: String(profile.name ?? ''), type: String(profile.type || 'pushover') };
-      for (const [k] of SECRETS) {
-        this.secretIns[k].value = '';
-        this.secrets[k].clear = false;
-      }
-    }
-    this.fill();
   }
 
   /** What a save sends, to tell afterwards whether the user typed more meanwhile. */
@@ -187,45 +136,8 @@ export class ServiceCard {
     return { draft: clone(this.draft), secrets };
   }
 
-  clearConflict() {
-    this.theirs = null;
-    this.gone = false;
-    this.notice.hide();
-  }
-
-  viewTheirs() {
-    if (this.gone) {
-      this.ctx.dropCard('profile', this.id);
-      return;
-    }
-    const theirs = this.theirs || this.saved;
-    this.clearConflict();
-    this.setSaved(theirs, true);
-    this.ctx.onDirtyChange();
-  }
-
-  keepMine() {
-    if (this.gone) {
-      this.gone = false;
-      this.isNew = true;
-    } else if (this.theirs) {
-      const base = { name: String(this.saved.name ?? ''), type: String(this.saved.type || 'pushover') };
-      const theirs = { name: String(this.theirs.name ?? ''), type: String(this.theirs.type || 'pushover') };
-      this.draft = rebase(this.draft, base, theirs);
-      this.saved = this.theirs;
-      this.theirs = null;
-    }
-    this.notice.hide();
-    this.fill();
-    this.ctx.onDirtyChange();
-  }
-
-  detached() {
-    return this.gone;
-  }
-
   isDirty() {
-    if (this.isNew || this.gone) return true;
+    if (this.detached()) return true;
     if (this.draft.name !== String(this.saved.name ?? '')) return true;
     if (this.draft.type !== String(this.saved.type || 'pushover')) return true;
     return SECRETS.some(([k]) => this.secretIns[k].value !== '' || this.secrets[k].clear);
@@ -254,13 +166,7 @@ export class ServiceCard {
   }
 
   changed(notify = true) {
-    if (this.theirs && !this.isDirty()) {
-      const theirs = this.theirs;
-      this.clearConflict();
-      this.setSaved(theirs);
-      if (notify) this.ctx.onDirtyChange();
-      return;
-    }
+    if (this.takeTheirsIfUndone(notify)) return;
     const dirty = this.isDirty();
     this.el.classList.toggle('dirty', dirty);
     this.dirtyEl.classList.toggle('hidden', !dirty);

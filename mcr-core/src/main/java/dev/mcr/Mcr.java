@@ -771,6 +771,43 @@ public final class Mcr implements AutoCloseable {
         return keeper.orderProfiles(List.copyOf(profileIds));
     }
 
+    /**
+     * Re-encrypts every stored secret with the first key of this instance's secret key (a list of keys separated by
+     * commas: the first encrypts, all decrypt; see {@link Builder#secretKey}), in one transaction, the earlier versions
+     * of each object and the original tool's state row included. Versions do not change and no event is published:
+     * what the objects say stays the same. Afterwards the older keys can be removed from the configuration. A secret
+     * that no given key decrypts is kept as it is and reported by where it is.
+     *
+     * @return what was done
+     * @throws ClosedException when this instance is closed
+     * @throws McrException    when the store cannot be written; nothing changed then
+     */
+    public KeyRotation rotateKeys() {
+        return keeper.rotateKeys(cipher);
+    }
+
+    /**
+     * Re-encrypts every stored secret of a data folder without opening it for running: no schedule resumes, no
+     * process is started or swept, no demo runner is written. For a command-line tool, while no server uses the
+     * folder (a running server keeps its old tokens in memory; it rotates with {@link #rotateKeys()}).
+     *
+     * @param dataDir   the data folder
+     * @param secretKey the secret key setting, as for {@link Builder#secretKey}; {@code null} for the key file
+     * @return what was done
+     * @throws McrException when the folder or its store cannot be opened or written; nothing changed then
+     */
+    public static KeyRotation rotateKeys(Path dataDir, String secretKey) {
+        Path dir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
+        DataFolder.prepare(dir);
+        CredentialCipher cipher = CredentialCipher.forDataDir(dir, secretKey);
+        try (Store store = SqliteStore.open(dir)) {
+            StateKeeper keeper = new StateKeeper(store.config(), new SecretCodec(cipher), SaveLimits.DEFAULTS, e -> { },
+                    () -> false);
+            keeper.load(false);
+            return keeper.rotateKeys(cipher);
+        }
+    }
+
     private long currentVersion(ConfigKind kind, String id) {
         VersionedState s = keeper.versioned();
         switch (kind) {
@@ -1253,7 +1290,10 @@ public final class Mcr implements AutoCloseable {
             return this;
         }
 
-        /** Sets the credential key: a Fernet key or any passphrase (else {@code .credentials.key} is used). */
+        /**
+         * Sets the credential key: a Fernet key or any passphrase (else {@code .credentials.key} is used), or several
+         * separated by commas, the new one first: it encrypts, all decrypt (see {@link Mcr#rotateKeys()}).
+         */
         public Builder secretKey(String secretKey) {
             this.secretKey = secretKey;
             return this;

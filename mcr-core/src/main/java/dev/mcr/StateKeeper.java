@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcr.crypto.CredentialCipher;
+import dev.mcr.crypto.Reencryption;
 import dev.mcr.crypto.SecretCodec;
 import dev.mcr.crypto.SecretMasking;
 import dev.mcr.error.ClosedException;
@@ -133,6 +135,54 @@ final class StateKeeper {
                 commitState(seedDemo ? DemoState.seed() : AppState.EMPTY, false);
             }
         }
+    }
+
+    /**
+     * Brings every stored secret under the cipher's first key in one store transaction (the current objects, their
+     * earlier versions and the original's state row), without new versions: what the objects say stays the same.
+     * A state row another program changed is taken over first, so that its changes are not lost.
+     */
+    KeyRotation rotateKeys(CredentialCipher cipher) {
+        synchronized (lock) {
+            ensureOpen();
+            Optional<ForeignDocument> foreign = store.foreignDocument();
+            if (foreign.isPresent() && foreign.get().readable()) {
+                takeOver(foreign.get());
+            }
+            AppState state = snap.state();
+            Reencryption r = new Reencryption(cipher);
+            store.rewriteDocuments((kind, id, current, json) -> {
+                JsonNode doc = parse(json);
+                if (doc == null || !r.apply(doc, current ? owner(state, kind, id) : null)) {
+                    return json;
+                }
+                return StateTrees.write(doc);
+            });
+            codec.forget();
+            snap = decode(store.load());
+            KeyRotation done = new KeyRotation(r.reencrypted(), r.current(), r.unreadable());
+            LOG.info("Key rotation: {} secret(s) re-encrypted with the first key, {} already were, {} readable with "
+                    + "no given key.", done.reencrypted(), done.current(), done.unreadable().size());
+            return done;
+        }
+    }
+
+    /** Who a stored document belongs to, for a report: its kind, name and id, never a value. */
+    private static String owner(AppState state, ConfigKind kind, String id) {
+        String name = switch (kind) {
+            case RUNNER -> state.runners().stream().filter(x -> x.id().equals(id)).map(x -> x.name()).findFirst()
+                    .orElse(null);
+            case GROUP -> state.runnerGroups().stream().filter(x -> x.id().equals(id)).map(x -> x.name()).findFirst()
+                    .orElse(null);
+            case PROFILE -> state.notifyProfiles().stream().filter(x -> x.id().equals(id)).map(x -> x.name())
+                    .findFirst().orElse(null);
+            default -> null;
+        };
+        String what = kind == ConfigKind.PROFILE ? "service" : kind == ConfigKind.EXTRA ? "top-level keys" : kind.json();
+        if (id.isEmpty()) {
+            return what;
+        }
+        return name == null ? what + " " + id : what + " \"" + name + "\" (" + id + ")";
     }
 
     /** Sets who hears of every new state (the engine); called with the lock held. */

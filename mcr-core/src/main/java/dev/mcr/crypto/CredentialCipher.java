@@ -28,7 +28,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.temporal.TemporalAmount;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -40,6 +42,12 @@ import java.util.function.Function;
  * <p>The key comes from the environment secret {@code MULTI_COMMAND_RUNNER_SECRET_KEY} when it is set (used
  * directly when it is a valid Fernet key, otherwise as a passphrase: key = urlsafe-base64(SHA-256(UTF-8
  * passphrase))), else from {@code DATA_DIR/.credentials.key}, which is created on first start with mode 0600.
+ *
+ * <p>Either may hold several keys separated by commas, like Python's {@code MultiFernet}: the first encrypts, every
+ * one decrypts, so that a key can be replaced without losing what the old one encrypted (see {@link #reencrypt}).
+ * The text is a list when it contains a comma and at least one of its parts is a Fernet key (a Fernet key never
+ * contains a comma); each part is then a key or a passphrase. Any other text, commas included, is one passphrase, as
+ * in the original.
  *
  * <p>Instances are immutable and thread-safe. Neither the key nor any plaintext or token ever appears in a log
  * line, an exception message or {@link #toString()}.
@@ -55,14 +63,19 @@ public final class CredentialCipher {
     private static final int KEY_BYTES = 32;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-    private final Key key;
+    /** The first encrypts; all decrypt, in this order. */
+    private final List<Key> keys;
     private final String keySource;
     private final SecureRandom random = new SecureRandom();
 
-    private CredentialCipher(byte[] keyBytes, String keySource) {
-        this.key = new Key(keyBytes);
-        this.keySource = keySource;
-        Arrays.fill(keyBytes, (byte) 0);
+    private CredentialCipher(List<byte[]> keyBytes, String keySource) {
+        List<Key> list = new ArrayList<>();
+        for (byte[] bytes : keyBytes) {
+            list.add(new Key(bytes));
+            Arrays.fill(bytes, (byte) 0);
+        }
+        this.keys = List.copyOf(list);
+        this.keySource = keyBytes.size() > 1 ? keySource + " (" + keyBytes.size() + " keys, the first encrypts)" : keySource;
     }
 
     /**
@@ -77,11 +90,7 @@ public final class CredentialCipher {
         if (envSecret != null) {
             String secret = pythonStrip(envSecret);
             if (!secret.isEmpty()) {
-                Optional<byte[]> direct = decodePythonFernetKey(secret);
-                if (direct.isPresent()) {
-                    return new CredentialCipher(direct.get(), "environment key");
-                }
-                return new CredentialCipher(sha256(secret), "environment passphrase");
+                return fromText(secret, "environment key", "environment passphrase", "environment");
             }
         }
         if (dataDir == null) {
@@ -89,11 +98,31 @@ public final class CredentialCipher {
         }
         Path keyFile = dataDir.toAbsolutePath().normalize().resolve(KEY_FILE_NAME);
         String secret = readOrCreateKeyFile(keyFile);
+        return fromText(secret, "key file " + keyFile, "key file " + keyFile + " (passphrase)", "key file " + keyFile);
+    }
+
+    private static CredentialCipher fromText(String secret, String asKey, String asPassphrase, String asList) {
+        // The list first: Python's lenient base64 would read "<key>,<key>" as the first key alone (it skips the comma
+        // and stops at the first key's padding), so the whole text is a key only when it is not a list.
+        List<String> parts = new ArrayList<>();
+        for (String part : secret.split(",", -1)) {
+            String p = pythonStrip(part);
+            if (!p.isEmpty()) {
+                parts.add(p);
+            }
+        }
+        if (parts.size() > 1 && parts.stream().anyMatch(p -> decodePythonFernetKey(p).isPresent())) {
+            List<byte[]> list = new ArrayList<>();
+            for (String p : parts) {
+                list.add(decodePythonFernetKey(p).orElseGet(() -> sha256(p)));
+            }
+            return new CredentialCipher(list, asList);
+        }
         Optional<byte[]> direct = decodePythonFernetKey(secret);
         if (direct.isPresent()) {
-            return new CredentialCipher(direct.get(), "key file " + keyFile);
+            return new CredentialCipher(List.of(direct.get()), asKey);
         }
-        return new CredentialCipher(sha256(secret), "key file " + keyFile + " (passphrase)");
+        return new CredentialCipher(List.of(sha256(secret)), asPassphrase);
     }
 
     /**
@@ -108,7 +137,7 @@ public final class CredentialCipher {
             throw new IllegalArgumentException("A Fernet key is required; generate one with Fernet.generate_key().");
         }
         return decodePythonFernetKey(pythonStrip(fernetKey))
-                .map(bytes -> new CredentialCipher(bytes, "given key"))
+                .map(bytes -> new CredentialCipher(List.of(bytes), "given key"))
                 .orElseThrow(() -> new IllegalArgumentException(
                         "The given text is not a valid Fernet key; it must be URL-safe base64 of 32 bytes."));
     }
@@ -123,13 +152,14 @@ public final class CredentialCipher {
         if (plaintext == null || plaintext.isEmpty()) {
             return "";
         }
-        return PREFIX + Token.generate(random, key, plaintext.getBytes(StandardCharsets.UTF_8)).serialise();
+        return PREFIX + Token.generate(random, keys.get(0), plaintext.getBytes(StandardCharsets.UTF_8)).serialise();
     }
 
     /**
      * Decrypts a stored credential.
      *
-     * <p>A value with {@link #PREFIX} is decrypted; when that fails (another key, a damaged value) the result is
+     * <p>A value with {@link #PREFIX} is decrypted with the first key that fits; when none does (another key, a
+     * damaged value) the result is
      * {@code ""} and one warning is logged that names neither the value nor the key. A value without the prefix
      * is legacy plaintext and is returned as is. Tokens of any age decrypt, as with Python's {@code decrypt}
      * without a TTL.
@@ -144,16 +174,53 @@ public final class CredentialCipher {
         if (!stored.startsWith(PREFIX)) {
             return stored;
         }
-        try {
-            Token token = Token.fromString(stored.substring(PREFIX.length()).strip());
-            return AnyAgeValidator.INSTANCE.validateAndDecrypt(key, token);
-        } catch (RuntimeException e) {
-            // Any failure is Python's InvalidToken: the value reads as empty. The exception text is not logged
-            // because some parsers echo their input.
+        Optional<String> plain = decryptWith(stored, keys.size());
+        if (plain.isEmpty()) {
             LOG.warn("A stored credential could not be decrypted with the {} (wrong key or damaged value); it reads as empty until it is entered again.",
                     keySource);
             return "";
         }
+        return plain.get();
+    }
+
+    /**
+     * Brings one stored credential under the first key, for a key rotation.
+     *
+     * @param stored a value with {@link #PREFIX}
+     * @return the same value when the first key decrypts it, a new token of the first key when another key does, or
+     *         empty when no key does (the value must then be kept as it is: a key that is not given yet may)
+     */
+    public Optional<String> reencrypt(String stored) {
+        if (!isEncrypted(stored)) {
+            throw new IllegalArgumentException("Only an encrypted credential can be re-encrypted.");
+        }
+        if (decryptWith(stored, 1).isPresent()) {
+            return Optional.of(stored);
+        }
+        return decryptWith(stored, keys.size()).map(this::encrypt);
+    }
+
+    /** Returns how many keys decrypt; the first of them encrypts. */
+    public int keyCount() {
+        return keys.size();
+    }
+
+    private Optional<String> decryptWith(String stored, int firstKeys) {
+        Token token;
+        try {
+            token = Token.fromString(stored.substring(PREFIX.length()).strip());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < firstKeys; i++) {
+            try {
+                return Optional.of(AnyAgeValidator.INSTANCE.validateAndDecrypt(keys.get(i), token));
+            } catch (RuntimeException e) {
+                // Any failure is Python's InvalidToken: try the next key. The exception text is not kept because
+                // some parsers echo their input.
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -169,7 +236,8 @@ public final class CredentialCipher {
     /**
      * Says where the key came from, for the start-up log: {@code "environment key"},
      * {@code "environment passphrase"}, {@code "key file <path>"} (with {@code " (passphrase)"} when the file
-     * holds a passphrase) or {@code "given key"}. Never contains the key.
+     * holds a passphrase), {@code "environment (2 keys, the first encrypts)"} or {@code "key file <path> (2 keys,
+     * the first encrypts)"} for a list, or {@code "given key"}. Never contains a key.
      *
      * @return the description
      */

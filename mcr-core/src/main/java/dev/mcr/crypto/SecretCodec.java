@@ -35,6 +35,14 @@ public final class SecretCodec {
         this.cipher = Objects.requireNonNull(cipher, "cipher");
     }
 
+    /**
+     * Forgets the tokens it remembers; called after the stored tokens were replaced (a key rotation), so that an
+     * unchanged secret is not written back with its old token.
+     */
+    public void forget() {
+        known.clear();
+    }
+
     /** Visits a secret value and returns its replacement. */
     @FunctionalInterface
     private interface Rewrite {

@@ -83,4 +83,33 @@ public interface ConfigStore {
      * @throws McrException             when the write fails; nothing is written then
      */
     List<CommittedChange> adopt(List<ConfigChange> changes, ForeignDocument seen, String rewrite);
+
+    /**
+     * Passes every stored document through a rewrite and stores what it changed, in one transaction and without new
+     * versions: the current object of every kind, every earlier version in the history, and the whole-state document
+     * kept for other programs (rebuilt from the rewritten current objects; take a {@link #foreignDocument() foreign
+     * document} over first). Meant for a key rotation, where what the documents say stays the same and only the form of
+     * their secrets changes.
+     *
+     * @param rewrite gets each document and returns it as it is or changed
+     * @return how many documents changed
+     * @throws McrException when the write fails; nothing is written then, nor when the rewrite throws (its exception
+     *                      is passed on)
+     */
+    int rewriteDocuments(DocumentRewrite rewrite);
+
+    /** A rewrite of stored documents; see {@link #rewriteDocuments}. */
+    @FunctionalInterface
+    interface DocumentRewrite {
+        /**
+         * Returns a stored document as it is or changed.
+         *
+         * @param kind    the kind of object
+         * @param id      its id ({@code ""} for the layout and the extra keys)
+         * @param current whether this is the current document (otherwise an earlier version in the history)
+         * @param json    the stored text
+         * @return the text to store
+         */
+        String rewrite(ConfigKind kind, String id, boolean current, String json);
+    }
 }

@@ -118,6 +118,66 @@ class CredentialCipherTest {
     }
 
     @Test
+    void a_comma_separated_list_encrypts_with_the_first_key_and_decrypts_with_every_one() {
+        String oldKey = Key.generateKey().serialise();
+        String newKey = Key.generateKey().serialise();
+        String fromOld = CredentialCipher.ofKey(oldKey).encrypt("old secret");
+        String fromPhrase = CredentialCipher.forDataDir(dir, "an old passphrase").encrypt("phrase secret");
+
+        CredentialCipher both = CredentialCipher.forDataDir(dir, " " + newKey + " , " + oldKey + ",an old passphrase ");
+
+        assertThat(both.keyCount()).isEqualTo(3);
+        assertThat(both.keySource()).isEqualTo("environment (3 keys, the first encrypts)")
+                .doesNotContain(newKey, oldKey, "passphrase");
+        assertThat(both.decrypt(fromOld)).isEqualTo("old secret");
+        assertThat(both.decrypt(fromPhrase)).isEqualTo("phrase secret");
+        String fresh = both.encrypt("new secret");
+        assertThat(CredentialCipher.ofKey(newKey).decrypt(fresh)).isEqualTo("new secret");
+        assertThat(CredentialCipher.ofKey(oldKey).decrypt(fresh)).isEmpty();
+        assertThat(dir.resolve(CredentialCipher.KEY_FILE_NAME)).doesNotExist();
+    }
+
+    @Test
+    void a_passphrase_with_commas_and_no_fernet_key_among_its_parts_stays_one_passphrase() {
+        String token = CredentialCipher.forDataDir(dir, "red, green, blue").encrypt("colours");
+        CredentialCipher again = CredentialCipher.forDataDir(dir, "red, green, blue");
+        assertThat(again.keyCount()).isEqualTo(1);
+        assertThat(again.keySource()).isEqualTo("environment passphrase");
+        assertThat(again.decrypt(token)).isEqualTo("colours");
+    }
+
+    @Test
+    void reencrypt_keeps_a_token_of_the_first_key_renews_one_of_an_older_key_and_reports_one_of_no_key() {
+        String oldKey = Key.generateKey().serialise();
+        String newKey = Key.generateKey().serialise();
+        String strangerKey = Key.generateKey().serialise();
+        CredentialCipher both = CredentialCipher.forDataDir(dir, newKey + "," + oldKey);
+        String ofNew = both.encrypt("n");
+        String ofOld = CredentialCipher.ofKey(oldKey).encrypt("o");
+
+        assertThat(both.reencrypt(ofNew)).contains(ofNew);
+        String renewed = both.reencrypt(ofOld).orElseThrow();
+        assertThat(renewed).isNotEqualTo(ofOld);
+        assertThat(CredentialCipher.ofKey(newKey).decrypt(renewed)).isEqualTo("o");
+        assertThat(both.reencrypt(CredentialCipher.ofKey(strangerKey).encrypt("s"))).isEmpty();
+        assertThat(both.reencrypt(CredentialCipher.PREFIX + "not-a-token")).isEmpty();
+        assertThatThrownBy(() -> both.reencrypt("plain")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void a_key_file_may_hold_a_list_too() throws Exception {
+        String oldKey = Key.generateKey().serialise();
+        String newKey = Key.generateKey().serialise();
+        Path dataDir = dir.resolve("data");
+        Files.createDirectories(dataDir);
+        Files.writeString(dataDir.resolve(CredentialCipher.KEY_FILE_NAME), newKey + "," + oldKey + "\n");
+        CredentialCipher cipher = CredentialCipher.forDataDir(dataDir, null);
+        assertThat(cipher.keyCount()).isEqualTo(2);
+        assertThat(cipher.decrypt(CredentialCipher.ofKey(oldKey).encrypt("x"))).isEqualTo("x");
+        assertThat(CredentialCipher.ofKey(newKey).decrypt(cipher.encrypt("y"))).isEqualTo("y");
+    }
+
+    @Test
     void without_an_environment_secret_a_key_file_is_created_with_mode_0600_and_reused() throws Exception {
         Path dataDir = dir.resolve("data");
         CredentialCipher first = CredentialCipher.forDataDir(dataDir, null);

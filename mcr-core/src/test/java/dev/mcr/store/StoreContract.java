@@ -253,6 +253,51 @@ public abstract class StoreContract {
         assertThat(store.config().history(ConfigKind.RUNNER, "runner_a", 1).get(0).json()).isEqualTo(doc);
     }
 
+    @Test
+    void a_rewrite_of_the_documents_reaches_the_current_ones_and_their_history_without_new_versions() {
+        commit(ConfigChange.put(ConfigKind.PROFILE, "notify_a", profile("notify_a", 2, 1), 0));
+        commit(ConfigChange.put(ConfigKind.PROFILE, "notify_a", profile("notify_a", 3, 1).replace("\"P\"", "\"Q\""), 1));
+        commit(ConfigChange.put(ConfigKind.RUNNER, "runner_a", runner("runner_a", "A"), 0));
+        commit(ConfigChange.delete(ConfigKind.RUNNER, "runner_a", 1));
+        List<String> seen = new ArrayList<>();
+
+        int changed = store.config().rewriteDocuments((kind, id, current, json) -> {
+            seen.add(kind.json() + ":" + id + ":" + current);
+            return json.replace("enc:v1:gAAAAB-token", "enc:v1:gAAAAB-renewed");
+        });
+
+        assertThat(changed).isEqualTo(3);
+        assertThat(seen).containsExactlyInAnyOrder("profile:notify_a:true", "profile:notify_a:false",
+                "profile:notify_a:false", "runner:runner_a:false");
+        StoredConfig cfg = store.config().load();
+        assertThat(cfg.profiles()).singleElement().satisfies(o -> {
+            assertThat(o.version()).isEqualTo(2);
+            assertThat(o.json()).contains("enc:v1:gAAAAB-renewed").contains("\"Q\"");
+        });
+        assertThat(cfg.counters()).containsEntry("notify_a", new ProfileCounters("notify_a", 3, 1));
+        assertThat(store.config().history(ConfigKind.PROFILE, "notify_a", 10))
+                .extracting(ObjectVersion::json).allMatch(j -> j.contains("enc:v1:gAAAAB-renewed"));
+        assertThat(store.config().history(ConfigKind.RUNNER, "runner_a", 10)).hasSize(2);
+        assertThat(store.config().foreignDocument()).as("the store's own whole-state document follows").isEmpty();
+    }
+
+    @Test
+    void a_rewrite_that_fails_half_way_writes_nothing() {
+        commit(ConfigChange.put(ConfigKind.PROFILE, "notify_a", profile("notify_a", 2, 1), 0));
+        commit(ConfigChange.put(ConfigKind.PROFILE, "notify_b", profile("notify_b", 2, 1), 0));
+        int[] calls = {0};
+        assertThatThrownBy(() -> store.config().rewriteDocuments((kind, id, current, json) -> {
+            if (++calls[0] == 2) {
+                throw new IllegalStateException("the second document cannot be rewritten");
+            }
+            return json.replace("gAAAAB-token", "gAAAAB-renewed");
+        })).hasMessageContaining("second document");
+        assertThat(store.config().load().profiles()).extracting(StoredObject::json)
+                .allMatch(j -> j.contains("enc:v1:gAAAAB-token"));
+        assertThat(store.config().history(ConfigKind.PROFILE, "notify_a", 10)).extracting(ObjectVersion::json)
+                .allMatch(j -> j.contains("enc:v1:gAAAAB-token"));
+    }
+
     // ------------------------------------------------------------------------------------------ journal
 
     private static JournalEntry entry(int n, String runner, String profile, String delivery) {

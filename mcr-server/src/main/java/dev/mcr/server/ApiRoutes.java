@@ -5,6 +5,7 @@ import dev.mcr.CloneResult;
 import dev.mcr.ExportFile;
 import dev.mcr.LogContent;
 import dev.mcr.Mcr;
+import dev.mcr.RunHandle;
 import dev.mcr.TestSendResult;
 import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.model.Ids;
@@ -161,12 +162,12 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         JsonNode body = requireObject(RequestJson.parse(bytes));
         String runnerId = requestId(body, "runner_id", "Invalid runner id format");
         byte[] state = optionalState(body, bytes);
-        if (state == null) {
-            mcr.start(runnerId);
-        } else {
-            mcr.saveStateJsonAndStart(state, runnerId);
-        }
-        return ok();
+        RunHandle run = state == null ? mcr.start(runnerId) : mcr.saveStateJsonAndStart(state, runnerId);
+        // The original answers {"ok": true}; its client ignores the added key, a script can follow its run by it.
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("run_id", run.runId());
+        return HttpResponse.json(200, out);
     }
 
     private HttpResponse stop(HttpRequest request) {

@@ -94,7 +94,7 @@ class RunRoutesTest {
     void run_starts_a_runner_whose_output_reaches_status_and_log() {
         HttpResponse<String> r = f.post("/api/run", "{\"runner_id\": \"r1\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"ok\":true}");
+        assertThat(r.body()).matches("\\{\"ok\":true,\"run_id\":\"run_[0-9a-f]{32}\"}");
         JsonNode s = f.awaitFinished("r1");
         assertThat(s.path("last_exit_code").asInt()).isZero();
         assertThat(s.path("tail").asText()).isEqualTo("hello\nworld\n");

@@ -179,6 +179,62 @@ final class SqliteConfigStore implements ConfigStore {
     }
 
     @Override
+    public int rewriteDocuments(DocumentRewrite rewrite) {
+        Objects.requireNonNull(rewrite, "rewrite");
+        return db.write("rewrite the stored documents", c -> {
+            int changed = 0;
+            for (ConfigKind kind : ConfigKind.values()) {
+                String table = table(kind);
+                Map<String, String> docs = new LinkedHashMap<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, json FROM " + table);
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        docs.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET json=? WHERE id=?")) {
+                    for (Map.Entry<String, String> e : docs.entrySet()) {
+                        String next = rewrite.rewrite(kind, e.getKey(), true, e.getValue());
+                        if (!e.getValue().equals(next)) {
+                            ps.setString(1, Objects.requireNonNull(next, "rewritten document"));
+                            ps.setString(2, e.getKey());
+                            ps.executeUpdate();
+                            changed++;
+                        }
+                    }
+                }
+            }
+            List<ObjectVersion> earlier = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT kind, id, version, json FROM mcr_config_history WHERE json IS NOT NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    earlier.add(new ObjectVersion(ConfigKind.ofJson(rs.getString(1)), rs.getString(2), rs.getLong(3),
+                            rs.getString(4), Instant.EPOCH));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE mcr_config_history SET json=? WHERE kind=? AND id=? AND version=?")) {
+                for (ObjectVersion v : earlier) {
+                    String next = rewrite.rewrite(v.kind(), v.id(), false, v.json());
+                    if (!v.json().equals(next)) {
+                        ps.setString(1, Objects.requireNonNull(next, "rewritten document"));
+                        ps.setString(2, v.kind().json());
+                        ps.setString(3, v.id());
+                        ps.setLong(4, v.version());
+                        ps.executeUpdate();
+                        changed++;
+                    }
+                }
+            }
+            if (changed > 0) {
+                row.write(c, document(c));
+            }
+            return changed;
+        });
+    }
+
+    @Override
     public boolean setCounters(String profileId, int sent, int failures) {
         Objects.requireNonNull(profileId, "profileId");
         ProfileCounters pc = new ProfileCounters(profileId, sent, failures);
