@@ -574,7 +574,8 @@ public final class RunnerEngine implements AutoCloseable {
                 // session.
                 next = paused == null && !rt.running() ? scheduleNext(rt, finishedTs) : null;
             }
-            boolean queued = rt.takeQueued() && paused == null && next == null && !rt.running();
+            // A waiting due time starts when nothing else follows; it outlasts a retry chain, not a pause.
+            boolean queued = paused == null && next == null && !rt.running() && rt.takeQueued();
             if (next == null && !rt.running() && !queued) {
                 rt.sessionEnded();
                 forgetUnlessArmed(rt);
@@ -669,9 +670,14 @@ public final class RunnerEngine implements AutoCloseable {
                 if (closed || rt.purged() || rt.running() || rt.scheduled()) {
                     continue;
                 }
-                Schedule.Cron cron = rt.activeCron();
-                if (cron != null) {
-                    resumeCron(rt, cron, state);
+                if (rt.config().timing().schedule() instanceof Schedule.Cron) {
+                    // A cron runner resumes by its schedule (or not at all when it was switched off meanwhile).
+                    Schedule.Cron cron = rt.activeCron();
+                    if (cron == null) {
+                        durable.forget(rt.id());
+                    } else {
+                        resumeCron(rt, cron, state);
+                    }
                     continue;
                 }
                 Instant now = clock.instant();
@@ -864,6 +870,10 @@ public final class RunnerEngine implements AutoCloseable {
             bus.publish(new RunStopping(rt.id(), now, run == null ? null : run.runId()));
             if (run == null) {
                 bus.publish(new RunStopped(rt.id(), now));
+                if (rt.cronArmed()) {
+                    // A stop ends runs, not the schedule: clients that took "stopped" as the end learn it waits on.
+                    bus.publish(cronScheduled(rt, now));
+                }
                 return;
             }
         }
