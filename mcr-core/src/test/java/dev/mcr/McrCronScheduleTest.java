@@ -180,6 +180,46 @@ class McrCronScheduleTest {
     }
 
     @Test
+    void a_stop_of_a_waiting_cron_runner_ends_nothing_but_says_it_still_waits() throws Exception {
+        mcr.saveRunner(everyMinute("tick", "echo tick", Schedule.Misfire.RUN_ONCE, Schedule.Overlap.SKIP));
+        events.await(RunScheduled.class, e -> true);
+
+        mcr.stop("tick");
+
+        events.await(dev.mcr.event.RunStopped.class, e -> true);
+        assertThat(events.all(RunScheduled.class)).as("armed, then announced again after the stop").hasSize(2);
+        assertThat(mcr.status().get("tick").scheduled()).isTrue();
+        scheduler.advance(Duration.ofMinutes(1));
+        events.await(RunStarted.class, e -> e.ts().equals(Instant.parse("2026-03-11T12:01:00Z")));
+    }
+
+    @Test
+    void a_due_time_queued_while_a_run_fails_waits_through_its_retry_and_starts_after_the_last_attempt()
+            throws Exception {
+        Path release = dir.resolve("release");
+        Schedule.Cron cron = Schedule.cron("* * * * *", ZoneOffset.UTC).with(Schedule.Misfire.RUN_ONCE,
+                Schedule.Overlap.QUEUE);
+        mcr.saveRunner(Runner.builder("flaky").command("while [ ! -e '" + release + "' ]; do sleep 0.05; done; exit 1")
+                .schedule(cron).retries(1, Duration.ofSeconds(90), 2).build());
+        scheduler.advance(Duration.ofMinutes(1));
+        events.await(RunStarted.class, e -> e.attempt() == 1);
+        scheduler.advance(Duration.ofMinutes(1));
+        java.nio.file.Files.createFile(release);
+        events.await(RunFinished.class, e -> e.attempt() == 1);
+        assertThat(events.await(RunScheduled.class, e -> e.attempt() == 2).inS()).isEqualTo(90);
+
+        scheduler.advance(Duration.ofSeconds(90));
+        events.await(RunFinished.class, e -> e.attempt() == 2);
+
+        RunStarted queued = events.await(RunStarted.class, e -> e.attempt() == 1
+                && e.ts().equals(Instant.parse("2026-03-11T12:03:30Z")));
+        assertThat(events.all(RunStarted.class)).extracting(RunStarted::attempt).containsExactly(1, 2, 1);
+        assertThat(events.all(ScheduleSkipped.class)).extracting(ScheduleSkipped::due)
+                .as("12:02 waited; 12:03 found the queue full").containsExactly(Instant.parse("2026-03-11T12:03:00Z"));
+        assertThat(queued.runId()).isNotNull();
+    }
+
+    @Test
     void a_save_of_the_original_clients_document_keeps_the_cron_schedule_and_the_new_keys() throws Exception {
         Runner r = Runner.builder("nightly").name("Nightly").command("echo night")
                 .cron("30 2 * * *", java.time.ZoneId.of("Europe/Berlin")).timeout(Duration.ofSeconds(90))

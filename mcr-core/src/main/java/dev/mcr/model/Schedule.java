@@ -110,12 +110,7 @@ public sealed interface Schedule permits Schedule.FixedDelay, Schedule.Cron {
          * @return the value, or empty for anything else
          */
         public static Optional<Misfire> parse(String word) {
-            for (Misfire m : values()) {
-                if (m.json().equalsIgnoreCase(word == null ? "" : word.strip())) {
-                    return Optional.of(m);
-                }
-            }
-            return Optional.empty();
+            return Schedule.parseWord(values(), word);
         }
     }
 
@@ -138,13 +133,19 @@ public sealed interface Schedule permits Schedule.FixedDelay, Schedule.Cron {
          * @return the value, or empty for anything else
          */
         public static Optional<Overlap> parse(String word) {
-            for (Overlap o : values()) {
-                if (o.json().equalsIgnoreCase(word == null ? "" : word.strip())) {
-                    return Optional.of(o);
-                }
-            }
-            return Optional.empty();
+            return Schedule.parseWord(values(), word);
         }
+    }
+
+    /** The constant whose lower-case name is the word (trimmed, any case). */
+    private static <E extends Enum<E>> Optional<E> parseWord(E[] values, String word) {
+        String w = word == null ? "" : word.strip();
+        for (E e : values) {
+            if (e.name().equalsIgnoreCase(w)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

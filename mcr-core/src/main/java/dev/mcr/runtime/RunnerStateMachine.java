@@ -143,19 +143,11 @@ final class RunnerStateMachine {
      */
     ManualStart beginManualStart(boolean asOneShot, CaseMatcher compiled) {
         cancelTimer();
-        ManualStart before = new ManualStart(remaining, runCount, failures.consecutiveFailures(), stopped, paused,
-                oneShot);
-        oneShot = asOneShot;
-        output.clear();
-        lastLine = "";
-        stopped = false;
-        paused = false;
         int maxRuns = asOneShot ? 1 : config.timing().maxRuns();
-        remaining = maxRuns == Runner.Timing.UNLIMITED_RUNS ? null : maxRuns - 1;
-        runCount = 1;
-        nextAttempt = 1;
+        ManualStart before = beginSession(asOneShot, maxRuns == Runner.Timing.UNLIMITED_RUNS ? null : maxRuns - 1,
+                compiled);
+        paused = false;
         failures.reset();
-        matcher = compiled;
         return before;
     }
 
@@ -166,13 +158,18 @@ final class RunnerStateMachine {
      * @return what to put back with {@link #undo(ManualStart)} if the spawn fails
      */
     ManualStart beginCronStart(CaseMatcher compiled) {
+        return beginSession(false, 0, compiled);
+    }
+
+    /** A new session's first run: counters and output reset; returns what was there before. */
+    private ManualStart beginSession(boolean asOneShot, Integer remainingAfter, CaseMatcher compiled) {
         ManualStart before = new ManualStart(remaining, runCount, failures.consecutiveFailures(), stopped, paused,
                 oneShot);
-        oneShot = false;
+        oneShot = asOneShot;
         output.clear();
         lastLine = "";
         stopped = false;
-        remaining = 0;
+        remaining = remainingAfter;
         runCount = 1;
         nextAttempt = 1;
         matcher = compiled;
