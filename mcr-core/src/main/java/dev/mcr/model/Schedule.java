@@ -157,7 +157,7 @@ public sealed interface Schedule permits Schedule.FixedDelay, Schedule.Cron {
      * skips) runs once at the first instant after the gap; a due time that exists twice (in the hour the clock
      * repeats) runs once, at its first occurrence.
      *
-     * @param expression the cron expression as entered (validated when saved: {@link #check(String)})
+     * @param expression the cron expression as entered (validated when saved: {@link #check(String, String)})
      * @param timeZone   an IANA zone name, {@code ""} for the server's zone (validated when saved)
      * @param enabled    whether it is armed; {@code false} keeps the expression but nothing fires
      * @param misfire    what happens with due times missed while mcr was not running
