@@ -9,6 +9,7 @@
  * Jackson is used inside only, on trees; no exported signature names a Jackson type.
  */
 module dev.mcr.core {
+    requires com.cronutils;
     requires com.fasterxml.jackson.databind;
     requires fernet.java8;
     // Flyway has no module descriptor and names no Automatic-Module-Name: the name comes from its jar's file name.

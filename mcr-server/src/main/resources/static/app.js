@@ -1,7 +1,7 @@
 // The page controller: loads the state, owns the cards, routes live events to the
 // affected card only, and performs every write through one serialized queue.
 
-import { h, $, clone, toInt, clock, newId, copyText } from './util.js';
+import { h, $, clone, toInt, clock, newId, copyText, parseTs, dateTime } from './util.js';
 import { t, tr, setLang, getLang, initialLang, retranslate, bindStatic, LANGS } from './i18n.js';
 import { get, post, put, del, ApiError } from './api.js';
 import { openModal, confirmDialog, renderGuide } from './dialogs.js';
@@ -1120,12 +1120,16 @@ function onStatus(ev) {
       if (ev.stopped) Object.assign(patch, { scheduled: false, active_ts: '', next_at: 0 });
       patchRunner(rid, patch);
       logEvent([ev.stopped ? 'evFinishedStopped' : 'evFinished', { name, code: ev.exit_code ?? '?' }], ev.ts);
+      if (ev.timed_out) logEvent(['evTimedOut', { name }], ev.ts);
       break;
     }
-    case 'scheduled':
-      patchRunner(rid, { scheduled: true, next_at: Date.now() + toInt(ev.in_s) * 1000 });
+    case 'scheduled': {
+      // next_run_ts (mcr's addition) is exact; in_s of the original is whole seconds.
+      const due = parseTs(ev.next_run_ts);
+      patchRunner(rid, { scheduled: true, next_at: due ? due.getTime() : Date.now() + toInt(ev.in_s) * 1000 });
       logEvent(['evScheduled', { name, s: toInt(ev.in_s) }], ev.ts);
       break;
+    }
     case 'paused':
       patchRunner(rid, {
         paused: true, scheduled: false, running: false, active_ts: '', next_at: 0,
@@ -1189,6 +1193,12 @@ function onEvent(ev) {
     }
     case 'state_changed':
       onStateChanged(ev);
+      break;
+    case 'schedule_skipped':
+      logEvent(['evScheduleSkipped', {
+        name: runnerName(ev.runner_id), time: dateTime(ev.due_ts) || String(ev.due_ts ?? ''),
+        reason: { t: ev.reason === 'misfire' ? 'reasonMisfire' : 'reasonOverlap' },
+      }], ev.ts);
       break;
     case 'notify_profile_auto_disabled': {
       updateProfileCounters({ ...ev, active: false });

@@ -3,6 +3,7 @@
 import { h, clone, toInt, fmtElapsed, clock, dateTime, parseTs, newId, BoundedText } from './util.js';
 import { t, tr } from './i18n.js';
 import { SyncedCard } from './conflict.js';
+import { get } from './api.js';
 
 export const OUTPUT_MAX_CHARS = 200000;
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -11,6 +12,23 @@ export const PAUSE_OPTIONS = [0, 3, 5, 10, 15];
 export const CASE_STATES = ['', 'UP', 'DOWN', 'WARN', 'INFO', 'STOP'];
 const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const RUN_OPTIONS = [...range(1, 100), -1];
+export const SHELLS = ['bash -lc', 'bash -c', 'sh -c'];
+const SECRET_SET = '__SECRET_SET__';
+const PREVIEW_DELAY_MS = 300;
+
+/** A runner's shell as the draft keeps it: one of SHELLS, or a list of words (custom). */
+function shellOf(v) {
+  const words = Array.isArray(v) ? v.map(String) : String(v ?? '').trim().split(/\s+/).filter(Boolean);
+  const text = words.join(' ');
+  if (!words.length || text === 'bash -lc') return 'bash -lc';
+  return SHELLS.includes(text) && !Array.isArray(v) ? text : words;
+}
+
+/** Whether a runner has a cron schedule that is switched on (armed without a start request). */
+export function cronArmed(r) {
+  const s = (r && r.schedule) || {};
+  return String(s.cron || '').trim() !== '' && s.enabled !== false;
+}
 
 /** Runtime status of a runner before anything is known. */
 export function idleStatus() {
@@ -28,8 +46,22 @@ export function project(r) {
     name: String(r.name ?? ''),
     command: String(r.command ?? ''),
     logging_enabled: r.logging_enabled !== false,
-    schedule: { hours: toInt(sch.hours), minutes: toInt(sch.minutes), seconds: toInt(sch.seconds) },
+    schedule: {
+      hours: toInt(sch.hours), minutes: toInt(sch.minutes), seconds: toInt(sch.seconds),
+      cron: String(sch.cron ?? ''), time_zone: String(sch.time_zone ?? ''), enabled: sch.enabled !== false,
+      misfire: sch.misfire === 'skip' ? 'skip' : 'run_once', overlap: sch.overlap === 'queue' ? 'queue' : 'skip',
+    },
     max_runs: toInt(r.max_runs, 1),
+    timeout_s: Math.max(0, toInt(r.timeout_s)),
+    retry_count: Math.max(0, toInt(r.retry_count)),
+    retry_delay_s: Math.max(0, toInt(r.retry_delay_s)),
+    retry_backoff: Number.isFinite(Number(r.retry_backoff)) && r.retry_backoff !== null && r.retry_backoff !== ''
+      ? Number(r.retry_backoff) : 2,
+    working_dir: String(r.working_dir ?? ''),
+    env: (Array.isArray(r.env) ? r.env : []).map((e) => ({
+      name: String((e && e.name) ?? ''), value: String((e && e.value) ?? ''), secret: !!(e && e.secret),
+    })),
+    shell: shellOf(r.shell),
     alert_cooldown_s: toInt(r.alert_cooldown_s, 300),
     alert_escalation_s: toInt(r.alert_escalation_s, 1800),
     failure_pause_threshold: toInt(r.failure_pause_threshold, 5),
@@ -154,6 +186,43 @@ export class RunnerCard extends SyncedCard {
     this.escSel = sel('esc', () => { this.draft.alert_escalation_s = toInt(this.escSel.value); this.changed(); });
     this.pauseSel = sel('pause', () => { this.draft.failure_pause_threshold = toInt(this.pauseSel.value); this.changed(); });
     const field = (labelKey, control) => h('div', { class: 'field' }, tr(h('label', { for: control.id }), { text: labelKey }), control);
+    const text = (key, onInput, props = {}) => h('input', { type: 'text', class: 'setting', id: `${u}-${key}`, 'data-field': key, autocomplete: 'off', spellcheck: 'false', oninput: onInput, ...props });
+    const num = (key, onInput, props = {}) => h('input', { type: 'number', class: 'setting', id: `${u}-${key}`, 'data-field': key, min: '0', step: '1', oninput: onInput, ...props });
+
+    // Cron schedule
+    this.cronIn = text('cron', () => { this.draft.schedule.cron = this.cronIn.value; this.changed(); this.previewSoon(); }, { class: 'setting mono' });
+    this.tzIn = text('tz', () => { this.draft.schedule.time_zone = this.tzIn.value; this.changed(); this.previewSoon(); });
+    this.cronOnIn = h('input', { type: 'checkbox', 'data-field': 'cron-enabled', class: 'setting', id: `${u}-cron-on`, onchange: () => { this.draft.schedule.enabled = this.cronOnIn.checked; this.changed(); } });
+    this.misfireSel = sel('misfire', () => { this.draft.schedule.misfire = this.misfireSel.value; this.changed(); });
+    this.overlapSel = sel('overlap', () => { this.draft.schedule.overlap = this.overlapSel.value; this.changed(); });
+    this.misfireSel.append(tr(h('option', { value: 'run_once' }), { text: 'misfireRunOnce' }), tr(h('option', { value: 'skip' }), { text: 'misfireSkip' }));
+    this.overlapSel.append(tr(h('option', { value: 'skip' }), { text: 'overlapSkip' }), tr(h('option', { value: 'queue' }), { text: 'overlapQueue' }));
+    this.previewEl = h('ol', { class: 'cron-preview', 'data-role': 'cron-preview', 'aria-live': 'polite' });
+    this.previewMsg = h('p', { class: 'hint', 'data-role': 'cron-preview-msg' });
+    tr(this.tzIn, { placeholder: 'timeZonePh' });
+    tr(this.cronIn, { placeholder: 'cronPh' });
+
+    // Interval with one run: runs once, as in the original
+    this.onceWarn = h('p', { class: 'warn hidden', 'data-role': 'interval-once-warning' },
+      tr(h('span'), { text: 'intervalOnceWarning' }), ' ',
+      tr(h('button', { type: 'button', 'data-act': 'set-unlimited', class: 'btn small lockable', onclick: () => { this.draft.max_runs = -1; this.fill(); } }), { text: 'setUnlimited' }));
+
+    // Execution
+    this.timeoutIn = num('timeout', () => { this.draft.timeout_s = Math.max(0, toInt(this.timeoutIn.value)); this.changed(); });
+    this.retrySel = sel('retries', () => { this.draft.retry_count = toInt(this.retrySel.value); this.changed(); });
+    this.retryDelayIn = num('retry-delay', () => { this.draft.retry_delay_s = Math.max(0, toInt(this.retryDelayIn.value)); this.changed(); });
+    this.backoffIn = num('backoff', () => { const v = Number(this.backoffIn.value); this.draft.retry_backoff = Number.isFinite(v) ? v : 2; this.changed(); }, { min: '1', max: '10', step: '0.5' });
+    this.workIn = text('workdir', () => { this.draft.working_dir = this.workIn.value; this.changed(); }, { class: 'setting mono' });
+    tr(this.workIn, { placeholder: 'workingDirPh' });
+    this.shellSel = sel('shell', () => {
+      this.draft.shell = this.shellSel.value === 'custom' ? (Array.isArray(this.draft.shell) ? this.draft.shell : ['bash', '-c']) : this.shellSel.value;
+      this.fill();
+    });
+    this.shellSel.append(...SHELLS.map((v) => h('option', { value: v }, v)), tr(h('option', { value: 'custom' }), { text: 'shellCustom' }));
+    this.shellIn = text('shell-words', () => { this.draft.shell = this.shellIn.value.trim().split(/\s+/).filter(Boolean); this.changed(); this.renderCmdLabel(); }, { class: 'setting mono' });
+    tr(this.shellIn, { placeholder: 'shellCustomPh', aria: 'shellCustom' });
+    this.envBox = h('div', { class: 'env-rows' });
+    this.addEnvBtn = tr(h('button', { type: 'button', 'data-act': 'add-env', class: 'btn small lockable', onclick: () => this.addEnv() }), { text: 'addEnv' });
 
     this.casesBox = h('div', { class: 'cases' });
     this.addCaseBtn = tr(h('button', { type: 'button', 'data-act': 'add-case', class: 'btn small lockable', onclick: () => this.addCase() }), { text: 'addCase' });
@@ -163,7 +232,7 @@ export class RunnerCard extends SyncedCard {
     this.out = new BoundedText(this.outEl, OUTPUT_MAX_CHARS);
     this.copyBtn = tr(h('button', { type: 'button', 'data-act': 'copy', class: 'btn small', onclick: () => this.ctx.copyOutput(this) }), { text: 'copy' });
 
-    this.cmdLabel = tr(h('label', { for: this.cmdIn.id }), { text: ['commandLabel', { shell: 'bash -lc' }] });
+    this.cmdLabel = h('label', { for: this.cmdIn.id });
     this.body = h('div', { class: 'card-body', id: `${u}-body` },
       h('div', { class: 'cols' },
         h('div', { class: 'col' },
@@ -177,7 +246,22 @@ export class RunnerCard extends SyncedCard {
           h('fieldset', null, tr(h('legend'), { text: 'scheduleTitle' }),
             h('div', { class: 'grid3' }, field('hours', this.hSel), field('minutes', this.mSel), field('seconds', this.sSel)),
             h('div', { class: 'grid2' }, field('runs', this.runsSel), field('cooldown', this.coolSel),
-              field('escalation', this.escSel), field('autoPause', this.pauseSel)))),
+              field('escalation', this.escSel), field('autoPause', this.pauseSel)),
+            this.onceWarn),
+          h('fieldset', { class: 'cron-box' }, tr(h('legend'), { text: 'cronTitle' }),
+            h('div', { class: 'grid2' }, field('cronExpr', this.cronIn), field('timeZone', this.tzIn)),
+            h('label', { class: 'check', for: this.cronOnIn.id }, this.cronOnIn, tr(h('span'), { text: 'cronEnabled' })),
+            h('div', { class: 'grid2' }, field('misfire', this.misfireSel), field('overlap', this.overlapSel)),
+            tr(h('p', { class: 'hint' }), { text: 'cronHelp' }),
+            h('div', { class: 'preview-box' }, tr(h('span', { class: 'label' }), { text: 'cronPreview' }), this.previewEl, this.previewMsg)),
+          h('fieldset', { class: 'exec-box' }, tr(h('legend'), { text: 'executionTitle' }),
+            h('div', { class: 'grid2' }, field('timeout', this.timeoutIn), field('retries', this.retrySel),
+              field('retryDelay', this.retryDelayIn), field('retryBackoff', this.backoffIn)),
+            field('workingDir', this.workIn),
+            h('div', { class: 'grid2' }, field('shell', this.shellSel), h('div', { class: 'field' }, this.shellIn)),
+            tr(h('p', { class: 'hint' }), { text: 'shellHint' }),
+            h('div', { class: 'field' }, tr(h('span', { class: 'label' }), { text: 'env' }), this.envBox,
+              h('div', { class: 'row wrap' }, this.addEnvBtn)))),
         h('div', { class: 'col' },
           h('fieldset', null, tr(h('legend'), { text: 'cases' }), this.casesBox,
             h('div', { class: 'row wrap' }, this.addCaseBtn),
@@ -213,10 +297,101 @@ export class RunnerCard extends SyncedCard {
     fillSelect(this.coolSel, COOLDOWN_OPTIONS, d.alert_cooldown_s, durationLabel, 300);
     fillSelect(this.escSel, ESCALATION_OPTIONS, d.alert_escalation_s, durationLabel, 1800);
     fillSelect(this.pauseSel, PAUSE_OPTIONS, d.failure_pause_threshold, (v) => (v === 0 ? ['optOff'] : ['nFailures', { n: v }]), 5);
+    if (this.cronIn.value !== d.schedule.cron) this.cronIn.value = d.schedule.cron;
+    if (this.tzIn.value !== d.schedule.time_zone) this.tzIn.value = d.schedule.time_zone;
+    this.cronOnIn.checked = d.schedule.enabled;
+    this.misfireSel.value = d.schedule.misfire;
+    this.overlapSel.value = d.schedule.overlap;
+    if (toInt(this.timeoutIn.value, -1) !== d.timeout_s) this.timeoutIn.value = String(d.timeout_s);
+    fillSelect(this.retrySel, range(0, 10), d.retry_count, String, 0);
+    if (toInt(this.retryDelayIn.value, -1) !== d.retry_delay_s) this.retryDelayIn.value = String(d.retry_delay_s);
+    if (Number(this.backoffIn.value) !== d.retry_backoff || this.backoffIn.value === '') this.backoffIn.value = String(d.retry_backoff);
+    if (this.workIn.value !== d.working_dir) this.workIn.value = d.working_dir;
+    const custom = Array.isArray(d.shell);
+    this.shellSel.value = custom ? 'custom' : d.shell;
+    this.shellIn.classList.toggle('hidden', !custom);
+    if (custom && this.shellIn.value.trim().split(/\s+/).filter(Boolean).join(' ') !== d.shell.join(' ')) this.shellIn.value = d.shell.join(' ');
+    this.renderEnv();
+    this.renderCmdLabel();
+    this.previewSoon(0);
     this.renderCases();
     this.renderNotify();
     this.renderName();
     this.changed(false);
+  }
+
+  renderCmdLabel() {
+    const shell = Array.isArray(this.draft.shell) ? this.draft.shell.join(' ') : this.draft.shell;
+    tr(this.cmdLabel, { text: ['commandLabel', { shell }] });
+  }
+
+  // ----- cron preview --------------------------------------------------------------
+
+  /** Asks the server for the next five due times of the expression being edited (debounced). */
+  previewSoon(delay = PREVIEW_DELAY_MS) {
+    clearTimeout(this.previewTimer);
+    this.previewTimer = setTimeout(() => this.preview(), delay);
+  }
+
+  async preview() {
+    const expr = this.draft.schedule.cron.trim();
+    const tz = this.draft.schedule.time_zone.trim();
+    const key = `${expr}\u0000${tz}`;
+    if (key === this.previewKey) return;
+    this.previewKey = key;
+    if (!expr) {
+      this.previewEl.replaceChildren();
+      tr(this.previewMsg, { text: 'cronPreviewNone' });
+      this.previewMsg.className = 'hint';
+      return;
+    }
+    try {
+      const res = await get(`/api/cron/preview?expr=${encodeURIComponent(expr)}&tz=${encodeURIComponent(tz)}&count=5`);
+      if (key !== this.previewKey) return;
+      this.previewEl.replaceChildren(...(res.next || []).map((ts) => h('li', null, dateTime(ts) || ts)));
+      tr(this.previewMsg, { text: 'empty' });
+      this.previewMsg.className = 'hint';
+    } catch (e) {
+      if (key !== this.previewKey) return;
+      this.previewEl.replaceChildren();
+      tr(this.previewMsg, { text: ['cronPreviewError', { error: e.detail || e.message }] });
+      this.previewMsg.className = 'hint error';
+    }
+  }
+
+  // ----- environment ---------------------------------------------------------------
+
+  renderEnv() {
+    const sig = JSON.stringify(this.draft.env.map((e) => [e.secret, e.value === SECRET_SET]));
+    if (sig === this.envSig && this.envBox.childElementCount === Math.max(1, this.draft.env.length)) return;
+    this.envSig = sig;
+    if (!this.draft.env.length) {
+      this.envBox.replaceChildren(tr(h('p', { class: 'hint' }), { text: 'noEnv' }));
+      return;
+    }
+    this.envBox.replaceChildren(...this.draft.env.map((e, i) => {
+      const n = i + 1;
+      const name = h('input', { type: 'text', class: 'setting mono', 'data-field': 'env-name', value: e.name, autocomplete: 'off', spellcheck: 'false', oninput: () => { this.draft.env[i].name = name.value; this.changed(); } });
+      const isSet = e.secret && e.value === SECRET_SET;
+      const value = h('input', { type: e.secret ? 'password' : 'text', class: 'setting mono', 'data-field': 'env-value', value: isSet ? '' : e.value, autocomplete: e.secret ? 'new-password' : 'off', spellcheck: 'false',
+        oninput: () => { this.draft.env[i].value = value.value === '' && isSet ? SECRET_SET : value.value; this.changed(); } });
+      const secret = h('input', { type: 'checkbox', class: 'setting', 'data-field': 'env-secret', checked: e.secret, onchange: () => { this.draft.env[i].secret = secret.checked; if (!secret.checked && this.draft.env[i].value === SECRET_SET) this.draft.env[i].value = ''; this.renderEnv(); this.changed(); } });
+      const remove = h('button', { type: 'button', 'data-act': 'remove-env', class: 'btn icon danger lockable', onclick: () => { this.draft.env.splice(i, 1); this.envSig = null; this.renderEnv(); this.changed(); } }, '✕');
+      tr(name, { placeholder: 'envNamePh', aria: ['envNameAria', { n }] });
+      tr(value, { placeholder: isSet ? 'secretSetPh' : 'envValuePh', aria: ['envValueAria', { n }] });
+      tr(remove, { aria: ['envRemoveAria', { n }], title: ['envRemoveAria', { n }] });
+      return h('div', { class: 'env-row', 'data-env-index': String(i) }, name, value,
+        h('label', { class: 'check' }, secret, tr(h('span'), { text: 'envSecret' })), remove);
+    }));
+    this.applyLock();
+  }
+
+  addEnv() {
+    this.draft.env.push({ name: '', value: '', secret: false });
+    this.renderEnv();
+    this.changed();
+    const rows = this.envBox.querySelectorAll('[data-field="env-name"]');
+    if (rows.length) rows[rows.length - 1].focus();
   }
 
   renderName() {
@@ -295,6 +470,7 @@ export class RunnerCard extends SyncedCard {
 
   changed(notify = true) {
     if (this.takeTheirsIfUndone(notify)) return;
+    this.onceWarn.classList.toggle('hidden', !(intervalOf(this.draft) > 0 && this.draft.max_runs === 1 && !this.draft.schedule.cron.trim()));
     const dirty = this.isDirty();
     this.el.classList.toggle('dirty', dirty);
     this.dirtyEl.classList.toggle('hidden', !dirty);
@@ -445,12 +621,16 @@ export class RunnerCard extends SyncedCard {
 
   // ----- runtime status ------------------------------------------------------------
 
+  /**
+   * Settings lock while a run lives or an interval's next run waits; a cron runner that only waits for its next due
+   * time stays editable (switching it off is such an edit) and can be run now.
+   */
   locked() {
-    return this.status.running || this.status.scheduled || this.status.stopping;
+    return this.status.running || this.status.stopping || (this.status.scheduled && !cronArmed(this.saved));
   }
 
   active() {
-    return this.status.running || this.status.scheduled;
+    return this.status.running || (this.status.scheduled && !cronArmed(this.saved));
   }
 
   applyLock() {
@@ -492,7 +672,8 @@ export class RunnerCard extends SyncedCard {
 
   /** Replaces the runtime status (snapshot). */
   setStatus(st) {
-    this.status = { ...idleStatus(), ...st, stopping: false, next_at: 0 };
+    const next = parseTs(st && st.next_run_ts);
+    this.status = { ...idleStatus(), ...st, stopping: false, next_at: next ? next.getTime() : 0 };
     this.renderStatus();
   }
 
@@ -548,7 +729,7 @@ export class RunnerCard extends SyncedCard {
     const start = (st.running || st.scheduled) ? parseTs(st.active_ts || st.started_ts) : null;
     this.elapsedEl.classList.toggle('hidden', !start);
     if (start) this.elapsedEl.textContent = `${fmtElapsed((Date.now() - start.getTime()) / 1000)}`;
-    const showNext = !st.running && st.scheduled && st.next_at > 0;
+    const showNext = !st.running && !!st.scheduled && st.next_at > 0;
     this.nextEl.classList.toggle('hidden', !showNext);
     if (showNext) tr(this.nextEl, { text: ['nextRunIn', { time: fmtElapsed(Math.max(0, (st.next_at - Date.now()) / 1000)) }] });
   }

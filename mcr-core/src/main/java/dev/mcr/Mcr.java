@@ -35,6 +35,7 @@ import dev.mcr.model.AppState;
 import dev.mcr.model.LayoutItem;
 import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
+import dev.mcr.model.Schedule;
 import dev.mcr.model.RunnerGroup;
 import dev.mcr.model.Versioned;
 import dev.mcr.model.VersionedState;
@@ -1029,8 +1030,40 @@ public final class Mcr implements AutoCloseable {
         Map<String, RunnerStatus> out = new LinkedHashMap<>();
         engine.status().forEach((id, s) -> out.put(id, new RunnerStatus(s.running(), s.stopped(), s.startedTs(),
                 s.activeTs(), s.tail(), s.remaining(), s.runCount(), s.scheduled(), s.lastCase(), s.lastCaseTs(),
-                s.consecutiveFailures(), s.paused(), s.lastExitCode(), s.lastFinishTs())));
+                s.consecutiveFailures(), s.paused(), s.lastExitCode(), s.lastFinishTs(), s.nextRunTs())));
         return out;
+    }
+
+    /** Most due times {@link #cronPreview} returns. */
+    public static final int MAX_CRON_PREVIEW = 50;
+
+    /**
+     * Returns the next due times of a cron expression as a runner's schedule would have them (the same rule across
+     * daylight-saving changes), for showing while someone edits it.
+     *
+     * <pre>{@code
+     * mcr.cronPreview("0 3 * * *", "Europe/Berlin", 5);   // the next five 03:00 in Berlin
+     * }</pre>
+     *
+     * @param expression 5 fields, 6 with seconds first, or a macro such as {@code @daily}
+     * @param timeZone   an IANA zone name, {@code ""} for this instance's zone
+     * @param count      how many, 1..{@value #MAX_CRON_PREVIEW}
+     * @return the due times after now, in order
+     * @throws InvalidInputException when the expression, the zone or the count is not valid, with a sentence
+     */
+    public List<Instant> cronPreview(String expression, String timeZone, int count) {
+        if (count < 1 || count > MAX_CRON_PREVIEW) {
+            throw new InvalidInputException("Ask for 1 to " + MAX_CRON_PREVIEW + " due times, not " + count + ".");
+        }
+        String zoneName = timeZone == null ? "" : timeZone;
+        try {
+            Schedule.Cron.check(expression, zoneName);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+        Schedule.Cron cron = new Schedule.Cron(expression, zoneName, true, Schedule.Misfire.RUN_ONCE,
+                Schedule.Overlap.SKIP, Schedule.FixedDelay.ZERO, Map.of());
+        return cron.nextRuns(clock.instant(), zone, count);
     }
 
     /** Returns the last group status of every group that ran, by id. */

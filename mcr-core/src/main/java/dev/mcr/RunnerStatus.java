@@ -23,10 +23,13 @@ import java.util.Map;
  * @param paused              whether it was paused after failures
  * @param lastExitCode        exit code of the last run, {@code null} before the first
  * @param lastFinishTs        end of the last run, or {@code null}
+ * @param nextRunTs           when the next run is due (an interval's, a retry's or a cron schedule's), or {@code null}
+ *                            ({@code next_run_ts}, written after the original's keys, only when there is one)
  */
 public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, Instant activeTs, String tail,
                            Integer remaining, int runCount, boolean scheduled, String lastCase, Instant lastCaseTs,
-                           int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs) {
+                           int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs,
+                           Instant nextRunTs) {
 
     /** Returns whether the runner is running or waiting for its next scheduled run. */
     public boolean active() {
@@ -55,6 +58,9 @@ public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, 
         m.put("paused", paused);
         m.put("last_exit_code", lastExitCode);
         m.put("last_finish_ts", ts(lastFinishTs, zone));
+        if (nextRunTs != null) {
+            m.put("next_run_ts", ts(nextRunTs, zone));
+        }
         return m;
     }
 

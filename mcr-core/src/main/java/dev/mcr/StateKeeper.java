@@ -215,7 +215,12 @@ final class StateKeeper {
             }
         }
         ArrayNode runners = doc.putArray("runners");
-        cfg.runners().forEach(o -> addIfObject(runners, o));
+        for (StoredObject o : cfg.runners()) {
+            ObjectNode r = parseObject(o);
+            if (r != null) {
+                runners.add(codec.decodeRunner(o.id(), r));
+            }
+        }
         ArrayNode groups = doc.putArray("runner_groups");
         cfg.groups().forEach(o -> addIfObject(groups, o));
         JsonNode layout = cfg.layout() == null ? null : parse(cfg.layout().json());
@@ -352,6 +357,7 @@ final class StateKeeper {
         if (checkLimits) {
             limits.check(next, cur.state());
             limits.checkBytes(bytes, stateBytes);
+            RunnerChecks.check(next, cur.state());
         }
         List<ConfigChange> changes = diff(cur, next);
         if (changes.isEmpty()) {
@@ -471,7 +477,11 @@ final class StateKeeper {
     }
 
     private String encode(ConfigKind kind, String id, ObjectNode o) {
-        return StateTrees.write(kind == ConfigKind.PROFILE ? codec.encodeProfile(id, o) : o);
+        return StateTrees.write(switch (kind) {
+            case PROFILE -> codec.encodeProfile(id, o);
+            case RUNNER -> codec.encodeRunner(id, o);
+            default -> o;
+        });
     }
 
     private static boolean sameContent(ConfigKind kind, ObjectNode a, ObjectNode b) {
@@ -665,6 +675,8 @@ final class StateKeeper {
             }
             if (kind == ConfigKind.PROFILE) {
                 stored = codec.decodeProfile(id, stored);
+            } else if (kind == ConfigKind.RUNNER) {
+                stored = codec.decodeRunner(id, stored);
             }
             JsonNode merged = JsonMerge.merge(stored, keepSecrets(kind, stored, sent));
             if (canon(kind, (ObjectNode) merged).equals(canon(kind, stored))) {
@@ -675,7 +687,14 @@ final class StateKeeper {
     }
 
     private static ObjectNode keepSecrets(ConfigKind kind, ObjectNode stored, ObjectNode sent) {
-        return kind == ConfigKind.PROFILE ? SecretMasking.keepMaskedSecrets(stored, sent) : sent;
+        switch (kind) {
+            case PROFILE:
+                return SecretMasking.keepMaskedSecrets(stored, sent);
+            case RUNNER:
+                return SecretMasking.keepMaskedEnv(stored, sent);
+            default:
+                return sent;
+        }
     }
 
     /**

@@ -41,9 +41,9 @@ class BuildersTest {
     @Test
     void to_builder_copies_every_part_so_a_changed_copy_differs_only_in_what_was_changed() {
         Runner stored = StateJson.read("{\"runners\":[{\"id\":\"r\",\"name\":\"R\",\"command\":\"\","
-                + "\"schedule\":{\"minutes\":90,\"cron\":\"0 * * * *\"},\"max_runs\":-1,\"alert_cooldown_s\":7,"
+                + "\"schedule\":{\"minutes\":90,\"calendar\":\"0 * * * *\"},\"max_runs\":-1,\"alert_cooldown_s\":7,"
                 + "\"cases\":[{\"id\":\"c1\",\"pattern\":\"x\",\"message_template\":\"y\",\"note\":1}],"
-                + "\"timeout_s\":30}]}").runners().get(0);
+                + "\"nice_level\":30}]}").runners().get(0);
 
         Runner same = stored.toBuilder().build();
         Runner quieter = stored.toBuilder().alertCooldown(Duration.ofMinutes(30)).build();
@@ -52,8 +52,8 @@ class BuildersTest {
         assertThat(quieter.alerting().cooldown()).isEqualTo(Duration.ofMinutes(30));
         assertThat(quieter.toBuilder().alertCooldown(Duration.ofSeconds(7)).build()).isEqualTo(stored);
         assertThat(quieter.cases()).isEqualTo(stored.cases());
-        assertThat(quieter.timing().schedule().extra()).containsEntry("cron", "0 * * * *");
-        assertThat(quieter.extra()).containsEntry("timeout_s", 30);
+        assertThat(quieter.timing().schedule().extra()).containsEntry("calendar", "0 * * * *");
+        assertThat(quieter.extra()).containsEntry("nice_level", 30);
     }
 
     @Test

@@ -24,6 +24,7 @@ public final class Main {
             "  lines-breakdown [--lines=2000000 --rounds=3]   benchmark 1 taken apart, stage by stage",
             "  spawn     [--millis=10000 --warmup-millis=2000 --rounds=3]",
             "  scale     [--runners=200 --interval-millis=1000 --millis=60000 --warmup-millis=5000 --rounds=1]",
+            "  cron      [--runners=1000 --cron='0 * * * * *' --rounds=3]   start delay after the due second",
             "  sse       [--jar=mcr-server/target/mcr-server.jar --lines=1000000 --clients=1,20 --rounds=3",
             "             --rate=1000 --latency-lines=5000 --server-java-options='-XX:...']",
             "  footprint [--jar=mcr-server/target/mcr-server.jar --clients=20 --lines=200000 --rounds=3 --floods=3",
@@ -76,7 +77,8 @@ public final class Main {
     /**
      * Runs one benchmark by name in a fresh temporary data folder, deleted afterwards.
      *
-     * @param name    {@code lines}, {@code lines-breakdown}, {@code spawn}, {@code scale}, {@code sse} or {@code footprint}
+     * @param name    {@code lines}, {@code lines-breakdown}, {@code spawn}, {@code scale}, {@code cron}, {@code sse} or
+     *                {@code footprint}
      * @param options its {@code --name=value} options
      * @param log     where progress goes
      * @return the report
@@ -108,6 +110,11 @@ public final class Main {
                     return ScaleBench.run(new ScaleBench.Options(a.intValue("runners", 200),
                             a.millis("interval-millis", Duration.ofSeconds(1)), a.millis("millis", Duration.ofSeconds(60)),
                             a.millis("warmup-millis", Duration.ofSeconds(5)), a.intValue("rounds", 1)), dir, log);
+                }
+                case "cron": {
+                    Args a = new Args(options, Set.of("runners", "cron", "rounds"));
+                    return CronBench.run(new CronBench.Options(a.intValue("runners", 1000),
+                            a.string("cron", "0 * * * * *"), a.intValue("rounds", 3)), dir, log);
                 }
                 case "sse": {
                     Args a = new Args(options, Set.of("jar", "lines", "clients", "rounds", "rate", "latency-lines",

@@ -55,6 +55,14 @@ class HarnessSmokeTest {
     }
 
     @Test
+    void the_cron_harness_measures_the_start_delay_of_both_sides() throws Exception {
+        Report r = CronBench.run(new CronBench.Options(3, "* * * * * *", 1), dir, log);
+
+        assertThat(r.rounds()).hasSize(1);
+        assertPositive(figure(r, 0, "start delay max"));
+    }
+
+    @Test
     void the_line_pipeline_harness_measures_both_sides_and_every_line_reaches_the_subscriber() throws Exception {
         Report r = LinePipelineBench.run(new LinePipelineBench.Options(2000, 500, 1, null), dir, log);
 

@@ -1,6 +1,7 @@
 package dev.mcr.crypto;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +12,8 @@ import java.util.Objects;
 /**
  * Encrypts the secrets of configured objects before they go to the store and decrypts them after a load, so that the
  * store only ever sees {@code enc:v1:} tokens. A secret is a text value whose key {@link SecretMasking#isSecretKey}
- * names a secret: in a profile's {@code config}, or at the top level of the state (the extra keys).
+ * names a secret: in a profile's {@code config}, or at the top level of the state (the extra keys); or the
+ * {@code value} of a runner's {@code env} entry marked {@code "secret": true}.
  *
  * <p>Fernet tokens differ at every encryption; to keep the stored document of an unchanged secret unchanged (and the
  * original's tokens byte for byte), the codec remembers the token of each secret it decrypted or encrypted and reuses
@@ -59,6 +61,32 @@ public final class SecretCodec {
         if (copy.get("config") instanceof ObjectNode cfg) {
             rewrite(cfg, "profile\u0000" + profileId + "\u0000", this::encrypt);
         }
+        return copy;
+    }
+
+    /**
+     * Returns a copy of a runner document with the values of its secret variables encrypted.
+     *
+     * @param runnerId the runner's id
+     * @param runner   the document with plaintext values ({@code enc:v1:} values are kept as they are)
+     * @return the copy to store
+     */
+    public ObjectNode encodeRunner(String runnerId, ObjectNode runner) {
+        ObjectNode copy = runner.deepCopy();
+        rewriteEnv(copy, runnerSlot(runnerId), this::encrypt);
+        return copy;
+    }
+
+    /**
+     * Returns a copy of a stored runner document with the values of its secret variables decrypted.
+     *
+     * @param runnerId the runner's id
+     * @param runner   the stored document
+     * @return the plaintext copy
+     */
+    public ObjectNode decodeRunner(String runnerId, ObjectNode runner) {
+        ObjectNode copy = runner.deepCopy();
+        rewriteEnv(copy, runnerSlot(runnerId), this::decrypt);
         return copy;
     }
 
@@ -187,6 +215,15 @@ public final class SecretCodec {
 
     private static void visitState(ObjectNode root, Rewrite fn) {
         rewrite(root, "top\u0000", fn);
+        if (root.get("runners") instanceof ArrayNode runners) {
+            for (JsonNode r : runners) {
+                if (r instanceof ObjectNode runner) {
+                    JsonNode idNode = runner.get("id");
+                    rewriteEnv(runner, runnerSlot(idNode == null || idNode.isNull() ? "" : idNode.asText().strip()),
+                            fn);
+                }
+            }
+        }
         JsonNode profiles = root.get("notify_profiles");
         if (profiles == null || !profiles.isArray()) {
             return;
@@ -198,6 +235,26 @@ public final class SecretCodec {
             JsonNode idNode = p.get("id");
             String profileId = idNode == null || idNode.isNull() ? "" : idNode.asText().strip();
             rewrite(cfg, "profile\u0000" + profileId + "\u0000", fn);
+        }
+    }
+
+    private static String runnerSlot(String runnerId) {
+        return "runner\u0000" + runnerId + "\u0000";
+    }
+
+    /** Rewrites the values of a runner's secret variables. */
+    private static void rewriteEnv(ObjectNode runner, String slotPrefix, Rewrite fn) {
+        if (!(runner.get("env") instanceof ArrayNode env)) {
+            return;
+        }
+        for (JsonNode e : env) {
+            if (e instanceof ObjectNode v && SecretMasking.isSecretEnvEntry(v)) {
+                String old = v.get("value").textValue();
+                String now = fn.apply(slotPrefix + v.path("name").asText(""), old);
+                if (!now.equals(old)) {
+                    v.put("value", now);
+                }
+            }
         }
     }
 

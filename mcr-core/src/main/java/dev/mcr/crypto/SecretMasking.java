@@ -2,8 +2,12 @@ package dev.mcr.crypto;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.mcr.model.AppState;
 import dev.mcr.model.NotifyProfile;
+import dev.mcr.model.Runner;
+import dev.mcr.model.Runner.EnvVar;
+import dev.mcr.model.Runner.Execution;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +22,8 @@ import java.util.Map;
  * <p>A <em>secret</em> is a value of a profile's {@code config} whose key is named like a secret (see
  * {@link #isSecretKey(String)}: {@code user_key}, {@code api_token}, and for future channels any key containing
  * token, key, secret or password), or a top-level state value named like that (the original's legacy
- * {@code pushover_user_key}/{@code pushover_api_token}).
+ * {@code pushover_user_key}/{@code pushover_api_token}), or the value of a runner's variable marked secret
+ * ({@code env[{name, value, secret: true}]}).
  */
 public final class SecretMasking {
 
@@ -66,7 +71,42 @@ public final class SecretMasking {
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         s.extra().forEach((k, v) -> extra.put(k, isSecretKey(k) && isNonEmptyText(v) ? SECRET_SET : v));
-        return new AppState(profiles, s.runners(), s.runnerGroups(), s.runnerLayout(), extra);
+        return new AppState(profiles, maskRunners(s.runners(), SECRET_SET), s.runnerGroups(), s.runnerLayout(), extra);
+    }
+
+    /**
+     * Returns the runners with the values of their secret variables replaced (those that are not empty).
+     *
+     * @param runners     the runners with plaintext values
+     * @param replacement {@link #SECRET_SET} for answers, {@code ""} for exports
+     * @return the runners; the same instances where nothing is secret
+     */
+    public static List<Runner> maskRunners(List<Runner> runners, String replacement) {
+        List<Runner> out = new ArrayList<>(runners.size());
+        for (Runner r : runners) {
+            Execution x = r.execution();
+            if (x.secretValues().isEmpty()) {
+                out.add(r);
+                continue;
+            }
+            List<EnvVar> env = new ArrayList<>();
+            x.env().forEach(v -> env.add(v.secret() && !v.value().isEmpty()
+                    ? new EnvVar(v.name(), replacement, true) : v));
+            out.add(r.withExecution(new Execution(x.command(), x.loggingEnabled(), x.shell(), x.workingDir(), env,
+                    x.timeout())));
+        }
+        return out;
+    }
+
+    /**
+     * Tells whether an entry of a runner's {@code env} list (as JSON) holds a secret value.
+     *
+     * @param entry the entry
+     * @return true when it is marked secret and its value is text
+     */
+    public static boolean isSecretEnvEntry(JsonNode entry) {
+        JsonNode value = entry.get("value");
+        return value != null && value.isTextual() && entry.path("secret").asBoolean(false);
     }
 
     /**
@@ -104,6 +144,12 @@ public final class SecretMasking {
             }
             profiles.add(p.withConfig(cfg).withCounters(p.active(), failures, sent));
         }
+        Map<String, Runner> storedRunners = new HashMap<>();
+        previous.runners().forEach(r -> storedRunners.putIfAbsent(r.id(), r));
+        List<Runner> runners = new ArrayList<>(incoming.runners().size());
+        for (Runner r : incoming.runners()) {
+            runners.add(keepMaskedEnv(r, storedRunners.get(r.id())));
+        }
         Map<String, Object> extra = new LinkedHashMap<>();
         incoming.extra().forEach((k, v) -> {
             if (isSecretKey(k) && SECRET_SET.equals(v)) {
@@ -113,7 +159,57 @@ public final class SecretMasking {
                 extra.put(k, v);
             }
         });
-        return new AppState(profiles, incoming.runners(), incoming.runnerGroups(), incoming.runnerLayout(), extra);
+        return new AppState(profiles, runners, incoming.runnerGroups(), incoming.runnerLayout(), extra);
+    }
+
+    /** A secret variable sent as {@link #SECRET_SET} keeps the value the stored runner has under that name. */
+    private static Runner keepMaskedEnv(Runner sent, Runner stored) {
+        Execution x = sent.execution();
+        if (x.env().stream().noneMatch(v -> v.secret() && SECRET_SET.equals(v.value()))) {
+            return sent;
+        }
+        List<EnvVar> env = new ArrayList<>();
+        for (EnvVar v : x.env()) {
+            if (v.secret() && SECRET_SET.equals(v.value())) {
+                String old = stored == null ? "" : stored.execution().env().stream()
+                        .filter(o -> o.name().equals(v.name())).map(EnvVar::value).findFirst().orElse("");
+                env.add(new EnvVar(v.name(), old, true));
+            } else {
+                env.add(v);
+            }
+        }
+        return sent.withExecution(new Execution(x.command(), x.loggingEnabled(), x.shell(), x.workingDir(), env,
+                x.timeout()));
+    }
+
+    /**
+     * The rule of {@link #mergeIncoming} for one runner as JSON: returns a copy of the sent runner in which the value
+     * of every secret variable equal to {@link #SECRET_SET} is replaced by the value the stored runner has under that
+     * name ({@code ""} when it has none).
+     *
+     * @param stored the stored runner with plaintext values, may be {@code null}
+     * @param sent   the runner a client sent
+     * @return the copy
+     */
+    public static ObjectNode keepMaskedEnv(ObjectNode stored, ObjectNode sent) {
+        ObjectNode copy = sent.deepCopy();
+        if (!(copy.get("env") instanceof ArrayNode env)) {
+            return copy;
+        }
+        Map<String, String> old = new HashMap<>();
+        if (stored != null && stored.get("env") instanceof ArrayNode storedEnv) {
+            storedEnv.forEach(e -> {
+                if (e.path("value").isTextual()) {
+                    old.putIfAbsent(e.path("name").asText("").strip(), e.get("value").textValue());
+                }
+            });
+        }
+        for (JsonNode e : env) {
+            if (e instanceof ObjectNode v && isSecretEnvEntry(v) && SECRET_SET.equals(v.get("value").textValue())) {
+                v.put("value", old.getOrDefault(v.path("name").asText("").strip(), ""));
+            }
+        }
+        return copy;
     }
 
     /**

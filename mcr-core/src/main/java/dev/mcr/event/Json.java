@@ -26,6 +26,13 @@ final class Json {
         }
     }
 
+    /** Appends {@code attempt} when the event belongs to a runner with retries. */
+    static void attempt(Map<String, Object> m, int attempt) {
+        if (attempt > 0) {
+            m.put("attempt", attempt);
+        }
+    }
+
     static String ts(Instant ts, ZoneId zone) {
         String s = Timestamps.format(ts, zone);
         return s == null ? "" : s;

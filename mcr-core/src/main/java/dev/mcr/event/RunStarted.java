@@ -17,9 +17,11 @@ import java.util.Map;
  *                  {@code basic:<user>} or {@code anonymous} for a start through the server, {@code schedule} for a
  *                  run its schedule started, {@code group:<id>} for a run of a group's sequence; {@code null} (no key)
  *                  when the caller named nobody
+ * @param attempt   the attempt of a runner with retries, from 1 ({@code attempt}, written last); 0 for a runner
+ *                  without retries (not written)
  */
 public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining, String runId,
-                         String actor) implements RunnerStatusEvent {
+                         String actor, int attempt) implements RunnerStatusEvent {
 
     /** The actor of runs a schedule starts. */
     public static final String SCHEDULE = "schedule";
@@ -35,7 +37,7 @@ public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runC
      * @param runId     the run
      */
     public RunStarted(String runnerId, Instant ts, Instant activeTs, int runCount, Integer remaining, String runId) {
-        this(runnerId, ts, activeTs, runCount, remaining, runId, null);
+        this(runnerId, ts, activeTs, runCount, remaining, runId, null, 0);
     }
 
     @Override
@@ -54,6 +56,7 @@ public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runC
         if (actor != null) {
             m.put("actor", actor);
         }
+        Json.attempt(m, attempt);
         return m;
     }
 }

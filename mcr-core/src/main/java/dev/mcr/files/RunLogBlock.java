@@ -1,5 +1,6 @@
 package dev.mcr.files;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -14,9 +15,28 @@ import java.util.Objects;
  * @param exitCode   the exit code, or {@code null} when there is none (written {@code None}, like the original)
  * @param stopped    whether the user stopped the run
  * @param output     the run's output ({@code null} becomes {@code ""})
+ * @param timeout    the limit that stopped the run ({@code timed_out: True (after N s)}, a line after
+ *                   {@code stopped:}), {@code null} when it was not stopped by its timeout
+ * @param attempt    the attempt of a runner with retries ({@code attempt: N}, a line after that), 0 for none
  */
 public record RunLogBlock(Instant ts, ZoneId zone, String runnerName, String command, Integer exitCode,
-                          boolean stopped, String output) {
+                          boolean stopped, String output, Duration timeout, int attempt) {
+
+    /**
+     * A block as the original writes it.
+     *
+     * @param ts         when the block is written
+     * @param zone       the zone of the timestamp line
+     * @param runnerName the runner's name
+     * @param command    the command as started
+     * @param exitCode   the exit code, or {@code null}
+     * @param stopped    whether the user stopped the run
+     * @param output     the run's output
+     */
+    public RunLogBlock(Instant ts, ZoneId zone, String runnerName, String command, Integer exitCode, boolean stopped,
+                       String output) {
+        this(ts, zone, runnerName, command, exitCode, stopped, output, null, 0);
+    }
 
     /**
      * Validates the time and zone; {@code null} texts become empty.
@@ -28,6 +48,8 @@ public record RunLogBlock(Instant ts, ZoneId zone, String runnerName, String com
      * @param exitCode   the exit code, or {@code null}
      * @param stopped    whether the user stopped the run
      * @param output     the run's output
+     * @param timeout    the limit that stopped the run, or {@code null}
+     * @param attempt    the attempt of a runner with retries, 0 for none
      */
     public RunLogBlock {
         Objects.requireNonNull(ts, "ts");

@@ -338,8 +338,14 @@ public final class RunLogs {
                 .append("runner: ").append(b.runnerName()).append('\n')
                 .append("command: ").append(b.command()).append('\n')
                 .append("exit_code: ").append(b.exitCode() == null ? "None" : b.exitCode().toString()).append('\n')
-                .append("stopped: ").append(b.stopped() ? "True" : "False").append('\n')
-                .append(RULE_DASH).append('\n')
+                .append("stopped: ").append(b.stopped() ? "True" : "False").append('\n');
+        if (b.timeout() != null) {
+            sb.append("timed_out: True (after ").append(b.timeout().getSeconds()).append(" s)\n");
+        }
+        if (b.attempt() > 0) {
+            sb.append("attempt: ").append(b.attempt()).append('\n');
+        }
+        sb.append(RULE_DASH).append('\n')
                 .append(b.output());
         if (!b.output().endsWith("\n")) {
             sb.append('\n');

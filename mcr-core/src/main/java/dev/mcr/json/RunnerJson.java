@@ -20,7 +20,9 @@ import dev.mcr.model.CaseState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Runner;
 import dev.mcr.model.Runner.Alerting;
+import dev.mcr.model.Runner.EnvVar;
 import dev.mcr.model.Runner.Execution;
+import dev.mcr.model.Runner.Retry;
 import dev.mcr.model.Runner.Targets;
 import dev.mcr.model.Runner.Timing;
 import dev.mcr.model.Schedule;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,8 +53,12 @@ final class RunnerJson {
     private static final Set<String> RUNNER_KEYS = Set.of(
             "id", "name", "command", "logging_enabled", "schedule", "max_runs", "alert_cooldown_s",
             "alert_escalation_s", "failure_pause_threshold", "cases", "notify_profile_ids",
-            "notify_profile_updates_only", SNOOZED_UNTIL);
-    private static final Set<String> SCHEDULE_KEYS = Set.of("hours", "minutes", "seconds");
+            "notify_profile_updates_only", SNOOZED_UNTIL, "timeout_s", "retry_count", "retry_delay_s",
+            "retry_backoff", "working_dir", "env", "shell");
+    private static final Set<String> SCHEDULE_KEYS = Set.of("hours", "minutes", "seconds", "cron", "time_zone",
+            "enabled", "misfire", "overlap");
+    private static final List<List<String>> SHELL_WORDS = List.of(Execution.LOGIN_SHELL, Execution.BASH,
+            Execution.SH);
     private static final Set<String> CASE_KEYS = Set.of("id", "pattern", "message_template", "state");
 
     private RunnerJson() {
@@ -73,8 +80,10 @@ final class RunnerJson {
         return new Runner(
                 uniqueId(r.get("id"), Ids.RUNNER, seen),
                 text(r.get("name"), Runner.DEFAULT_NAME),
-                new Execution(text(r.get("command"), ""), bool(r.get("logging_enabled"), true)),
-                new Timing(schedule(r.get("schedule")), maxRuns(r.get("max_runs"))),
+                new Execution(text(r.get("command"), ""), bool(r.get("logging_enabled"), true), shell(r.get("shell")),
+                        text(r.get("working_dir"), ""), env(r.get("env")),
+                        Duration.ofSeconds(nonNegative(r.get("timeout_s"), 0))),
+                new Timing(schedule(r.get("schedule")), maxRuns(r.get("max_runs")), retry(r)),
                 new Alerting(
                         Duration.ofSeconds(nonNegative(r.get("alert_cooldown_s"),
                                 Alerting.DEFAULT_COOLDOWN.getSeconds())),
@@ -101,6 +110,24 @@ final class RunnerJson {
         if (raw == null || !raw.isObject()) {
             return Schedule.NONE;
         }
+        Schedule.FixedDelay interval = interval(raw);
+        String cron = text(raw.get("cron"), "").strip();
+        if (cron.isEmpty()) {
+            return interval;
+        }
+        JsonNode misfire = raw.get("misfire");
+        JsonNode overlap = raw.get("overlap");
+        return new Schedule.Cron(cron, text(raw.get("time_zone"), "").strip(), bool(raw.get("enabled"), true),
+                misfire != null && misfire.isTextual()
+                        ? Schedule.Misfire.parse(misfire.textValue()).orElse(Schedule.Misfire.RUN_ONCE)
+                        : Schedule.Misfire.RUN_ONCE,
+                overlap != null && overlap.isTextual()
+                        ? Schedule.Overlap.parse(overlap.textValue()).orElse(Schedule.Overlap.SKIP)
+                        : Schedule.Overlap.SKIP,
+                interval.withExtra(Map.of()), interval.extra());
+    }
+
+    private static Schedule.FixedDelay interval(JsonNode raw) {
         long h = clampToInt(orZero(wholeNumber(raw.get("hours"))));
         long m = clampToInt(orZero(wholeNumber(raw.get("minutes"))));
         long s = clampToInt(orZero(wholeNumber(raw.get("seconds"))));
@@ -112,6 +139,53 @@ final class RunnerJson {
         long total = Math.max(0, h * 3600 + m * 60 + s);
         return new Schedule.FixedDelay((int) Math.min(Integer.MAX_VALUE, total / 3600), (int) (total % 3600 / 60),
                 (int) (total % 60), unknown);
+    }
+
+    private static Retry retry(JsonNode r) {
+        int count = (int) Math.min(Retry.MAX_COUNT, nonNegative(r.get("retry_count"), 0));
+        long delay = nonNegative(r.get("retry_delay_s"), 0);
+        double backoff = Retry.DEFAULT_BACKOFF;
+        JsonNode b = r.get("retry_backoff");
+        if (b != null && (b.isNumber() || b.isTextual())) {
+            try {
+                double v = b.isNumber() ? b.doubleValue() : Double.parseDouble(b.textValue().strip());
+                if (!Double.isNaN(v)) {
+                    backoff = Math.max(1, Math.min(Retry.MAX_BACKOFF, v));
+                }
+            } catch (NumberFormatException e) {
+                // Not a number: the default, like every other number of the state.
+            }
+        }
+        return new Retry(count, Duration.ofSeconds(delay), backoff);
+    }
+
+    private static List<EnvVar> env(JsonNode raw) {
+        List<EnvVar> out = new ArrayList<>();
+        if (raw == null || !raw.isArray()) {
+            return out;
+        }
+        for (JsonNode e : raw) {
+            if (e.isObject()) {
+                out.add(new EnvVar(text(e.get("name"), "").strip(), text(e.get("value"), ""),
+                        bool(e.get("secret"), false)));
+            }
+        }
+        return out;
+    }
+
+    /** A word is split at spaces ({@code "bash -c"}); a list is taken as it is; anything else is the default. */
+    private static List<String> shell(JsonNode raw) {
+        List<String> out = new ArrayList<>();
+        if (raw != null && raw.isTextual()) {
+            for (String part : raw.textValue().strip().split("\\s+")) {
+                if (!part.isEmpty()) {
+                    out.add(part);
+                }
+            }
+        } else if (raw != null && raw.isArray()) {
+            raw.forEach(v -> out.add(text(v, "")));
+        }
+        return out.isEmpty() ? Execution.LOGIN_SHELL : out;
     }
 
     private static List<CaseRule> cases(JsonNode raw) {
@@ -184,19 +258,64 @@ final class RunnerJson {
         }
         strings(o.putArray("notify_profile_ids"), r.targets().profileIds());
         strings(o.putArray("notify_profile_updates_only"), r.targets().updatesOnly());
+        writeOwn(o, r.execution(), r.timing().retry());
         StateTrees.putExtra(o, r.extra());
         return o;
+    }
+
+    /** mcr's own keys, each only when it differs from its default. */
+    private static void writeOwn(ObjectNode o, Execution x, Retry retry) {
+        if (x.hasTimeout()) {
+            o.set("timeout_s", StateTrees.number(x.timeout().getSeconds()));
+        }
+        if (!retry.equals(Retry.NONE)) {
+            o.put("retry_count", retry.count());
+            o.set("retry_delay_s", StateTrees.number(retry.delay().getSeconds()));
+            double b = retry.backoff();
+            if (b == Math.rint(b)) {
+                o.put("retry_backoff", (int) b);
+            } else {
+                o.put("retry_backoff", b);
+            }
+        }
+        if (!x.workingDir().isEmpty()) {
+            o.put("working_dir", x.workingDir());
+        }
+        if (!x.env().isEmpty()) {
+            ArrayNode env = o.putArray("env");
+            for (EnvVar v : x.env()) {
+                env.addObject().put("name", v.name()).put("value", v.value()).put("secret", v.secret());
+            }
+        }
+        if (!x.shell().equals(Execution.LOGIN_SHELL)) {
+            if (SHELL_WORDS.contains(x.shell())) {
+                o.put("shell", String.join(" ", x.shell()));
+            } else {
+                strings(o.putArray("shell"), x.shell());
+            }
+        }
     }
 
     private static ObjectNode schedule(Schedule schedule) {
         ObjectNode o = NODES.objectNode();
         if (schedule instanceof Schedule.FixedDelay d) {
-            o.put("hours", d.hours());
-            o.put("minutes", d.minutes());
-            o.put("seconds", d.seconds());
+            interval(o, d);
+        } else if (schedule instanceof Schedule.Cron c) {
+            interval(o, c.interval());
+            o.put("cron", c.expression());
+            o.put("time_zone", c.timeZone());
+            o.put("enabled", c.enabled());
+            o.put("misfire", c.misfire().json());
+            o.put("overlap", c.overlap().json());
         }
         StateTrees.putExtra(o, schedule.extra());
         return o;
+    }
+
+    private static void interval(ObjectNode o, Schedule.FixedDelay d) {
+        o.put("hours", d.hours());
+        o.put("minutes", d.minutes());
+        o.put("seconds", d.seconds());
     }
 
     private static void strings(ArrayNode array, List<String> values) {

@@ -4,6 +4,7 @@ import dev.mcr.model.Runner;
 import dev.mcr.process.ShellProcess;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * One run while it lives: its id (also its processes' {@value RunnerEngine#RUN_ID_ENV}), its process, the settings
@@ -21,12 +22,55 @@ final class ActiveRun {
     /** The reader's batch while it reads; events of this run published from elsewhere go through it. */
     private volatile RunEventBatch events;
     private volatile String lastCase = "";
+    private final int attempt;
+    private final SecretRedaction redaction;
+    private volatile boolean timedOut;
+    private ScheduledFuture<?> timeoutTimer;
 
     ActiveRun(String runId, ShellProcess process, Runner startConfig, Instant startedTs) {
+        this(runId, process, startConfig, startedTs, 1);
+    }
+
+    ActiveRun(String runId, ShellProcess process, Runner startConfig, Instant startedTs, int attempt) {
         this.runId = runId;
         this.process = process;
         this.startConfig = startConfig;
         this.startedTs = startedTs;
+        this.attempt = attempt;
+        this.redaction = SecretRedaction.of(startConfig.execution().secretValues());
+    }
+
+    /** Returns the attempt this run makes: 1, or more for a retry. */
+    int attempt() {
+        return attempt;
+    }
+
+    /** Returns an output line with the values of the runner's secret variables replaced. */
+    String redact(String line) {
+        return redaction.apply(line);
+    }
+
+    /** Returns whether the runner's timeout stopped this run. */
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    /** The runner's timeout stops this run. */
+    void timeOut() {
+        timedOut = true;
+    }
+
+    /** Sets the timer of the runner's timeout; called before the reader starts. */
+    void timeoutTimer(ScheduledFuture<?> pending) {
+        timeoutTimer = pending;
+    }
+
+    /** The run ended: its timeout no longer matters. */
+    void cancelTimeout() {
+        ScheduledFuture<?> t = timeoutTimer;
+        if (t != null) {
+            t.cancel(false);
+        }
     }
 
     String runId() {

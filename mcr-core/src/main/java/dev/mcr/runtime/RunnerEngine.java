@@ -17,16 +17,19 @@ import dev.mcr.event.RunScheduled;
 import dev.mcr.event.RunStarted;
 import dev.mcr.event.RunStopped;
 import dev.mcr.event.RunStopping;
+import dev.mcr.event.ScheduleSkipped;
 import dev.mcr.files.RunLogBlock;
 import dev.mcr.files.RunLogs;
 import dev.mcr.model.AppState;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
+import dev.mcr.model.Schedule;
 import dev.mcr.process.LineReader;
 import dev.mcr.process.ShellProcess;
 import dev.mcr.store.LastCase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +104,8 @@ public final class RunnerEngine implements AutoCloseable {
     private final RunIds runIds = new RunIds();
     private volatile Consumer<String> stopCaseHook = id -> { };
     private volatile boolean closed;
+    /** Cron schedules are armed only once {@link #resume()} has looked at what was missed while mcr was down. */
+    private volatile boolean resumed;
 
     /**
      * @param settings      clock, shell and limits
@@ -186,6 +191,7 @@ public final class RunnerEngine implements AutoCloseable {
                     id -> new RunnerStateMachine(r, new AlertPolicy(clock), restoredLastCases.get(id)));
             synchronized (rt) {
                 rt.configure(r, cfg -> compileMatcher(rt, cfg));
+                syncCron(rt);
             }
         }
         boolean purgedAny = false;
@@ -267,9 +273,11 @@ public final class RunnerEngine implements AutoCloseable {
             if (rt.continuesAfterCurrentRun()) {
                 durable.put(rt.resumeCurrentRun());
             } else {
-                durable.forget(rt.id());
+                forgetUnlessArmed(rt);
             }
             publishStarted(rt, run, actor);
+            // A start by hand lifts a pause, which had disarmed the cron schedule.
+            syncCron(rt);
             return new StartedRun(rt.id(), run.runId(), run.outcome());
         }
     }
@@ -310,11 +318,12 @@ public final class RunnerEngine implements AutoCloseable {
                 bus.publish(new CaseError(rt.id(), "__schedule__", "Scheduled start failed: " + e.getMessage()));
                 // A start that failed (no process slot, a shell missing for a moment) is a failed run: the runner
                 // tries again at its next due time, and the failure threshold pauses it if it persists.
+                rt.attemptsDone();
                 RunPaused paused = rt.countFailure(clock.instant());
                 RunScheduled next = paused == null ? scheduleNext(rt, clock.instant()) : null;
                 if (next == null) {
                     rt.sessionEnded();
-                    durable.forget(rt.id());
+                    forgetUnlessArmed(rt);
                 }
                 // Stored (above) before it is announced: whoever saw the event may rely on it after a restart.
                 if (paused != null) {
@@ -334,8 +343,34 @@ public final class RunnerEngine implements AutoCloseable {
     private void publishStarted(RunnerStateMachine rt, ActiveRun run, String actor) {
         StatusSnapshot s = rt.status();
         bus.publish(new RunStarted(rt.id(), run.startedTs(), s.activeTs(), s.runCount(), s.remaining(), run.runId(),
-                actor));
+                actor, attemptOf(run)));
+        Duration limit = run.startConfig().execution().timeout();
+        if (!limit.isZero()) {
+            try {
+                run.timeoutTimer(scheduler.schedule(() -> timeOut(rt, run), limit.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (RejectedExecutionException e) {
+                LOG.warn("The timeout of runner '{}' could not be set: mcr is shutting down.", rt.id());
+            }
+        }
         readers.start(run.reader());
+    }
+
+    /** The attempt written on a run's events: only for runners with retries. */
+    private static int attemptOf(ActiveRun run) {
+        return run.startConfig().timing().retry().count() > 0 ? run.attempt() : 0;
+    }
+
+    /** The run took longer than its runner's timeout: it is stopped like a user's stop, and fails. */
+    private void timeOut(RunnerStateMachine rt, ActiveRun run) {
+        synchronized (rt) {
+            if (rt.run() != run) {
+                return;
+            }
+            run.timeOut();
+        }
+        LOG.info("Run {} of runner '{}' reached its timeout of {} s and is stopped.", run.runId(), rt.id(),
+                run.startConfig().execution().timeout().getSeconds());
+        StopEscalation.begin(rt.id(), run.process(), run.runId());
     }
 
     /**
@@ -344,8 +379,15 @@ public final class RunnerEngine implements AutoCloseable {
      */
     private ActiveRun spawn(RunnerStateMachine rt) throws IOException {
         Runner startConfig = rt.config();
+        Runner.Execution x = startConfig.execution();
         String runId = runIds.next(clock.millis());
-        Map<String, String> env = Map.of(RUN_ID_ENV, runId, RUNNER_ID_ENV, rt.id());
+        // The runner's variables first: mcr's markers are set last, so that none of them can be replaced.
+        Map<String, String> env = new LinkedHashMap<>();
+        x.env().forEach(v -> env.put(v.name(), v.value()));
+        env.put(RUN_ID_ENV, runId);
+        env.put(RUNNER_ID_ENV, rt.id());
+        List<String> runShell = shellOf(x);
+        Path workDir = x.workingDir().isEmpty() ? null : Path.of(x.workingDir());
         try {
             runRegistry.starting(runId, rt.id());
         } catch (RuntimeException e) {
@@ -354,14 +396,28 @@ public final class RunnerEngine implements AutoCloseable {
         }
         ShellProcess proc;
         try {
-            proc = ShellProcess.start(shell, startConfig.execution().command(), env, null, hiddenEnvironment);
+            proc = ShellProcess.start(runShell, x.command(), env, workDir, hiddenEnvironment);
         } catch (IOException | RuntimeException e) {
             forgetRun(rt.id(), runId);
             throw e;
         }
-        ActiveRun run = new ActiveRun(runId, proc, startConfig, clock.instant());
+        ActiveRun run = new ActiveRun(runId, proc, startConfig, clock.instant(), rt.nextAttempt());
         run.reader(new ReaderThreads.Reader(rt.id(), () -> runLoop(rt, run)));
         return run;
+    }
+
+    /**
+     * The program a run starts: the engine's shell for the default {@code bash -lc} (an embedder may have chosen
+     * another), else {@code setsid} and the runner's own, so that every run has its own process group.
+     */
+    private List<String> shellOf(Runner.Execution x) {
+        if (x.shell().equals(Runner.Execution.LOGIN_SHELL)) {
+            return shell;
+        }
+        List<String> out = new ArrayList<>(x.shell().size() + 1);
+        out.add("setsid");
+        out.addAll(x.shell());
+        return out;
     }
 
     private CaseMatcher compileMatcher(RunnerStateMachine rt, Runner r) {
@@ -407,6 +463,7 @@ public final class RunnerEngine implements AutoCloseable {
             proc.kill();
             exit = -1;
         } finally {
+            run.cancelTimeout();
             run.events(null);
             batch.flush();
         }
@@ -419,7 +476,8 @@ public final class RunnerEngine implements AutoCloseable {
         }
     }
 
-    private void onLine(RunnerStateMachine rt, ActiveRun run, String line) {
+    private void onLine(RunnerStateMachine rt, ActiveRun run, String rawLine) {
+        String line = run.redact(rawLine);
         String trimmed = CaseMatcher.stripLikePython(line);
         CaseMatcher matcher;
         synchronized (rt) {
@@ -484,9 +542,13 @@ public final class RunnerEngine implements AutoCloseable {
         Instant finishedTs = clock.instant();
         RunnerStateMachine.EndedRun ended;
         CaseMatcher matcher;
+        boolean retry;
         synchronized (rt) {
             ended = rt.runEnded(run, exit, finishedTs);
             matcher = rt.matcher();
+            // A failure (not a stop) with attempts left is made again; only the last attempt counts as failed.
+            retry = ended != null && !ended.stopped() && !closed && (exit != 0 || run.timedOut())
+                    && run.attempt() <= ended.config().timing().retry().count();
         }
         if (ended == null) {
             run.ended(exit, true, false, finishedTs);
@@ -496,37 +558,71 @@ public final class RunnerEngine implements AutoCloseable {
         if (cfg.execution().loggingEnabled()) {
             try {
                 logs.append(rt.id(), new RunLogBlock(finishedTs, zone, displayName(cfg),
-                        run.startConfig().execution().command(), exit, ended.stopped(), ended.output()));
+                        run.startConfig().execution().command(), exit, ended.stopped(), ended.output(),
+                        run.timedOut() ? run.startConfig().execution().timeout() : null, attemptOf(run)));
             } catch (RuntimeException e) {
                 LOG.error("Could not append to the log of runner '{}'.", rt.id(), e);
             }
         }
-        Optional<CaseHit> lastLine = matcher == null ? Optional.empty() : matcher.lastLineHit(ended.lastLine());
+        // The last-line message of an attempt that is made again is no result yet: it is not sent.
+        Optional<CaseHit> lastLine = matcher == null || retry ? Optional.empty()
+                : matcher.lastLineHit(ended.lastLine());
         if (lastLine.isPresent()) {
             onCase(rt, run, lastLine.get(), true);
         }
         // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash right after
         // must not lose it). Most runs change no case: they write nothing.
         lastCases.flushIfChanged();
-        RunPaused paused;
+        RunPaused paused = null;
         synchronized (rt) {
-            paused = rt.accountExit(exit, ended.stopped(), clock.instant());
-            // A manual start may have begun a new run meanwhile (the lock was free while logging): it is its session.
-            RunScheduled next = paused == null && !rt.running() ? scheduleNext(rt, finishedTs) : null;
-            if (next == null && !rt.running()) {
+            RunScheduled next;
+            if (retry && !rt.running()) {
+                next = scheduleRetry(rt, run, finishedTs);
+            } else {
+                rt.attemptsDone();
+                paused = run.timedOut() && !ended.stopped() ? rt.countFailure(clock.instant())
+                        : rt.accountExit(exit, ended.stopped(), clock.instant());
+                // A manual start may have begun a new run meanwhile (the lock was free while logging): it is its
+                // session.
+                next = paused == null && !rt.running() ? scheduleNext(rt, finishedTs) : null;
+            }
+            // A waiting due time starts when nothing else follows; it outlasts a retry chain, not a pause.
+            boolean queued = paused == null && next == null && !rt.running() && rt.takeQueued();
+            if (next == null && !rt.running() && !queued) {
                 rt.sessionEnded();
-                durable.forget(rt.id());
+                forgetUnlessArmed(rt);
+                if (paused == null && rt.cronArmed()) {
+                    next = cronScheduled(rt, clock.instant());
+                }
             }
             // The follow-up is stored before anything is announced: whoever saw "finished" may rely on it.
             bus.publish(new RunFinished(rt.id(), exit, ended.stopped(), rt.consecutiveFailures(), finishedTs,
-                    run.runId()));
+                    run.runId(), run.timedOut(), attemptOf(run)));
             if (paused != null) {
                 bus.publish(paused);
             } else if (next != null) {
                 bus.publish(next);
             }
+            if (queued) {
+                startCronRun(rt, clock.instant());
+            }
         }
         run.ended(exit, ended.stopped(), paused != null, finishedTs);
+    }
+
+    /**
+     * Schedules the next attempt of a failed run after {@code delay × backoff^(attempt−1)}; caller holds the monitor.
+     *
+     * @return the {@code scheduled} event, or {@code null} when the scheduler refused (mcr shuts down)
+     */
+    private RunScheduled scheduleRetry(RunnerStateMachine rt, ActiveRun run, Instant from) {
+        Duration pause = rt.config().timing().retry().delayAfter(run.attempt());
+        Instant due = from.plus(pause);
+        if (!scheduleAt(rt, due)) {
+            return null;
+        }
+        rt.retryNext();
+        return new RunScheduled(rt.id(), pause.getSeconds(), clock.instant(), due, run.attempt() + 1);
     }
 
     /**
@@ -537,22 +633,24 @@ public final class RunnerEngine implements AutoCloseable {
      * @return the {@code scheduled} event, or {@code null} when the session has no next run
      */
     private RunScheduled scheduleNext(RunnerStateMachine rt, Instant from) {
-        if (closed || !rt.mayRepeat()) {
+        Schedule schedule = rt.config().timing().schedule();
+        if (closed || !rt.mayRepeat() || !schedule.repeats()) {
             return null;
         }
-        Optional<Instant> due = rt.config().timing().schedule().nextRun(from);
+        Optional<Instant> due = schedule.nextRun(from);
         if (due.isEmpty() || !scheduleAt(rt, due.get())) {
             return null;
         }
         durable.put(rt.resumeAt(due.get()));
-        return new RunScheduled(rt.id(), Duration.between(from, due.get()).getSeconds(), clock.instant());
+        return new RunScheduled(rt.id(), Duration.between(from, due.get()).getSeconds(), clock.instant(), due.get(),
+                0);
     }
 
     /** Sets the runner's timer for a start at {@code due} (at once when it is past); caller holds the monitor. */
     private boolean scheduleAt(RunnerStateMachine rt, Instant due) {
         long delayMillis = Math.max(0, Duration.between(clock.instant(), due).toMillis());
         try {
-            rt.scheduled(scheduler.schedule(() -> scheduledStart(rt), delayMillis, TimeUnit.MILLISECONDS));
+            rt.scheduled(scheduler.schedule(() -> scheduledStart(rt), delayMillis, TimeUnit.MILLISECONDS), due);
             return true;
         } catch (RejectedExecutionException e) {
             return false;
@@ -573,6 +671,7 @@ public final class RunnerEngine implements AutoCloseable {
             return;
         }
         Map<String, ScheduleState> states = durable.load();
+        resumed = true;
         for (ScheduleState state : states.values()) {
             RunnerStateMachine rt = runners.get(state.runnerId());
             if (rt == null) {
@@ -581,6 +680,16 @@ public final class RunnerEngine implements AutoCloseable {
             }
             synchronized (rt) {
                 if (closed || rt.purged() || rt.running() || rt.scheduled()) {
+                    continue;
+                }
+                if (rt.config().timing().schedule() instanceof Schedule.Cron) {
+                    // A cron runner resumes by its schedule (or not at all when it was switched off meanwhile).
+                    Schedule.Cron cron = rt.activeCron();
+                    if (cron == null) {
+                        durable.forget(rt.id());
+                    } else {
+                        resumeCron(rt, cron, state);
+                    }
                     continue;
                 }
                 Instant now = clock.instant();
@@ -595,6 +704,158 @@ public final class RunnerEngine implements AutoCloseable {
                         state.runCount() + 1, inS == 0 ? "starts now (it was due while mcr was not running)"
                                 : "starts in " + inS + " s");
             }
+        }
+        for (RunnerStateMachine rt : runners.values()) {
+            synchronized (rt) {
+                syncCron(rt);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ cron schedules
+
+    /**
+     * A cron schedule after a restart: a due time that is still ahead is kept; one that passed gets one catch-up run
+     * now ({@code misfire: run_once}) or is announced as skipped ({@code skip}), however many passed. Caller holds
+     * the monitor.
+     */
+    private void resumeCron(RunnerStateMachine rt, Schedule.Cron cron, ScheduleState state) {
+        rt.restoreFailures(state.consecutiveFailures());
+        Instant now = clock.instant();
+        if (state.nextDueAt().isAfter(now)) {
+            armCron(rt, cron, now);
+        } else if (cron.misfire() == Schedule.Misfire.RUN_ONCE) {
+            LOG.info("Runner '{}' was due at {} while mcr was not running: it runs once now.", displayName(rt.config()),
+                    state.nextDueAt());
+            armCronAt(rt, cron, state.nextDueAt());
+        } else {
+            bus.publish(new ScheduleSkipped(rt.id(), state.nextDueAt(), ScheduleSkipped.MISFIRE, now));
+            armCron(rt, cron, now);
+        }
+    }
+
+    /**
+     * Arms, keeps or disarms a runner's cron schedule to match its settings; caller holds the monitor. Nothing is
+     * armed before {@link #resume()} (it decides about missed due times first), after close, for a deleted runner or
+     * a paused one (a start by hand lifts the pause).
+     */
+    private void syncCron(RunnerStateMachine rt) {
+        if (!resumed || closed || rt.purged()) {
+            return;
+        }
+        Schedule.Cron cron = rt.activeCron();
+        Schedule.Cron armed = rt.armedWith();
+        if (cron == null) {
+            if (armed != null || rt.cronArmed()) {
+                rt.disarmCron();
+                if (!rt.running() && !rt.scheduled()) {
+                    durable.forget(rt.id());
+                }
+            }
+            return;
+        }
+        if (rt.paused()) {
+            return;
+        }
+        if (rt.cronArmed() && armed != null && armed.expression().equals(cron.expression())
+                && armed.timeZone().equals(cron.timeZone())) {
+            rt.armedWith(cron);
+            return;
+        }
+        armCron(rt, cron, clock.instant());
+    }
+
+    /** Sets the cron timer for the first due time after {@code after}; caller holds the monitor. */
+    private void armCron(RunnerStateMachine rt, Schedule.Cron cron, Instant after) {
+        Optional<Instant> due = cron.nextRun(after, zone);
+        if (due.isEmpty()) {
+            LOG.warn("The cron schedule '{}' of runner '{}' has no further due time; it is not armed.",
+                    cron.expression(), rt.id());
+            rt.disarmCron();
+            forgetUnlessArmed(rt);
+            return;
+        }
+        armCronAt(rt, cron, due.get());
+    }
+
+    /**
+     * Sets the cron timer for {@code due} (at once when it passed), stores it as the runner's resume point and, when
+     * nothing runs, announces it; caller holds the monitor.
+     */
+    private void armCronAt(RunnerStateMachine rt, Schedule.Cron cron, Instant due) {
+        Instant now = clock.instant();
+        long delayMillis = Math.max(0, Duration.between(now, due).toMillis());
+        try {
+            rt.armCron(cron, due, scheduler.schedule(() -> cronFired(rt), delayMillis, TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            return;
+        }
+        durable.put(new ScheduleState(rt.id(), null, due, 0, null, rt.consecutiveFailures()));
+        if (!rt.busy()) {
+            bus.publish(cronScheduled(rt, now));
+        }
+    }
+
+    /** The {@code scheduled} event of the armed cron timer. */
+    private RunScheduled cronScheduled(RunnerStateMachine rt, Instant now) {
+        Instant due = rt.cronDue();
+        long leftMillis = Math.max(0, Duration.between(now, due).toMillis());
+        return new RunScheduled(rt.id(), (leftMillis + 999) / 1000, now, due, 0);
+    }
+
+    /**
+     * A due time of a cron schedule: a run starts, unless one runs or waits (then the due time is skipped and
+     * announced, or with {@code overlap: queue} it waits, at most one); then the timer is set for the next due time.
+     */
+    private void cronFired(RunnerStateMachine rt) {
+        synchronized (rt) {
+            Instant due = rt.cronFired();
+            Schedule.Cron cron = rt.activeCron();
+            if (closed || rt.purged() || cron == null || due == null || rt.paused()) {
+                return;
+            }
+            Instant now = clock.instant();
+            if (rt.busy()) {
+                if (cron.overlap() == Schedule.Overlap.QUEUE && !rt.queued()) {
+                    rt.queue();
+                } else {
+                    bus.publish(new ScheduleSkipped(rt.id(), due, ScheduleSkipped.OVERLAP, now));
+                }
+            } else {
+                startCronRun(rt, now);
+            }
+            if (rt.activeCron() != null && !rt.paused() && !rt.cronArmed()) {
+                armCron(rt, cron, due.isAfter(now) ? due : now);
+            }
+        }
+    }
+
+    /** Starts a run for a due time of the cron schedule; caller holds the monitor and has checked nothing runs. */
+    private void startCronRun(RunnerStateMachine rt, Instant now) {
+        RunnerStateMachine.ManualStart before = rt.beginCronStart(compileMatcher(rt, rt.config()));
+        ActiveRun run;
+        try {
+            requireRunnableLength(rt.config());
+            run = spawn(rt);
+        } catch (IOException | RuntimeException e) {
+            rt.undo(before);
+            LOG.error("Scheduled start of runner '{}' failed.", displayName(rt.config()), e);
+            bus.publish(new CaseError(rt.id(), "__schedule__", "Scheduled start failed: " + e.getMessage()));
+            RunPaused paused = rt.countFailure(now);
+            if (paused != null) {
+                forgetUnlessArmed(rt);
+                bus.publish(paused);
+            }
+            return;
+        }
+        rt.runBegan(run, true);
+        publishStarted(rt, run, RunStarted.SCHEDULE);
+    }
+
+    /** The session ended: nothing resumes after a restart, except the armed cron schedule, whose state stays. */
+    private void forgetUnlessArmed(RunnerStateMachine rt) {
+        if (!rt.cronArmed()) {
+            durable.forget(rt.id());
         }
     }
 
@@ -617,10 +878,14 @@ public final class RunnerEngine implements AutoCloseable {
         ActiveRun run;
         synchronized (rt) {
             run = rt.stop();
-            durable.forget(rt.id());
+            forgetUnlessArmed(rt);
             bus.publish(new RunStopping(rt.id(), now, run == null ? null : run.runId()));
             if (run == null) {
                 bus.publish(new RunStopped(rt.id(), now));
+                if (rt.cronArmed()) {
+                    // A stop ends runs, not the schedule: clients that took "stopped" as the end learn it waits on.
+                    bus.publish(cronScheduled(rt, now));
+                }
                 return;
             }
         }

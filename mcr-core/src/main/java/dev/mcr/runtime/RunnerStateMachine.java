@@ -3,6 +3,7 @@ package dev.mcr.runtime;
 import dev.mcr.store.ScheduleState;
 import dev.mcr.event.RunPaused;
 import dev.mcr.model.Runner;
+import dev.mcr.model.Schedule;
 import dev.mcr.store.LastCase;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -19,7 +20,12 @@ import java.util.function.Function;
  *   any ──stop──▶ stopped      └──failures reach the threshold──▶ paused
  * </pre>
  *
- * A manual start begins a session (counters reset, {@code active_ts} set); a scheduled start continues it.
+ * A manual start begins a session (counters reset, {@code active_ts} set); a scheduled start continues it. A retry
+ * (the same run made again after it failed) is a scheduled start that does not count as a run of the session.
+ *
+ * <p>A cron schedule has a timer of its own beside the one of the next start: it stays armed across runs, stops and
+ * manual starts, and is disarmed only when the schedule is switched off or removed, the runner pauses itself, is
+ * deleted, or mcr shuts down. Each due time is a session of one run.
  */
 final class RunnerStateMachine {
 
@@ -45,6 +51,17 @@ final class RunnerStateMachine {
     private boolean purged;
     private boolean oneShot;
     private ScheduledFuture<?> timer;
+    /** When {@link #timer} is due. */
+    private Instant timerDue;
+    /** The attempt the next start makes: 1, or more for a retry. */
+    private int nextAttempt = 1;
+    private ScheduledFuture<?> cronTimer;
+    /** When {@link #cronTimer} is due. */
+    private Instant cronDue;
+    /** The cron schedule the timer was armed with. */
+    private Schedule.Cron armedWith;
+    /** A due time came while a run ran, and the schedule queues: it starts when the run is over. */
+    private boolean queued;
     /** Runs left in this session after the current one, {@code null} when unlimited. */
     private Integer remaining;
     private int runCount;
@@ -126,17 +143,35 @@ final class RunnerStateMachine {
      */
     ManualStart beginManualStart(boolean asOneShot, CaseMatcher compiled) {
         cancelTimer();
+        int maxRuns = asOneShot ? 1 : config.timing().maxRuns();
+        ManualStart before = beginSession(asOneShot, maxRuns == Runner.Timing.UNLIMITED_RUNS ? null : maxRuns - 1,
+                compiled);
+        paused = false;
+        failures.reset();
+        return before;
+    }
+
+    /**
+     * A due time of the cron schedule starts a run: a session of one run, failures carried on (they pause a cron
+     * runner as they pause any other). The caller has checked that nothing runs or waits.
+     *
+     * @return what to put back with {@link #undo(ManualStart)} if the spawn fails
+     */
+    ManualStart beginCronStart(CaseMatcher compiled) {
+        return beginSession(false, 0, compiled);
+    }
+
+    /** A new session's first run: counters and output reset; returns what was there before. */
+    private ManualStart beginSession(boolean asOneShot, Integer remainingAfter, CaseMatcher compiled) {
         ManualStart before = new ManualStart(remaining, runCount, failures.consecutiveFailures(), stopped, paused,
                 oneShot);
         oneShot = asOneShot;
         output.clear();
         lastLine = "";
         stopped = false;
-        paused = false;
-        int maxRuns = asOneShot ? 1 : config.timing().maxRuns();
-        remaining = maxRuns == Runner.Timing.UNLIMITED_RUNS ? null : maxRuns - 1;
+        remaining = remainingAfter;
         runCount = 1;
-        failures.reset();
+        nextAttempt = 1;
         matcher = compiled;
         return before;
     }
@@ -159,8 +194,15 @@ final class RunnerStateMachine {
      */
     boolean beginScheduledStart(boolean closed) {
         timer = null;
-        if (closed || purged || stopped || paused || running() || (remaining != null && remaining <= 0)) {
+        timerDue = null;
+        boolean retry = nextAttempt > 1;
+        if (closed || purged || stopped || paused || running() || (!retry && remaining != null && remaining <= 0)) {
             return false;
+        }
+        if (retry) {
+            output.clear();
+            lastLine = "";
+            return true;
         }
         if (remaining != null) {
             remaining--;
@@ -183,6 +225,9 @@ final class RunnerStateMachine {
 
     /** Takes back the run a scheduled start counted (its spawn failed). */
     void abortScheduledStart() {
+        if (nextAttempt > 1) {
+            return;
+        }
         if (remaining != null) {
             remaining++;
         }
@@ -287,6 +332,7 @@ final class RunnerStateMachine {
         paused = true;
         stopped = true;
         cancelTimer();
+        disarmCron();
         activeTs = null;
         return new RunPaused(id, RunPaused.AUTO_PAUSE_FAILURES, failures.consecutiveFailures(), threshold, now);
     }
@@ -306,9 +352,112 @@ final class RunnerStateMachine {
                 && (remaining == null || remaining > 0);
     }
 
-    /** The next run is pending. */
-    void scheduled(ScheduledFuture<?> pending) {
+    /** The next run is pending, due at {@code due}. */
+    void scheduled(ScheduledFuture<?> pending, Instant due) {
         timer = pending;
+        timerDue = due;
+    }
+
+    // ------------------------------------------------------------------------------------ retries
+
+    /** Returns the attempt the next start makes (1, or more for a retry). */
+    int nextAttempt() {
+        return nextAttempt;
+    }
+
+    /** The run failed and is made again: the next start is the following attempt. */
+    void retryNext() {
+        nextAttempt++;
+    }
+
+    /** The attempts of a run are over (it succeeded, or the last one failed). */
+    void attemptsDone() {
+        nextAttempt = 1;
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    // ------------------------------------------------------------------------------------ cron
+
+    /** Returns the runner's cron schedule when it has one that is switched on, else {@code null}. */
+    Schedule.Cron activeCron() {
+        return config.timing().schedule() instanceof Schedule.Cron c && c.enabled() ? c : null;
+    }
+
+    /** Returns whether the cron timer is set. */
+    boolean cronArmed() {
+        return cronTimer != null;
+    }
+
+    /** Returns the cron schedule the timer was set for, or {@code null}. */
+    Schedule.Cron armedWith() {
+        return armedWith;
+    }
+
+    /** Returns the due time of the cron timer, or {@code null}. */
+    Instant cronDue() {
+        return cronDue;
+    }
+
+    /** Keeps the armed timer for changed settings that do not move it (misfire, overlap). */
+    void armedWith(Schedule.Cron cron) {
+        armedWith = cron;
+    }
+
+    /** The cron timer is set for {@code due}. */
+    void armCron(Schedule.Cron cron, Instant due, ScheduledFuture<?> pending) {
+        if (cronTimer != null) {
+            cronTimer.cancel(false);
+        }
+        armedWith = cron;
+        cronDue = due;
+        cronTimer = pending;
+    }
+
+    /** The cron timer fell due: returns its due time; the caller sets the next one. */
+    Instant cronFired() {
+        cronTimer = null;
+        return cronDue;
+    }
+
+    /** The cron schedule stops firing (switched off, removed, a pause, a deletion, a shutdown). */
+    void disarmCron() {
+        if (cronTimer != null) {
+            cronTimer.cancel(false);
+        }
+        cronTimer = null;
+        cronDue = null;
+        armedWith = null;
+        queued = false;
+    }
+
+    /** Returns whether a run lives or a start (the next run or a retry) is pending: a due time overlaps then. */
+    boolean busy() {
+        return run != null || timer != null;
+    }
+
+    /** Returns whether a due time waits for the current run to end. */
+    boolean queued() {
+        return queued;
+    }
+
+    /** A due time waits for the current run to end. */
+    void queue() {
+        queued = true;
+    }
+
+    /** Returns whether a due time waited, and clears it. */
+    boolean takeQueued() {
+        boolean was = queued;
+        queued = false;
+        return was;
+    }
+
+    /** Carries on the failures counted before a restart (a cron schedule's state). */
+    void restoreFailures(int consecutive) {
+        failures.restore(consecutive);
     }
 
     /** Nothing more runs in this session: it ends. */
@@ -380,6 +529,7 @@ final class RunnerStateMachine {
     ActiveRun purge() {
         purged = true;
         cancelTimer();
+        disarmCron();
         return run;
     }
 
@@ -390,6 +540,7 @@ final class RunnerStateMachine {
      */
     ActiveRun shutDown() {
         cancelTimer();
+        disarmCron();
         if (run != null) {
             stopped = true;
         }
@@ -401,13 +552,19 @@ final class RunnerStateMachine {
             timer.cancel(false);
             timer = null;
         }
+        timerDue = null;
+        nextAttempt = 1;
     }
 
     // ------------------------------------------------------------------------------------ status
 
     StatusSnapshot status() {
+        Instant next = timerDue;
+        if (cronDue != null && (next == null || cronDue.isBefore(next))) {
+            next = cronDue;
+        }
         return new StatusSnapshot(running(), stopped, run == null ? null : run.startedTs(), activeTs,
-                output.tail(RunnerEngine.TAIL_LINES), remaining, runCount, scheduled(), lastCase, lastCaseTs,
-                failures.consecutiveFailures(), paused, lastExitCode, lastFinishTs);
+                output.tail(RunnerEngine.TAIL_LINES), remaining, runCount, scheduled() || cronArmed(), lastCase,
+                lastCaseTs, failures.consecutiveFailures(), paused, lastExitCode, lastFinishTs, next);
     }
 }

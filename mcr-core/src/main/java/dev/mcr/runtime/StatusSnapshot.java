@@ -19,8 +19,10 @@ import java.time.Instant;
  * @param paused              whether it was paused after failures
  * @param lastExitCode        exit code of the last run, {@code null} before the first
  * @param lastFinishTs        end of the last run, or {@code null}
+ * @param nextRunTs           when the next run is due (an interval's, a retry's or a cron schedule's), or {@code null}
  */
 public record StatusSnapshot(boolean running, boolean stopped, Instant startedTs, Instant activeTs, String tail,
                              Integer remaining, int runCount, boolean scheduled, String lastCase, Instant lastCaseTs,
-                             int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs) {
+                             int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs,
+                             Instant nextRunTs) {
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcr.crypto.SecretMasking;
 import dev.mcr.error.InvalidInputException;
 import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.error.TooLargeException;
@@ -145,7 +146,8 @@ public final class Transfer {
 
     /**
      * Builds an export document: {@code {runners, runner_groups, runner_layout, exported_at}}. Notification
-     * profiles (and so every secret) are never part of it; runners keep their profile ids.
+     * profiles are never part of it; runners keep their profile ids; the values of their secret variables are
+     * exported empty (the variables themselves, with {@code "secret": true}, are kept).
      *
      * @param state the state to export
      * @param now   the export time
@@ -156,7 +158,7 @@ public final class Transfer {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(zone, "zone");
-        ObjectNode full = StateTrees.toJson(state);
+        ObjectNode full = StateTrees.toJson(state.withRunners(SecretMasking.maskRunners(state.runners(), "")));
         ObjectNode out = NODES.objectNode();
         out.set("runners", full.get("runners"));
         out.set("runner_groups", full.get("runner_groups"));

@@ -407,8 +407,8 @@ class StateNormalizerTest {
         AppState s = StateNormalizer.normalize(json("{\"theme\":\"dark\",\"nested\":{\"a\":[1,2.5,true,null,\"x\"],"
                 + "\"big\":99999999999999999999},"
                 + "\"notify_profiles\":[{\"id\":\"p\",\"snoozed_until\":\"2026\",\"color\":\"red\"}],"
-                + "\"runners\":[{\"id\":\"r\",\"timeout_s\":30,\"snoozed_until\":5,\"cases\":[{\"id\":\"c\",\"note\":\"x\"}],"
-                + "\"schedule\":{\"seconds\":5,\"cron\":\"*/5 * * * *\"}}],"
+                + "\"runners\":[{\"id\":\"r\",\"nice_level\":30,\"snoozed_until\":5,\"cases\":[{\"id\":\"c\",\"note\":\"x\"}],"
+                + "\"schedule\":{\"seconds\":5,\"calendar\":\"*/5 * * * *\"}}],"
                 + "\"runner_groups\":[{\"id\":\"g\",\"collapsed\":true}],"
                 + "\"runner_layout\":[{\"type\":\"runner\",\"id\":\"r\",\"pinned\":true}]}"));
 
@@ -417,7 +417,7 @@ class StateNormalizerTest {
         nested.put("big", new BigInteger("99999999999999999999"));
         assertThat(s.extra()).containsExactly(Map.entry("theme", "dark"), Map.entry("nested", nested));
         assertThat(s.notifyProfiles().get(0).extra()).containsExactly(Map.entry("color", "red"));
-        assertThat(s.runners().get(0).extra()).containsExactly(Map.entry("timeout_s", 30));
+        assertThat(s.runners().get(0).extra()).containsExactly(Map.entry("nice_level", 30));
         assertThat(s.runnerGroups().get(0).extra()).containsExactly(Map.entry("collapsed", true));
 
         @SuppressWarnings("unchecked")
@@ -428,16 +428,16 @@ class StateNormalizerTest {
         ObjectNode out = StateTrees.toJson(s);
         assertThat(fieldNames(out)).containsExactly("notify_profiles", "runners", "runner_groups", "runner_layout", "theme", "nested");
         assertThat(out.get("nested")).isEqualTo(json("{\"a\":[1,2.5,true,null,\"x\"],\"big\":99999999999999999999}"));
-        assertThat(fieldNames(out.get("runners").get(0))).endsWith("notify_profile_updates_only", "timeout_s");
+        assertThat(fieldNames(out.get("runners").get(0))).endsWith("notify_profile_updates_only", "nice_level");
         assertThat(s.runners().get(0).cases().get(0).extra()).containsExactly(Map.entry("note", "x"));
-        assertThat(s.runners().get(0).timing().schedule().extra()).containsExactly(Map.entry("cron", "*/5 * * * *"));
+        assertThat(s.runners().get(0).timing().schedule().extra()).containsExactly(Map.entry("calendar", "*/5 * * * *"));
         assertThat(s.runnerLayout().get(0).extra()).containsExactly(Map.entry("pinned", true));
         assertThat(out.get("runners").get(0).get("cases").get(0))
                 .isEqualTo(json("{\"id\":\"c\",\"pattern\":\"\",\"message_template\":\"\",\"state\":\"\",\"note\":\"x\"}"));
         assertThat(fieldNames(out.get("runners").get(0).get("cases").get(0))).endsWith("state", "note");
         assertThat(out.get("runners").get(0).get("schedule"))
-                .isEqualTo(json("{\"hours\":0,\"minutes\":0,\"seconds\":5,\"cron\":\"*/5 * * * *\"}"));
-        assertThat(fieldNames(out.get("runners").get(0).get("schedule"))).endsWith("seconds", "cron");
+                .isEqualTo(json("{\"hours\":0,\"minutes\":0,\"seconds\":5,\"calendar\":\"*/5 * * * *\"}"));
+        assertThat(fieldNames(out.get("runners").get(0).get("schedule"))).endsWith("seconds", "calendar");
         assertThat(out.get("runner_layout").get(0)).isEqualTo(json("{\"type\":\"runner\",\"id\":\"r\",\"pinned\":true}"));
         assertThat(out.get("runner_groups").get(0).get("collapsed").booleanValue()).isTrue();
         assertThat(StateJson.write(s)).doesNotContain("snoozed_until");
@@ -449,11 +449,11 @@ class StateNormalizerTest {
                 + "\"failure_count\":0,\"sent_count\":0,\"config\":{\"user_key\":\"\",\"api_token\":\"\",\"sound\":\"x\"},"
                 + "\"quiet_hours\":{\"from\":\"22:00\"}}],"
                 + "\"runners\":[{\"id\":\"r\",\"name\":\"R\",\"command\":\"true\",\"logging_enabled\":true,"
-                + "\"schedule\":{\"hours\":0,\"minutes\":90,\"seconds\":0,\"cron\":\"0 * * * *\",\"timezone\":\"Europe/Berlin\"},"
+                + "\"schedule\":{\"hours\":0,\"minutes\":90,\"seconds\":0,\"calendar\":\"0 * * * *\",\"timezone\":\"Europe/Berlin\"},"
                 + "\"max_runs\":-1,\"alert_cooldown_s\":60,\"alert_escalation_s\":0,\"failure_pause_threshold\":3,"
                 + "\"cases\":[{\"id\":\"c\",\"pattern\":\"DOWN\",\"message_template\":\"down\",\"state\":\"DOWN\","
                 + "\"ack\":{\"required\":true}}],\"notify_profile_ids\":[\"p\"],\"notify_profile_updates_only\":[],"
-                + "\"timeout_s\":30}],"
+                + "\"nice_level\":30}],"
                 + "\"runner_groups\":[{\"id\":\"g\",\"name\":\"G\",\"runner_ids\":[],\"disabled_runner_ids\":[],\"collapsed\":true}],"
                 + "\"runner_layout\":[{\"type\":\"runner\",\"id\":\"r\",\"pinned\":true},{\"type\":\"group\",\"id\":\"g\"}],"
                 + "\"theme\":\"dark\"}";

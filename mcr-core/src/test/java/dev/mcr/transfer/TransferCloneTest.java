@@ -43,7 +43,7 @@ class TransferCloneTest {
             + "\"runners\":["
             + " {\"id\":\"a\",\"name\":\"Backup\",\"command\":\"rsync -a /a /b\",\"logging_enabled\":false,"
             + "  \"schedule\":{\"hours\":1,\"minutes\":2,\"seconds\":3},\"max_runs\":-1,\"alert_cooldown_s\":60,"
-            + "  \"alert_escalation_s\":0,\"failure_pause_threshold\":2,\"timeout_s\":30,"
+            + "  \"alert_escalation_s\":0,\"failure_pause_threshold\":2,\"nice_level\":30,"
             + "  \"cases\":[{\"id\":\"c1\",\"pattern\":\"(?P<n>\\\\d+) files\",\"message_template\":\"{n} copied\",\"state\":\"UP\"},"
             + "           {\"id\":\"c2\",\"pattern\":\"\",\"message_template\":\"\",\"state\":\"\"}],"
             + "  \"notify_profile_ids\":[\"p1\"],\"notify_profile_updates_only\":[\"p1\"]},"
@@ -64,7 +64,7 @@ class TransferCloneTest {
         assertThat(result.clonedId()).matches(NEW_RUNNER_ID);
         assertThat(clone.name()).isEqualTo("Backup (copy)").isEqualTo(result.clonedName());
         assertThat(withoutIds(clone)).isEqualTo(withoutIds(source));
-        assertThat(clone.extra()).containsEntry("timeout_s", 30);
+        assertThat(clone.extra()).containsEntry("nice_level", 30);
         assertThat(clone.cases()).extracting(CaseRule::id)
                 .allMatch(id -> id.matches("^case_[0-9a-f]{32}$"))
                 .doesNotContainAnyElementsOf(List.of("c1", "c2"))

@@ -279,7 +279,7 @@ class TransferImportTest {
     @Test
     void values_the_original_accepts_are_coerced_and_unknown_runner_keys_kept() {
         ImportResult result = importText(AppState.EMPTY, "{\"runners\":[{\"max_runs\":\"500\",\"logging_enabled\":\"no\","
-                + "\"schedule\":{\"seconds\":\"10\",\"minutes\":2.0},\"alert_cooldown_s\":-5,\"timeout_s\":30,"
+                + "\"schedule\":{\"seconds\":\"10\",\"minutes\":2.0},\"alert_cooldown_s\":-5,\"nice_level\":30,"
                 + "\"cases\":[{\"state\":\" down \"}]}]}");
         Runner r = result.state().runners().get(0);
         assertThat(r.timing().maxRuns()).isEqualTo(100);
@@ -287,7 +287,7 @@ class TransferImportTest {
         assertThat(((Schedule.FixedDelay) r.timing().schedule()).intervalSeconds()).isEqualTo(130);
         assertThat(r.alerting().cooldown()).isZero();
         assertThat(r.cases().get(0).state().json()).isEqualTo("DOWN");
-        assertThat(r.extra()).containsEntry("timeout_s", 30);
+        assertThat(r.extra()).containsEntry("nice_level", 30);
     }
 
     @Test

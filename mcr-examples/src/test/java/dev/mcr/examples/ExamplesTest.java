@@ -3,6 +3,7 @@ package dev.mcr.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcr.event.GroupStatus;
+import dev.mcr.event.RunFinished;
 import dev.mcr.event.RunPaused;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -49,5 +50,16 @@ class ExamplesTest {
         assertThat(g.status()).isEqualTo("finished");
         assertThat(g.completedCount()).isEqualTo(3);
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("publish printed: sum is 15");
+    }
+
+    @Test
+    void the_cron_job_retries_its_failed_first_attempt_and_the_hanging_one_is_stopped_by_its_timeout()
+            throws Exception {
+        CronRetryExample.Result r = CronRetryExample.run(dir, out);
+        assertThat(r.syncAttempts()).extracting(RunFinished::attempt, RunFinished::exitCode)
+                .startsWith(org.assertj.core.groups.Tuple.tuple(1, 1), org.assertj.core.groups.Tuple.tuple(2, 0));
+        assertThat(r.syncOutput()).startsWith("remote busy", "synced to backup-host");
+        assertThat(r.hang().timedOut()).isTrue();
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("sync attempt 2 exited 0", "hang timed out: true");
     }
 }

@@ -17,6 +17,7 @@ import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +95,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         route("GET", "/api/export", r -> export());
         route("POST", "/api/import", this::importRunners);
         route("GET", "/api/events", r -> events.open());
+        route("GET", "/api/cron/preview", this::cronPreview);
         route("POST", "/api/admin/rotate-key", r -> rotateKey());
         accessRoutes.register(this::route);
     }
@@ -365,6 +367,35 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
             items.add(m);
         }
         return HttpResponse.json(200, Map.of("items", items));
+    }
+
+    /**
+     * {@code GET /api/cron/preview?expr=&tz=&count=}: the next due times of a cron expression as the engine arms them
+     * (the same rule across daylight-saving changes), for the runner card while someone edits it. 400 with a sentence
+     * for an expression, zone or count that is not valid.
+     */
+    private HttpResponse cronPreview(HttpRequest request) {
+        String expr = request.queryParam("expr");
+        if (expr == null || expr.isBlank()) {
+            throw new HttpError(400, "Query parameter 'expr' must hold a cron expression.");
+        }
+        String countText = request.queryParam("count");
+        int count = 5;
+        if (countText != null) {
+            if (!WHOLE_NUMBER.matcher(countText).matches() || countText.strip().length() > 3) {
+                throw new HttpError(400, "Query parameter 'count' must be a whole number from 1 to "
+                        + Mcr.MAX_CRON_PREVIEW + ".");
+            }
+            count = Integer.parseInt(countText.strip());
+        }
+        String tz = request.queryParam("tz");
+        List<String> next = new ArrayList<>();
+        for (Instant due : mcr.cronPreview(expr, tz == null ? "" : tz.strip(), count)) {
+            next.add(Timestamps.format(due, mcr.zone()));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("next", next);
+        return HttpResponse.json(200, m);
     }
 
     /** Parses {@code limit} like FastAPI's {@code int} (422 when it is not a whole number), then clamps to 1..1000. */

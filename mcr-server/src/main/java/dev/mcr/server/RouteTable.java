@@ -106,6 +106,7 @@ final class RouteTable {
             new Rule("GET", "/api/groups/{id}", Need.VIEWER, null, "read a group"),
             new Rule("GET", "/api/profiles/{id}", Need.VIEWER, null, "read a service (secrets masked)"),
             new Rule("GET", "/api/layout", Need.VIEWER, null, "read the layout"),
+            new Rule("GET", "/api/cron/preview", Need.VIEWER, null, "preview the next times of a cron expression"),
             new Rule("POST", "/api/run", Need.OPERATOR, "runner.run", "run a runner"),
             new Rule("POST", "/api/stop", Need.OPERATOR, "runner.stop", "stop a runner"),
             new Rule("POST", "/api/group/run", Need.OPERATOR, "group.run", "run a group"),

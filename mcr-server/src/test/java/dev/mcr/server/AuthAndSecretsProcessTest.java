@@ -150,6 +150,7 @@ class AuthAndSecretsProcessTest {
                 {"POST", "/api/clone_runner"}, {"POST", "/api/pushover_test"}, {"GET", "/api/log/" + RUNNER},
                 {"DELETE", "/api/log/" + RUNNER}, {"GET", "/api/notifications"}, {"DELETE", "/api/notifications"},
                 {"GET", "/api/export"}, {"POST", "/api/import"}, {"GET", "/api/events"}, {"GET", "/static"},
+                {"GET", "/api/cron/preview?expr=%40daily"},
                 {"GET", "/api/no-such-route"}, {"PUT", "/api/state"}, {"GET", "/api/log/..%2F..%2Fapp.db"}};
             String right = USER + ":" + PASSWORD;
             String token = basic(right).substring(6);

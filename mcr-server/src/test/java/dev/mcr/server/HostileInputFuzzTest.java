@@ -48,7 +48,7 @@ class HostileInputFuzzTest {
         "/api/group/run", "/api/group/stop", "/api/clone_runner", "/api/pushover_test", "/api/notifications",
         "/api/export", "/api/import", "/api/log/runner_a", "/static/app.js", "/api/events", "/api/runners",
         "/api/runners/runner_a", "/api/groups", "/api/groups/group_g", "/api/profiles", "/api/profiles/notify_p",
-        "/api/layout"};
+        "/api/layout", "/api/cron/preview?expr=%40daily&tz=Europe%2FBerlin"};
     private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE",
         "CONNECT", "FOO", "get", "G\u00c9T", ""};
     /** Strings a fuzzed state may carry; some end up as commands, so none of them is harmful shell code. */

@@ -1,0 +1,104 @@
+package dev.mcr;
+
+import dev.mcr.error.InvalidInputException;
+import dev.mcr.model.AppState;
+import dev.mcr.model.Runner;
+import dev.mcr.model.Runner.EnvVar;
+import dev.mcr.model.Schedule;
+import dev.mcr.runtime.RunnerEngine;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The settings of a runner that a save refuses rather than normalizes: a cron expression or time zone that cannot be
+ * read, a working directory that does not exist, variable names a shell cannot take, an empty program in the shell.
+ * Only runners that are new or changed are checked, so a directory that disappeared later does not lock the other
+ * runners out of saves. The sentence names the runner and the JSON field; a variable's value is never quoted.
+ */
+final class RunnerChecks {
+
+    private RunnerChecks() {
+    }
+
+    /**
+     * Checks the new and changed runners of a state about to be stored.
+     *
+     * @param next    the normalized state
+     * @param current the state stored now
+     * @throws InvalidInputException with a sentence naming the runner and the field
+     */
+    static void check(AppState next, AppState current) {
+        Map<String, Runner> stored = new HashMap<>();
+        current.runners().forEach(r -> stored.put(r.id(), r));
+        for (Runner r : next.runners()) {
+            if (!r.equals(stored.get(r.id()))) {
+                check(r);
+            }
+        }
+    }
+
+    /**
+     * Checks one runner.
+     *
+     * @param r the runner
+     * @throws InvalidInputException with a sentence naming the runner and the field
+     */
+    static void check(Runner r) {
+        if (r.timing().schedule() instanceof Schedule.Cron c) {
+            try {
+                Schedule.Cron.check(c.expression(), "");
+            } catch (IllegalArgumentException e) {
+                throw refuse(r, "schedule.cron", e.getMessage());
+            }
+            try {
+                Schedule.Cron.check(c.expression(), c.timeZone());
+            } catch (IllegalArgumentException e) {
+                throw refuse(r, "schedule.time_zone", e.getMessage());
+            }
+        }
+        String dir = r.execution().workingDir();
+        if (!dir.isEmpty()) {
+            boolean isDir;
+            try {
+                isDir = Files.isDirectory(Path.of(dir));
+            } catch (InvalidPathException e) {
+                isDir = false;
+            }
+            if (!isDir) {
+                throw refuse(r, "working_dir", "'" + dir + "' does not exist or is not a directory; leave it empty "
+                        + "for the server's directory.");
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (EnvVar v : r.execution().env()) {
+            try {
+                EnvVar.checkName(v.name());
+            } catch (IllegalArgumentException e) {
+                throw refuse(r, "env", e.getMessage());
+            }
+            if (!names.add(v.name())) {
+                throw refuse(r, "env", "the variable " + v.name() + " is listed twice.");
+            }
+            if (v.value().indexOf('\0') >= 0) {
+                throw refuse(r, "env", "the value of " + v.name() + " contains a NUL character, which no process "
+                        + "can receive.");
+            }
+        }
+        for (String part : r.execution().shell()) {
+            if (part.isEmpty() || part.indexOf('\0') >= 0) {
+                throw refuse(r, "shell", "every part must be a non-empty text without NUL characters, for example "
+                        + "\"bash -c\" or [\"python3\", \"-c\"].");
+            }
+        }
+    }
+
+    private static InvalidInputException refuse(Runner r, String field, String why) {
+        return new InvalidInputException("Runner '" + RunnerEngine.displayName(r) + "' (" + r.id() + "), " + field + ": "
+                + why);
+    }
+}
