@@ -32,6 +32,7 @@ public final class EventBus implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
 
     private final List<QueueSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<? extends McrEvent>>> observers = new CopyOnWriteArrayList<>();
     private final int maxSubscribers;
     private final int queueCapacity;
     private final AtomicInteger listenerThreads = new AtomicInteger();
@@ -55,6 +56,12 @@ public final class EventBus implements AutoCloseable {
      * @param event the event
      */
     public void publish(McrEvent event) {
+        if (!observers.isEmpty()) {
+            List<McrEvent> one = List.of(event);
+            for (Consumer<List<? extends McrEvent>> o : observers) {
+                observe(o, one);
+            }
+        }
         for (QueueSubscription s : subscriptions) {
             s.offer(event);
         }
@@ -73,8 +80,32 @@ public final class EventBus implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
+        for (Consumer<List<? extends McrEvent>> o : observers) {
+            observe(o, events);
+        }
         for (QueueSubscription s : subscriptions) {
             s.offerAll(events);
+        }
+    }
+
+    /**
+     * Adds an observer that sees every event synchronously, on the publishing thread, before any subscriber's queue:
+     * unlike a subscription it never loses an event, so it must be quick and never block (it runs on runner
+     * threads, some under a runner's lock). It gets what was published at once as one list (a single event, or a
+     * burst of output with {@link #publishAll}; {@code null} elements are possible and to be skipped). For mcr's own
+     * bookkeeping (the run history), not for clients. An observer that throws is logged and keeps observing.
+     *
+     * @param observer the observer; it must not keep the list
+     */
+    public void observe(Consumer<List<? extends McrEvent>> observer) {
+        observers.add(java.util.Objects.requireNonNull(observer, "observer"));
+    }
+
+    private static void observe(Consumer<List<? extends McrEvent>> observer, List<? extends McrEvent> events) {
+        try {
+            observer.accept(events);
+        } catch (RuntimeException ex) {
+            LOG.warn("An event observer failed on {} event(s).", events.size(), ex);
         }
     }
 

@@ -351,7 +351,7 @@ public final class RunLogs {
         return locks.computeIfAbsent(file, f -> new Object());
     }
 
-    private static void closeQuietly(FileChannel ch) {
+    static void closeQuietly(FileChannel ch) {
         try {
             ch.close();
         } catch (IOException ignored) {
@@ -360,7 +360,7 @@ public final class RunLogs {
     }
 
     /** The bytes {@code [start, end)} of an open file, read with positional reads; closing closes the file. */
-    private static final class Slice extends InputStream {
+    static final class Slice extends InputStream {
         private final FileChannel ch;
         private final long end;
         private long pos;
@@ -389,7 +389,7 @@ public final class RunLogs {
             int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
             if (n < 0) {
                 // Only something outside mcr shrinks a log file: mcr replaces or renames it instead.
-                throw new IOException("The log file became shorter while it was read.");
+                throw new IOException("The file became shorter while it was read.");
             }
             pos += n;
             return n;

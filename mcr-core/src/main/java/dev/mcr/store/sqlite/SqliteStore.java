@@ -4,6 +4,7 @@ import dev.mcr.error.McrException;
 import dev.mcr.files.DataFolder;
 import dev.mcr.store.ConfigStore;
 import dev.mcr.store.JournalStore;
+import dev.mcr.store.RunStore;
 import dev.mcr.store.RuntimeStore;
 import dev.mcr.store.Store;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The SQLite store, {@code DATA_DIR/app.db}: the configured objects with versions and history, the notification
- * journal, last cases, live runs and schedule states.
+ * journal, last cases, live runs, schedule states and the records of runs.
  *
  * <p>The original tool's tables are kept ({@code state} with the one row {@code id=1}, {@code notification_journal}),
  * so an original data folder opens as is, and they stay current: every config commit also rewrites the {@code state}
@@ -58,7 +59,7 @@ public final class SqliteStore implements Store {
      * The version of the newest migration in {@link #MIGRATIONS}; a folder at this version opens without starting
      * Flyway. A test keeps it equal to the newest file.
      */
-    public static final int LATEST_MIGRATION = MigrationFiles.FILES.size();
+    public static final int LATEST_MIGRATION = MigrationFiles.latestVersion();
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
     private static final int BUSY_TIMEOUT_MS = 10_000;
@@ -67,12 +68,14 @@ public final class SqliteStore implements Store {
     private final SqliteConfigStore config;
     private final SqliteJournalStore journal;
     private final SqliteRuntimeStore runtime;
+    private final SqliteRunStore runs;
 
     private SqliteStore(SqliteDb db, Clock clock) {
         this.db = db;
         this.config = new SqliteConfigStore(db, clock);
         this.journal = new SqliteJournalStore(db);
         this.runtime = new SqliteRuntimeStore(db);
+        this.runs = new SqliteRunStore(db);
     }
 
     /**
@@ -210,6 +213,11 @@ public final class SqliteStore implements Store {
     @Override
     public RuntimeStore runtime() {
         return runtime;
+    }
+
+    @Override
+    public RunStore runs() {
+        return runs;
     }
 
     /** Closes the database; later calls do nothing, and other methods then throw {@link McrException}. */
