@@ -1256,6 +1256,34 @@ public final class Mcr implements AutoCloseable {
         return bus.subscribe(listener);
     }
 
+    /**
+     * Returns how many events subscribers lost because they did not keep up (their queue was full), since this
+     * instance started.
+     *
+     * @return the count
+     */
+    public long eventsDropped() {
+        return bus.droppedTotal();
+    }
+
+    /**
+     * Returns the notification delivery attempts since this instance started (test sends included).
+     *
+     * @return profile type to result ({@code success} or {@code error}) to count
+     */
+    public Map<String, Map<String, Long>> notificationAttempts() {
+        return dispatcher.attempts();
+    }
+
+    /**
+     * Returns how many notifications wait for delivery.
+     *
+     * @return the queue's length
+     */
+    public int notificationQueueDepth() {
+        return dispatcher.queueDepth();
+    }
+
     /** Returns the number of open event subscriptions. */
     public int subscriberCount() {
         return bus.subscriberCount();

@@ -37,6 +37,8 @@ public final class EventBus implements AutoCloseable {
     private final int queueCapacity;
     private final AtomicInteger listenerThreads = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Events lost by subscriptions that are closed now. */
+    private final java.util.concurrent.atomic.AtomicLong droppedByClosed = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param maxSubscribers at most this many subscriptions at once
@@ -114,6 +116,20 @@ public final class EventBus implements AutoCloseable {
         return !subscriptions.isEmpty();
     }
 
+    /**
+     * Returns how many events subscribers lost because their queue was full, since the bus was made (closed
+     * subscriptions included).
+     *
+     * @return the count
+     */
+    public long droppedTotal() {
+        long sum = droppedByClosed.get();
+        for (QueueSubscription s : subscriptions) {
+            sum += s.dropped();
+        }
+        return sum;
+    }
+
     /** Returns the number of open subscriptions. */
     public int subscriberCount() {
         return subscriptions.size();
@@ -135,8 +151,11 @@ public final class EventBus implements AutoCloseable {
                 throw new TooManySubscribersException(maxSubscribers);
             }
             QueueSubscription[] holder = new QueueSubscription[1];
-            QueueSubscription s = new QueueSubscription(queueCapacity, DEFAULT_MAX_QUEUED_CHARS,
-                    () -> subscriptions.remove(holder[0]));
+            QueueSubscription s = new QueueSubscription(queueCapacity, DEFAULT_MAX_QUEUED_CHARS, () -> {
+                if (subscriptions.remove(holder[0])) {
+                    droppedByClosed.addAndGet(holder[0].dropped());
+                }
+            });
             holder[0] = s;
             subscriptions.add(s);
             return s;

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * The routes of the original tool (SPEC §10) on top of the {@link Mcr} facade: the {@link BeforeHandler}s first
  * (host, origin, authentication, body type), then a small table of exact paths plus the prefixes
  * {@code /static/} and {@code /api/log/}, then the versioned object routes ({@link ObjectRoutes}: {@code /api/runners},
- * {@code /api/groups}, {@code /api/profiles}, {@code /api/layout}); every failure goes through {@link ErrorResponses}.
+ * {@code /api/groups}, {@code /api/profiles}, {@code /api/layout}) and the history, health and metrics routes
+ * ({@link HistoryRoutes}); every failure goes through {@link ErrorResponses}.
  */
 final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
@@ -43,6 +44,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     private final StaticAssets assets;
     private final EventStreams events;
     private final ObjectRoutes objects;
+    private final HistoryRoutes history;
     private final int maxStateBytes;
     private final int maxImportBytes;
     private final Map<String, Map<String, Function<HttpRequest, HttpResponse>>> exact = new LinkedHashMap<>();
@@ -54,14 +56,16 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
      * @param events         the event-stream clients
      * @param maxStateBytes  largest body of a request that saves a state ({@code MAX_STATE_BYTES})
      * @param maxImportBytes largest import body
+     * @param metrics        the metrics of {@code /metrics}
      */
     ApiRoutes(Mcr mcr, List<BeforeHandler> before, StaticAssets assets, EventStreams events, int maxStateBytes,
-              int maxImportBytes) {
+              int maxImportBytes, Metrics metrics) {
         this.mcr = mcr;
         this.before = List.copyOf(before);
         this.assets = assets;
         this.events = events;
         this.objects = new ObjectRoutes(mcr, maxStateBytes);
+        this.history = new HistoryRoutes(mcr, metrics);
         this.maxStateBytes = maxStateBytes;
         this.maxImportBytes = maxImportBytes;
         route("GET", "/", r -> assets.index());
@@ -104,6 +108,11 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
             }
             if (path.startsWith(LOG_PREFIX)) {
                 return log(request, path.substring(LOG_PREFIX.length()));
+            }
+            // Before the object routes: /api/runners/{id}/stats is history's.
+            HttpResponse recorded = history.route(request);
+            if (recorded != null) {
+                return recorded;
             }
             HttpResponse object = objects.route(request);
             if (object != null) {
@@ -257,8 +266,13 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
     /** Parses {@code limit} like FastAPI's {@code int} (422 when it is not a whole number), then clamps to 1..1000. */
     static int limit(String text) {
+        return limit(text, JournalQuery.DEFAULT_LIMIT, JournalQuery.MAX_LIMIT);
+    }
+
+    /** A {@code limit} parameter: a whole number, clamped to {@code 1..max} like the original clamps it. */
+    static int limit(String text, int byDefault, int max) {
         if (text == null) {
-            return JournalQuery.DEFAULT_LIMIT;
+            return byDefault;
         }
         if (!WHOLE_NUMBER.matcher(text).matches()) {
             throw new HttpError(422, "Query parameter 'limit' must be a whole number.");
@@ -267,7 +281,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         if (n.compareTo(BigInteger.ONE) < 0) {
             return 1;
         }
-        return n.compareTo(BigInteger.valueOf(JournalQuery.MAX_LIMIT)) > 0 ? JournalQuery.MAX_LIMIT : n.intValue();
+        return n.compareTo(BigInteger.valueOf(max)) > 0 ? max : n.intValue();
     }
 
     private static String filter(HttpRequest request, String name) {
@@ -311,11 +325,16 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
     /** Parses {@code tail_bytes}: absent or 0 is the whole log; anything but a whole number of 0 or more is 422. */
     static long tailBytes(String text) {
+        return nonNegative(text, "tail_bytes");
+    }
+
+    /** A query parameter that is a whole number of 0 or more (0 when absent; huge values become the largest long). */
+    static long nonNegative(String text, String name) {
         if (text == null) {
             return 0;
         }
         if (!WHOLE_NUMBER.matcher(text).matches() || text.strip().startsWith("-")) {
-            throw new HttpError(422, "Query parameter 'tail_bytes' must be a whole number of 0 or more.");
+            throw new HttpError(422, "Query parameter '" + name + "' must be a whole number of 0 or more.");
         }
         BigInteger n = new BigInteger(text.strip());
         return n.bitLength() < 63 ? n.longValue() : Long.MAX_VALUE;

@@ -26,13 +26,24 @@ final class BasicAuth implements BeforeHandler {
     private final byte[] userDigest;
     private final byte[] passwordDigest;
     private final BiPredicate<byte[], byte[]> constantTimeEquals;
+    private final java.util.function.Predicate<HttpRequest> exempt;
 
     /**
      * @param user     the expected user, non-empty
      * @param password the expected password, non-empty
      */
     BasicAuth(String user, String password) {
-        this(user, password, MessageDigest::isEqual);
+        this(user, password, MessageDigest::isEqual, r -> false);
+    }
+
+    /**
+     * @param user     the expected user, non-empty
+     * @param password the expected password, non-empty
+     * @param exempt   requests that need no Basic credentials: routes without data ({@code /healthz}) and requests
+     *                 that carry their own (the scraper's bearer token on {@code /metrics})
+     */
+    BasicAuth(String user, String password, java.util.function.Predicate<HttpRequest> exempt) {
+        this(user, password, MessageDigest::isEqual, exempt);
     }
 
     /**
@@ -41,15 +52,22 @@ final class BasicAuth implements BeforeHandler {
      * @param constantTimeEquals compares two digests of equal length in constant time (tests count the calls)
      */
     BasicAuth(String user, String password, BiPredicate<byte[], byte[]> constantTimeEquals) {
+        this(user, password, constantTimeEquals, r -> false);
+    }
+
+    private BasicAuth(String user, String password, BiPredicate<byte[], byte[]> constantTimeEquals,
+                      java.util.function.Predicate<HttpRequest> exempt) {
         this.userDigest = sha256(user);
         this.passwordDigest = sha256(password);
         this.constantTimeEquals = constantTimeEquals;
+        this.exempt = exempt;
     }
 
-    /** Every route except the UI's assets under {@code /static/} needs the credentials: 401 otherwise. */
+    /** Every route except the UI's assets under {@code /static/} and the exempt ones needs the credentials. */
     @Override
     public void check(HttpRequest request) {
-        if (!request.path().startsWith("/static/") && !allows(request.header("authorization"))) {
+        if (!request.path().startsWith("/static/") && !exempt.test(request)
+                && !allows(request.header("authorization"))) {
             throw new HttpError(401, "Unauthorized", java.util.Map.of("WWW-Authenticate", CHALLENGE));
         }
     }

@@ -43,10 +43,12 @@ public final class McrServer implements AutoCloseable {
 
     private final HttpAdapter adapter;
     private final EventStreams events;
+    private final Metrics metrics;
     private final URI url;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private McrServer(HttpAdapter adapter, EventStreams events, URI url) {
+    private McrServer(HttpAdapter adapter, EventStreams events, Metrics metrics, URI url) {
+        this.metrics = metrics;
         this.adapter = adapter;
         this.events = events;
         this.url = url;
@@ -74,21 +76,25 @@ public final class McrServer implements AutoCloseable {
         List<BeforeHandler> before = new ArrayList<>();
         before.add(HostCheck.of(config.host(), config.allowedHosts()));
         before.add(new OriginCheck());
+        Metrics metrics = new Metrics(mcr, events::count, config.metricsToken());
         if (config.authEnabled()) {
-            before.add(new BasicAuth(config.authUser(), config.authPassword()));
+            before.add(new BasicAuth(config.authUser(), config.authPassword(),
+                    r -> HistoryRoutes.PUBLIC_PATHS.contains(r.path()) || metrics.bearerAllows(r)));
         }
         before.add(new JsonBodyCheck());
-        ApiRoutes routes = new ApiRoutes(mcr, before, assets, events, config.maxStateBytes(), config.maxImportBytes());
+        ApiRoutes routes = new ApiRoutes(mcr, before, assets, events, config.maxStateBytes(), config.maxImportBytes(),
+                metrics);
         HttpAdapter adapter = new HttpAdapter(config.host(), config.port(), options.limits(),
                 SecurityHeaders.of(assets.inlineScriptHashes()), routes);
         try {
             adapter.listen();
         } catch (IOException e) {
             adapter.shutdown();
+            metrics.close();
             throw new McrException("Cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage() + ".", e);
         }
-        return new McrServer(adapter, events, url(config.host(), adapter.port()));
+        return new McrServer(adapter, events, metrics, url(config.host(), adapter.port()));
     }
 
     private static URI url(String host, int port) {
@@ -133,6 +139,7 @@ public final class McrServer implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             events.closeAll();
             adapter.shutdown();
+            metrics.close();
         }
     }
 

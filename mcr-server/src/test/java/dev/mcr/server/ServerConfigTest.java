@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import dev.mcr.store.RunRetention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -169,19 +170,19 @@ class ServerConfigTest {
     @Test
     void the_constructor_refuses_values_below_the_floors() {
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 100, 1, 1, 1, 1,
-                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 10_485_760L, 5))
+                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 10_485_760L, 5, RunRetention.DEFAULTS, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxImportBytes");
         assertThatThrownBy(() -> new ServerConfig(" ", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1, 1,
-                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 10_485_760L, 5))
+                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 10_485_760L, 5, RunRetention.DEFAULTS, null))
                 .hasMessageContaining("host");
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1,
-                1, 200, Duration.ofSeconds(1), 1000, List.of(), 10_485_760L, 5))
+                1, 200, Duration.ofSeconds(1), 1000, List.of(), 10_485_760L, 5, RunRetention.DEFAULTS, null))
                 .hasMessageContaining("maxStateBytes");
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1,
-                1, 200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 4095, 5))
+                1, 200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 4095, 5, RunRetention.DEFAULTS, null))
                 .hasMessage("maxLogBytes must be at least 4096, not 4095.");
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1,
-                1, 200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 4096, 1001))
+                1, 200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 4096, 1001, RunRetention.DEFAULTS, null))
                 .hasMessage("maxLogFiles must be between 0 and 1000, not 1001.");
     }
 }
