@@ -192,6 +192,9 @@ public final class Mcr implements AutoCloseable {
             this.dispatcher = d;
             this.engine = e;
             this.groups = new GroupSequencer(engine, bus, clock);
+            if (recorder != null) {
+                engine.setRunTriggers(recorder::triggerOf);
+            }
             keeper.listen(engine::refresh);
             engine.refresh(keeper.state());
             // On the scheduler, so that whoever subscribes right after build() (or a test that drives the

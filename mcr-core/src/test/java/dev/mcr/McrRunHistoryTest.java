@@ -98,6 +98,16 @@ class McrRunHistoryTest extends McrTestBase {
     }
 
     @Test
+    void the_log_block_of_a_run_records_its_start_duration_and_trigger_after_the_originals_fields() throws Exception {
+        mcr.saveRunner(Runner.builder("runner_log").name("Logged").command("echo hi").build());
+        RunRecord r = runAndRecord("runner_log");
+        String log = logText("runner_log");
+        assertThat(log).contains("stopped: False\nstarted: " + dev.mcr.model.Timestamps.format(r.startedTs(),
+                mcr.zone()) + "\nduration_ms: ");
+        assertThat(log).contains("\ntrigger: manual\n" + "-".repeat(80) + "\nhi\n");
+    }
+
+    @Test
     void a_stopped_run_is_recorded_as_stopped_with_the_output_it_printed() throws Exception {
         mcr.saveRunner(Runner.builder("runner_long").command("echo begun; sleep 30").build());
         RunHandle h = mcr.start("runner_long");

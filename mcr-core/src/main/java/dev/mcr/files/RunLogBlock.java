@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param output     the run's output ({@code null} becomes {@code ""})
  */
 public record RunLogBlock(Instant ts, ZoneId zone, String runnerName, String command, Integer exitCode,
-                          boolean stopped, String output) {
+                          boolean stopped, String output, Instant startedTs, String trigger) {
 
     /**
      * Validates the time and zone; {@code null} texts become empty.
@@ -28,6 +28,8 @@ public record RunLogBlock(Instant ts, ZoneId zone, String runnerName, String com
      * @param exitCode   the exit code, or {@code null}
      * @param stopped    whether the user stopped the run
      * @param output     the run's output
+     * @param startedTs  when the run started, or {@code null} (then neither its start nor its duration is written)
+     * @param trigger    what started it ({@code manual}, {@code schedule}, {@code group}, ...), or {@code null}
      */
     public RunLogBlock {
         Objects.requireNonNull(ts, "ts");
@@ -35,5 +37,21 @@ public record RunLogBlock(Instant ts, ZoneId zone, String runnerName, String com
         runnerName = runnerName == null ? "" : runnerName;
         command = command == null ? "" : command;
         output = output == null ? "" : output;
+    }
+
+    /**
+     * A block with the original's fields only.
+     *
+     * @param ts         when the block is written
+     * @param zone       the zone of the timestamp line
+     * @param runnerName the runner's name
+     * @param command    the command as started
+     * @param exitCode   the exit code, or {@code null}
+     * @param stopped    whether the user stopped the run
+     * @param output     the run's output
+     */
+    public RunLogBlock(Instant ts, ZoneId zone, String runnerName, String command, Integer exitCode, boolean stopped,
+                       String output) {
+        this(ts, zone, runnerName, command, exitCode, stopped, output, null, null);
     }
 }

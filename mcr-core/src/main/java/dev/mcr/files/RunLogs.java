@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -338,8 +339,17 @@ public final class RunLogs {
                 .append("runner: ").append(b.runnerName()).append('\n')
                 .append("command: ").append(b.command()).append('\n')
                 .append("exit_code: ").append(b.exitCode() == null ? "None" : b.exitCode().toString()).append('\n')
-                .append("stopped: ").append(b.stopped() ? "True" : "False").append('\n')
-                .append(RULE_DASH).append('\n')
+                .append("stopped: ").append(b.stopped() ? "True" : "False").append('\n');
+        // Ours, after the original's fields: a reader of the original's format skips keys it does not know.
+        if (b.startedTs() != null) {
+            sb.append("started: ").append(Timestamps.format(b.startedTs(), b.zone())).append('\n')
+                    .append("duration_ms: ").append(Math.max(0, Duration.between(b.startedTs(), b.ts()).toMillis()))
+                    .append('\n');
+        }
+        if (b.trigger() != null) {
+            sb.append("trigger: ").append(b.trigger()).append('\n');
+        }
+        sb.append(RULE_DASH).append('\n')
                 .append(b.output());
         if (!b.output().endsWith("\n")) {
             sb.append('\n');

@@ -80,6 +80,17 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>> {
     }
 
     /**
+     * Returns what started a run that has not ended yet.
+     *
+     * @param runId the run
+     * @return its trigger, or {@code null} when the run is unknown or ended
+     */
+    public String triggerOf(String runId) {
+        OpenRun run = runId == null ? null : open.get(runId);
+        return run == null ? null : run.started.trigger();
+    }
+
+    /**
      * At start-up, before any run: closes the records of runs that never ended as lost (their server was killed),
      * with the size of the output they left, and applies the retention.
      *
