@@ -173,6 +173,24 @@ class HistoryRoutesTest {
     }
 
     @Test
+    void every_history_route_passes_the_host_check_and_the_api_ones_the_origin_check_first() throws IOException {
+        try (ServerFixture f = ServerFixture.start(dir)) {
+            String host = "127.0.0.1:" + f.server.port();
+            for (HistoryRoutes.Route route : HistoryRoutes.ROUTES) {
+                String path = route.path().replace("{run_id}", "run_x").replace("{runner_id}", "runner_x");
+                RawHttp.Answer a = RawHttp.exchange(f.server.port(), route.method() + " " + path + " HTTP/1.1\r\n"
+                        + "Host: attacker.example:" + f.server.port() + "\r\nConnection: close\r\n\r\n");
+                assertThat(a.status()).as(path + " from a rebinding name").isEqualTo(421);
+                if (path.startsWith("/api/")) {
+                    a = RawHttp.exchange(f.server.port(), route.method() + " " + path + " HTTP/1.1\r\nHost: " + host
+                            + "\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n");
+                    assertThat(a.status()).as(path + " from another page").isEqualTo(403);
+                }
+            }
+        }
+    }
+
+    @Test
     void the_readiness_check_fails_with_a_503_and_no_details_when_the_store_does_not_answer() {
         try (ServerFixture f = ServerFixture.start(dir)) {
             f.mcr.close();
