@@ -162,18 +162,21 @@ public final class Mcr implements AutoCloseable {
         this.keeper = new StateKeeper(store.config(), new SecretCodec(cipher), saveLimits, bus::publish, closed::get);
         NotificationDispatcher d = null;
         RunnerEngine e = null;
+        RunRecorder rec = null;
         try {
+            List<LiveRun> recordedLive = b.recordRuns ? store.runtime().liveRuns() : List.of();
             this.leftoversKilledAtStart = liveRuns.killLeftovers(bus::publish);
+            keeper.load(b.seedDemo);
             this.runOutputs = new RunOutputs(dataDir);
-            this.recorder = b.recordRuns ? new RunRecorder(store.runs(), runOutputs, b.runRetention, clock, b.node,
+            rec = b.recordRuns ? new RunRecorder(store.runs(), runOutputs, b.runRetention, clock, b.node,
                     this::runnerName) : null;
-            if (recorder != null) {
+            this.recorder = rec;
+            if (rec != null) {
                 // The runs still recorded as live belong to another instance that lives; every other open record is
                 // of a run whose server was killed.
-                recorder.recover(store.runtime().liveRuns().stream().map(LiveRun::runId).toList());
-                bus.observe(recorder);
+                rec.recover(recordedLive, store.runtime().liveRuns().stream().map(LiveRun::runId).toList());
+                bus.observe(rec);
             }
-            keeper.load(b.seedDemo);
             Map<String, Notifier> byType = new LinkedHashMap<>();
             byType.put(NotifyProfile.TYPE_PUSHOVER, new PushoverNotifier(b.pushoverUrl));
             for (Notifier n : b.notifiers) {
@@ -208,6 +211,9 @@ public final class Mcr implements AutoCloseable {
                 }
                 if (d != null) {
                     d.close();
+                }
+                if (rec != null) {
+                    rec.close();
                 }
                 if (ownScheduler) {
                     scheduler.shutdownNow();
@@ -1129,13 +1135,15 @@ public final class Mcr implements AutoCloseable {
      */
     public RunPage runs(RunQuery query) {
         Objects.requireNonNull(query, "query");
-        List<RunRecord> rows = store.runs().query(new RunQuery(query.runnerId(), query.groupId(), query.outcome(),
-                query.worstState(), query.before(), Math.min(RunQuery.MAX_LIMIT + 1, query.limit() + 1)));
-        if (rows.size() <= query.limit()) {
-            return new RunPage(rows, null);
+        syncHistory();
+        List<RunRecord> page = store.runs().query(query);
+        if (page.size() < query.limit()) {
+            return new RunPage(page, null);
         }
-        List<RunRecord> page = rows.subList(0, query.limit());
-        return new RunPage(page, page.get(page.size() - 1).runId());
+        String last = page.get(page.size() - 1).runId();
+        boolean more = !store.runs().query(new RunQuery(query.runnerId(), query.groupId(), query.outcome(),
+                query.worstState(), last, 1)).isEmpty();
+        return new RunPage(page, more ? last : null);
     }
 
     /**
@@ -1145,7 +1153,9 @@ public final class Mcr implements AutoCloseable {
      * @return the record, or empty when there is none (never was, or deleted by retention)
      */
     public Optional<RunRecord> run(String runId) {
-        return store.runs().find(Objects.requireNonNull(runId, "runId"));
+        Objects.requireNonNull(runId, "runId");
+        syncHistory();
+        return store.runs().find(runId);
     }
 
     /**
@@ -1181,6 +1191,7 @@ public final class Mcr implements AutoCloseable {
      */
     public RunStats runStats(String runnerId, Duration window) {
         Objects.requireNonNull(window, "window");
+        syncHistory();
         List<RunRecord> rows = store.runs().since(Objects.requireNonNull(runnerId, "runnerId"),
                 clock.instant().minus(window));
         if (rows.isEmpty() && keeper.state().runners().stream().noneMatch(r -> r.id().equals(runnerId))
@@ -1212,6 +1223,13 @@ public final class Mcr implements AutoCloseable {
     public void checkStore() {
         ensureOpen();
         store.runs().query(RunQuery.newest(1));
+    }
+
+    /** Lets a read see every record written for what was published before. */
+    private void syncHistory() {
+        if (recorder != null) {
+            recorder.sync();
+        }
     }
 
     private String runnerName(String runnerId) {
@@ -1306,6 +1324,9 @@ public final class Mcr implements AutoCloseable {
             engine.close();
         } finally {
             try {
+                if (recorder != null) {
+                    recorder.close();
+                }
                 liveRuns.flush();
                 dispatcher.close();
             } finally {

@@ -205,6 +205,25 @@ class McrRunHistoryTest extends McrTestBase {
     }
 
     @Test
+    void a_run_a_killed_server_recorded_as_live_but_not_yet_in_its_history_is_closed_as_lost() throws Exception {
+        mcr.saveRunner(Runner.builder("runner_cut").name("Cut short").command("true").build());
+        mcr.close();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Instant started = Instant.parse("2026-12-01T10:00:00Z");
+        try (dev.mcr.store.sqlite.SqliteStore store = dev.mcr.store.sqlite.SqliteStore.open(dir)) {
+            // What a server killed right after a spawn leaves: the live run, no record yet.
+            store.runtime().recordLiveRun(new dev.mcr.store.LiveRun("run_cut", "runner_cut", null, gone.pid(), null,
+                    started), List.of());
+        }
+        mcr = Mcr.builder().dataDir(dir).shell(SHELL).build();
+        RunRecord lost = mcr.run("run_cut").orElseThrow();
+        assertThat(lost.outcome()).isEqualTo(RunRecord.LOST);
+        assertThat(lost.runnerName()).isEqualTo("Cut short");
+        assertThat(lost.startedTs()).isEqualTo(started);
+    }
+
+    @Test
     void runs_are_not_recorded_when_the_history_is_off() throws Exception {
         mcr.close();
         mcr = Mcr.builder().dataDir(dir).shell(SHELL).recordRuns(false).build();

@@ -9,6 +9,7 @@ import dev.mcr.event.RunFinished;
 import dev.mcr.event.RunStarted;
 import dev.mcr.files.RunOutputs;
 import dev.mcr.model.CaseState;
+import dev.mcr.store.LiveRun;
 import dev.mcr.store.RunRecord;
 import dev.mcr.store.RunRetention;
 import dev.mcr.store.RunStore;
@@ -21,6 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -32,10 +38,14 @@ import org.slf4j.LoggerFactory;
  * written when its {@code started} event is published and completed with its {@code finished} event; its output
  * lines go to its own file (see {@link RunOutputs}).
  *
- * <p>It runs on the threads that publish: a start on the starting thread, lines and the end on the run's reader
- * thread, in that order. A failed write is logged and never stops a run.
+ * <p>It observes on the threads that publish (a start on the starting thread, lines and the end on the run's reader
+ * thread, in that order) and appends the output there, but the store's writes run on its own thread
+ * ({@code mcr-history}), in order, so that a run never waits for the database: recording adds no transaction to a
+ * run's start or end. A run that started and whose record was not yet written when the server was killed is still
+ * found: the live-run record the engine writes before every spawn names it (see {@link #recover}). Readers call
+ * {@link #sync()} first and see every write published before. A failed write is logged and never stops a run.
  */
-public final class RunRecorder implements Consumer<List<? extends McrEvent>> {
+public final class RunRecorder implements Consumer<List<? extends McrEvent>>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunRecorder.class);
     private static final byte[] CUT_NOTE = "[mcr: the rest of this run's output is not kept: it exceeds the history's "
@@ -51,6 +61,11 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>> {
     /** Runner id to the group whose sequence is starting it right now. */
     private final Map<String, String> groupStarts = new ConcurrentHashMap<>();
     private final List<Consumer<RunRecord>> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mcr-history");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param store       where records go
@@ -92,14 +107,23 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>> {
 
     /**
      * At start-up, before any run: closes the records of runs that never ended as lost (their server was killed),
-     * with the size of the output they left, and applies the retention.
+     * with the size of the output they left, and applies the retention. A run the killed server recorded as live
+     * but whose record it had not yet written gets one, closed as lost.
      *
-     * @param stillLive runs another live server on the same data folder still runs
+     * @param recordedLive the runs recorded as live when this instance started (before leftovers were killed)
+     * @param stillLive    those of them another live server on the same data folder still runs
      * @return the records closed
      */
-    public List<RunRecord> recover(Collection<String> stillLive) {
+    public List<RunRecord> recover(Collection<LiveRun> recordedLive, Collection<String> stillLive) {
         List<RunRecord> lost = List.of();
         try {
+            for (LiveRun live : recordedLive) {
+                if (!stillLive.contains(live.runId()) && store.find(live.runId()).isEmpty()) {
+                    String name = runnerNames.apply(live.runnerId());
+                    store.started(RunRecord.started(live.runId(), live.runnerId(), name == null ? live.runnerId()
+                            : name, null, RunRecord.MANUAL, null, node, live.startedAt(), 1));
+                }
+            }
             lost = store.closeLost(stillLive, clock.instant());
             for (RunRecord r : lost) {
                 long[] found = outputs.count(r.runId());
@@ -184,11 +208,13 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>> {
         String name = runnerNames.apply(s.runnerId());
         RunRecord record = RunRecord.started(s.runId(), s.runnerId(), name == null ? s.runnerId() : name, groupId,
                 trigger(s, groupId), null, node, s.ts(), 1);
-        try {
-            store.started(record);
-        } catch (McrException e) {
-            LOG.error("Could not record the start of run {} of runner '{}'.", s.runId(), s.runnerId(), e);
-        }
+        write(() -> {
+            try {
+                store.started(record);
+            } catch (McrException e) {
+                LOG.error("Could not record the start of run {} of runner '{}'.", s.runId(), s.runnerId(), e);
+            }
+        });
         OutputStream out = null;
         try {
             out = outputs.create(s.runId());
@@ -204,18 +230,59 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>> {
             return;
         }
         RunRecord done = run.end(f);
-        try {
-            outputs.delete(store.ended(done, retention, clock.instant()));
-        } catch (McrException e) {
-            LOG.error("Could not record the end of run {} of runner '{}'.", done.runId(), done.runnerId(), e);
-            return;
-        }
-        for (Consumer<RunRecord> l : listeners) {
+        write(() -> {
             try {
-                l.accept(done);
-            } catch (RuntimeException e) {
-                LOG.warn("A run record listener failed.", e);
+                outputs.delete(store.ended(done, retention, clock.instant()));
+            } catch (McrException e) {
+                LOG.error("Could not record the end of run {} of runner '{}'.", done.runId(), done.runnerId(), e);
+                return;
             }
+            for (Consumer<RunRecord> l : listeners) {
+                try {
+                    l.accept(done);
+                } catch (RuntimeException e) {
+                    LOG.warn("A run record listener failed.", e);
+                }
+            }
+        });
+    }
+
+    private void write(Runnable work) {
+        try {
+            writer.execute(work);
+        } catch (RejectedExecutionException e) {
+            // Closed: the store may be closed too; the run is found at the next start by its live-run record.
+            LOG.warn("The run history is closed; a record was not written.");
+        }
+    }
+
+    /**
+     * Waits until every write asked for before this call is done, so that a read sees it.
+     */
+    public void sync() {
+        try {
+            writer.submit(() -> { }).get();
+        } catch (RejectedExecutionException e) {
+            // Closed: every write is done.
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The run history's writer failed.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Finishes the writes asked for (at most 10 s) and stops the writer; idempotent. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("The run history did not finish writing within 10 s; the rest is found at the next start.");
+                writer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            writer.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 

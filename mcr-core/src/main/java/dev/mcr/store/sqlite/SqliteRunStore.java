@@ -34,6 +34,11 @@ final class SqliteRunStore implements RunStore {
     private final SqliteDb db;
     /** Bytes of output kept, or -1 before it was summed; guarded by the database's lock. */
     private long keptBytes = -1;
+    /** Records per runner, counted at first use and kept current; guarded by the database's lock. */
+    private final java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    /** Age retention runs at most once a minute at the end of a run (its bound is days). */
+    private long nextAgePruneMs = Long.MIN_VALUE;
+    private static final long AGE_PRUNE_EVERY_MS = 60_000;
 
     SqliteRunStore(SqliteDb db) {
         this.db = db;
@@ -43,7 +48,10 @@ final class SqliteRunStore implements RunStore {
     public void started(RunRecord run) {
         Objects.requireNonNull(run, "run");
         db.write("record the start of run " + run.runId(), c -> {
-            put(c, run);
+            int before = count(c, run.runnerId());
+            if (put(c, run)) {
+                counts.put(run.runnerId(), before + 1);
+            }
             return null;
         });
     }
@@ -54,19 +62,27 @@ final class SqliteRunStore implements RunStore {
         Objects.requireNonNull(retention, "retention");
         return db.write("record the end of run " + run.runId(), c -> {
             long before = keptBytes(c);
-            long previous = 0;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT output_bytes FROM mcr_runs WHERE run_id = ? AND output_kept = 1")) {
-                ps.setString(1, run.runId());
-                try (ResultSet rs = ps.executeQuery()) {
-                    previous = rs.next() ? rs.getLong(1) : 0;
-                }
+            long previous;
+            PreparedStatement kept = db.prepared(c,
+                    "SELECT output_bytes FROM mcr_runs WHERE run_id = ? AND output_kept = 1");
+            kept.setString(1, run.runId());
+            try (ResultSet rs = kept.executeQuery()) {
+                previous = rs.next() ? rs.getLong(1) : 0;
             }
-            put(c, run);
+            int records = count(c, run.runnerId());
+            if (put(c, run)) {
+                counts.put(run.runnerId(), ++records);
+            }
             keptBytes = before - previous + (run.outputKept() ? run.outputBytes() : 0);
             List<String> gone = new ArrayList<>();
-            gone.addAll(deleteBeyond(c, run.runnerId(), retention.maxRunsPerRunner()));
-            gone.addAll(pruneByAgeAndBytes(c, retention, now));
+            if (records > retention.maxRunsPerRunner()) {
+                gone.addAll(deleteBeyond(c, run.runnerId(), retention.maxRunsPerRunner()));
+            }
+            boolean ageDue = now.toEpochMilli() >= nextAgePruneMs;
+            if (ageDue) {
+                nextAgePruneMs = now.toEpochMilli() + AGE_PRUNE_EVERY_MS;
+            }
+            gone.addAll(pruneByAgeAndBytes(c, retention, now, ageDue));
             return gone;
         });
     }
@@ -88,7 +104,7 @@ final class SqliteRunStore implements RunStore {
             for (String runnerId : runners) {
                 gone.addAll(deleteBeyond(c, runnerId, retention.maxRunsPerRunner()));
             }
-            gone.addAll(pruneByAgeAndBytes(c, retention, now));
+            gone.addAll(pruneByAgeAndBytes(c, retention, now, true));
             return gone;
         });
     }
@@ -239,26 +255,36 @@ final class SqliteRunStore implements RunStore {
 
     /** Deletes a runner's records beyond the newest {@code keep}; returns the ids whose output was kept. */
     private List<String> deleteBeyond(Connection c, String runnerId, int keep) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM mcr_runs WHERE runner_id = ? AND run_id <= "
+        PreparedStatement ps = db.prepared(c, "DELETE FROM mcr_runs WHERE runner_id = ? AND run_id <= "
                 + "(SELECT run_id FROM mcr_runs WHERE runner_id = ? ORDER BY run_id DESC LIMIT 1 OFFSET ?) "
-                + "RETURNING run_id, output_kept, output_bytes")) {
-            ps.setString(1, runnerId);
-            ps.setString(2, runnerId);
-            ps.setInt(3, keep);
-            return deleted(c, ps);
-        }
+                + "RETURNING run_id, output_kept, output_bytes");
+        ps.setString(1, runnerId);
+        ps.setString(2, runnerId);
+        ps.setInt(3, keep);
+        return deleted(c, ps);
     }
 
-    private List<String> pruneByAgeAndBytes(Connection c, RunRetention retention, Instant now) throws SQLException {
+    private List<String> pruneByAgeAndBytes(Connection c, RunRetention retention, Instant now, boolean byAge)
+            throws SQLException {
         List<String> gone = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM mcr_runs WHERE started_ms < ? "
-                + "RETURNING run_id, output_kept, output_bytes")) {
-            ps.setLong(1, now.minus(retention.maxAge()).toEpochMilli());
-            gone.addAll(deleted(c, ps));
+        if (byAge) {
+            gone.addAll(deleteOlder(c, now.minus(retention.maxAge())));
         }
         if (keptBytes(c) <= retention.maxOutputBytes()) {
             return gone;
         }
+        return dropOutput(c, retention, gone);
+    }
+
+    private List<String> deleteOlder(Connection c, Instant cut) throws SQLException {
+        PreparedStatement aged = db.prepared(c, "DELETE FROM mcr_runs WHERE started_ms < ? "
+                + "RETURNING run_id, output_kept, output_bytes");
+        aged.setLong(1, cut.toEpochMilli());
+        return deleted(c, aged);
+    }
+
+    /** Drops the oldest kept output until the total is within the bound; adds their ids to {@code gone}. */
+    private List<String> dropOutput(Connection c, RunRetention retention, List<String> gone) throws SQLException {
         List<String> drop = new ArrayList<>();
         long over = keptBytes - retention.maxOutputBytes();
         try (PreparedStatement ps = c.prepareStatement("SELECT run_id, output_bytes FROM mcr_runs "
@@ -281,6 +307,7 @@ final class SqliteRunStore implements RunStore {
         return gone;
     }
 
+    /** Runs a DELETE … RETURNING run_id, output_kept, output_bytes and keeps the totals current. */
     private List<String> deleted(Connection c, PreparedStatement ps) throws SQLException {
         long before = keptBytes(c);
         List<String> ids = new ArrayList<>();
@@ -293,34 +320,59 @@ final class SqliteRunStore implements RunStore {
             }
         }
         keptBytes = before;
+        if (!ids.isEmpty()) {
+            // Which runners lost how many is not returned; they are counted again when next used.
+            counts.clear();
+        }
         return ids;
     }
 
-    private static void put(Connection c, RunRecord r) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, r.runId());
-            ps.setString(2, r.runnerId());
-            ps.setString(3, r.runnerName());
-            ps.setString(4, r.groupId());
-            ps.setString(5, r.trigger());
-            ps.setString(6, r.actor());
-            ps.setString(7, r.node());
-            ps.setLong(8, r.startedTs().toEpochMilli());
-            setLong(ps, 9, r.finishedTs() == null ? null : r.finishedTs().toEpochMilli());
-            setLong(ps, 10, r.durationMs());
-            setLong(ps, 11, r.exitCode() == null ? null : r.exitCode().longValue());
-            ps.setInt(12, r.stopped() ? 1 : 0);
-            ps.setInt(13, r.timedOut() ? 1 : 0);
-            ps.setInt(14, r.lost() ? 1 : 0);
-            ps.setInt(15, r.attempt());
-            ps.setString(16, r.lastCase());
-            ps.setString(17, r.lastState() == null ? null : r.lastState().name());
-            ps.setString(18, r.worstState() == null ? null : r.worstState().name());
-            ps.setLong(19, r.outputLines());
-            ps.setLong(20, r.outputBytes());
-            ps.setInt(21, r.outputKept() ? 1 : 0);
-            ps.executeUpdate();
+    /** The number of records of a runner, counted at first use. */
+    private int count(Connection c, String runnerId) throws SQLException {
+        Integer n = counts.get(runnerId);
+        if (n == null) {
+            PreparedStatement ps = db.prepared(c, "SELECT COUNT(*) FROM mcr_runs WHERE runner_id = ?");
+            ps.setString(1, runnerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                n = rs.next() ? rs.getInt(1) : 0;
+            }
+            counts.put(runnerId, n);
         }
+        return n;
+    }
+
+    /** Writes a record, replacing one with the same id; returns whether the run had no record before. */
+    private boolean put(Connection c, RunRecord r) throws SQLException {
+        PreparedStatement exists = db.prepared(c, "SELECT 1 FROM mcr_runs WHERE run_id = ?");
+        exists.setString(1, r.runId());
+        boolean fresh;
+        try (ResultSet rs = exists.executeQuery()) {
+            fresh = !rs.next();
+        }
+        PreparedStatement ps = db.prepared(c, INSERT);
+        ps.setString(1, r.runId());
+        ps.setString(2, r.runnerId());
+        ps.setString(3, r.runnerName());
+        ps.setString(4, r.groupId());
+        ps.setString(5, r.trigger());
+        ps.setString(6, r.actor());
+        ps.setString(7, r.node());
+        ps.setLong(8, r.startedTs().toEpochMilli());
+        setLong(ps, 9, r.finishedTs() == null ? null : r.finishedTs().toEpochMilli());
+        setLong(ps, 10, r.durationMs());
+        setLong(ps, 11, r.exitCode() == null ? null : r.exitCode().longValue());
+        ps.setInt(12, r.stopped() ? 1 : 0);
+        ps.setInt(13, r.timedOut() ? 1 : 0);
+        ps.setInt(14, r.lost() ? 1 : 0);
+        ps.setInt(15, r.attempt());
+        ps.setString(16, r.lastCase());
+        ps.setString(17, r.lastState() == null ? null : r.lastState().name());
+        ps.setString(18, r.worstState() == null ? null : r.worstState().name());
+        ps.setLong(19, r.outputLines());
+        ps.setLong(20, r.outputBytes());
+        ps.setInt(21, r.outputKept() ? 1 : 0);
+        ps.executeUpdate();
+        return fresh;
     }
 
     private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
