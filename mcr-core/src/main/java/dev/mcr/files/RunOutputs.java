@@ -52,9 +52,10 @@ public final class RunOutputs {
     public OutputStream create(String runId) throws IOException {
         Path file = fileFor(runId);
         DataFolder.createPrivateDirectory(dir);
-        Files.createFile(file, DataFolder.privateFileAttributes(file));
-        return new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS), 8192);
+        // One open that creates the file with its private mode.
+        FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), DataFolder.privateFileAttributes(file));
+        return new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 8192);
     }
 
     /**

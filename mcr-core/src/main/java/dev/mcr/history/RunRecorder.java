@@ -58,6 +58,8 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>>, Au
     private final String node;
     private final UnaryOperator<String> runnerNames;
     private final Map<String, OpenRun> open = new ConcurrentHashMap<>();
+    /** Runs that ended before their start was written: the end writes the whole record in one transaction. */
+    private final java.util.Set<String> endedUnwritten = ConcurrentHashMap.newKeySet();
     /** Runner id to the group whose sequence is starting it right now. */
     private final Map<String, String> groupStarts = new ConcurrentHashMap<>();
     private final List<Consumer<RunRecord>> listeners = new CopyOnWriteArrayList<>();
@@ -209,6 +211,9 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>>, Au
         RunRecord record = RunRecord.started(s.runId(), s.runnerId(), name == null ? s.runnerId() : name, groupId,
                 trigger(s, groupId), null, node, s.ts(), 1);
         write(() -> {
+            if (endedUnwritten.contains(record.runId())) {
+                return;
+            }
             try {
                 store.started(record);
             } catch (McrException e) {
@@ -230,7 +235,9 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>>, Au
             return;
         }
         RunRecord done = run.end(f);
+        endedUnwritten.add(done.runId());
         write(() -> {
+            endedUnwritten.remove(done.runId());
             try {
                 outputs.delete(store.ended(done, retention, clock.instant()));
             } catch (McrException e) {

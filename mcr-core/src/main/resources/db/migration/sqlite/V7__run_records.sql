@@ -26,5 +26,4 @@ CREATE TABLE IF NOT EXISTS mcr_runs (
 CREATE INDEX IF NOT EXISTS mcr_runs_by_runner ON mcr_runs (runner_id, run_id);
 CREATE INDEX IF NOT EXISTS mcr_runs_by_group ON mcr_runs (group_id, run_id) WHERE group_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS mcr_runs_by_start ON mcr_runs (started_ms);
-CREATE INDEX IF NOT EXISTS mcr_runs_open ON mcr_runs (run_id) WHERE finished_ms IS NULL;
-CREATE INDEX IF NOT EXISTS mcr_runs_output ON mcr_runs (run_id) WHERE output_kept = 1 AND output_bytes > 0;
+-- Few indexes on purpose: every run writes this table twice. Open runs are looked for once, at start-up.

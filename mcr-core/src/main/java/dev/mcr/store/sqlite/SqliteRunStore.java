@@ -28,8 +28,11 @@ final class SqliteRunStore implements RunStore {
     private static final String COLUMNS = "run_id, runner_id, runner_name, group_id, run_trigger, actor, node, "
             + "started_ms, finished_ms, duration_ms, exit_code, stopped, timed_out, lost, attempt, last_case, "
             + "last_state, worst_state, output_lines, output_bytes, output_kept";
-    private static final String INSERT = "INSERT OR REPLACE INTO mcr_runs (" + COLUMNS + ") VALUES "
+    private static final String INSERT = "INSERT INTO mcr_runs (" + COLUMNS + ") VALUES "
             + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_END = "UPDATE mcr_runs SET finished_ms = ?, duration_ms = ?, exit_code = ?, "
+            + "stopped = ?, timed_out = ?, lost = ?, attempt = ?, last_case = ?, last_state = ?, worst_state = ?, "
+            + "output_lines = ?, output_bytes = ?, output_kept = ?, actor = ? WHERE run_id = ?";
 
     private final SqliteDb db;
     /** Bytes of output kept, or -1 before it was summed; guarded by the database's lock. */
@@ -77,6 +80,7 @@ final class SqliteRunStore implements RunStore {
             List<String> gone = new ArrayList<>();
             if (records > retention.maxRunsPerRunner()) {
                 gone.addAll(deleteBeyond(c, run.runnerId(), retention.maxRunsPerRunner()));
+                counts.put(run.runnerId(), retention.maxRunsPerRunner());
             }
             boolean ageDue = now.toEpochMilli() >= nextAgePruneMs;
             if (ageDue) {
@@ -261,7 +265,7 @@ final class SqliteRunStore implements RunStore {
         ps.setString(1, runnerId);
         ps.setString(2, runnerId);
         ps.setInt(3, keep);
-        return deleted(c, ps);
+        return deleted(c, ps, false);
     }
 
     private List<String> pruneByAgeAndBytes(Connection c, RunRetention retention, Instant now, boolean byAge)
@@ -280,7 +284,7 @@ final class SqliteRunStore implements RunStore {
         PreparedStatement aged = db.prepared(c, "DELETE FROM mcr_runs WHERE started_ms < ? "
                 + "RETURNING run_id, output_kept, output_bytes");
         aged.setLong(1, cut.toEpochMilli());
-        return deleted(c, aged);
+        return deleted(c, aged, true);
     }
 
     /** Drops the oldest kept output until the total is within the bound; adds their ids to {@code gone}. */
@@ -308,7 +312,7 @@ final class SqliteRunStore implements RunStore {
     }
 
     /** Runs a DELETE … RETURNING run_id, output_kept, output_bytes and keeps the totals current. */
-    private List<String> deleted(Connection c, PreparedStatement ps) throws SQLException {
+    private List<String> deleted(Connection c, PreparedStatement ps, boolean manyRunners) throws SQLException {
         long before = keptBytes(c);
         List<String> ids = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -320,7 +324,7 @@ final class SqliteRunStore implements RunStore {
             }
         }
         keptBytes = before;
-        if (!ids.isEmpty()) {
+        if (manyRunners && !ids.isEmpty()) {
             // Which runners lost how many is not returned; they are counted again when next used.
             counts.clear();
         }
@@ -341,14 +345,31 @@ final class SqliteRunStore implements RunStore {
         return n;
     }
 
-    /** Writes a record, replacing one with the same id; returns whether the run had no record before. */
+    /**
+     * Writes a record: the end of a run as an update of the columns an end changes (no index covers them, so only
+     * the row's page is written), a new run as an insert. Returns whether the run had no record before.
+     */
     private boolean put(Connection c, RunRecord r) throws SQLException {
-        PreparedStatement exists = db.prepared(c, "SELECT 1 FROM mcr_runs WHERE run_id = ?");
-        exists.setString(1, r.runId());
-        boolean fresh;
-        try (ResultSet rs = exists.executeQuery()) {
-            fresh = !rs.next();
+        PreparedStatement end = db.prepared(c, UPDATE_END);
+        setLong(end, 1, r.finishedTs() == null ? null : r.finishedTs().toEpochMilli());
+        setLong(end, 2, r.durationMs());
+        setLong(end, 3, r.exitCode() == null ? null : r.exitCode().longValue());
+        end.setInt(4, r.stopped() ? 1 : 0);
+        end.setInt(5, r.timedOut() ? 1 : 0);
+        end.setInt(6, r.lost() ? 1 : 0);
+        end.setInt(7, r.attempt());
+        end.setString(8, r.lastCase());
+        end.setString(9, r.lastState() == null ? null : r.lastState().name());
+        end.setString(10, r.worstState() == null ? null : r.worstState().name());
+        end.setLong(11, r.outputLines());
+        end.setLong(12, r.outputBytes());
+        end.setInt(13, r.outputKept() ? 1 : 0);
+        end.setString(14, r.actor());
+        end.setString(15, r.runId());
+        if (end.executeUpdate() > 0) {
+            return false;
         }
+        boolean fresh = true;
         PreparedStatement ps = db.prepared(c, INSERT);
         ps.setString(1, r.runId());
         ps.setString(2, r.runnerId());
