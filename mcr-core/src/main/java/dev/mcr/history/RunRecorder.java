@@ -328,8 +328,7 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>>, Au
                 out.write(b);
                 written += b.length;
             } catch (IOException e) {
-                LOG.error("Writing the output of run {} failed; the rest of it is not kept.", started.runId(), e);
-                close();
+                writeFailed(e);
             }
         }
 
@@ -340,9 +339,13 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>>, Au
             try {
                 out.flush();
             } catch (IOException e) {
-                LOG.error("Writing the output of run {} failed; the rest of it is not kept.", started.runId(), e);
-                close();
+                writeFailed(e);
             }
+        }
+
+        private void writeFailed(IOException e) {
+            LOG.error("Writing the output of run {} failed; the rest of it is not kept.", started.runId(), e);
+            close();
         }
 
         synchronized void caseMatched(String message, CaseState state) {

@@ -28,11 +28,15 @@ final class SqliteRunStore implements RunStore {
     private static final String COLUMNS = "run_id, runner_id, runner_name, group_id, run_trigger, actor, node, "
             + "started_ms, finished_ms, duration_ms, exit_code, stopped, timed_out, lost, attempt, last_case, "
             + "last_state, worst_state, output_lines, output_bytes, output_kept";
-    private static final String INSERT = "INSERT INTO mcr_runs (" + COLUMNS + ") VALUES "
-            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String UPDATE_END = "UPDATE mcr_runs SET finished_ms = ?, duration_ms = ?, exit_code = ?, "
-            + "stopped = ?, timed_out = ?, lost = ?, attempt = ?, last_case = ?, last_state = ?, worst_state = ?, "
-            + "output_lines = ?, output_bytes = ?, output_kept = ?, actor = ? WHERE run_id = ?";
+    /** What the end of a run sets, in the order {@link #bindEnd} binds them. */
+    private static final List<String> END_COLUMNS = List.of("finished_ms", "duration_ms", "exit_code", "stopped",
+            "timed_out", "lost", "attempt", "last_case", "last_state", "worst_state", "output_lines", "output_bytes",
+            "output_kept", "actor");
+    private static final String INSERT = "INSERT INTO mcr_runs (run_id, runner_id, runner_name, group_id, run_trigger, "
+            + "node, started_ms, " + String.join(", ", END_COLUMNS) + ") VALUES (?, ?, ?, ?, ?, ?, ?"
+            + ", ?".repeat(END_COLUMNS.size()) + ")";
+    private static final String UPDATE_END = "UPDATE mcr_runs SET " + String.join(" = ?, ", END_COLUMNS)
+            + " = ? WHERE run_id = ?";
 
     private final SqliteDb db;
     /** Bytes of output kept, or -1 before it was summed; guarded by the database's lock. */
@@ -351,49 +355,42 @@ final class SqliteRunStore implements RunStore {
      */
     private boolean put(Connection c, RunRecord r) throws SQLException {
         PreparedStatement end = db.prepared(c, UPDATE_END);
-        setLong(end, 1, r.finishedTs() == null ? null : r.finishedTs().toEpochMilli());
-        setLong(end, 2, r.durationMs());
-        setLong(end, 3, r.exitCode() == null ? null : r.exitCode().longValue());
-        end.setInt(4, r.stopped() ? 1 : 0);
-        end.setInt(5, r.timedOut() ? 1 : 0);
-        end.setInt(6, r.lost() ? 1 : 0);
-        end.setInt(7, r.attempt());
-        end.setString(8, r.lastCase());
-        end.setString(9, r.lastState() == null ? null : r.lastState().name());
-        end.setString(10, r.worstState() == null ? null : r.worstState().name());
-        end.setLong(11, r.outputLines());
-        end.setLong(12, r.outputBytes());
-        end.setInt(13, r.outputKept() ? 1 : 0);
-        end.setString(14, r.actor());
-        end.setString(15, r.runId());
+        int next = bindEnd(end, 1, r);
+        end.setString(next, r.runId());
         if (end.executeUpdate() > 0) {
             return false;
         }
-        boolean fresh = true;
         PreparedStatement ps = db.prepared(c, INSERT);
         ps.setString(1, r.runId());
         ps.setString(2, r.runnerId());
         ps.setString(3, r.runnerName());
         ps.setString(4, r.groupId());
         ps.setString(5, r.trigger());
-        ps.setString(6, r.actor());
-        ps.setString(7, r.node());
-        ps.setLong(8, r.startedTs().toEpochMilli());
-        setLong(ps, 9, r.finishedTs() == null ? null : r.finishedTs().toEpochMilli());
-        setLong(ps, 10, r.durationMs());
-        setLong(ps, 11, r.exitCode() == null ? null : r.exitCode().longValue());
-        ps.setInt(12, r.stopped() ? 1 : 0);
-        ps.setInt(13, r.timedOut() ? 1 : 0);
-        ps.setInt(14, r.lost() ? 1 : 0);
-        ps.setInt(15, r.attempt());
-        ps.setString(16, r.lastCase());
-        ps.setString(17, r.lastState() == null ? null : r.lastState().name());
-        ps.setString(18, r.worstState() == null ? null : r.worstState().name());
-        ps.setLong(19, r.outputLines());
-        ps.setLong(20, r.outputBytes());
-        ps.setInt(21, r.outputKept() ? 1 : 0);
+        ps.setString(6, r.node());
+        ps.setLong(7, r.startedTs().toEpochMilli());
+        bindEnd(ps, 8, r);
         ps.executeUpdate();
-        return fresh;
+        return true;
+    }
+
+    /** Binds the values of {@link #END_COLUMNS} from position {@code first}; returns the next position. */
+    private static int bindEnd(PreparedStatement ps, int first, RunRecord r) throws SQLException {
+        int i = first;
+        setLong(ps, i++, r.finishedTs() == null ? null : r.finishedTs().toEpochMilli());
+        setLong(ps, i++, r.durationMs());
+        setLong(ps, i++, r.exitCode() == null ? null : r.exitCode().longValue());
+        ps.setInt(i++, r.stopped() ? 1 : 0);
+        ps.setInt(i++, r.timedOut() ? 1 : 0);
+        ps.setInt(i++, r.lost() ? 1 : 0);
+        ps.setInt(i++, r.attempt());
+        ps.setString(i++, r.lastCase());
+        ps.setString(i++, r.lastState() == null ? null : r.lastState().name());
+        ps.setString(i++, r.worstState() == null ? null : r.worstState().name());
+        ps.setLong(i++, r.outputLines());
+        ps.setLong(i++, r.outputBytes());
+        ps.setInt(i++, r.outputKept() ? 1 : 0);
+        ps.setString(i++, r.actor());
+        return i;
     }
 
     private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
