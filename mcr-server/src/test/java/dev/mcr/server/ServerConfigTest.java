@@ -156,6 +156,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void the_history_bounds_and_the_metrics_token_are_read_from_the_environment_and_the_token_never_shown() {
+        ServerConfig d = ServerConfig.defaults();
+        assertThat(d.runRetention()).isEqualTo(RunRetention.DEFAULTS);
+        assertThat(d.metricsToken()).isNull();
+        ServerConfig c = ServerConfig.fromEnv(Map.of("MCR_HISTORY_RUNS", "50", "MCR_HISTORY_DAYS", "7",
+                "MCR_HISTORY_OUTPUT_BYTES", "1000000", "MCR_METRICS_TOKEN", " scrape-secret "));
+        assertThat(c.runRetention()).isEqualTo(new RunRetention(50, Duration.ofDays(7), 1_000_000));
+        assertThat(c.metricsToken()).isEqualTo("scrape-secret");
+        assertThat(c.toString()).contains("history_runs=50, history_days=7, history_output_bytes=1000000",
+                "metrics_token=set").doesNotContain("scrape-secret");
+        assertThat(ServerConfig.fromEnv(Map.of("MCR_HISTORY_RUNS", "0", "MCR_HISTORY_DAYS", "-3"))
+                .runRetention()).as("clamped to at least one run and one day")
+                .isEqualTo(new RunRetention(1, Duration.ofDays(1), RunRetention.DEFAULTS.maxOutputBytes()));
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("MCR_HISTORY_RUNS", "many")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MCR_HISTORY_RUNS");
+    }
+
+    @Test
     void to_string_shows_the_effective_settings_but_no_secret() {
         String s = ServerConfig.fromEnv(Map.of("MULTI_COMMAND_RUNNER_SECRET_KEY", "topsecretkey",
                 "MULTI_COMMAND_RUNNER_AUTH_USER", "admin", "MULTI_COMMAND_RUNNER_AUTH_PASSWORD", "hunter2pw",
