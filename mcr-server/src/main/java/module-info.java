@@ -7,6 +7,9 @@ module dev.mcr.server {
     requires transitive dev.mcr.core;
     requires com.fasterxml.jackson.databind;
     requires java.logging;
+    // Micrometer has no module descriptors; these are the Automatic-Module-Names of its jars.
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
     requires nanohttpd;
     requires info.picocli;
     requires org.slf4j;

@@ -18,6 +18,8 @@ const UI_KEY = 'mcr.ui';
 const EVENTS_MAX_CHARS = 120000;
 const JOURNAL_MAX_LINES = 500;
 const JOURNAL_LOAD = 250;
+/** Runs shown in the events pane when the page loads (the pane holds only what arrives live otherwise). */
+const RECENT_RUNS = 50;
 const SECTIONS = ['services', 'runners', 'journal', 'events'];
 
 // ----- persisted UI settings ---------------------------------------------------------
@@ -1028,6 +1030,35 @@ async function loadJournal() {
   }
 }
 
+/** Fills the events pane with the runs recorded before this page was loaded (it is empty after a reload). */
+async function loadRecentRuns() {
+  try {
+    const data = await get(`/api/runs?limit=${RECENT_RUNS}`);
+    const items = Array.isArray(data && data.items) ? data.items.slice().reverse() : [];
+    if (!items.length) return;
+    events.add({ time: '', spec: ['evRecentRuns', { n: items.length }] });
+    events.add(...items.map(recentRunEntry));
+  } catch (e) {
+    // The events pane works without its past; the live stream still starts.
+    logEvent(['evActionFailed', { action: { t: 'actLoadRecentRuns' }, reason: reasonOf(e) }]);
+  }
+}
+
+function recentRunEntry(run) {
+  const name = app.runnerCards.has(run.runner_id) ? runnerName(run.runner_id) : String(run.runner_name || run.runner_id);
+  switch (run.outcome) {
+    case 'running':
+      return { time: clock(run.started_ts), spec: ['evRunRunning', { name }] };
+    case 'lost':
+      return { time: clock(run.finished_ts), spec: ['evRunLost', { name }] };
+    default:
+      return {
+        time: clock(run.finished_ts),
+        spec: [run.stopped ? 'evFinishedStopped' : 'evFinished', { name, code: run.exit_code ?? '?' }],
+      };
+  }
+}
+
 function journalEntry(it) {
   const runner = it.runner_id === '__manual_test__' ? { t: 'manualTest' } : runnerName(it.runner_id);
   const args = {
@@ -1260,6 +1291,8 @@ async function boot() {
     $('#main').hidden = false;
     applyState(state);
     loadJournal();
+    // Before the live stream starts, so the pane reads oldest first: what happened before this page was opened.
+    if (!app.live) await loadRecentRuns();
     if (!app.live) {
       app.live = new LiveStream('/api/events', { onEvent, onState: onLiveState });
       app.live.start();

@@ -20,6 +20,7 @@ import dev.mcr.error.LimitExceededException;
 import dev.mcr.error.McrException;
 import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.error.RunnerBusyException;
+import dev.mcr.error.RunNotFoundException;
 import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.error.TooLargeException;
 import dev.mcr.error.TooManySubscribersException;
@@ -31,6 +32,9 @@ import dev.mcr.event.Subscription;
 import dev.mcr.files.DataFolder;
 import dev.mcr.files.LogSlice;
 import dev.mcr.files.RunLogs;
+import dev.mcr.files.RunOutputs;
+import dev.mcr.history.RunRecorder;
+import dev.mcr.history.RunStatistics;
 import dev.mcr.model.AppState;
 import dev.mcr.model.LayoutItem;
 import dev.mcr.model.NotifyProfile;
@@ -51,6 +55,10 @@ import dev.mcr.runtime.ScheduleStates;
 import dev.mcr.runtime.StartedRun;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
+import dev.mcr.store.LiveRun;
+import dev.mcr.store.RunQuery;
+import dev.mcr.store.RunRecord;
+import dev.mcr.store.RunRetention;
 import dev.mcr.store.Store;
 import dev.mcr.store.sqlite.SqliteStore;
 import dev.mcr.transfer.CloneOutcome;
@@ -124,6 +132,8 @@ public final class Mcr implements AutoCloseable {
     private final RunnerEngine engine;
     private final LiveRuns liveRuns;
     private final GroupSequencer groups;
+    private final RunOutputs runOutputs;
+    private final RunRecorder recorder;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<LeftoverProcessesKilled> leftoversKilledAtStart;
     private final Access access;
@@ -156,9 +166,21 @@ public final class Mcr implements AutoCloseable {
         this.keeper = new StateKeeper(store.config(), new SecretCodec(cipher), saveLimits, bus::publish, closed::get);
         NotificationDispatcher d = null;
         RunnerEngine e = null;
+        RunRecorder rec = null;
         try {
+            List<LiveRun> recordedLive = b.recordRuns ? store.runtime().liveRuns() : List.of();
             this.leftoversKilledAtStart = liveRuns.killLeftovers(bus::publish);
             keeper.load(b.seedDemo);
+            this.runOutputs = new RunOutputs(dataDir);
+            rec = b.recordRuns ? new RunRecorder(store.runs(), runOutputs, b.runRetention, clock, b.node,
+                    this::runnerName, this::hasCronSchedule) : null;
+            this.recorder = rec;
+            if (rec != null) {
+                // The runs still recorded as live belong to another instance that lives; every other open record is
+                // of a run whose server was killed.
+                rec.recover(recordedLive, store.runtime().liveRuns().stream().map(LiveRun::runId).toList());
+                bus.observe(rec);
+            }
             Map<String, Notifier> byType = new LinkedHashMap<>();
             byType.put(NotifyProfile.TYPE_PUSHOVER, new PushoverNotifier(b.pushoverUrl));
             for (Notifier n : b.notifiers) {
@@ -177,6 +199,9 @@ public final class Mcr implements AutoCloseable {
             this.dispatcher = d;
             this.engine = e;
             this.groups = new GroupSequencer(engine, bus, clock);
+            if (recorder != null) {
+                engine.setRunTriggers(recorder::triggerOf);
+            }
             keeper.listen(engine::refresh);
             engine.refresh(keeper.state());
             // On the scheduler, so that whoever subscribes right after build() (or a test that drives the
@@ -190,6 +215,9 @@ public final class Mcr implements AutoCloseable {
                 }
                 if (d != null) {
                     d.close();
+                }
+                if (rec != null) {
+                    rec.close();
                 }
                 if (ownScheduler) {
                     scheduler.shutdownNow();
@@ -1162,6 +1190,135 @@ public final class Mcr implements AutoCloseable {
         return store.journal().clear();
     }
 
+    // ------------------------------------------------------------------------------------ run history
+
+    /**
+     * Lists run records, newest first, one page at a time. The cursor is the id of the page's oldest run, and run ids
+     * sort by start time, so the next page (with {@code query.before(page.next())}) continues where this one ended
+     * even while new runs are recorded.
+     *
+     * <pre>{@code
+     * RunPage page = mcr.runs(RunQuery.newest(50).runner("nas-ping"));
+     * while (page.next() != null) {
+     *     page = mcr.runs(RunQuery.newest(50).runner("nas-ping").before(page.next()));
+     * }
+     * }</pre>
+     *
+     * @param query filters, cursor and page size
+     * @return the page
+     */
+    public RunPage runs(RunQuery query) {
+        Objects.requireNonNull(query, "query");
+        syncHistory();
+        List<RunRecord> page = store.runs().query(query);
+        if (page.size() < query.limit()) {
+            return new RunPage(page, null);
+        }
+        String last = page.get(page.size() - 1).runId();
+        boolean more = !store.runs().query(new RunQuery(query.runnerId(), query.groupId(), query.outcome(),
+                query.worstState(), last, 1)).isEmpty();
+        return new RunPage(page, more ? last : null);
+    }
+
+    /**
+     * Returns the record of one run.
+     *
+     * @param runId the run
+     * @return the record, or empty when there is none (never was, or deleted by retention)
+     */
+    public Optional<RunRecord> run(String runId) {
+        Objects.requireNonNull(runId, "runId");
+        syncHistory();
+        return store.runs().find(runId);
+    }
+
+    /**
+     * Opens the kept output of a run, as it was printed (stdout and stderr merged, one line per {@code \n}). The
+     * output of a run in progress is what was written so far.
+     *
+     * @param runId     the run
+     * @param tailLines 0 for all of it, otherwise only its last this many lines
+     * @return the bytes; close the content when done
+     * @throws RunNotFoundException     when there is no record of the run, or its output was dropped by retention
+     * @throws IllegalArgumentException when {@code tailLines} is negative
+     */
+    public LogContent runOutput(String runId, int tailLines) {
+        RunRecord r = run(runId).orElseThrow(() -> RunNotFoundException.noRecord(runId));
+        LogSlice slice = r.outputKept() ? runOutputs.open(r.runId(), tailLines) : null;
+        if (slice == null) {
+            if (r.outputLines() == 0 && r.outputKept()) {
+                return LogContent.empty();
+            }
+            throw new RunNotFoundException(runId, "The output of run '" + runId + "' is no longer kept (the history "
+                    + "keeps at most its configured amount of output, the oldest goes first).");
+        }
+        return new LogContent(slice.stream(), slice.length());
+    }
+
+    /**
+     * Sums up a runner's runs that started within a window: counts, success rate, durations, the current streak.
+     *
+     * @param runnerId the runner (a deleted runner's history still counts)
+     * @param window   how far back, for example {@code Duration.ofDays(7)}
+     * @return the statistics
+     * @throws RunnerNotFoundException when the runner neither exists nor has records
+     */
+    public RunStats runStats(String runnerId, Duration window) {
+        Objects.requireNonNull(window, "window");
+        syncHistory();
+        List<RunRecord> rows = store.runs().since(Objects.requireNonNull(runnerId, "runnerId"),
+                clock.instant().minus(window));
+        if (rows.isEmpty() && keeper.state().runners().stream().noneMatch(r -> r.id().equals(runnerId))
+                && store.runs().query(RunQuery.newest(1).runner(runnerId)).isEmpty()) {
+            throw new RunnerNotFoundException(runnerId);
+        }
+        return RunStatistics.of(rows);
+    }
+
+    /**
+     * Calls a listener with every run record completed from now on, on the run's reader thread right after the record
+     * is stored (metrics count runs with it). It must be quick; one that throws is logged. Nothing is called when the
+     * history is off ({@link Builder#recordRuns(boolean)}).
+     *
+     * @param listener the listener
+     */
+    public void onRunRecorded(Consumer<RunRecord> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (recorder != null) {
+            recorder.onRecorded(listener);
+        }
+    }
+
+    /**
+     * Asks the store a question that needs it to answer (readiness).
+     *
+     * @throws McrException when the store does not answer
+     */
+    public void checkStore() {
+        ensureOpen();
+        store.runs().query(RunQuery.newest(1));
+    }
+
+    /** Lets a read see every record written for what was published before. */
+    private void syncHistory() {
+        if (recorder != null) {
+            recorder.sync();
+        }
+    }
+
+    private boolean hasCronSchedule(String runnerId) {
+        return keeper.state().runner(runnerId).map(r -> r.timing().schedule() instanceof Schedule.Cron).orElse(false);
+    }
+
+    private String runnerName(String runnerId) {
+        for (Runner r : keeper.state().runners()) {
+            if (r.id().equals(runnerId)) {
+                return RunnerEngine.displayName(r);
+            }
+        }
+        return runnerId;
+    }
+
     /**
      * Sends a test message through a profile, synchronously, with the usual accounting and journal.
      *
@@ -1198,6 +1355,34 @@ public final class Mcr implements AutoCloseable {
         return bus.subscribe(listener);
     }
 
+    /**
+     * Returns how many events subscribers lost because they did not keep up (their queue was full), since this
+     * instance started.
+     *
+     * @return the count
+     */
+    public long eventsDropped() {
+        return bus.droppedTotal();
+    }
+
+    /**
+     * Returns the notification delivery attempts since this instance started (test sends included).
+     *
+     * @return profile type to result ({@code success} or {@code error}) to count
+     */
+    public Map<String, Map<String, Long>> notificationAttempts() {
+        return dispatcher.attempts();
+    }
+
+    /**
+     * Returns how many notifications wait for delivery.
+     *
+     * @return the queue's length
+     */
+    public int notificationQueueDepth() {
+        return dispatcher.queueDepth();
+    }
+
     /** Returns the number of open event subscriptions. */
     public int subscriberCount() {
         return bus.subscriberCount();
@@ -1217,6 +1402,9 @@ public final class Mcr implements AutoCloseable {
             engine.close();
         } finally {
             try {
+                if (recorder != null) {
+                    recorder.close();
+                }
                 liveRuns.flush();
                 dispatcher.close();
             } finally {
@@ -1285,6 +1473,9 @@ public final class Mcr implements AutoCloseable {
         long maxLogBytes = DEFAULT_MAX_LOG_BYTES;
         int maxLogFiles = DEFAULT_MAX_LOG_FILES;
         boolean seedDemo;
+        boolean recordRuns = true;
+        RunRetention runRetention = RunRetention.DEFAULTS;
+        String node = defaultNode();
         ScheduledExecutorService scheduler;
         Store store;
         int passwordIterations = Access.DEFAULT_PASSWORD_ITERATIONS;
@@ -1472,6 +1663,51 @@ public final class Mcr implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets how much run history is kept: records per runner, their age, the output of all runs together. Default
+         * {@link RunRetention#DEFAULTS} (1000 runs per runner, 90 days, 1 GiB).
+         *
+         * @param retention the bounds
+         * @return this builder
+         */
+        public Builder runRetention(RunRetention retention) {
+            this.runRetention = retention;
+            return this;
+        }
+
+        /**
+         * Turns the run history (a record and the output of every run, {@link Mcr#runs}) on or off; default on. Off,
+         * the records of earlier runs stay readable and new runs are not recorded.
+         *
+         * @param recordRuns whether runs are recorded
+         * @return this builder
+         */
+        public Builder recordRuns(boolean recordRuns) {
+            this.recordRuns = recordRuns;
+            return this;
+        }
+
+        /**
+         * Sets the name of this server written into every run record ({@code node}); default the host name.
+         *
+         * @param node a name, not blank
+         * @return this builder
+         */
+        public Builder node(String node) {
+            this.node = node;
+            return this;
+        }
+
+        /** The kernel's host name without a DNS lookup (which may hang), or {@code "localhost"}. */
+        private static String defaultNode() {
+            try {
+                String name = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+                return name.isEmpty() ? "localhost" : name;
+            } catch (java.io.IOException | RuntimeException e) {
+                return "localhost";
+            }
+        }
+
         /** Registers a notifier for a profile type (replaces the built-in one of the same type). */
         public Builder notifier(Notifier notifier) {
             this.notifiers.add(notifier);
@@ -1504,6 +1740,8 @@ public final class Mcr implements AutoCloseable {
                     + "'=' or NUL character.");
             require(maxLogBytes >= RunLogs.MIN_MAX_BYTES, "maxLogBytes must be at least " + RunLogs.MIN_MAX_BYTES
                     + " (4 KiB), not " + maxLogBytes + "; the default is " + DEFAULT_MAX_LOG_BYTES + " (10 MiB).");
+            require(runRetention != null, "runRetention must not be null; use RunRetention.DEFAULTS.");
+            require(node != null && !node.isBlank(), "node must be a name, for example the host name.");
             require(maxLogFiles >= 0 && maxLogFiles <= RunLogs.MAX_MAX_FILES, "maxLogFiles must be between 0 and "
                     + RunLogs.MAX_MAX_FILES + ", not " + maxLogFiles + "; the default is " + DEFAULT_MAX_LOG_FILES + ".");
             return new Mcr(this);

@@ -78,8 +78,19 @@ class DataFolderPermissionsTest {
                     "run_runner_p.log", "run_runner_p.log.1");
             assertThat(mode(data)).isEqualTo("rwx------");
             assertThat(mode(data.resolve(".tmp"))).isEqualTo("rwx------");
+            // The run history's output files, one per run, in a folder of their own.
+            Path runs = data.resolve(dev.mcr.files.RunOutputs.DIR_NAME);
+            assertThat(mode(runs)).isEqualTo("rwx------");
+            List<Path> outputs;
+            try (Stream<Path> files = Files.list(runs)) {
+                outputs = files.toList();
+            }
+            assertThat(outputs).hasSize(2);
+            for (Path f : outputs) {
+                assertThat(mode(f)).as(f.toString()).isEqualTo("rw-------");
+            }
             for (String name : entries()) {
-                if (!name.equals(".tmp")) {
+                if (!name.equals(".tmp") && !name.equals(dev.mcr.files.RunOutputs.DIR_NAME)) {
                     assertThat(mode(data.resolve(name))).as(name).isEqualTo("rw-------");
                 }
             }

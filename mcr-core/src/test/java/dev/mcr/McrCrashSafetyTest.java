@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcr.crypto.LogCapture;
 import dev.mcr.event.LeftoverProcessesKilled;
+import dev.mcr.files.RunOutputs;
+import dev.mcr.store.RunQuery;
+import dev.mcr.store.RunRecord;
 import dev.mcr.model.Runner;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -79,8 +82,17 @@ class McrCrashSafetyTest {
             assertThat(sleepers).as("the sleeper's shell (exec'd into its last sleep), a background sleep and an escaped grandchild").hasSizeGreaterThanOrEqualTo(3);
 
             // Another instance on the same folder while the first one lives must not touch its runs.
+            String sleeperRun;
             try (Mcr bystander = Mcr.builder().dataDir(data).seedDemo(false).build()) {
                 assertThat(bystander.leftoversKilledAtStart()).isEmpty();
+                RunRecord open = bystander.runs(RunQuery.newest(10).runner(CrashChild.SLEEPER)).items().get(0);
+                assertThat(open.outcome()).as("the living instance's run is not lost").isEqualTo(RunRecord.RUNNING);
+                sleeperRun = open.runId();
+            }
+            Path sleeperOutput = data.resolve(RunOutputs.DIR_NAME).resolve(sleeperRun + ".out");
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); System.nanoTime() < deadline
+                    && !(Files.exists(sleeperOutput) && Files.size(sleeperOutput) > 0); ) {
+                Thread.sleep(20);
             }
             assertThat(Procs.withEnvMarker(SLEEPER_MARKER)).containsAll(sleepers);
 
@@ -109,6 +121,17 @@ class McrCrashSafetyTest {
                     assertThat(report.pids()).containsAll(sleepers);
                 });
                 assertThat(Procs.awaitGone(SLEEPER_MARKER, 5000)).isEmpty();
+                RunRecord lost = mcr.run(sleeperRun).orElseThrow();
+                assertThat(lost.outcome()).as("the killed server's open run is closed").isEqualTo(RunRecord.LOST);
+                assertThat(lost.finishedTs()).isAfter(lost.startedTs());
+                assertThat(lost.exitCode()).isNull();
+                assertThat(lost.outputLines()).isEqualTo(1);
+                try (LogContent output = mcr.runOutput(sleeperRun, 0)) {
+                    assertThat(new String(output.stream().readAllBytes(), StandardCharsets.UTF_8))
+                            .as("the output written before the kill is kept").isEqualTo("started\n");
+                }
+                assertThat(mcr.runs(RunQuery.newest(10).runner(CrashChild.LAST_CASE_RUNNER)).items()).singleElement()
+                        .satisfies(r -> assertThat(r.outcome()).isEqualTo(RunRecord.SUCCESS));
                 LeftoverProcessesKilled report = mcr.leftoversKilledAtStart().get(0);
                 assertThat(log.lines().filter(l -> l.contains("WARN") && l.contains(CrashChild.SLEEPER)))
                         .singleElement().satisfies(l -> {

@@ -269,14 +269,16 @@ class McrEngineTest extends McrTestBase {
     }
 
     @Test
-    void each_run_is_appended_to_the_log_file_in_the_original_format() throws Exception {
+    void each_run_is_appended_to_the_log_file_in_the_original_format_with_our_fields_after_its_own() throws Exception {
         Runner r = save(Runner.builder(uid()).name("Logger").command("echo hello; exit 4").build());
         mcr.start(r.id());
         events.await(RunFinished.class, e -> e.runnerId().equals(r.id()));
         String log = logText(r.id());
         assertThat(log).startsWith("\n" + "=".repeat(80) + "\ntimestamp: ");
+        // The original's fields first and unchanged, then ours (start, duration, trigger: issue 17).
         assertThat(log).contains("\nrunner: Logger\ncommand: echo hello; exit 4\nexit_code: 4\nstopped: False\n"
-                + "-".repeat(80) + "\nhello\n");
+                + "started: ");
+        assertThat(log).contains("\ntrigger: manual\n" + "-".repeat(80) + "\nhello\n");
         mcr.clearLog(r.id());
         assertThat(logText(r.id())).isEmpty();
         Runner quiet = save(r.withId(uid()).withName("Quiet"));

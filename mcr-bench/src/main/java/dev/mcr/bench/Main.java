@@ -23,6 +23,7 @@ public final class Main {
             "  lines     [--lines=2000000 --warmup-lines=300000 --rounds=3 --command='seq 1 N']",
             "  lines-breakdown [--lines=2000000 --rounds=3]   benchmark 1 taken apart, stage by stage",
             "  spawn     [--millis=10000 --warmup-millis=2000 --rounds=3]",
+            "  spawn-history [--millis=10000 --warmup-millis=2000 --rounds=3]   benchmark 2, history off vs on",
             "  scale     [--runners=200 --interval-millis=1000 --millis=60000 --warmup-millis=5000 --rounds=1]",
             "  cron      [--runners=1000 --cron='0 * * * * *' --rounds=3]   start delay after the due second",
             "  sse       [--jar=mcr-server/target/mcr-server.jar --lines=1000000 --clients=1,20 --rounds=3",
@@ -77,8 +78,8 @@ public final class Main {
     /**
      * Runs one benchmark by name in a fresh temporary data folder, deleted afterwards.
      *
-     * @param name    {@code lines}, {@code lines-breakdown}, {@code spawn}, {@code scale}, {@code cron}, {@code sse} or
-     *                {@code footprint}
+     * @param name    {@code lines}, {@code lines-breakdown}, {@code spawn}, {@code spawn-history}, {@code scale},
+     *                {@code cron}, {@code sse} or {@code footprint}
      * @param options its {@code --name=value} options
      * @param log     where progress goes
      * @return the report
@@ -103,6 +104,11 @@ public final class Main {
                 case "spawn": {
                     Args a = new Args(options, Set.of("millis", "warmup-millis", "rounds"));
                     return SpawnBench.run(new SpawnBench.Options(a.millis("millis", Duration.ofSeconds(10)),
+                            a.millis("warmup-millis", Duration.ofSeconds(2)), a.intValue("rounds", 3)), dir, log);
+                }
+                case "spawn-history": {
+                    Args a = new Args(options, Set.of("millis", "warmup-millis", "rounds"));
+                    return HistorySpawnBench.run(new SpawnBench.Options(a.millis("millis", Duration.ofSeconds(10)),
                             a.millis("warmup-millis", Duration.ofSeconds(2)), a.intValue("rounds", 3)), dir, log);
                 }
                 case "scale": {

@@ -140,7 +140,7 @@ public final class SpawnBench {
         return new Pass(runs, (now - t0) / 1e9, ProcStats.selfCpuNanos() - cpu0);
     }
 
-    private static Pass engine(Mcr mcr, String runnerId, Finished finished, Duration duration)
+    static Pass engine(Mcr mcr, String runnerId, Finished finished, Duration duration)
             throws InterruptedException {
         finished.watch(runnerId);
         long cpu0 = ProcStats.selfCpuNanos();

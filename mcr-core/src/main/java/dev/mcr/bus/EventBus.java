@@ -32,10 +32,13 @@ public final class EventBus implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
 
     private final List<QueueSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<? extends McrEvent>>> observers = new CopyOnWriteArrayList<>();
     private final int maxSubscribers;
     private final int queueCapacity;
     private final AtomicInteger listenerThreads = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Events lost by subscriptions that are closed now. */
+    private final java.util.concurrent.atomic.AtomicLong droppedByClosed = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param maxSubscribers at most this many subscriptions at once
@@ -55,6 +58,12 @@ public final class EventBus implements AutoCloseable {
      * @param event the event
      */
     public void publish(McrEvent event) {
+        if (!observers.isEmpty()) {
+            List<McrEvent> one = List.of(event);
+            for (Consumer<List<? extends McrEvent>> o : observers) {
+                observe(o, one);
+            }
+        }
         for (QueueSubscription s : subscriptions) {
             s.offer(event);
         }
@@ -73,14 +82,52 @@ public final class EventBus implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
+        for (Consumer<List<? extends McrEvent>> o : observers) {
+            observe(o, events);
+        }
         for (QueueSubscription s : subscriptions) {
             s.offerAll(events);
+        }
+    }
+
+    /**
+     * Adds an observer that sees every event synchronously, on the publishing thread, before any subscriber's queue:
+     * unlike a subscription it never loses an event, so it must be quick and never block (it runs on runner
+     * threads, some under a runner's lock). It gets what was published at once as one list (a single event, or a
+     * burst of output with {@link #publishAll}; {@code null} elements are possible and to be skipped). For mcr's own
+     * bookkeeping (the run history), not for clients. An observer that throws is logged and keeps observing.
+     *
+     * @param observer the observer; it must not keep the list
+     */
+    public void observe(Consumer<List<? extends McrEvent>> observer) {
+        observers.add(java.util.Objects.requireNonNull(observer, "observer"));
+    }
+
+    private static void observe(Consumer<List<? extends McrEvent>> observer, List<? extends McrEvent> events) {
+        try {
+            observer.accept(events);
+        } catch (RuntimeException ex) {
+            LOG.warn("An event observer failed on {} event(s).", events.size(), ex);
         }
     }
 
     /** Returns whether anybody listens (lets hot paths skip building events). */
     public boolean hasSubscribers() {
         return !subscriptions.isEmpty();
+    }
+
+    /**
+     * Returns how many events subscribers lost because their queue was full, since the bus was made (closed
+     * subscriptions included).
+     *
+     * @return the count
+     */
+    public long droppedTotal() {
+        long sum = droppedByClosed.get();
+        for (QueueSubscription s : subscriptions) {
+            sum += s.dropped();
+        }
+        return sum;
     }
 
     /** Returns the number of open subscriptions. */
@@ -104,8 +151,11 @@ public final class EventBus implements AutoCloseable {
                 throw new TooManySubscribersException(maxSubscribers);
             }
             QueueSubscription[] holder = new QueueSubscription[1];
-            QueueSubscription s = new QueueSubscription(queueCapacity, DEFAULT_MAX_QUEUED_CHARS,
-                    () -> subscriptions.remove(holder[0]));
+            QueueSubscription s = new QueueSubscription(queueCapacity, DEFAULT_MAX_QUEUED_CHARS, () -> {
+                if (subscriptions.remove(holder[0])) {
+                    droppedByClosed.addAndGet(holder[0].dropped());
+                }
+            });
             holder[0] = s;
             subscriptions.add(s);
             return s;

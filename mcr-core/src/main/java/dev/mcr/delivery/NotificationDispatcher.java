@@ -84,6 +84,9 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Map<String, Notifier> notifiers;
     private final ProfileRegistry profiles;
     private final JournalSink journal;
+    /** Delivery attempts since start, by profile type and result ({@code success} or {@code error}). */
+    private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.ConcurrentMap<String,
+            java.util.concurrent.atomic.LongAdder>> attempts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Consumer<McrEvent> events;
     private final Clock clock;
     private final BlockingQueue<Item> queue;
@@ -130,6 +133,26 @@ public final class NotificationDispatcher implements AutoCloseable {
         // Runtime exceptions are handled per item; only an Error can end the worker, and it must not go unnoticed.
         this.worker.setUncaughtExceptionHandler((t, e) -> LOG.error("The notification worker stopped; no more notifications are sent.", e));
         this.worker.start();
+    }
+
+    /**
+     * Returns the delivery attempts since start (test sends included), by profile type and result.
+     *
+     * @return type to result ({@code success}, {@code error}) to count; a snapshot
+     */
+    public Map<String, Map<String, Long>> attempts() {
+        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        attempts.forEach((type, byResult) -> {
+            Map<String, Long> m = new java.util.TreeMap<>();
+            byResult.forEach((result, n) -> m.put(result, n.sum()));
+            out.put(type, m);
+        });
+        return out;
+    }
+
+    /** Returns how many messages wait for delivery. */
+    public int queueDepth() {
+        return queue.size();
     }
 
     /**
@@ -324,6 +347,9 @@ public final class NotificationDispatcher implements AutoCloseable {
     /** Updates the counters, writes the journal row and publishes the status event. */
     private Recorded record(NotifyProfile seen, String runnerId, String title, String message, Attempt attempt) {
         boolean success = attempt.succeeded();
+        attempts.computeIfAbsent(seen.type(), t -> new java.util.concurrent.ConcurrentHashMap<>())
+                .computeIfAbsent(success ? JournalEntry.SUCCESS : JournalEntry.ERROR,
+                        r -> new java.util.concurrent.atomic.LongAdder()).increment();
         AtomicBoolean disabled = new AtomicBoolean();
         Optional<NotifyProfile> updated;
         try {

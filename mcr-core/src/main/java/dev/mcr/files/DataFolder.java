@@ -49,7 +49,7 @@ public final class DataFolder {
 
     /**
      * Makes the data folder private: creates it with mode {@code 0700} when it is missing; otherwise removes every
-     * group and other permission from the folder, from its SQLite temp folder and from the files mcr owns in it
+     * group and other permission from the folder, from its SQLite temp folder, from the folder of run outputs and from the files mcr owns in it
      * (other files are left alone), and logs one INFO line saying what changed. A permission that cannot be
      * changed (a file of another user) is logged as a warning and does not stop the start.
      *
@@ -72,7 +72,8 @@ public final class DataFolder {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
-                if (name.equals(SQLITE_TMP_DIR_NAME) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                if ((name.equals(SQLITE_TMP_DIR_NAME) || name.equals(RunOutputs.DIR_NAME))
+                        && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     tighten(p, true, name, changes, LinkOption.NOFOLLOW_LINKS);
                 } else if (OWN_FILE.matcher(name).matches() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     tighten(p, false, name, changes, LinkOption.NOFOLLOW_LINKS);

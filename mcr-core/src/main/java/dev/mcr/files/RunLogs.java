@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -345,6 +346,15 @@ public final class RunLogs {
         if (b.attempt() > 0) {
             sb.append("attempt: ").append(b.attempt()).append('\n');
         }
+        // Ours, after the original's fields: a reader of the original's format skips keys it does not know.
+        if (b.startedTs() != null) {
+            sb.append("started: ").append(Timestamps.format(b.startedTs(), b.zone())).append('\n')
+                    .append("duration_ms: ").append(Math.max(0, Duration.between(b.startedTs(), b.ts()).toMillis()))
+                    .append('\n');
+        }
+        if (b.trigger() != null) {
+            sb.append("trigger: ").append(b.trigger()).append('\n');
+        }
         sb.append(RULE_DASH).append('\n')
                 .append(b.output());
         if (!b.output().endsWith("\n")) {
@@ -357,7 +367,7 @@ public final class RunLogs {
         return locks.computeIfAbsent(file, f -> new Object());
     }
 
-    private static void closeQuietly(FileChannel ch) {
+    static void closeQuietly(FileChannel ch) {
         try {
             ch.close();
         } catch (IOException ignored) {
@@ -366,7 +376,7 @@ public final class RunLogs {
     }
 
     /** The bytes {@code [start, end)} of an open file, read with positional reads; closing closes the file. */
-    private static final class Slice extends InputStream {
+    static final class Slice extends InputStream {
         private final FileChannel ch;
         private final long end;
         private long pos;
@@ -395,7 +405,7 @@ public final class RunLogs {
             int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
             if (n < 0) {
                 // Only something outside mcr shrinks a log file: mcr replaces or renames it instead.
-                throw new IOException("The log file became shorter while it was read.");
+                throw new IOException("The file became shorter while it was read.");
             }
             pos += n;
             return n;

@@ -103,6 +103,8 @@ public final class RunnerEngine implements AutoCloseable {
     private final Map<String, LastCase> restoredLastCases;
     private final RunIds runIds = new RunIds();
     private volatile Consumer<String> stopCaseHook = id -> { };
+    /** What started a run, by run id, for its log block; the run history knows it. */
+    private volatile java.util.function.UnaryOperator<String> runTriggers = id -> null;
     private volatile boolean closed;
     /** Cron schedules are armed only once {@link #resume()} has looked at what was missed while mcr was down. */
     private volatile boolean resumed;
@@ -173,6 +175,15 @@ public final class RunnerEngine implements AutoCloseable {
     /** Sets the hook called when a {@code STOP} case matches (stops the runner's active group). */
     public void setStopCaseHook(Consumer<String> hook) {
         this.stopCaseHook = hook;
+    }
+
+    /**
+     * Sets where a run's trigger is looked up for its log block ({@code null} when unknown: the line is left out).
+     *
+     * @param triggers run id to trigger
+     */
+    public void setRunTriggers(java.util.function.UnaryOperator<String> triggers) {
+        this.runTriggers = triggers;
     }
 
     // ------------------------------------------------------------------------------------ configuration
@@ -559,7 +570,8 @@ public final class RunnerEngine implements AutoCloseable {
             try {
                 logs.append(rt.id(), new RunLogBlock(finishedTs, zone, displayName(cfg),
                         run.startConfig().execution().command(), exit, ended.stopped(), ended.output(),
-                        run.timedOut() ? run.startConfig().execution().timeout() : null, attemptOf(run)));
+                        run.timedOut() ? run.startConfig().execution().timeout() : null, attemptOf(run),
+                        run.startedTs(), runTriggers.apply(run.runId())));
             } catch (RuntimeException e) {
                 LOG.error("Could not append to the log of runner '{}'.", rt.id(), e);
             }

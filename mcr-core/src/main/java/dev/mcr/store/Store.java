@@ -51,6 +51,13 @@ public interface Store extends AutoCloseable {
     AuditStore audit();
 
     /**
+     * Returns the records of runs (the run history).
+     *
+     * @return the run store
+     */
+    RunStore runs();
+
+    /**
      * Closes the store; later calls do nothing, other methods then throw {@link dev.mcr.error.McrException}.
      */
     @Override

@@ -162,4 +162,26 @@ class EventBusTest {
             assertThat(seen).containsExactly("a");
         }
     }
+
+    @Test
+    void an_observer_sees_every_event_on_the_publishing_thread_even_when_every_queue_is_full() {
+        try (EventBus bus = new EventBus(5, 1)) {
+            Subscription full = bus.open();
+            List<String> seen = new java.util.ArrayList<>();
+            List<String> threads = new java.util.ArrayList<>();
+            bus.observe(events -> {
+                for (var e : events) {
+                    seen.add(((dev.mcr.event.OutputLine) e).text());
+                }
+                threads.add(Thread.currentThread().getName());
+                throw new IllegalStateException("an observer that throws keeps observing");
+            });
+            bus.publish(new dev.mcr.event.OutputLine("r", "1\n"));
+            bus.publishAll(List.of(new dev.mcr.event.OutputLine("r", "2\n"), new dev.mcr.event.OutputLine("r", "3\n")));
+            assertThat(seen).containsExactly("1\n", "2\n", "3\n");
+            assertThat(threads).as("one call per publish, on the caller's thread")
+                    .containsExactly(Thread.currentThread().getName(), Thread.currentThread().getName());
+            assertThat(full.dropped()).as("the subscriber of one slot lost two").isEqualTo(2);
+        }
+    }
 }

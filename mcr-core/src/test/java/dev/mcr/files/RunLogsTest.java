@@ -42,6 +42,25 @@ class RunLogsTest {
     }
 
     @Test
+    void a_block_writes_the_start_duration_and_trigger_after_the_originals_fields() {
+        RunLogs logs = new RunLogs(dir);
+        logs.append("runner_a", new RunLogBlock(Instant.parse("2026-11-24T18:12:20.750Z"), ZoneId.of("Europe/Berlin"),
+                "Ping NAS", "ping -c1 nas", 0, false, "UP\n", null, 0, Instant.parse("2026-11-24T18:12:18.500Z"), "schedule"));
+
+        assertThat(text(logs, "runner_a")).isEqualTo("\n" + EQ + "\n"
+                + "timestamp: 2026-11-24T19:12:20+01:00\n"
+                + "runner: Ping NAS\n"
+                + "command: ping -c1 nas\n"
+                + "exit_code: 0\n"
+                + "stopped: False\n"
+                + "started: 2026-11-24T19:12:18+01:00\n"
+                + "duration_ms: 2250\n"
+                + "trigger: schedule\n"
+                + DASH + "\n"
+                + "UP\n");
+    }
+
+    @Test
     void each_run_appends_exactly_the_originals_block() {
         RunLogs logs = new RunLogs(dir);
         logs.append("runner_a", new RunLogBlock(Instant.parse("2026-11-24T18:12:20.750Z"), ZoneId.of("Europe/Berlin"),

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcr.error.McrException;
 import dev.mcr.error.VersionConflictException;
+import dev.mcr.model.CaseState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -381,6 +383,126 @@ public abstract class StoreContract {
         store.runtime().deleteScheduleState("runner_a");
         store.runtime().deleteScheduleState("runner_unknown");
         assertThat(store.runtime().loadScheduleStates()).containsExactly(b2);
+    }
+
+    // ------------------------------------------------------------------------------------------- runs
+
+    private static String runId(int n) {
+        return String.format("run_%04d", n);
+    }
+
+    private static RunRecord startedRun(int n, String runnerId, String groupId, Instant at) {
+        return RunRecord.started(runId(n), runnerId, "Name of " + runnerId, groupId,
+                groupId == null ? RunRecord.MANUAL : RunRecord.GROUP, null, "node-a", at, 1);
+    }
+
+    private static RunRecord endedRun(int n, String runnerId, Instant at, int exit, long bytes) {
+        return startedRun(n, runnerId, null, at).ended(at.plusSeconds(2), exit, false, false, "msg " + n,
+                CaseState.WARN, CaseState.DOWN, 3, bytes);
+    }
+
+    private static final RunRetention KEEP_ALL = new RunRetention(1000, Duration.ofDays(3650), 1L << 40);
+
+    @Test
+    void a_run_record_is_written_at_the_start_and_completed_at_the_end_with_every_field() throws Exception {
+        RunRecord started = startedRun(1, "runner_a", "group_g", T0);
+        store.runs().started(started);
+        assertThat(store.runs().find(runId(1))).contains(started);
+        assertThat(store.runs().find(runId(1)).orElseThrow().outcome()).isEqualTo(RunRecord.RUNNING);
+
+        RunRecord ended = started.ended(T0.plusMillis(1500), 3, false, false, "disk full", CaseState.DOWN,
+                CaseState.DOWN, 12, 345);
+        assertThat(store.runs().ended(ended, KEEP_ALL, T0)).isEmpty();
+        assertThat(reopen().runs().find(runId(1))).contains(ended);
+        RunRecord back = store.runs().find(runId(1)).orElseThrow();
+        assertThat(back.durationMs()).isEqualTo(1500);
+        assertThat(back.outcome()).isEqualTo(RunRecord.FAILURE);
+        assertThat(back.groupId()).isEqualTo("group_g");
+        assertThat(back.attempt()).isEqualTo(1);
+        assertThat(store.runs().find("run_none")).isEmpty();
+    }
+
+    @Test
+    void runs_are_listed_newest_first_by_filter_and_a_cursor_page_stays_put_while_new_runs_arrive() {
+        for (int n = 1; n <= 5; n++) {
+            store.runs().ended(endedRun(n, n % 2 == 0 ? "runner_even" : "runner_odd", T0.plusSeconds(n), n % 3, 10),
+                    KEEP_ALL, T0);
+        }
+        List<RunRecord> first = store.runs().query(RunQuery.newest(2));
+        assertThat(first).extracting(RunRecord::runId).containsExactly(runId(5), runId(4));
+        store.runs().started(startedRun(6, "runner_odd", null, T0.plusSeconds(6)));
+        assertThat(store.runs().query(RunQuery.newest(2).before(runId(4)))).extracting(RunRecord::runId)
+                .containsExactly(runId(3), runId(2));
+        assertThat(store.runs().query(RunQuery.newest(10).runner("runner_odd"))).extracting(RunRecord::runId)
+                .containsExactly(runId(6), runId(5), runId(3), runId(1));
+        assertThat(store.runs().query(new RunQuery(null, null, RunRecord.SUCCESS, null, null, 10)))
+                .extracting(RunRecord::runId).containsExactly(runId(3));
+        assertThat(store.runs().query(new RunQuery(null, null, RunRecord.RUNNING, null, null, 10)))
+                .extracting(RunRecord::runId).containsExactly(runId(6));
+        assertThat(store.runs().query(new RunQuery(null, null, null, CaseState.DOWN, null, 10))).hasSize(5);
+        store.runs().started(startedRun(7, "runner_x", "group_g", T0));
+        assertThat(store.runs().query(new RunQuery(null, "group_g", null, null, null, 10)))
+                .extracting(RunRecord::runId).containsExactly(runId(7));
+        assertThat(store.runs().since("runner_even", T0.plusSeconds(3))).extracting(RunRecord::runId)
+                .containsExactly(runId(4));
+    }
+
+    @Test
+    void runs_left_open_are_closed_as_lost_except_those_another_live_server_runs() throws Exception {
+        store.runs().started(startedRun(1, "runner_a", null, T0));
+        store.runs().started(startedRun(2, "runner_b", null, T0));
+        store.runs().ended(endedRun(3, "runner_c", T0, 0, 5), KEEP_ALL, T0);
+        Instant later = T0.plusSeconds(60);
+        List<RunRecord> closed = reopen().runs().closeLost(List.of(runId(2)), later);
+        assertThat(closed).extracting(RunRecord::runId).containsExactly(runId(1));
+        RunRecord lost = store.runs().find(runId(1)).orElseThrow();
+        assertThat(lost.outcome()).isEqualTo(RunRecord.LOST);
+        assertThat(lost.finishedTs()).isEqualTo(later);
+        assertThat(lost.exitCode()).isNull();
+        assertThat(store.runs().find(runId(2)).orElseThrow().outcome()).isEqualTo(RunRecord.RUNNING);
+        assertThat(store.runs().find(runId(3)).orElseThrow().outcome()).isEqualTo(RunRecord.SUCCESS);
+        store.runs().outputFound(runId(1), 4, 40);
+        assertThat(store.runs().find(runId(1)).orElseThrow().outputBytes()).isEqualTo(40);
+    }
+
+    @Test
+    void retention_keeps_the_newest_runs_per_runner_and_deletes_the_older_ones() {
+        RunRetention keepTwo = new RunRetention(2, Duration.ofDays(3650), 1L << 40);
+        List<String> gone = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            gone.addAll(store.runs().ended(endedRun(n, "runner_a", T0.plusSeconds(n), 0, 10), keepTwo, T0));
+        }
+        gone.addAll(store.runs().ended(endedRun(5, "runner_b", T0, 0, 10), keepTwo, T0));
+        assertThat(gone).containsExactly(runId(1), runId(2));
+        assertThat(store.runs().query(RunQuery.newest(10))).extracting(RunRecord::runId)
+                .containsExactly(runId(5), runId(4), runId(3));
+        assertThat(store.runs().find(runId(1))).isEmpty();
+    }
+
+    @Test
+    void retention_deletes_runs_older_than_the_age_bound() {
+        RunRetention week = new RunRetention(1000, Duration.ofDays(7), 1L << 40);
+        store.runs().ended(endedRun(1, "runner_a", T0.minus(Duration.ofDays(8)), 0, 10), KEEP_ALL, T0);
+        store.runs().ended(endedRun(2, "runner_a", T0.minus(Duration.ofDays(6)), 0, 10), KEEP_ALL, T0);
+        assertThat(store.runs().prune(week, T0)).containsExactly(runId(1));
+        assertThat(store.runs().ended(endedRun(3, "runner_a", T0, 0, 10), week, T0.plusSeconds(86400 + 1)))
+                .containsExactly(runId(2));
+        assertThat(store.runs().query(RunQuery.newest(10))).extracting(RunRecord::runId).containsExactly(runId(3));
+    }
+
+    @Test
+    void retention_drops_the_oldest_output_first_when_the_total_exceeds_the_bound_and_keeps_the_records() throws Exception {
+        RunRetention small = new RunRetention(1000, Duration.ofDays(3650), 250);
+        assertThat(store.runs().ended(endedRun(1, "runner_a", T0, 0, 100), small, T0)).isEmpty();
+        assertThat(store.runs().ended(endedRun(2, "runner_b", T0, 0, 100), small, T0)).isEmpty();
+        assertThat(store.runs().ended(endedRun(3, "runner_a", T0, 0, 100), small, T0)).containsExactly(runId(1));
+        assertThat(store.runs().find(runId(1)).orElseThrow().outputKept()).isFalse();
+        assertThat(store.runs().find(runId(1)).orElseThrow().outputBytes()).as("the record still says how much")
+                .isEqualTo(100);
+        // The total is known again after a restart.
+        assertThat(reopen().runs().ended(endedRun(4, "runner_a", T0, 0, 60), small, T0)).containsExactly(runId(2));
+        assertThat(store.runs().query(RunQuery.newest(10)).stream().filter(RunRecord::outputKept)
+                .mapToLong(RunRecord::outputBytes).sum()).isEqualTo(160);
     }
 
     // ------------------------------------------------------------------------------------------ lifecycle

@@ -350,7 +350,7 @@ final class AccessRoutes {
 
     private HttpResponse audit(HttpRequest request) {
         String limitText = request.queryParam("limit");
-        int limit = limitText == null ? AuditQuery.DEFAULT_LIMIT : ApiRoutes.wholeNumber(limitText, "limit");
+        int limit = limitText == null ? AuditQuery.DEFAULT_LIMIT : ApiRoutes.limit(limitText, AuditQuery.DEFAULT_LIMIT, AuditQuery.MAX_LIMIT);
         AuditQuery q = new AuditQuery(limit, request.queryParam("actor"), request.queryParam("action"),
                 request.queryParam("target"));
         List<Map<String, Object>> items = new ArrayList<>();

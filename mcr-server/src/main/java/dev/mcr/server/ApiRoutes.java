@@ -52,6 +52,8 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     private final StaticAssets assets;
     private final EventStreams events;
     private final ObjectRoutes objects;
+    private final HistoryRoutes history;
+    private final Metrics metrics;
     private final int maxStateBytes;
     private final int maxImportBytes;
     private final Map<String, Map<String, Function<HttpRequest, HttpResponse>>> exact = new LinkedHashMap<>();
@@ -66,9 +68,10 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
      * @param events         the event-stream clients
      * @param maxStateBytes  largest body of a request that saves a state ({@code MAX_STATE_BYTES})
      * @param maxImportBytes largest import body
+     * @param metrics        the metrics of {@code /metrics}
      */
     ApiRoutes(Mcr mcr, List<BeforeHandler> before, AccessGate gate, AccessSettings settings, StaticAssets assets,
-              EventStreams events, int maxStateBytes, int maxImportBytes) {
+              EventStreams events, int maxStateBytes, int maxImportBytes, Metrics metrics) {
         this.mcr = mcr;
         this.before = List.copyOf(before);
         this.gate = gate;
@@ -78,6 +81,8 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         this.assets = assets;
         this.events = events;
         this.objects = new ObjectRoutes(mcr, maxStateBytes);
+        this.history = new HistoryRoutes(mcr, metrics);
+        this.metrics = metrics;
         this.maxStateBytes = maxStateBytes;
         this.maxImportBytes = maxImportBytes;
         route("GET", "/", r -> assets.index());
@@ -112,7 +117,8 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     }
 
     private HttpResponse route(HttpRequest incoming) {
-        RouteTable.Rule rule = RouteTable.find(incoming.method(), incoming.path());
+        RouteTable.Rule rule = metrics.bearerAllows(incoming) ? RouteTable.METRICS_BY_TOKEN
+                : RouteTable.find(incoming.method(), incoming.path());
         String address = settings.clientAddress(incoming);
         OnceBody body = new OnceBody(incoming.body());
         HttpRequest request = new HttpRequest(incoming.method(), incoming.path(), incoming.query(), incoming.headers(),
@@ -149,6 +155,11 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         }
         if (path.startsWith(LOG_PREFIX)) {
             return log(request, path.substring(LOG_PREFIX.length()));
+        }
+        // Before the object routes: /api/runners/{id}/stats is history's.
+        HttpResponse recorded = history.route(request);
+        if (recorded != null) {
+            return recorded;
         }
         HttpResponse object = objects.route(request);
         if (object != null) {
@@ -400,22 +411,22 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
     /** Parses {@code limit} like FastAPI's {@code int} (422 when it is not a whole number), then clamps to 1..1000. */
     static int limit(String text) {
-        if (text == null) {
-            return JournalQuery.DEFAULT_LIMIT;
-        }
-        return wholeNumber(text, "limit");
+        return limit(text, JournalQuery.DEFAULT_LIMIT, JournalQuery.MAX_LIMIT);
     }
 
-    /** A query parameter that must be a whole number (422 otherwise), clamped to 1..1000. */
-    static int wholeNumber(String text, String name) {
+    /** A {@code limit} parameter: a whole number (422 otherwise), clamped to {@code 1..max} like the original's. */
+    static int limit(String text, int byDefault, int max) {
+        if (text == null) {
+            return byDefault;
+        }
         if (!WHOLE_NUMBER.matcher(text).matches()) {
-            throw new HttpError(422, "Query parameter '" + name + "' must be a whole number.");
+            throw new HttpError(422, "Query parameter 'limit' must be a whole number.");
         }
         BigInteger n = new BigInteger(text.strip());
         if (n.compareTo(BigInteger.ONE) < 0) {
             return 1;
         }
-        return n.compareTo(BigInteger.valueOf(JournalQuery.MAX_LIMIT)) > 0 ? JournalQuery.MAX_LIMIT : n.intValue();
+        return n.compareTo(BigInteger.valueOf(max)) > 0 ? max : n.intValue();
     }
 
     private static String filter(HttpRequest request, String name) {
@@ -459,11 +470,16 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
 
     /** Parses {@code tail_bytes}: absent or 0 is the whole log; anything but a whole number of 0 or more is 422. */
     static long tailBytes(String text) {
+        return nonNegative(text, "tail_bytes");
+    }
+
+    /** A query parameter that is a whole number of 0 or more (0 when absent; huge values become the largest long). */
+    static long nonNegative(String text, String name) {
         if (text == null) {
             return 0;
         }
         if (!WHOLE_NUMBER.matcher(text).matches() || text.strip().startsWith("-")) {
-            throw new HttpError(422, "Query parameter 'tail_bytes' must be a whole number of 0 or more.");
+            throw new HttpError(422, "Query parameter '" + name + "' must be a whole number of 0 or more.");
         }
         BigInteger n = new BigInteger(text.strip());
         return n.bitLength() < 63 ? n.longValue() : Long.MAX_VALUE;

@@ -13,6 +13,7 @@ import dev.mcr.error.LimitExceededException;
 import dev.mcr.error.McrException;
 import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.error.RunnerBusyException;
+import dev.mcr.error.RunNotFoundException;
 import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.error.TooLargeException;
 import dev.mcr.error.TooManySubscribersException;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@link RunnerNotFoundException}</td><td>404</td><td>Runner not found</td></tr>
  *   <tr><td>{@link GroupNotFoundException}</td><td>404</td><td>Group not found</td></tr>
  *   <tr><td>{@link ProfileNotFoundException}</td><td>404</td><td>Profile not found</td></tr>
+ *   <tr><td>{@link RunNotFoundException}</td><td>404</td><td>its message (no record, or its output is gone)</td></tr>
  *   <tr><td>{@link RunnerBusyException}</td><td>409</td><td>Runner already running</td></tr>
  *   <tr><td>{@link GroupBusyException}</td><td>409</td><td>Group sequence already running, or Group contains
  *       active/scheduled runners: a, b</td></tr>
@@ -132,7 +134,7 @@ final class ErrorResponses {
             return 409;
         }
         if (e instanceof RunnerNotFoundException || e instanceof GroupNotFoundException
-                || e instanceof ProfileNotFoundException) {
+                || e instanceof ProfileNotFoundException || e instanceof RunNotFoundException) {
             return 404;
         }
         if (e instanceof RunnerBusyException || e instanceof GroupBusyException

@@ -44,11 +44,13 @@ public final class McrServer implements AutoCloseable {
 
     private final HttpAdapter adapter;
     private final EventStreams events;
+    private final Metrics metrics;
     private final URI url;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AuditPruning pruning;
 
-    private McrServer(HttpAdapter adapter, EventStreams events, URI url, AuditPruning pruning) {
+    private McrServer(HttpAdapter adapter, EventStreams events, Metrics metrics, URI url, AuditPruning pruning) {
+        this.metrics = metrics;
         this.adapter = adapter;
         this.events = events;
         this.url = url;
@@ -91,20 +93,23 @@ public final class McrServer implements AutoCloseable {
         List<BeforeHandler> before = new ArrayList<>();
         before.add(HostCheck.of(config.host(), config.allowedHosts()));
         before.add(new OriginCheck());
+        Metrics metrics = new Metrics(mcr, events::count, config.metricsToken());
         AccessGate gate = new AccessGate(mcr.access(), config.authEnabled()
                 ? new BasicAuth(config.authUser(), config.authPassword()) : null, config.authUser());
         ApiRoutes routes = new ApiRoutes(mcr, before, gate, options.access(), assets, events, config.maxStateBytes(),
-                config.maxImportBytes());
+                config.maxImportBytes(), metrics);
         HttpAdapter adapter = new HttpAdapter(config.host(), config.port(), options.limits(),
                 SecurityHeaders.of(assets.inlineScriptHashes()), routes);
         try {
             adapter.listen();
         } catch (IOException e) {
             adapter.shutdown();
+            metrics.close();
             throw new McrException("Cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage() + ".", e);
         }
-        return new McrServer(adapter, events, url(config.host(), adapter.port()), AuditPruning.start(mcr.access()));
+        return new McrServer(adapter, events, metrics, url(config.host(), adapter.port()),
+                AuditPruning.start(mcr.access()));
     }
 
     private static URI url(String host, int port) {
@@ -150,6 +155,7 @@ public final class McrServer implements AutoCloseable {
             events.closeAll();
             adapter.shutdown();
             pruning.close();
+            metrics.close();
         }
     }
 

@@ -72,13 +72,18 @@ final class RouteTable {
                 return path.equals(p);
             }
             String prefix = path.substring(0, brace);
-            return p.startsWith(prefix) && p.length() > prefix.length() && p.indexOf('/', prefix.length()) < 0;
+            String suffix = path.substring(brace + "{id}".length());
+            if (!p.startsWith(prefix) || !p.endsWith(suffix) || p.length() <= prefix.length() + suffix.length()) {
+                return false;
+            }
+            return p.substring(prefix.length(), p.length() - suffix.length()).indexOf('/') < 0;
         }
 
         /** The {@code {id}} segment of a matching path, or {@code ""}. */
         String id(String p) {
             int brace = path.indexOf("{id}");
-            return brace < 0 || p.length() <= brace ? "" : p.substring(brace);
+            int end = p.length() - (path.length() - brace - "{id}".length());
+            return brace < 0 || end <= brace ? "" : p.substring(brace, end);
         }
     }
 
@@ -107,6 +112,14 @@ final class RouteTable {
             new Rule("GET", "/api/profiles/{id}", Need.VIEWER, null, "read a service (secrets masked)"),
             new Rule("GET", "/api/layout", Need.VIEWER, null, "read the layout"),
             new Rule("GET", "/api/cron/preview", Need.VIEWER, null, "preview the next times of a cron expression"),
+            new Rule("GET", "/api/runs", Need.VIEWER, null, "list recorded runs"),
+            new Rule("GET", "/api/runs/{id}", Need.VIEWER, null, "read a recorded run"),
+            new Rule("GET", "/api/runs/{id}/output", Need.VIEWER, null, "read a recorded run's output"),
+            new Rule("GET", "/api/runners/{id}/stats", Need.VIEWER, null, "read a runner's run statistics"),
+            new Rule("GET", "/metrics", Need.VIEWER, null,
+                    "read the Prometheus metrics (also with the MCR_METRICS_TOKEN bearer)"),
+            new Rule("GET", "/healthz", Need.PUBLIC, null, "check that the server lives (no data)"),
+            new Rule("GET", "/readyz", Need.PUBLIC, null, "check that the store answers (no data)"),
             new Rule("POST", "/api/run", Need.OPERATOR, "runner.run", "run a runner"),
             new Rule("POST", "/api/stop", Need.OPERATOR, "runner.stop", "stop a runner"),
             new Rule("POST", "/api/group/run", Need.OPERATOR, "group.run", "run a group"),
@@ -140,6 +153,10 @@ final class RouteTable {
             new Rule("GET", "/api/audit", Need.ADMIN, null, "read the audit log"),
             new Rule("GET", "/api/audit/verify", Need.ADMIN, null, "verify the audit log's hash chain"),
             new Rule("GET", "/api/audit/export", Need.ADMIN, null, "export the audit log as JSON lines"));
+
+    /** {@code /metrics} for a scraper with the {@code MCR_METRICS_TOKEN} bearer, which is no user's credential. */
+    static final Rule METRICS_BY_TOKEN = new Rule("GET", "/metrics", Need.PUBLIC, null,
+            "read the Prometheus metrics with the MCR_METRICS_TOKEN bearer");
 
     /** Routes not in the table (an unknown path or method) need a viewer, so that strangers get 401, not 404. */
     static final Rule UNKNOWN = new Rule("", "", Need.VIEWER, null, "use this route");

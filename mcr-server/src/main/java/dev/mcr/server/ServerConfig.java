@@ -3,6 +3,7 @@ package dev.mcr.server;
 import dev.mcr.ImportLimits;
 import dev.mcr.Mcr;
 import dev.mcr.SaveLimits;
+import dev.mcr.store.RunRetention;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -61,12 +62,18 @@ import org.slf4j.LoggerFactory;
  *                                  ({@code MAX_LOG_BYTES}, default 10 MiB)
  * @param maxLogFiles               rotated log files kept per runner besides the current one, 0 to 1000
  *                                  ({@code MAX_LOG_FILES}, default 5)
+ * @param runRetention              how much run history is kept: runs per runner ({@code MCR_HISTORY_RUNS}, default
+ *                                  1000), days ({@code MCR_HISTORY_DAYS}, default 90), bytes of output of all runs
+ *                                  together ({@code MCR_HISTORY_OUTPUT_BYTES}, default 1 GiB)
+ * @param metricsToken              a bearer token a scraper may send to {@code GET /metrics} instead of the API's
+ *                                  credentials ({@code MCR_METRICS_TOKEN}), or {@code null}
  */
 public record ServerConfig(String host, int port, Path dataDir, String secretKey, String authUser,
                            String authPassword, URI pushoverUrl, int maxImportBytes, int maxImportedRunners,
                            int maxTotalRunners, int maxCasesPerRunner, int maxSseSubscribers,
                            int maxOutputLinesPerRun, Duration runtimeStatusSaveInterval, int maxStateBytes,
-                           List<String> allowedHosts, long maxLogBytes, int maxLogFiles) {
+                           List<String> allowedHosts, long maxLogBytes, int maxLogFiles, RunRetention runRetention,
+                           String metricsToken) {
 
     /** Default interface: loopback only, because the tool runs shell commands for whoever reaches it. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -116,6 +123,10 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
     static final String ALLOWED_HOSTS = "MCR_ALLOWED_HOSTS";
     static final String MAX_LOG_BYTES = "MAX_LOG_BYTES";
     static final String MAX_LOG_FILES = "MAX_LOG_FILES";
+    static final String HISTORY_RUNS = "MCR_HISTORY_RUNS";
+    static final String HISTORY_DAYS = "MCR_HISTORY_DAYS";
+    static final String HISTORY_OUTPUT_BYTES = "MCR_HISTORY_OUTPUT_BYTES";
+    static final String METRICS_TOKEN = "MCR_METRICS_TOKEN";
 
     /**
      * In-process listeners (tests, embedding code) share the event bus with the browsers; the server counts
@@ -196,6 +207,8 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
             throw new IllegalArgumentException("maxLogFiles must be between 0 and " + Mcr.Builder.MAX_MAX_LOG_FILES
                     + ", not " + maxLogFiles + ".");
         }
+        runRetention = runRetention == null ? RunRetention.DEFAULTS : runRetention;
+        metricsToken = metricsToken == null || metricsToken.strip().isEmpty() ? null : metricsToken.strip();
     }
 
     /**
@@ -283,9 +296,13 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 allowed.add(entry);
             }
         }
+        RunRetention history = new RunRetention(
+                Math.max(1, integer(env, HISTORY_RUNS, RunRetention.DEFAULTS.maxRunsPerRunner())),
+                Duration.ofDays(Math.max(1, integer(env, HISTORY_DAYS, (int) RunRetention.DEFAULTS.maxAge().toDays()))),
+                Math.max(0, longInteger(env, HISTORY_OUTPUT_BYTES, RunRetention.DEFAULTS.maxOutputBytes())));
         return new ServerConfig(host == null ? DEFAULT_HOST : host, port, dataDir, text(env, SECRET_KEY), user,
                 password, pushover, importBytes, importedRunners, totalRunners, cases, sse, lines, interval,
-                stateBytes, allowed, logBytes, logFiles);
+                stateBytes, allowed, logBytes, logFiles, history, text(env, METRICS_TOKEN));
     }
 
     /**
@@ -322,6 +339,7 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 .maxStateBytes(maxStateBytes)
                 .maxLogBytes(maxLogBytes)
                 .maxLogFiles(maxLogFiles)
+                .runRetention(runRetention)
                 .maxSubscribers(saturatedAdd(maxSseSubscribers, EXTRA_BUS_SUBSCRIBERS))
                 .eventQueueCapacity(EVENT_QUEUE_CAPACITY);
         if (secretKey != null) {
@@ -350,7 +368,10 @@ public record ServerConfig(String host, int port, Path dataDir, String secretKey
                 + ", runtime_status_save_interval_s=" + runtimeStatusSaveInterval.toMillis() / 1000.0
                 + ", max_state_bytes=" + maxStateBytes
                 + ", allowed_hosts=" + (allowedHosts.isEmpty() ? "-" : String.join(",", allowedHosts))
-                + ", max_log_bytes=" + maxLogBytes + ", max_log_files=" + maxLogFiles;
+                + ", max_log_bytes=" + maxLogBytes + ", max_log_files=" + maxLogFiles
+                + ", history_runs=" + runRetention.maxRunsPerRunner() + ", history_days=" + runRetention.maxAge().toDays()
+                + ", history_output_bytes=" + runRetention.maxOutputBytes()
+                + ", metrics_token=" + (metricsToken == null ? "off" : "set");
     }
 
     // ------------------------------------------------------------------------------------- parsing

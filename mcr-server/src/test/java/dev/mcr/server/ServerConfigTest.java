@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import dev.mcr.store.RunRetention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -155,6 +156,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void the_history_bounds_and_the_metrics_token_are_read_from_the_environment_and_the_token_never_shown() {
+        ServerConfig d = ServerConfig.defaults();
+        assertThat(d.runRetention()).isEqualTo(RunRetention.DEFAULTS);
+        assertThat(d.metricsToken()).isNull();
+        ServerConfig c = ServerConfig.fromEnv(Map.of("MCR_HISTORY_RUNS", "50", "MCR_HISTORY_DAYS", "7",
+                "MCR_HISTORY_OUTPUT_BYTES", "1000000", "MCR_METRICS_TOKEN", " scrape-secret "));
+        assertThat(c.runRetention()).isEqualTo(new RunRetention(50, Duration.ofDays(7), 1_000_000));
+        assertThat(c.metricsToken()).isEqualTo("scrape-secret");
+        assertThat(c.toString()).contains("history_runs=50, history_days=7, history_output_bytes=1000000",
+                "metrics_token=set").doesNotContain("scrape-secret");
+        assertThat(ServerConfig.fromEnv(Map.of("MCR_HISTORY_RUNS", "0", "MCR_HISTORY_DAYS", "-3"))
+                .runRetention()).as("clamped to at least one run and one day")
+                .isEqualTo(new RunRetention(1, Duration.ofDays(1), RunRetention.DEFAULTS.maxOutputBytes()));
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("MCR_HISTORY_RUNS", "many")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MCR_HISTORY_RUNS");
+    }
+
+    @Test
     void to_string_shows_the_effective_settings_but_no_secret() {
         String s = ServerConfig.fromEnv(Map.of("MULTI_COMMAND_RUNNER_SECRET_KEY", "topsecretkey",
                 "MULTI_COMMAND_RUNNER_AUTH_USER", "admin", "MULTI_COMMAND_RUNNER_AUTH_PASSWORD", "hunter2pw",
@@ -169,19 +188,19 @@ class ServerConfigTest {
     @Test
     void the_constructor_refuses_values_below_the_floors() {
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 100, 1, 1, 1, 1,
-                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 10_485_760L, 5))
+                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 10_485_760L, 5, RunRetention.DEFAULTS, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxImportBytes");
         assertThatThrownBy(() -> new ServerConfig(" ", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1, 1,
-                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 10_485_760L, 5))
+                200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 10_485_760L, 5, RunRetention.DEFAULTS, null))
                 .hasMessageContaining("host");
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1,
-                1, 200, Duration.ofSeconds(1), 1000, List.of(), 10_485_760L, 5))
+                1, 200, Duration.ofSeconds(1), 1000, List.of(), 10_485_760L, 5, RunRetention.DEFAULTS, null))
                 .hasMessageContaining("maxStateBytes");
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1,
-                1, 200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 4095, 5))
+                1, 200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 4095, 5, RunRetention.DEFAULTS, null))
                 .hasMessage("maxLogBytes must be at least 4096, not 4095.");
         assertThatThrownBy(() -> new ServerConfig("127.0.0.1", 0, Path.of("d"), null, "", "", null, 16_384, 1, 1, 1,
-                1, 200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 4096, 1001))
+                1, 200, Duration.ofSeconds(1), ServerConfig.DEFAULT_MAX_STATE_BYTES, List.of(), 4096, 1001, RunRetention.DEFAULTS, null))
                 .hasMessage("maxLogFiles must be between 0 and 1000, not 1001.");
     }
 }

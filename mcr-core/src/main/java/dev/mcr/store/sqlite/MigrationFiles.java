@@ -26,7 +26,14 @@ final class MigrationFiles implements ResourceProvider {
             "V3__runs_started_and_not_yet_ended.sql",
             "V4__configured_objects_with_versions.sql",
             "V5__schedule_state.sql",
-            "V6__users_sessions_tokens_audit.sql");
+            "V6__users_sessions_tokens_audit.sql",
+            "V7__run_records.sql");
+
+    /** The version of the newest file, from its name ({@code V7__...} is 7). */
+    static int latestVersion() {
+        String newest = FILES.get(FILES.size() - 1);
+        return Integer.parseInt(newest.substring(1, newest.indexOf("__")));
+    }
 
     @Override
     public LoadableResource getResource(String name) {

@@ -5,6 +5,7 @@ import dev.mcr.files.DataFolder;
 import dev.mcr.store.AuditStore;
 import dev.mcr.store.ConfigStore;
 import dev.mcr.store.JournalStore;
+import dev.mcr.store.RunStore;
 import dev.mcr.store.RuntimeStore;
 import dev.mcr.store.Store;
 import dev.mcr.store.UserStore;
@@ -30,7 +31,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The SQLite store, {@code DATA_DIR/app.db}: the configured objects with versions and history, the notification
- * journal, last cases, live runs, schedule states, users with their sessions and tokens, and the audit log.
+ * journal, last cases, live runs, schedule states, users with their sessions and tokens, the audit log and the
+ * records of runs.
  *
  * <p>The original tool's tables are kept ({@code state} with the one row {@code id=1}, {@code notification_journal}),
  * so an original data folder opens as is, and they stay current: every config commit also rewrites the {@code state}
@@ -60,7 +62,7 @@ public final class SqliteStore implements Store {
      * The version of the newest migration in {@link #MIGRATIONS}; a folder at this version opens without starting
      * Flyway. A test keeps it equal to the newest file.
      */
-    public static final int LATEST_MIGRATION = MigrationFiles.FILES.size();
+    public static final int LATEST_MIGRATION = MigrationFiles.latestVersion();
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
     private static final int BUSY_TIMEOUT_MS = 10_000;
@@ -71,6 +73,7 @@ public final class SqliteStore implements Store {
     private final SqliteRuntimeStore runtime;
     private final SqliteUserStore users;
     private final SqliteAuditStore audit;
+    private final SqliteRunStore runs;
 
     private SqliteStore(SqliteDb db, Clock clock) {
         this.db = db;
@@ -79,6 +82,7 @@ public final class SqliteStore implements Store {
         this.runtime = new SqliteRuntimeStore(db);
         this.users = new SqliteUserStore(db);
         this.audit = new SqliteAuditStore(db);
+        this.runs = new SqliteRunStore(db);
     }
 
     /**
@@ -226,6 +230,11 @@ public final class SqliteStore implements Store {
     @Override
     public AuditStore audit() {
         return audit;
+    }
+
+    @Override
+    public RunStore runs() {
+        return runs;
     }
 
     /** Closes the database; later calls do nothing, and other methods then throw {@link McrException}. */
