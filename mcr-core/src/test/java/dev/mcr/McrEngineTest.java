@@ -191,7 +191,7 @@ class McrEngineTest extends McrTestBase {
                 "trap '' INT TERM; (trap '' INT TERM; sleep 1000) & sleep 1000 & echo ready; sleep 1000").build());
         mcr.start(id);
         events.await(OutputLine.class, e -> e.runnerId().equals(id) && e.text().equals("ready\n"));
-        assertThat(Procs.withEnvMarker("MCR_RUNNER_ID=" + id)).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(Procs.awaitAtLeast("MCR_RUNNER_ID=" + id, 3, 10_000)).hasSizeGreaterThanOrEqualTo(3);
         long t0 = System.nanoTime();
         mcr.stop(id);
         RunFinished fin = events.await(RunFinished.class, e -> e.runnerId().equals(id), Duration.ofSeconds(15));

@@ -46,7 +46,8 @@ class McrRunExecutionTest extends McrTestBase {
                 .timeout(Duration.ofSeconds(5)).build());
         String runId = mcr.start("hang").runId();
         events.await(OutputLine.class, e -> e.text().equals("up\n"));
-        assertThat(Procs.withEnvMarker("MCR_RUN_ID=" + runId)).as("the tree is up").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(Procs.awaitAtLeast("MCR_RUN_ID=" + runId, 2, 10_000)).as("the tree is up")
+                .hasSizeGreaterThanOrEqualTo(2);
 
         scheduler.advance(Duration.ofSeconds(4));
         assertThat(mcr.status().get("hang").running()).as("not before its limit").isTrue();

@@ -41,6 +41,20 @@ final class Procs {
         return out;
     }
 
+    /**
+     * Polls until at least {@code n} processes carry the marker; returns those found at last. A child between fork
+     * and exec, or in the middle of its exec, can be missed by one look at /proc, so a tree is counted until it shows.
+     */
+    static List<Long> awaitAtLeast(String marker, int n, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        List<Long> found = withEnvMarker(marker);
+        while (found.size() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+            found = withEnvMarker(marker);
+        }
+        return found;
+    }
+
     /** Polls until no process carries the marker; returns the survivors at the deadline. */
     static List<Long> awaitGone(String marker, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
