@@ -12,14 +12,13 @@ import dev.mcr.crypto.SecretMasking;
 import dev.mcr.model.NotifyProfile;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
+import dev.mcr.store.sqlite.StoreFixtures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -37,23 +36,6 @@ class McrOriginalDataFolderTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "LSWpV9dMxXL1ggz_53x0H-Szx7GEX_1KAeU0T9bQ0-8=";
-    /** The original tool's exact CREATE TABLE statements (app/main.py, StateStore.__init__). */
-    private static final String ORIGINAL_STATE_DDL =
-            "CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK(id=1), json TEXT NOT NULL)";
-    private static final String ORIGINAL_JOURNAL_DDL = "\n"
-            + "            CREATE TABLE IF NOT EXISTS notification_journal (\n"
-            + "              id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
-            + "              ts TEXT NOT NULL,\n"
-            + "              runner_id TEXT NOT NULL,\n"
-            + "              profile_id TEXT NOT NULL,\n"
-            + "              profile_name TEXT NOT NULL,\n"
-            + "              delivery TEXT NOT NULL,\n"
-            + "              title TEXT NOT NULL,\n"
-            + "              message TEXT NOT NULL,\n"
-            + "              error TEXT\n"
-            + "            )\n"
-            + "            ";
-
     @TempDir
     Path dir;
 
@@ -66,39 +48,13 @@ class McrOriginalDataFolderTest {
         }
     }
 
-    static Connection jdbc(Path dataDir) throws SQLException {
-        return DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("app.db"));
-    }
-
-    static void createOriginalDatabase(Path dataDir) throws SQLException {
-        try (Connection c = jdbc(dataDir); Statement st = c.createStatement()) {
-            st.execute(ORIGINAL_STATE_DDL);
-            st.execute(ORIGINAL_JOURNAL_DDL);
-        }
-    }
-
-    static void putStateRow(Path dataDir, String json) throws SQLException {
-        try (Connection c = jdbc(dataDir); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO state (id, json) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET json=excluded.json")) {
-            ps.setString(1, json);
-            ps.executeUpdate();
-        }
-    }
-
-    static String rawStateRow(Path dataDir) throws SQLException {
-        try (Connection c = jdbc(dataDir); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT json FROM state WHERE id=1")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
     private static String config(JsonNode state, int profile, String key) {
         return state.get("notify_profiles").get(profile).get("config").get(key).asText();
     }
 
     private static String profileRow(Path dataDir) throws SQLException {
         StringBuilder sb = new StringBuilder();
-        try (Connection c = jdbc(dataDir); Statement st = c.createStatement();
+        try (Connection c = StoreFixtures.jdbc(dataDir); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT json FROM mcr_profiles")) {
             while (rs.next()) {
                 sb.append(rs.getString(1));
@@ -112,8 +68,8 @@ class McrOriginalDataFolderTest {
     }
 
     private void originalFolder() throws Exception {
-        createOriginalDatabase(dir);
-        putStateRow(dir, resource("/original-data/state.json"));
+        StoreFixtures.createOriginalDatabase(dir);
+        StoreFixtures.putStateRow(dir, resource("/original-data/state.json"));
         Files.writeString(dir.resolve(".credentials.key"), resource("/original-data/credentials.key.txt"));
     }
 
@@ -122,7 +78,7 @@ class McrOriginalDataFolderTest {
             throws Exception {
         originalFolder();
         String originalRow = resource("/original-data/state.json");
-        try (Connection c = jdbc(dir); Statement st = c.createStatement()) {
+        try (Connection c = StoreFixtures.jdbc(dir); Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO notification_journal (ts, runner_id, profile_id, profile_name, delivery, "
                     + "title, message, error) VALUES ('2025-03-11T09:15:02+01:00', 'runner1', 'notify_home', "
                     + "'Pushover Zuhause', 'success', 'Passwort-Check-Demo', 'Passwort: geheim', NULL)");
@@ -151,13 +107,13 @@ class McrOriginalDataFolderTest {
         }
 
         JsonNode originalTree = JSON.readTree(originalRow);
-        JsonNode migratedRow = JSON.readTree(rawStateRow(dir));
+        JsonNode migratedRow = JSON.readTree(StoreFixtures.rawStateRow(dir));
         assertThat(config(migratedRow, 0, "user_key")).as("values the original encrypted are kept byte for byte")
                 .isEqualTo(config(originalTree, 0, "user_key"));
         assertThat(config(migratedRow, 2, "user_key")).as("plaintext is migrated").startsWith("enc:v1:");
         CredentialCipher fromFolder = CredentialCipher.forDataDir(dir, null);
         assertThat(fromFolder.decrypt(config(migratedRow, 2, "api_token"))).isEqualTo("aPlainApiToken11111111111111111");
-        String rowWithPlaintextBack = rawStateRow(dir)
+        String rowWithPlaintextBack = StoreFixtures.rawStateRow(dir)
                 .replace(config(migratedRow, 2, "user_key"), "uPlainUserKey1111111111111111111")
                 .replace(config(migratedRow, 2, "api_token"), "aPlainApiToken11111111111111111");
         assertThat(rowWithPlaintextBack).as("apart from the migrated values, the row is byte for byte the original's")
@@ -176,7 +132,7 @@ class McrOriginalDataFolderTest {
         assumeTrue(PythonFernet.available(), PythonFernet.UNAVAILABLE);
         originalFolder();
         open().close();
-        JsonNode row = JSON.readTree(rawStateRow(dir));
+        JsonNode row = JSON.readTree(StoreFixtures.rawStateRow(dir));
         List<String> tokens = List.of(config(row, 2, "user_key"), config(row, 2, "api_token")).stream()
                 .map(v -> v.substring(CredentialCipher.PREFIX.length())).toList();
         assertThat(PythonFernet.decrypt(resource("/original-data/credentials.key.txt"), tokens))
@@ -186,8 +142,8 @@ class McrOriginalDataFolderTest {
     @Test
     void plaintext_that_cannot_be_encrypted_at_start_still_loads_and_the_next_save_encrypts_it() throws Exception {
         open().close();
-        putStateRow(dir, "{\"notify_profiles\": [{\"id\": \"notify_a\", \"config\": {\"user_key\": \"uPLAIN\"}}]}");
-        try (Connection c = jdbc(dir); Statement st = c.createStatement()) {
+        StoreFixtures.putStateRow(dir, "{\"notify_profiles\": [{\"id\": \"notify_a\", \"config\": {\"user_key\": \"uPLAIN\"}}]}");
+        try (Connection c = StoreFixtures.jdbc(dir); Statement st = c.createStatement()) {
             st.execute("CREATE TRIGGER no_update BEFORE UPDATE ON state BEGIN SELECT RAISE(ABORT, 'read only'); END");
         }
         AtomicReference<Mcr> started = new AtomicReference<>();
@@ -195,14 +151,14 @@ class McrOriginalDataFolderTest {
         try (Mcr mcr = started.get()) {
             assertThat(mcr.state().profile("notify_a").orElseThrow().configValue("user_key")).isEqualTo("uPLAIN");
             assertThat(log).contains("could not be encrypted yet").doesNotContain("uPLAIN");
-            assertThat(rawStateRow(dir)).contains("uPLAIN");
+            assertThat(StoreFixtures.rawStateRow(dir)).contains("uPLAIN");
             assertThat(profileRow(dir)).doesNotContain("uPLAIN");
 
-            try (Connection c = jdbc(dir); Statement st = c.createStatement()) {
+            try (Connection c = StoreFixtures.jdbc(dir); Statement st = c.createStatement()) {
                 st.execute("DROP TRIGGER no_update");
             }
             mcr.saveProfile(mcr.state().profile("notify_a").orElseThrow().withConfig(java.util.Map.of("user_key", "uPLAIN", "api_token", "tNEW")));
-            assertThat(rawStateRow(dir)).doesNotContain("uPLAIN", "tNEW").contains("enc:v1:");
+            assertThat(StoreFixtures.rawStateRow(dir)).doesNotContain("uPLAIN", "tNEW").contains("enc:v1:");
         }
     }
 
@@ -210,16 +166,16 @@ class McrOriginalDataFolderTest {
     void a_secret_that_cannot_be_decrypted_reads_as_empty_and_stays_stored_as_it_was() throws Exception {
         open().close();
         String foreign = CredentialCipher.ofKey("MDgniBSXZ_yV0a04jJh578EVL2n2UNP8LOkh8_75GGc=").encrypt("uFOREIGN");
-        putStateRow(dir, "{\"notify_profiles\": [{\"id\": \"notify_a\", \"config\": {\"user_key\": \"" + foreign
+        StoreFixtures.putStateRow(dir, "{\"notify_profiles\": [{\"id\": \"notify_a\", \"config\": {\"user_key\": \"" + foreign
                 + "\"}}]}");
-        String before = rawStateRow(dir);
+        String before = StoreFixtures.rawStateRow(dir);
         AtomicReference<Mcr> started = new AtomicReference<>();
         String log = LogCapture.during(() -> started.set(open()));
         try (Mcr mcr = started.get()) {
             assertThat(mcr.state().profile("notify_a").orElseThrow().configValue("user_key")).isEmpty();
             assertThat(log).contains("could not be decrypted").doesNotContain(foreign.substring(7, 40));
         }
-        assertThat(rawStateRow(dir)).isEqualTo(before);
+        assertThat(StoreFixtures.rawStateRow(dir)).isEqualTo(before);
         assertThat(profileRow(dir)).as("the token is kept, not replaced by the empty value").contains(foreign);
     }
 
@@ -228,7 +184,7 @@ class McrOriginalDataFolderTest {
         try (Mcr mcr = Mcr.builder().dataDir(dir).seedDemo(false).secretKey(KEY).build()) {
             mcr.saveProfile(NotifyProfile.builder("notify_a").pushover("uSECRETuser", "tSECRETtoken")
                     .config("server_url", "https://example.org").build());
-            String row = rawStateRow(dir);
+            String row = StoreFixtures.rawStateRow(dir);
             assertThat(row).doesNotContain("uSECRETuser", "tSECRETtoken").contains("enc:v1:")
                     .contains("https://example.org");
             assertThat(profileRow(dir)).doesNotContain("uSECRETuser", "tSECRETtoken");
@@ -238,9 +194,9 @@ class McrOriginalDataFolderTest {
                     + SecretMasking.SECRET_SET + "\", \"api_token\": \"tNEW\"}}, {\"id\": \"notify_b\", \"config\": "
                     + "{\"user_key\": \"" + SecretMasking.SECRET_SET + "\"}}]}").getBytes(StandardCharsets.UTF_8));
             String userToken = config(JSON.readTree(row), 0, "user_key");
-            assertThat(config(JSON.readTree(rawStateRow(dir)), 0, "user_key"))
+            assertThat(config(JSON.readTree(StoreFixtures.rawStateRow(dir)), 0, "user_key"))
                     .as("an unchanged secret keeps its token").isEqualTo(userToken);
-            assertThat(rawStateRow(dir)).doesNotContain(SecretMasking.SECRET_SET, "tNEW");
+            assertThat(StoreFixtures.rawStateRow(dir)).doesNotContain(SecretMasking.SECRET_SET, "tNEW");
         }
         try (Mcr mcr = Mcr.builder().dataDir(dir).seedDemo(false).secretKey(KEY).build()) {
             assertThat(mcr.state().profile("notify_a").orElseThrow().configValue("user_key")).isEqualTo("uSECRETuser");

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Test helpers: fixture files and a second, independent JDBC connection to look at what the store wrote. */
-final class StoreFixtures {
+public final class StoreFixtures {
 
     /** The original tool's exact CREATE TABLE statements (app/main.py, StateStore.__init__). */
     static final String ORIGINAL_STATE_DDL =
@@ -45,19 +45,19 @@ final class StoreFixtures {
         }
     }
 
-    static Connection jdbc(Path dataDir) throws SQLException {
+    public static Connection jdbc(Path dataDir) throws SQLException {
         return DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteStore.DB_FILE_NAME));
     }
 
     /** Creates app.db exactly as the original does on first start. */
-    static void createOriginalDatabase(Path dataDir) throws SQLException {
+    public static void createOriginalDatabase(Path dataDir) throws SQLException {
         try (Connection c = jdbc(dataDir); Statement st = c.createStatement()) {
             st.execute(ORIGINAL_STATE_DDL);
             st.execute(ORIGINAL_JOURNAL_DDL);
         }
     }
 
-    static void putStateRow(Path dataDir, String json) throws SQLException {
+    public static void putStateRow(Path dataDir, String json) throws SQLException {
         try (Connection c = jdbc(dataDir); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO state (id, json) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET json=excluded.json")) {
             ps.setString(1, json);
@@ -65,7 +65,7 @@ final class StoreFixtures {
         }
     }
 
-    static String rawStateRow(Path dataDir) throws SQLException {
+    public static String rawStateRow(Path dataDir) throws SQLException {
         try (Connection c = jdbc(dataDir); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT json FROM state WHERE id=1")) {
             return rs.next() ? rs.getString(1) : null;
