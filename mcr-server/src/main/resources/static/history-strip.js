@@ -112,13 +112,27 @@ export async function loadRunStrips() {
   for (const rid of strips.keys()) renderStrip(rid);
 }
 
+const dirty = new Set();
+
+/** Renders a strip at the next frame: a burst of case matches costs one render. */
+function renderSoon(runnerId) {
+  if (!dirty.size) {
+    requestAnimationFrame(() => {
+      for (const rid of dirty) renderStrip(rid);
+      dirty.clear();
+    });
+  }
+  dirty.add(runnerId);
+}
+
 function findRun(runnerId, runId) {
   return (runs.get(runnerId) || []).find((r) => r.run_id === runId);
 }
 
 /** Feeds a live event to the strips: a started run gets a running cell, its case matches and its end complete it. */
 export function runStripEvent(ev) {
-  if (!ev || !loaded) return;
+  // Output lines, the bulk of the stream, never concern a strip.
+  if (!ev || !loaded || (ev.type !== 'status' && ev.type !== 'case_match' && ev.type !== 'snapshot')) return;
   if (ev.type === 'snapshot') {
     // A snapshot after the first one follows a reconnect: runs may have ended meanwhile.
     loadRunStrips().catch(() => {});
@@ -132,7 +146,7 @@ export function runStripEvent(ev) {
     list.unshift({ run_id: ev.run_id, started_ts: ev.ts || new Date().toISOString(), duration_ms: null, exit_code: null, outcome: 'running', worst_state: null, last_case: null, trigger: null });
     if (list.length > STRIP_RUNS) list.length = STRIP_RUNS;
     runs.set(rid, list);
-    renderStrip(rid);
+    renderSoon(rid);
     return;
   }
   const run = findRun(rid, ev.run_id);
@@ -140,13 +154,13 @@ export function runStripEvent(ev) {
   if (ev.type === 'case_match') {
     if (ev.state && severity(ev.state) > severity(run.worst_state)) run.worst_state = String(ev.state).toUpperCase();
     if (ev.message != null) run.last_case = String(ev.message);
-    renderStrip(rid);
+    renderSoon(rid);
   } else if (ev.type === 'status' && ev.status === 'finished') {
     run.exit_code = ev.exit_code ?? null;
     const start = Date.parse(run.started_ts);
     const end = Date.parse(ev.ts);
     run.duration_ms = Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : null;
     run.outcome = ev.timed_out ? 'timed_out' : ev.stopped ? 'stopped' : ev.exit_code === 0 ? 'success' : 'failure';
-    renderStrip(rid);
+    renderSoon(rid);
   }
 }
