@@ -86,6 +86,10 @@ export function showTip(el, run) {
   if (!tip) {
     tip = h('div', { class: 'run-tip', role: 'tooltip', id: 'runTip', hidden: true });
     document.body.append(tip);
+    // A tooltip placed for one layout is wrong after a scroll or resize; Escape dismisses it (WCAG 1.4.13).
+    window.addEventListener('scroll', hideTip, { passive: true });
+    window.addEventListener('resize', hideTip);
+    document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') hideTip(); });
   }
   const d = fmtDuration(run.duration_ms);
   const line = (cls, text) => h('div', { class: cls }, text);
