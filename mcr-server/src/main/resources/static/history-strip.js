@@ -64,10 +64,16 @@ class Strip {
     cells[to].focus();
   }
 
+  /** Names the runner in the strip's labels (again after a rename). */
+  labels() {
+    const n = Math.min(STRIP_RUNS, (runs.get(this.runnerId) || []).length);
+    tr(this.list, { aria: ['runStripLabel', { name: runnerName(this.runnerId), n }] });
+    tr(this.historyBtn, { title: ['historyOpenTitle', { name: runnerName(this.runnerId) }] });
+  }
+
   render() {
     const list = (runs.get(this.runnerId) || []).slice(0, STRIP_RUNS);
-    tr(this.list, { aria: ['runStripLabel', { name: runnerName(this.runnerId), n: list.length }] });
-    tr(this.historyBtn, { title: ['historyOpenTitle', { name: runnerName(this.runnerId) }] });
+    this.labels();
     const focused = this.list.contains(document.activeElement) ? document.activeElement.dataset.runId : null;
     const cells = [];
     for (let i = 0; i < list.length; i++) {

@@ -170,7 +170,7 @@ export class RunnerCard extends SyncedCard {
       h('div', { class: 'title-row' }, this.toggleBtn, this.nameEl, this.badgeEl, this.dirtyEl, this.elapsedEl, this.pillEl),
       h('div', { class: 'actions' }, this.groupToggle, this.runBtn, this.saveBtn, this.cloneBtn, this.removeBtn, this.upBtn, this.downBtn, this.groupSelWrap),
       this.stripSlot = h('div', { class: 'run-strip-slot' }));
-    mountRunStrip(this.stripSlot, this.id, () => this.displayName());
+    this.runStrip = mountRunStrip(this.stripSlot, this.id, () => this.displayName());
 
     // Settings
     this.nameIn = h('input', { type: 'text', 'data-field': 'name', class: 'setting', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
@@ -412,6 +412,7 @@ export class RunnerCard extends SyncedCard {
     tr(this.downBtn, { aria: ['moveDown', { name: n }], title: ['moveDown', { name: n }] });
     tr(this.outEl, { aria: ['outputOf', { name: n }] });
     tr(this.groupSel, { aria: ['groupOf', { name: n }] });
+    if (this.runStrip) this.runStrip.labels();
   }
 
   /** The saved name (used in messages), never the id unless the name is empty. */

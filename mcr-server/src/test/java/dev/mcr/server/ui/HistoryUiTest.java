@@ -9,6 +9,7 @@ import dev.mcr.store.RunRecord;
 import dev.mcr.store.RunRetention;
 import dev.mcr.store.Store;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -315,6 +316,14 @@ class HistoryUiTest extends BrowserTestBase {
                 .endsWith("/api/runs/" + h.runId() + "/output");
 
         assertThat(strings("return window.__cspViolations")).as("violations of the page's CSP").isEmpty();
+        assertThat(strip.findElement(By.cssSelector("ol")).getAttribute("aria-label"))
+                .isEqualTo("Last 6 runs of Small, newest first");
+        long version = storedRunner("runner_small").path("version").asLong();
+        HttpResponse<String> renamed = api("PUT", "/api/runners/runner_small",
+                "{\"name\": \"Renamed\", \"version\": " + version + "}");
+        assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
+        waitUntil(d -> "Last 6 runs of Renamed, newest first".equals(
+                strip.findElement(By.cssSelector("ol")).getAttribute("aria-label")), "the strip to name the new name");
 
         // Phone and dark screenshots of the strip and the history view.
         click(out.findElement(By.cssSelector("[data-act='close']")));
