@@ -4,6 +4,7 @@ import { h, clone, toInt, fmtElapsed, clock, dateTime, parseTs, newId, BoundedTe
 import { t, tr } from './i18n.js';
 import { SyncedCard } from './conflict.js';
 import { get } from './api.js';
+import { mountRunStrip } from './history-strip.js';
 
 export const OUTPUT_MAX_CHARS = 200000;
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -167,7 +168,9 @@ export class RunnerCard extends SyncedCard {
 
     const head = h('header', { class: 'card-head' },
       h('div', { class: 'title-row' }, this.toggleBtn, this.nameEl, this.badgeEl, this.dirtyEl, this.elapsedEl, this.pillEl),
-      h('div', { class: 'actions' }, this.groupToggle, this.runBtn, this.saveBtn, this.cloneBtn, this.removeBtn, this.upBtn, this.downBtn, this.groupSelWrap));
+      h('div', { class: 'actions' }, this.groupToggle, this.runBtn, this.saveBtn, this.cloneBtn, this.removeBtn, this.upBtn, this.downBtn, this.groupSelWrap),
+      this.stripSlot = h('div', { class: 'run-strip-slot' }));
+    this.runStrip = mountRunStrip(this.stripSlot, this.id, () => this.displayName());
 
     // Settings
     this.nameIn = h('input', { type: 'text', 'data-field': 'name', class: 'setting', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
@@ -409,6 +412,7 @@ export class RunnerCard extends SyncedCard {
     tr(this.downBtn, { aria: ['moveDown', { name: n }], title: ['moveDown', { name: n }] });
     tr(this.outEl, { aria: ['outputOf', { name: n }] });
     tr(this.groupSel, { aria: ['groupOf', { name: n }] });
+    if (this.runStrip) this.runStrip.labels();
   }
 
   /** The saved name (used in messages), never the id unless the name is empty. */
