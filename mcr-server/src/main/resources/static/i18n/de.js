@@ -296,7 +296,7 @@ export default {
   secretWillClear: 'wird beim Speichern gelöscht',
   clear: 'Löschen',
   undoClear: 'Behalten',
-  clearAria: 'Gespeicherten {field} beim Speichern löschen',
+  clearAria: 'Löschen: gespeicherten {field} beim Speichern entfernen',
   undoClearAria: 'Gespeicherten {field} behalten',
   test: 'Testen',
   testTitle: 'Eine Testmeldung senden',

@@ -305,7 +305,7 @@ export default {
   secretWillClear: 'will be deleted on save',
   clear: 'Clear',
   undoClear: 'Keep',
-  clearAria: 'Delete the stored {field} on save',
+  clearAria: 'Clear the stored {field} on save',
   undoClearAria: 'Keep the stored {field}',
   test: 'Test',
   testTitle: 'Send a test message',

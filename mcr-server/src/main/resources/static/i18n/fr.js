@@ -296,7 +296,7 @@ export default {
   secretWillClear: 'sera supprimé à l’enregistrement',
   clear: 'Effacer',
   undoClear: 'Conserver',
-  clearAria: 'Supprimer {field} enregistré à l’enregistrement',
+  clearAria: 'Effacer {field} enregistré à l’enregistrement',
   undoClearAria: 'Conserver {field} enregistré',
   test: 'Tester',
   testTitle: 'Envoyer un message de test',

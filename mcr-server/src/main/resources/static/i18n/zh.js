@@ -296,7 +296,7 @@ export default {
   secretWillClear: '保存时将删除',
   clear: '清除',
   undoClear: '保留',
-  clearAria: '保存时删除已存储的{field}',
+  clearAria: '清除：保存时删除已存储的{field}',
   undoClearAria: '保留已存储的{field}',
   test: '测试',
   testTitle: '发送一条测试消息',
