@@ -4,6 +4,7 @@ import { h, clone, toInt, fmtElapsed, clock, dateTime, parseTs, newId, BoundedTe
 import { t, tr } from './i18n.js';
 import { SyncedCard } from './conflict.js';
 import { get } from './api.js';
+import { checkPattern, patternReason } from './pattern-check.js';
 
 export const OUTPUT_MAX_CHARS = 200000;
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -551,6 +552,10 @@ export class RunnerCard extends SyncedCard {
       this.casesSig = JSON.stringify(this.draft.cases);
       this.renderCaseMsg(k);
       this.changed();
+      if (field === 'pattern') {
+        clearTimeout(row.checkTimer);
+        row.checkTimer = setTimeout(() => checkPattern(value.trim()).then(() => this.renderCaseMsg(idx())), 250);
+      }
     };
     row.pattern = h('input', { type: 'text', 'data-field': 'pattern', class: 'setting mono', value: c.pattern, spellcheck: 'false', autocomplete: 'off', oninput: () => update('pattern', row.pattern.value) });
     row.template = h('input', { type: 'text', 'data-field': 'template', class: 'setting', value: c.message_template, autocomplete: 'off', oninput: () => update('message_template', row.template.value) });
@@ -578,10 +583,14 @@ export class RunnerCard extends SyncedCard {
     const m = c.message_template.trim();
     const half = !p !== !m;
     const err = p ? this.caseErrors.get(p) : null;
-    row.el.classList.toggle('invalid', half || !!err);
-    row.pattern.setAttribute('aria-invalid', String((half && !p) || !!err));
+    const bad = p ? patternReason(p) : '';
+    row.el.classList.toggle('invalid', half || !!err || !!bad);
+    row.pattern.setAttribute('aria-invalid', String((half && !p) || !!err || !!bad));
     row.template.setAttribute('aria-invalid', String(half && !m));
-    if (err) {
+    if (bad) {
+      tr(row.msg, { text: ['casePatternInvalid', { reason: bad }] });
+      row.msg.className = 'case-msg error';
+    } else if (err) {
       tr(row.msg, { text: ['caseErrorMsg', { error: this.ctx.names(err) }] });
       row.msg.className = 'case-msg error';
     } else if (half) {

@@ -243,6 +243,7 @@ export default {
   caseNeedsPattern: 'Unvollständig: Muster ergänzen oder auch die Meldung leeren.',
   caseLastLine: 'Letzte-Zeile-Case: sendet am Laufende die letzte Ausgabezeile.',
   caseErrorMsg: 'Der Server meldet: {error}',
+  casePatternInvalid: 'Kein gültiger regulärer Ausdruck: {reason}',
   casesInvalid: '„{name}“ hat unvollständige Cases: Muster und Meldung ausfüllen oder beide leer lassen.',
   casesInvalidSave: 'Vor dem Speichern die unvollständigen Cases korrigieren',
   output: 'Ausgabe',

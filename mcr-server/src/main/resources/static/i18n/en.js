@@ -250,6 +250,7 @@ export default {
   caseNeedsPattern: 'Incomplete: add a pattern, or clear the message too.',
   caseLastLine: 'Last-line case: sends the last output line when the run ends.',
   caseErrorMsg: 'Server reports: {error}',
+  casePatternInvalid: 'Not a valid regular expression: {reason}',
   casesInvalid: '“{name}” has incomplete cases: fill in both pattern and message, or leave both empty.',
   casesInvalidSave: 'Fix the incomplete cases before saving',
   output: 'Output',

@@ -243,6 +243,7 @@ export default {
   caseNeedsPattern: 'Incomplet : ajoutez un motif ou videz aussi le message.',
   caseLastLine: 'Cas « dernière ligne » : envoie la dernière ligne de sortie à la fin de l’exécution.',
   caseErrorMsg: 'Le serveur signale : {error}',
+  casePatternInvalid: 'Expression régulière invalide : {reason}',
   casesInvalid: '« {name} » a des cas incomplets : remplissez motif et message, ou laissez les deux vides.',
   casesInvalidSave: 'Corrigez les cas incomplets avant d’enregistrer',
   output: 'Sortie',

@@ -243,6 +243,7 @@ export default {
   caseNeedsPattern: '不完整：请填写模式，或同时清空消息。',
   caseLastLine: '最后一行规则：运行结束时发送最后一行输出。',
   caseErrorMsg: '服务器报告：{error}',
+  casePatternInvalid: '不是有效的正则表达式：{reason}',
   casesInvalid: '“{name}”有不完整的规则：请同时填写模式和消息，或两者都留空。',
   casesInvalidSave: '保存前请修正不完整的规则',
   output: '输出',
