@@ -1211,7 +1211,9 @@ function onEvent(ev) {
       const card = app.groupCards.get(gid);
       if (card) card.setGroupStatus(ev);
       const [key, args] = progressText(ev, ctx);
-      logEvent(['evGroup', { name: groupName(gid) || String(ev.group_name || gid), progress: { t: key, args } }], ev.ts);
+      // The server sends "running i/n" when member i starts and again when it ended; the log says it once.
+      const memberEnded = ev.status === 'running' && Number(ev.completed_count) >= Number(ev.current_index);
+      if (!memberEnded) logEvent(['evGroup', { name: groupName(gid) || String(ev.group_name || gid), progress: { t: key, args } }], ev.ts);
       break;
     }
     case 'notify_profile_status': {

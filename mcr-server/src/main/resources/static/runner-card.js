@@ -158,7 +158,8 @@ export class RunnerCard extends SyncedCard {
     this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, -1) }, '↑');
     this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, 1) }, '↓');
     this.groupSel = h('select', { class: 'group-select', onchange: () => this.ctx.moveRunnerTo(this.id, this.groupSel.value || null) });
-    this.groupSelWrap = h('label', { class: 'inline sort-only' }, tr(h('span'), { text: 'groupLabel' }), this.groupSel);
+    // Not a sort-mode control: moving into a group must be findable without "Sort" (shown when a group exists).
+    this.groupSelWrap = h('label', { class: 'inline group-move hidden' }, tr(h('span'), { text: 'groupLabel' }), this.groupSel);
 
     this.pausedEl = h('span', { class: 'paused hidden' });
     this.nextEl = h('span', { class: 'next hidden' });
@@ -708,12 +709,12 @@ export class RunnerCard extends SyncedCard {
       this.badgeEl.className = `badge state-badge ${badge[1]}`;
     }
     const repeating = intervalOf(this.latest()) > 0;
-    const showPill = repeating && this.active() && st.run_count > 0;
+    // The session's own total: a group run (or Run once) starts a session of one run, whatever max_runs says.
+    const max = toInt(this.latest().max_runs, 1);
+    const total = st.remaining == null ? max : toInt(st.run_count, 0) + toInt(st.remaining, 0);
+    const showPill = repeating && this.active() && st.run_count > 0 && total !== 1;
     this.pillEl.classList.toggle('hidden', !showPill);
-    if (showPill) {
-      const max = toInt(this.latest().max_runs, 1);
-      this.pillEl.textContent = `${st.run_count}/${max === -1 ? '∞' : max}`;
-    }
+    if (showPill) this.pillEl.textContent = `${st.run_count}/${total === -1 ? '∞' : total}`;
     this.pausedEl.classList.toggle('hidden', !st.paused);
     if (st.paused) tr(this.pausedEl, { text: ['pausedAfter', { n: st.consecutive_failures || st.threshold || 0 }] });
     this.caseEl.classList.toggle('hidden', !st.last_case);
@@ -766,7 +767,7 @@ export class RunnerCard extends SyncedCard {
     this.el.classList.toggle('group-disabled', !!group && !enabled);
   }
 
-  /** Fills the "move to group" select of sort mode. */
+  /** Fills the "move to group" select (hidden while there is no group). */
   setGroupChoices(groups) {
     const current = this.group ? this.group.id : '';
     const sig = JSON.stringify([groups.map((g) => [g.id, g.name]), current]);
@@ -775,5 +776,6 @@ export class RunnerCard extends SyncedCard {
     this.groupSel.replaceChildren(tr(h('option', { value: '' }), { text: 'noGroup' }),
       ...groups.map((g) => h('option', { value: g.id }, String(g.name || g.id))));
     this.groupSel.value = current;
+    this.groupSelWrap.classList.toggle('hidden', !groups.length);
   }
 }

@@ -264,6 +264,8 @@ export default {
 
   groupKind: 'Gruppe',
   groupName: 'Gruppenname',
+  rename: 'Umbenennen',
+  renameGroup: 'Gruppe {name} umbenennen',
   groupRun: '▶ Gruppe starten',
   groupStop: '■ Gruppe stoppen',
   groupEmpty: 'Noch keine Runner in dieser Gruppe. Schalte den Sortiermodus ein, um Runner hierher zu verschieben.',

@@ -272,6 +272,8 @@ export default {
   // groups
   groupKind: 'Group',
   groupName: 'Group name',
+  rename: 'Rename',
+  renameGroup: 'Rename group {name}',
   groupRun: '▶ Group run',
   groupStop: '■ Group stop',
   groupEmpty: 'No runners in this group yet. Turn on sort mode to move runners here.',

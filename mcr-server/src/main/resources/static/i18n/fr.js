@@ -264,6 +264,8 @@ export default {
 
   groupKind: 'Groupe',
   groupName: 'Nom du groupe',
+  rename: 'Renommer',
+  renameGroup: 'Renommer le groupe {name}',
   groupRun: '▶ Lancer le groupe',
   groupStop: '■ Arrêter le groupe',
   groupEmpty: 'Aucun runner dans ce groupe. Activez le mode tri pour y déplacer des runners.',

@@ -264,6 +264,8 @@ export default {
 
   groupKind: '分组',
   groupName: '分组名称',
+  rename: '重命名',
+  renameGroup: '重命名分组 {name}',
   groupRun: '▶ 运行分组',
   groupStop: '■ 停止分组',
   groupEmpty: '此分组中还没有运行器。打开排序模式即可把运行器移到这里。',

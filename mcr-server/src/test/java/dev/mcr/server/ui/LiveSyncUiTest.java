@@ -237,6 +237,7 @@ class LiveSyncUiTest extends BrowserTestBase {
 
         // A group renamed elsewhere while its name is being edited here.
         WebElement group = groupCard("group_g");
+        click(act(group, "rename"));
         type(field(group, "name"), "Nightly (mine)");
         assertThat(api("PUT", "/api/groups/group_g", "{\"name\": \"Nightly (theirs)\", \"version\": 1}")
                 .statusCode()).isEqualTo(200);
