@@ -1,7 +1,7 @@
 // The page controller: loads the state, owns the cards, routes live events to the
 // affected card only, and performs every write through one serialized queue.
 
-import { h, $, clone, toInt, clock, newId, copyText, parseTs, dateTime } from './util.js';
+import { h, $, clone, toInt, newId, copyText, parseTs, dateTime } from './util.js';
 import { t, tr, setLang, getLang, initialLang, retranslate, bindStatic, LANGS } from './i18n.js';
 import { get, post, put, del, ApiError } from './api.js';
 import { openModal, confirmDialog, renderGuide } from './dialogs.js';
@@ -110,7 +110,7 @@ function fail(err, actionKey, args) {
 }
 
 function logEvent(spec, ts) {
-  events.add({ time: clock(ts || new Date()), spec });
+  events.add({ time: dateTime(ts || new Date()), spec });
 }
 
 function runnerName(id) {
@@ -1048,12 +1048,12 @@ function recentRunEntry(run) {
   const name = app.runnerCards.has(run.runner_id) ? runnerName(run.runner_id) : String(run.runner_name || run.runner_id);
   switch (run.outcome) {
     case 'running':
-      return { time: clock(run.started_ts), spec: ['evRunRunning', { name }] };
+      return { time: dateTime(run.started_ts), spec: ['evRunRunning', { name }] };
     case 'lost':
-      return { time: clock(run.finished_ts), spec: ['evRunLost', { name }] };
+      return { time: dateTime(run.finished_ts), spec: ['evRunLost', { name }] };
     default:
       return {
-        time: clock(run.finished_ts),
+        time: dateTime(run.finished_ts),
         spec: [run.stopped ? 'evFinishedStopped' : 'evFinished', { name, code: run.exit_code ?? '?' }],
       };
   }
@@ -1066,7 +1066,7 @@ function journalEntry(it) {
     title: String(it.title || ''), message: String(it.message || ''),
     error: names(it.error || it.reason || ''),
   };
-  return { time: clock(it.ts), spec: [it.delivery === 'success' ? 'journalOk' : 'journalErr', args] };
+  return { time: dateTime(it.ts), spec: [it.delivery === 'success' ? 'journalOk' : 'journalErr', args] };
 }
 
 async function clearJournal() {

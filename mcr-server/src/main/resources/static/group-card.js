@@ -34,7 +34,7 @@ export class GroupCard extends SyncedCard {
       type: 'text', 'data-field': 'name', class: 'group-name hidden', maxlength: '200', autocomplete: 'off',
       oninput: () => { this.draft.name = this.nameIn.value; this.changed(); },
       onkeydown: (e) => this.onNameKey(e),
-      onblur: () => { if (!this.isDirty()) this.endRename(false); },
+      onblur: () => { if (this.nameIn.value === String(this.saved.name ?? '')) this.endRename(false); },
     });
     this.dirtyEl = tr(h('span', { class: 'badge dirty-badge hidden' }), { text: 'unsaved' });
     this.elapsedEl = tr(h('span', { class: 'elapsed hidden', role: 'timer' }), { title: 'elapsedTitle' });

@@ -1,6 +1,6 @@
 // One runner card: settings editor with dirty tracking, live status, live output.
 
-import { h, clone, toInt, fmtElapsed, clock, dateTime, parseTs, newId, BoundedText } from './util.js';
+import { h, clone, toInt, fmtElapsed, dateTime, fullTime, parseTs, newId, BoundedText } from './util.js';
 import { t, tr } from './i18n.js';
 import { SyncedCard } from './conflict.js';
 import { get } from './api.js';
@@ -719,14 +719,16 @@ export class RunnerCard extends SyncedCard {
     if (st.paused) tr(this.pausedEl, { text: ['pausedAfter', { n: st.consecutive_failures || st.threshold || 0 }] });
     this.caseEl.classList.toggle('hidden', !st.last_case);
     if (st.last_case) {
-      const ts = clock(st.last_case_ts);
+      const ts = dateTime(st.last_case_ts);
       this.caseEl.textContent = ts ? `${ts}: ${st.last_case}` : st.last_case;
+      this.caseEl.title = fullTime(st.last_case_ts);
     }
     const hasExit = st.last_exit_code !== null && st.last_exit_code !== undefined;
     this.exitEl.classList.toggle('hidden', !hasExit);
     if (hasExit) {
       tr(this.exitEl, { text: ['lastExit', { code: st.last_exit_code, time: dateTime(st.last_finish_ts) || '—' }] });
       this.exitEl.classList.toggle('bad', Number(st.last_exit_code) !== 0);
+      this.exitEl.title = fullTime(st.last_finish_ts);
     }
     this.applyLock();
     this.renderButtons();
