@@ -5,6 +5,7 @@ import { h, $, clone, toInt, newId, copyText, parseTs, dateTime } from './util.j
 import { t, tr, setLang, getLang, initialLang, retranslate, bindStatic, LANGS } from './i18n.js';
 import { get, post, put, del, ApiError } from './api.js';
 import { openModal, confirmDialog, renderGuide } from './dialogs.js';
+import { previewOf, confirmImport, pointOutNew } from './import-preview.js';
 import * as L from './layout.js';
 import { RunnerCard, idleStatus } from './runner-card.js';
 import { GroupCard, progressText } from './group-card.js';
@@ -1008,11 +1009,17 @@ async function importRunners(file) {
   if (!file) return;
   try {
     const text = await file.text();
+    // A file that is not an export goes straight to the server, whose answer says what is wrong with it.
+    const preview = previewOf(text, app.saved);
+    if (preview && !(await confirmImport(preview, file.name))) return;
+    const cardsNow = () => [...app.runnerCards.values(), ...app.groupCards.values()];
+    const before = new Set(cardsNow().map((c) => c.id));
     const res = await enqueue(async () => {
       const r = await post('/api/import', text);
       await reloadState();
       return r;
     });
+    pointOutNew(before, cardsNow());
     flash('success', 'imported', { n: toInt(res.imported_count) });
   } catch (e) {
     fail(e, 'actImport', { file: file.name });

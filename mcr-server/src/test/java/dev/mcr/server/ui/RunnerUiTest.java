@@ -217,6 +217,8 @@ class RunnerUiTest extends BrowserTestBase {
         WebElement input = driver.findElement(By.id("importFile"));
 
         input.sendKeys(good.toString());
+        click(waitUntil(d -> d.findElement(By.id("importConfirm")).isDisplayed()
+                ? d.findElement(By.id("importConfirm")) : null, "the import preview"));
         waitUntil(d -> d.findElements(By.cssSelector("article.runner")).size() == 2, "the imported runner");
         assertThat(flashText()).isEqualTo("Imported runners: 1.");
         assertThat(state().path("runners")).hasSize(2);
