@@ -508,7 +508,26 @@ function updateCounts() {
   $('#serviceCount').textContent = `(${app.serviceCards.size})`;
   $('#runnerCount').textContent = `(${app.saved ? app.saved.runners.length : 0})`;
   $('#serviceEmpty').hidden = app.serviceCards.size > 0;
+  firstVisitLayout();
   updateActivity();
+}
+
+/**
+ * What a first visit meets: "Sort" only when there are two things to order; Runners before an empty services
+ * section (the runners are what one comes for); empty panes say so instead of showing a black box.
+ */
+function firstVisitLayout() {
+  const topItems = app.saved ? L.orderedItems(app.saved).length : 0;
+  $('#runnersSort').hidden = topItems < 2 && $('#runnersSort').getAttribute('aria-pressed') !== 'true';
+  $('#servicesSort').hidden = app.serviceCards.size < 2 && $('#servicesSort').getAttribute('aria-pressed') !== 'true';
+  const services = $('#services');
+  const runners = $('#runners');
+  const runnersFirst = app.serviceCards.size === 0;
+  if (runnersFirst && services.nextElementSibling !== runners.nextElementSibling) runners.after(services);
+  else if (!runnersFirst && runners.previousElementSibling !== services) runners.before(services);
+  for (const [pane, key] of [['#journal', 'journalEmpty'], ['#events', 'eventsEmpty']]) {
+    $(pane).dataset.empty = t(key);
+  }
 }
 
 function updateActivity() {
@@ -634,6 +653,14 @@ const ctx = {
   async removeRunner(id) {
     const name = runnerName(id);
     if (!(await confirmDialog('confirmRemoveRunner', { name }, 'remove'))) return;
+    const draft = app.runnerCards.get(id);
+    if (draft && draft.isNew && !app.saved.runners.some((r) => r.id === id)) {
+      // A draft was never stored: it only leaves the page.
+      dropCard('runner', id);
+      renderLayout();
+      onDirtyChange();
+      return;
+    }
     try {
       await enqueue(async () => {
         try {
@@ -922,7 +949,8 @@ function conflictOrFail(e, kind, id, actionKey, args) {
 
 // ----- section actions ---------------------------------------------------------------
 
-async function addRunner() {
+/** "+ Runner": a draft card; nothing is stored until Save (POST /api/runners), Remove or a reload leaves nothing. */
+function addRunner() {
   const id = newId('runner_');
   const runner = {
     id, name: t('newRunnerName'), command: '', logging_enabled: true,
@@ -930,23 +958,15 @@ async function addRunner() {
     alert_escalation_s: 1800, failure_pause_threshold: 5, cases: [],
     notify_profile_ids: [], notify_profile_updates_only: [],
   };
-  try {
-    await enqueue(async () => {
-      const res = await post('/api/runners', runner);
-      applyObject('runner', res.runner, true);
-      refresh();
-    });
-    flash('success', 'runnerCreated', { name: runner.name });
-    const card = app.runnerCards.get(id);
-    if (card) {
-      if (card.collapsed) card.setCollapsed(false);
-      card.el.scrollIntoView({ block: 'center' });
-      card.nameIn.focus();
-      card.nameIn.select();
-    }
-  } catch (e) {
-    fail(e, 'actAddRunner');
-  }
+  const card = newCard('runner', runner);
+  card.isNew = true;
+  app.runnerCards.set(id, card);
+  renderLayout();
+  card.changed();
+  if (card.collapsed) card.setCollapsed(false);
+  card.el.scrollIntoView({ block: 'center' });
+  card.nameIn.focus();
+  card.nameIn.select();
 }
 
 async function addGroup() {
@@ -1369,15 +1389,19 @@ function setupLanguage() {
     retranslate(document);
     journal.retranslate();
     events.retranslate();
+    firstVisitLayout();
     if ($('#infoDialog').open) renderGuide(APP_VERSION);
   });
 }
 
 function setupHeader() {
-  $('#brand').addEventListener('click', () => {
+  const openGuide = () => {
     renderGuide(APP_VERSION);
     openModal($('#infoDialog'), $('#infoClose'));
-  });
+  };
+  $('#brand').addEventListener('click', openGuide);
+  // The guide has its own visible button: hidden behind the logo, a new user never finds it.
+  $('#guideBtn').addEventListener('click', openGuide);
   $('#flashClose').addEventListener('click', () => { $('#flash').hidden = true; });
   $('#loadErrorRetry').addEventListener('click', () => boot());
   $('#addService').addEventListener('click', addService);

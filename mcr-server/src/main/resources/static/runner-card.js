@@ -531,13 +531,18 @@ export class RunnerCard extends SyncedCard {
 
   renderCases() {
     const sig = JSON.stringify(this.draft.cases);
-    if (sig === this.casesSig && this.casesBox.childElementCount === this.draft.cases.length) {
+    if (sig === this.casesSig && this.casesBox.querySelectorAll(':scope > .case-row').length === this.draft.cases.length) {
       this.draft.cases.forEach((c, i) => this.renderCaseMsg(i));
       return;
     }
     this.casesSig = sig;
     this.caseRows = this.draft.cases.map((c, i) => this.buildCaseRow(c, i));
     this.casesBox.replaceChildren(...this.caseRows.map((r) => r.el));
+    // Visible column labels: the placeholders vanish once a row is filled (the inputs keep their aria-labels).
+    if (this.draft.cases.length) {
+      this.casesBox.prepend(h('div', { class: 'case-fields case-head', 'aria-hidden': 'true' },
+        tr(h('span'), { text: 'colPattern' }), tr(h('span'), { text: 'colMessage' }), tr(h('span'), { text: 'colState' }), h('span')));
+    }
     if (!this.draft.cases.length) this.casesBox.append(tr(h('p', { class: 'hint' }), { text: 'noCases' }));
     this.draft.cases.forEach((c, i) => this.renderCaseMsg(i));
     this.applyLock();

@@ -91,6 +91,8 @@ class LiveSyncUiTest extends BrowserTestBase {
                 .map(c -> c.getAttribute("data-runner-id"))
                 .filter(id -> !id.equals("runner_flaky") && !id.equals("runner_disk")).findFirst().orElse(null),
                 "the new runner in B");
+        click(act(runnerCard(created), "save"));
+        waitUntil(d -> !hasClass(runnerCard(created), "dirty"), "the new runner's save in B");
         click(act(runnerCard("runner_disk"), "remove"));
         confirm();
         waitUntil(d -> d.findElements(By.id("runner-runner_disk")).isEmpty(), "the removal in B");

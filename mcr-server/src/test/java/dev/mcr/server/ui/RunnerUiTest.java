@@ -42,7 +42,7 @@ class RunnerUiTest extends BrowserTestBase {
         WebElement card = waitUntil(d -> d.findElements(By.cssSelector("article.runner")).stream().findFirst().orElse(null),
                 "the new runner card");
         String id = card.getAttribute("data-runner-id");
-        assertThat(storedRunner(id)).as("a new runner is saved at once").isNotNull();
+        assertThat(storedRunner(id)).as("a new runner is a draft until Save").isNull();
         assertThat(act(card, "run").isEnabled()).as("no command yet, so no run").isFalse();
 
         type(field(card, "name"), "Answer finder");
