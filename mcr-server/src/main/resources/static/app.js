@@ -6,13 +6,14 @@ import { t, tr, setLang, getLang, initialLang, retranslate, bindStatic, LANGS } 
 import { get, post, put, del, ApiError } from './api.js';
 import { openModal, confirmDialog, renderGuide } from './dialogs.js';
 import { previewOf, confirmImport, pointOutNew } from './import-preview.js';
+import { localizeDemo } from './demo.js';
 import * as L from './layout.js';
 import { RunnerCard, idleStatus } from './runner-card.js';
 import { GroupCard, progressText } from './group-card.js';
 import { ServiceCard } from './service-card.js';
 import { LogPane } from './panes.js';
 import { LiveStream } from './live.js';
-import { startAccess, wireAccess } from './access.js';
+import { startAccess, wireAccess, me } from './access.js';
 
 const APP_VERSION = '0.1.0';
 const UI_KEY = 'mcr.ui';
@@ -1319,6 +1320,12 @@ async function boot() {
     panel.hidden = true;
     $('#main').hidden = false;
     applyState(state);
+    if (me.role === 'editor' || me.role === 'admin') {
+      localizeDemo(state, getLang(), (runner) => {
+        applyObject('runner', runner, true);
+        refresh();
+      });
+    }
     loadJournal();
     // Before the live stream starts, so the pane reads oldest first: what happened before this page was opened.
     if (!app.live) await loadRecentRuns();
