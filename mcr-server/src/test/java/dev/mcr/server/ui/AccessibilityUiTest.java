@@ -1,6 +1,7 @@
 package dev.mcr.server.ui;
 
 import dev.mcr.access.Role;
+import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -8,7 +9,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * axe-core on every page and dialog, light and dark, at desktop and phone width: no {@code serious} or
- * {@code critical} violation (keyboard and screen-reader use, contrast, names of controls).
+ * {@code critical} violation (keyboard and screen-reader use, contrast, names of controls). Screenshots of the
+ * filled page (desktop light and dark, phone dark) go to {@code target/ui-screenshots/} for review.
  */
 class AccessibilityUiTest extends BrowserTestBase {
 
@@ -47,7 +49,7 @@ class AccessibilityUiTest extends BrowserTestBase {
     }
 
     @Test
-    void a_page_with_runners_a_group_a_service_and_a_finished_run_has_no_serious_violation() {
+    void a_page_with_runners_a_group_a_service_and_a_finished_run_has_no_serious_violation() throws IOException {
         saveState(FILLED_STATE);
         openPage();
         WebElement card = runnerCard("runner_a");
@@ -55,11 +57,14 @@ class AccessibilityUiTest extends BrowserTestBase {
         waitUntil(d -> text(card.findElement(By.cssSelector(".last-exit"))).startsWith("last exit code 0"),
                 "the run to finish");
         assertNoSeriousAxeViolations("main page with runners, a group and a service (light)");
+        screenshot("main-desktop-light.png");
         emulateDark(true);
         try {
             assertNoSeriousAxeViolations("main page with runners, a group and a service (dark)");
+            screenshot("main-desktop-dark.png");
             phoneWidth(true);
             assertNoSeriousAxeViolations("main page with runners on a phone (dark)");
+            screenshot("main-phone-dark.png");
         } finally {
             emulateDark(false);
             phoneWidth(false);

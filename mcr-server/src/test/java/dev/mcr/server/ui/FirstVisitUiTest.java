@@ -17,6 +17,13 @@ class FirstVisitUiTest extends BrowserTestBase {
         return String.valueOf(js("return [...document.querySelectorAll('#main > section')].map(s => s.id).join(',')"));
     }
 
+    /** The one runner card other than the stored one. */
+    private WebElement draftBeside(String storedId) {
+        return waitUntil(d -> d.findElements(By.cssSelector("article.runner")).stream()
+                .filter(c -> !storedId.equals(c.getAttribute("data-runner-id"))).findFirst().orElse(null),
+                "the draft card");
+    }
+
     @Test
     void an_empty_page_shows_runners_first_a_guide_button_no_sort_and_hints_in_the_empty_panes() {
         openPage();
@@ -45,9 +52,7 @@ class FirstVisitUiTest extends BrowserTestBase {
         saveState(stateOf(runner("runner_a", "Backup", "echo backup")));
         openPage();
         click(driver.findElement(By.id("addRunner")));
-        WebElement draft = waitUntil(d -> d.findElements(By.cssSelector("article.runner")).stream()
-                .filter(c -> !"runner_a".equals(c.getAttribute("data-runner-id"))).findFirst().orElse(null),
-                "the draft card");
+        WebElement draft = draftBeside("runner_a");
         String id = draft.getAttribute("data-runner-id");
         assertThat(hasClass(draft, "dirty")).isTrue();
         assertThat(storedRunner(id)).as("nothing stored yet").isNull();
@@ -59,9 +64,7 @@ class FirstVisitUiTest extends BrowserTestBase {
         assertThat(state().path("runners")).hasSize(1);
 
         click(driver.findElement(By.id("addRunner")));
-        WebElement second = waitUntil(d -> d.findElements(By.cssSelector("article.runner")).stream()
-                .filter(c -> !"runner_a".equals(c.getAttribute("data-runner-id"))).findFirst().orElse(null),
-                "the second draft");
+        WebElement second = draftBeside("runner_a");
         String secondId = second.getAttribute("data-runner-id");
         type(field(second, "name"), "Disk report");
         type(field(second, "command"), "df -h");
