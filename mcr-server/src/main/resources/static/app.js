@@ -1,19 +1,21 @@
 // The page controller: loads the state, owns the cards, routes live events to the
 // affected card only, and performs every write through one serialized queue.
 
-import { h, $, clone, toInt, clock, newId, copyText, parseTs, dateTime } from './util.js';
+import { h, $, clone, toInt, newId, copyText, parseTs, dateTime } from './util.js';
 import { t, tr, setLang, getLang, initialLang, retranslate, bindStatic, LANGS } from './i18n.js';
 import { get, post, put, del, ApiError } from './api.js';
 import { openModal, confirmDialog, renderGuide } from './dialogs.js';
+import { previewOf, confirmImport, pointOutNew } from './import-preview.js';
+import { localizeDemo } from './demo.js';
 import * as L from './layout.js';
 import { RunnerCard, idleStatus } from './runner-card.js';
 import { GroupCard, progressText } from './group-card.js';
 import { ServiceCard } from './service-card.js';
 import { LogPane } from './panes.js';
 import { LiveStream } from './live.js';
-import { startAccess, wireAccess } from './access.js';
 import { loadRunStrips, runStripEvent } from './history-strip.js';
 import { startHistoryRoute } from './history-view.js';
+import { startAccess, wireAccess, me } from './access.js';
 
 const APP_VERSION = '0.1.0';
 const UI_KEY = 'mcr.ui';
@@ -112,7 +114,7 @@ function fail(err, actionKey, args) {
 }
 
 function logEvent(spec, ts) {
-  events.add({ time: clock(ts || new Date()), spec });
+  events.add({ time: dateTime(ts || new Date()), spec });
 }
 
 function runnerName(id) {
@@ -509,7 +511,26 @@ function updateCounts() {
   $('#serviceCount').textContent = `(${app.serviceCards.size})`;
   $('#runnerCount').textContent = `(${app.saved ? app.saved.runners.length : 0})`;
   $('#serviceEmpty').hidden = app.serviceCards.size > 0;
+  firstVisitLayout();
   updateActivity();
+}
+
+/**
+ * What a first visit meets: "Sort" only when there are two things to order; Runners before an empty services
+ * section (the runners are what one comes for); empty panes say so instead of showing a black box.
+ */
+function firstVisitLayout() {
+  const topItems = app.saved ? L.orderedItems(app.saved).length : 0;
+  $('#runnersSort').hidden = topItems < 2 && $('#runnersSort').getAttribute('aria-pressed') !== 'true';
+  $('#servicesSort').hidden = app.serviceCards.size < 2 && $('#servicesSort').getAttribute('aria-pressed') !== 'true';
+  const services = $('#services');
+  const runners = $('#runners');
+  const runnersFirst = app.serviceCards.size === 0;
+  if (runnersFirst && services.nextElementSibling !== runners.nextElementSibling) runners.after(services);
+  else if (!runnersFirst && runners.previousElementSibling !== services) runners.before(services);
+  for (const [pane, key] of [['#journal', 'journalEmpty'], ['#events', 'eventsEmpty']]) {
+    $(pane).dataset.empty = t(key);
+  }
 }
 
 function updateActivity() {
@@ -635,6 +656,14 @@ const ctx = {
   async removeRunner(id) {
     const name = runnerName(id);
     if (!(await confirmDialog('confirmRemoveRunner', { name }, 'remove'))) return;
+    const draft = app.runnerCards.get(id);
+    if (draft && draft.isNew && !app.saved.runners.some((r) => r.id === id)) {
+      // A draft was never stored: it only leaves the page.
+      dropCard('runner', id);
+      renderLayout();
+      onDirtyChange();
+      return;
+    }
     try {
       await enqueue(async () => {
         try {
@@ -923,7 +952,8 @@ function conflictOrFail(e, kind, id, actionKey, args) {
 
 // ----- section actions ---------------------------------------------------------------
 
-async function addRunner() {
+/** "+ Runner": a draft card; nothing is stored until Save (POST /api/runners), Remove or a reload leaves nothing. */
+function addRunner() {
   const id = newId('runner_');
   const runner = {
     id, name: t('newRunnerName'), command: '', logging_enabled: true,
@@ -931,23 +961,15 @@ async function addRunner() {
     alert_escalation_s: 1800, failure_pause_threshold: 5, cases: [],
     notify_profile_ids: [], notify_profile_updates_only: [],
   };
-  try {
-    await enqueue(async () => {
-      const res = await post('/api/runners', runner);
-      applyObject('runner', res.runner, true);
-      refresh();
-    });
-    flash('success', 'runnerCreated', { name: runner.name });
-    const card = app.runnerCards.get(id);
-    if (card) {
-      if (card.collapsed) card.setCollapsed(false);
-      card.el.scrollIntoView({ block: 'center' });
-      card.nameIn.focus();
-      card.nameIn.select();
-    }
-  } catch (e) {
-    fail(e, 'actAddRunner');
-  }
+  const card = newCard('runner', runner);
+  card.isNew = true;
+  app.runnerCards.set(id, card);
+  renderLayout();
+  card.changed();
+  if (card.collapsed) card.setCollapsed(false);
+  card.el.scrollIntoView({ block: 'center' });
+  card.nameIn.focus();
+  card.nameIn.select();
 }
 
 async function addGroup() {
@@ -1010,11 +1032,17 @@ async function importRunners(file) {
   if (!file) return;
   try {
     const text = await file.text();
+    // A file that is not an export goes straight to the server, whose answer says what is wrong with it.
+    const preview = previewOf(text, app.saved);
+    if (preview && !(await confirmImport(preview, file.name))) return;
+    const cardsNow = () => [...app.runnerCards.values(), ...app.groupCards.values()];
+    const before = new Set(cardsNow().map((c) => c.id));
     const res = await enqueue(async () => {
       const r = await post('/api/import', text);
       await reloadState();
       return r;
     });
+    pointOutNew(before, cardsNow());
     flash('success', 'imported', { n: toInt(res.imported_count) });
   } catch (e) {
     fail(e, 'actImport', { file: file.name });
@@ -1059,12 +1087,12 @@ function recentRunEntry(run) {
   const name = app.runnerCards.has(run.runner_id) ? runnerName(run.runner_id) : String(run.runner_name || run.runner_id);
   switch (run.outcome) {
     case 'running':
-      return { time: clock(run.started_ts), spec: ['evRunRunning', { name }] };
+      return { time: dateTime(run.started_ts), spec: ['evRunRunning', { name }] };
     case 'lost':
-      return { time: clock(run.finished_ts), spec: ['evRunLost', { name }] };
+      return { time: dateTime(run.finished_ts), spec: ['evRunLost', { name }] };
     default:
       return {
-        time: clock(run.finished_ts),
+        time: dateTime(run.finished_ts),
         spec: [run.stopped ? 'evFinishedStopped' : 'evFinished', { name, code: run.exit_code ?? '?' }],
       };
   }
@@ -1077,7 +1105,7 @@ function journalEntry(it) {
     title: String(it.title || ''), message: String(it.message || ''),
     error: names(it.error || it.reason || ''),
   };
-  return { time: clock(it.ts), spec: [it.delivery === 'success' ? 'journalOk' : 'journalErr', args] };
+  return { time: dateTime(it.ts), spec: [it.delivery === 'success' ? 'journalOk' : 'journalErr', args] };
 }
 
 async function clearJournal() {
@@ -1223,7 +1251,9 @@ function onEvent(ev) {
       const card = app.groupCards.get(gid);
       if (card) card.setGroupStatus(ev);
       const [key, args] = progressText(ev, ctx);
-      logEvent(['evGroup', { name: groupName(gid) || String(ev.group_name || gid), progress: { t: key, args } }], ev.ts);
+      // The server sends "running i/n" when member i starts and again when it ended; the log says it once.
+      const memberEnded = ev.status === 'running' && Number(ev.completed_count) >= Number(ev.current_index);
+      if (!memberEnded) logEvent(['evGroup', { name: groupName(gid) || String(ev.group_name || gid), progress: { t: key, args } }], ev.ts);
       break;
     }
     case 'notify_profile_status': {
@@ -1302,6 +1332,12 @@ async function boot() {
     panel.hidden = true;
     $('#main').hidden = false;
     applyState(state);
+    if (me.role === 'editor' || me.role === 'admin') {
+      localizeDemo(state, getLang(), (runner) => {
+        applyObject('runner', runner, true);
+        refresh();
+      });
+    }
     loadJournal();
     // Before the live stream starts, so the pane reads oldest first: what happened before this page was opened.
     if (!app.live) await Promise.all([loadRecentRuns(), loadStrips()]);
@@ -1373,15 +1409,19 @@ function setupLanguage() {
     retranslate(document);
     journal.retranslate();
     events.retranslate();
+    firstVisitLayout();
     if ($('#infoDialog').open) renderGuide(APP_VERSION);
   });
 }
 
 function setupHeader() {
-  $('#brand').addEventListener('click', () => {
+  const openGuide = () => {
     renderGuide(APP_VERSION);
     openModal($('#infoDialog'), $('#infoClose'));
-  });
+  };
+  $('#brand').addEventListener('click', openGuide);
+  // The guide has its own visible button: hidden behind the logo, a new user never finds it.
+  $('#guideBtn').addEventListener('click', openGuide);
   $('#flashClose').addEventListener('click', () => { $('#flash').hidden = true; });
   $('#loadErrorRetry').addEventListener('click', () => boot());
   $('#addService').addEventListener('click', addService);

@@ -26,12 +26,21 @@ export class GroupCard extends SyncedCard {
     const collapsed = this.ctx.isCollapsed(`group:${this.id}`);
     this.toggleBtn = h('button', { type: 'button', class: 'collapse', 'aria-expanded': String(!collapsed), 'aria-controls': `${u}-body`, onclick: () => this.setCollapsed(!this.collapsed) }, h('span', { class: 'chev', 'aria-hidden': 'true' }, '▾'));
     this.kindEl = tr(h('span', { class: 'kind' }), { text: 'groupKind' });
-    this.nameIn = h('input', { type: 'text', 'data-field': 'name', class: 'group-name', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
+    // The name is a title; it becomes an input only to rename (Rename button, Enter saves, Escape cancels).
+    this.editing = false;
+    this.titleEl = h('h3', { class: 'card-title group-title', id: `${u}-name` });
+    this.renameBtn = tr(h('button', { type: 'button', 'data-act': 'rename', class: 'btn small', onclick: () => this.startRename() }), { text: 'rename' });
+    this.nameIn = h('input', {
+      type: 'text', 'data-field': 'name', class: 'group-name hidden', maxlength: '200', autocomplete: 'off',
+      oninput: () => { this.draft.name = this.nameIn.value; this.changed(); },
+      onkeydown: (e) => this.onNameKey(e),
+      onblur: () => { if (this.nameIn.value === String(this.saved.name ?? '')) this.endRename(false); },
+    });
     this.dirtyEl = tr(h('span', { class: 'badge dirty-badge hidden' }), { text: 'unsaved' });
     this.elapsedEl = tr(h('span', { class: 'elapsed hidden', role: 'timer' }), { title: 'elapsedTitle' });
     this.progressEl = h('span', { class: 'progress hidden' });
     this.runBtn = h('button', { type: 'button', 'data-act': 'run', class: 'btn run', onclick: () => this.onRunStop() });
-    this.saveBtn = tr(h('button', { type: 'button', 'data-act': 'save', class: 'btn save', onclick: () => this.ctx.saveGroup(this) }), { text: 'save' });
+    this.saveBtn = tr(h('button', { type: 'button', 'data-act': 'save', class: 'btn save', onclick: () => this.save() }), { text: 'save' });
     this.removeBtn = tr(h('button', { type: 'button', 'data-act': 'remove', class: 'btn danger', onclick: () => this.ctx.removeGroup(this.id) }), { text: 'remove' });
     this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveGroup(this.id, -1) }, '↑');
     this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveGroup(this.id, 1) }, '↓');
@@ -40,7 +49,7 @@ export class GroupCard extends SyncedCard {
     this.body = h('div', { class: 'group-body', id: `${u}-body` }, this.members, this.emptyHint);
     this.el = h('section', { class: 'card group', id: `group-${this.id}`, 'data-group-id': this.id, 'aria-labelledby': `${u}-name` },
       h('header', { class: 'card-head' },
-        h('div', { class: 'title-row' }, this.toggleBtn, this.kindEl, this.nameIn, this.dirtyEl, this.elapsedEl),
+        h('div', { class: 'title-row' }, this.toggleBtn, this.kindEl, this.titleEl, this.nameIn, this.renameBtn, this.dirtyEl, this.elapsedEl),
         h('div', { class: 'actions' }, this.runBtn, this.saveBtn, this.removeBtn, this.upBtn, this.downBtn)),
       h('div', { class: 'state-line' }, this.progressEl),
       this.notice.el,
@@ -53,6 +62,51 @@ export class GroupCard extends SyncedCard {
     this.toggleBtn.setAttribute('aria-expanded', String(!collapsed));
     this.body.classList.toggle('hidden', collapsed);
     if (persist) this.ctx.setCollapsed(`group:${this.id}`, collapsed);
+  }
+
+  save() {
+    this.closeAfterSave = true;
+    this.ctx.saveGroup(this);
+  }
+
+  startRename() {
+    this.editing = true;
+    this.renderName();
+    this.nameIn.focus();
+    this.nameIn.select();
+  }
+
+  /** Leaves the name input; with revert the typed name is dropped. */
+  endRename(revert) {
+    if (revert) {
+      this.draft.name = String(this.saved.name ?? '');
+      this.nameIn.value = this.draft.name;
+    }
+    const hadFocus = document.activeElement === this.nameIn;
+    this.editing = false;
+    this.changed();
+    if (hadFocus) this.renameBtn.focus();
+  }
+
+  onNameKey(e) {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      if (this.isDirty()) this.save();
+      else this.endRename(false);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      this.endRename(true);
+    }
+  }
+
+  /** Title or input: the input while renaming or while a typed name is unsaved. */
+  renderName() {
+    const open = this.editing || this.isDirty();
+    this.titleEl.textContent = this.displayName();
+    this.titleEl.classList.toggle('hidden', open);
+    this.renameBtn.classList.toggle('hidden', open);
+    this.nameIn.classList.toggle('hidden', !open);
+    if (!open && document.activeElement === this.nameIn) this.renameBtn.focus();
   }
 
   displayName() {
@@ -104,6 +158,12 @@ export class GroupCard extends SyncedCard {
     this.saveBtn.classList.toggle('attention', dirty);
     const n = this.displayName();
     tr(this.nameIn, { aria: 'groupName', placeholder: 'groupName' });
+    tr(this.renameBtn, { aria: ['renameGroup', { name: n }], title: ['renameGroup', { name: n }] });
+    if (!dirty && this.closeAfterSave) {
+      this.editing = false;
+      this.closeAfterSave = false;
+    }
+    this.renderName();
     tr(this.toggleBtn, { aria: ['toggleCard', { name: n }] });
     tr(this.upBtn, { aria: ['moveUp', { name: n }], title: ['moveUp', { name: n }] });
     tr(this.downBtn, { aria: ['moveDown', { name: n }], title: ['moveDown', { name: n }] });
@@ -159,6 +219,7 @@ export class GroupCard extends SyncedCard {
     this.saveBtn.disabled = !this.isDirty() || active;
     this.removeBtn.disabled = active;
     this.nameIn.disabled = active;
+    this.renameBtn.disabled = active;
   }
 
   onRunStop() {

@@ -1,10 +1,11 @@
 // One runner card: settings editor with dirty tracking, live status, live output.
 
-import { h, clone, toInt, fmtElapsed, clock, dateTime, parseTs, newId, BoundedText } from './util.js';
+import { h, clone, toInt, fmtElapsed, dateTime, fullTime, parseTs, newId, BoundedText } from './util.js';
 import { t, tr } from './i18n.js';
 import { SyncedCard } from './conflict.js';
 import { get } from './api.js';
 import { mountRunStrip } from './history-strip.js';
+import { checkPattern, patternReason } from './pattern-check.js';
 
 export const OUTPUT_MAX_CHARS = 200000;
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -158,7 +159,8 @@ export class RunnerCard extends SyncedCard {
     this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, -1) }, '↑');
     this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, 1) }, '↓');
     this.groupSel = h('select', { class: 'group-select', onchange: () => this.ctx.moveRunnerTo(this.id, this.groupSel.value || null) });
-    this.groupSelWrap = h('label', { class: 'inline sort-only' }, tr(h('span'), { text: 'groupLabel' }), this.groupSel);
+    // Not a sort-mode control: moving into a group must be findable without "Sort" (shown when a group exists).
+    this.groupSelWrap = h('label', { class: 'inline group-move hidden' }, tr(h('span'), { text: 'groupLabel' }), this.groupSel);
 
     this.pausedEl = h('span', { class: 'paused hidden' });
     this.nextEl = h('span', { class: 'next hidden' });
@@ -533,13 +535,18 @@ export class RunnerCard extends SyncedCard {
 
   renderCases() {
     const sig = JSON.stringify(this.draft.cases);
-    if (sig === this.casesSig && this.casesBox.childElementCount === this.draft.cases.length) {
+    if (sig === this.casesSig && this.casesBox.querySelectorAll(':scope > .case-row').length === this.draft.cases.length) {
       this.draft.cases.forEach((c, i) => this.renderCaseMsg(i));
       return;
     }
     this.casesSig = sig;
     this.caseRows = this.draft.cases.map((c, i) => this.buildCaseRow(c, i));
     this.casesBox.replaceChildren(...this.caseRows.map((r) => r.el));
+    // Visible column labels: the placeholders vanish once a row is filled (the inputs keep their aria-labels).
+    if (this.draft.cases.length) {
+      this.casesBox.prepend(h('div', { class: 'case-fields case-head', 'aria-hidden': 'true' },
+        tr(h('span'), { text: 'colPattern' }), tr(h('span'), { text: 'colMessage' }), tr(h('span'), { text: 'colState' }), h('span')));
+    }
     if (!this.draft.cases.length) this.casesBox.append(tr(h('p', { class: 'hint' }), { text: 'noCases' }));
     this.draft.cases.forEach((c, i) => this.renderCaseMsg(i));
     this.applyLock();
@@ -555,6 +562,10 @@ export class RunnerCard extends SyncedCard {
       this.casesSig = JSON.stringify(this.draft.cases);
       this.renderCaseMsg(k);
       this.changed();
+      if (field === 'pattern') {
+        clearTimeout(row.checkTimer);
+        row.checkTimer = setTimeout(() => checkPattern(value.trim()).then(() => this.renderCaseMsg(idx())), 250);
+      }
     };
     row.pattern = h('input', { type: 'text', 'data-field': 'pattern', class: 'setting mono', value: c.pattern, spellcheck: 'false', autocomplete: 'off', oninput: () => update('pattern', row.pattern.value) });
     row.template = h('input', { type: 'text', 'data-field': 'template', class: 'setting', value: c.message_template, autocomplete: 'off', oninput: () => update('message_template', row.template.value) });
@@ -582,10 +593,14 @@ export class RunnerCard extends SyncedCard {
     const m = c.message_template.trim();
     const half = !p !== !m;
     const err = p ? this.caseErrors.get(p) : null;
-    row.el.classList.toggle('invalid', half || !!err);
-    row.pattern.setAttribute('aria-invalid', String((half && !p) || !!err));
+    const bad = p ? patternReason(p) : '';
+    row.el.classList.toggle('invalid', half || !!err || !!bad);
+    row.pattern.setAttribute('aria-invalid', String((half && !p) || !!err || !!bad));
     row.template.setAttribute('aria-invalid', String(half && !m));
-    if (err) {
+    if (bad) {
+      tr(row.msg, { text: ['casePatternInvalid', { reason: bad }] });
+      row.msg.className = 'case-msg error';
+    } else if (err) {
       tr(row.msg, { text: ['caseErrorMsg', { error: this.ctx.names(err) }] });
       row.msg.className = 'case-msg error';
     } else if (half) {
@@ -703,24 +718,26 @@ export class RunnerCard extends SyncedCard {
       this.badgeEl.className = `badge state-badge ${badge[1]}`;
     }
     const repeating = intervalOf(this.latest()) > 0;
-    const showPill = repeating && this.active() && st.run_count > 0;
+    // The session's own total: a group run (or Run once) starts a session of one run, whatever max_runs says.
+    const max = toInt(this.latest().max_runs, 1);
+    const total = st.remaining == null ? max : toInt(st.run_count, 0) + toInt(st.remaining, 0);
+    const showPill = repeating && this.active() && st.run_count > 0 && total !== 1;
     this.pillEl.classList.toggle('hidden', !showPill);
-    if (showPill) {
-      const max = toInt(this.latest().max_runs, 1);
-      this.pillEl.textContent = `${st.run_count}/${max === -1 ? '∞' : max}`;
-    }
+    if (showPill) this.pillEl.textContent = `${st.run_count}/${total === -1 ? '∞' : total}`;
     this.pausedEl.classList.toggle('hidden', !st.paused);
     if (st.paused) tr(this.pausedEl, { text: ['pausedAfter', { n: st.consecutive_failures || st.threshold || 0 }] });
     this.caseEl.classList.toggle('hidden', !st.last_case);
     if (st.last_case) {
-      const ts = clock(st.last_case_ts);
+      const ts = dateTime(st.last_case_ts);
       this.caseEl.textContent = ts ? `${ts}: ${st.last_case}` : st.last_case;
+      this.caseEl.title = fullTime(st.last_case_ts);
     }
     const hasExit = st.last_exit_code !== null && st.last_exit_code !== undefined;
     this.exitEl.classList.toggle('hidden', !hasExit);
     if (hasExit) {
       tr(this.exitEl, { text: ['lastExit', { code: st.last_exit_code, time: dateTime(st.last_finish_ts) || '—' }] });
       this.exitEl.classList.toggle('bad', Number(st.last_exit_code) !== 0);
+      this.exitEl.title = fullTime(st.last_finish_ts);
     }
     this.applyLock();
     this.renderButtons();
@@ -761,7 +778,7 @@ export class RunnerCard extends SyncedCard {
     this.el.classList.toggle('group-disabled', !!group && !enabled);
   }
 
-  /** Fills the "move to group" select of sort mode. */
+  /** Fills the "move to group" select (hidden while there is no group). */
   setGroupChoices(groups) {
     const current = this.group ? this.group.id : '';
     const sig = JSON.stringify([groups.map((g) => [g.id, g.name]), current]);
@@ -770,5 +787,6 @@ export class RunnerCard extends SyncedCard {
     this.groupSel.replaceChildren(tr(h('option', { value: '' }), { text: 'noGroup' }),
       ...groups.map((g) => h('option', { value: g.id }, String(g.name || g.id))));
     this.groupSel.value = current;
+    this.groupSelWrap.classList.toggle('hidden', !groups.length);
   }
 }

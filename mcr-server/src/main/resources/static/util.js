@@ -65,15 +65,50 @@ export function clock(iso) {
   return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
-/** Clock time for today, date and time for other days. */
+/** The page's time zone (IANA name, e.g. Europe/Berlin), '' when the browser does not say. */
+export function pageZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+  } catch (_) {
+    return '';
+  }
+}
+
+/** The offset of a local date: sign and hours, e.g. '+02:00' (iso) or 'UTC+2' (label). */
+function offsetOf(d, iso) {
+  const total = -d.getTimezoneOffset();
+  const sign = total < 0 ? '-' : '+';
+  const hh = Math.floor(Math.abs(total) / 60);
+  const mm = Math.abs(total) % 60;
+  if (iso) return `${sign}${pad2(hh)}:${pad2(mm)}`;
+  if (total === 0) return 'UTC';
+  return `UTC${sign}${hh}${mm ? `:${pad2(mm)}` : ''}`;
+}
+
+function ymd(d) {
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+}
+
+/**
+ * The one display format of times on the page (local time): HH:MM:SS for today, which cannot be read two ways;
+ * any other day with date and offset ("2026-03-29 03:30:00 UTC+2"). '' when there is no time.
+ */
 export function dateTime(iso) {
-  const d = parseTs(iso);
+  const d = iso instanceof Date ? iso : parseTs(iso);
   if (!d) return '';
   const now = new Date();
   const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth()
     && d.getDate() === now.getDate();
   if (sameDay) return clock(d);
-  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${clock(d)}`;
+  return `${ymd(d)} ${clock(d)} ${offsetOf(d, false)}`;
+}
+
+/** The full time for a tooltip: local ISO-8601 with offset and the zone's name ("2026-03-29T03:30:00+02:00 (Europe/Berlin)"). */
+export function fullTime(iso) {
+  const d = iso instanceof Date ? iso : parseTs(iso);
+  if (!d) return '';
+  const zone = pageZone();
+  return `${ymd(d)}T${clock(d)}${offsetOf(d, true)}${zone ? ` (${zone})` : ''}`;
 }
 
 /** A new id: prefix plus 32 lowercase hex characters (works without a secure context). */

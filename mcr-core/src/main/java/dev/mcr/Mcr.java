@@ -45,6 +45,7 @@ import dev.mcr.model.Versioned;
 import dev.mcr.model.VersionedState;
 import dev.mcr.json.StateTrees;
 import dev.mcr.notify.Notifier;
+import dev.mcr.runtime.CaseMatcher;
 import dev.mcr.runtime.EngineSettings;
 import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
@@ -1092,6 +1093,21 @@ public final class Mcr implements AutoCloseable {
         Schedule.Cron cron = new Schedule.Cron(expression, zoneName, true, Schedule.Misfire.RUN_ONCE,
                 Schedule.Overlap.SKIP, Schedule.FixedDelay.ZERO, Map.of());
         return cron.nextRuns(clock.instant(), zone, count);
+    }
+
+    /**
+     * Checks a case pattern with the translator the engine runs it with, for marking the field while someone types;
+     * every save refuses a new or changed pattern this rejects.
+     *
+     * <pre>{@code
+     * mcr.casePatternError("disk at (\\d+%");   // "missing ), unterminated subpattern at position 8"
+     * }</pre>
+     *
+     * @param pattern a Python {@code re} pattern as a case stores it; empty (the last-line case) is valid
+     * @return why the pattern is not valid, or empty when it is
+     */
+    public Optional<String> casePatternError(String pattern) {
+        return CaseMatcher.patternError(pattern);
     }
 
     /** Returns the last group status of every group that ran, by id. */

@@ -2,21 +2,25 @@ package dev.mcr;
 
 import dev.mcr.error.InvalidInputException;
 import dev.mcr.model.AppState;
+import dev.mcr.model.CaseRule;
 import dev.mcr.model.Runner;
 import dev.mcr.model.Runner.EnvVar;
 import dev.mcr.model.Schedule;
+import dev.mcr.runtime.CaseMatcher;
 import dev.mcr.runtime.RunnerEngine;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The settings of a runner that a save refuses rather than normalizes: a cron expression or time zone that cannot be
- * read, a working directory that does not exist, variable names a shell cannot take, an empty program in the shell.
+ * read, a working directory that does not exist, variable names a shell cannot take, an empty program in the shell,
+ * a case pattern the engine cannot compile.
  * Only runners that are new or changed are checked, so a directory that disappeared later does not lock the other
  * runners out of saves. The sentence names the runner and the JSON field; a variable's value is never quoted.
  */
@@ -36,8 +40,10 @@ final class RunnerChecks {
         Map<String, Runner> stored = new HashMap<>();
         current.runners().forEach(r -> stored.put(r.id(), r));
         for (Runner r : next.runners()) {
-            if (!r.equals(stored.get(r.id()))) {
+            Runner before = stored.get(r.id());
+            if (!r.equals(before)) {
                 check(r);
+                checkPatterns(r, before);
             }
         }
     }
@@ -94,6 +100,30 @@ final class RunnerChecks {
                 throw refuse(r, "shell", "every part must be a non-empty text without NUL characters, for example "
                         + "\"bash -c\" or [\"python3\", \"-c\"].");
             }
+        }
+    }
+
+    /**
+     * Refuses a case pattern the engine could not compile, unless the stored runner already has that pattern: the
+     * original client saves the whole state, and a pattern stored before this check existed must not make every
+     * later save of the runner impossible (the engine keeps reporting it as a {@code case_error}).
+     */
+    private static void checkPatterns(Runner r, Runner before) {
+        Set<String> known = new HashSet<>();
+        if (before != null) {
+            before.cases().forEach(c -> known.add(c.pattern()));
+        }
+        List<CaseRule> cases = r.cases();
+        for (int i = 0; i < cases.size(); i++) {
+            String pattern = cases.get(i).pattern();
+            if (known.contains(pattern)) {
+                continue;
+            }
+            int number = i + 1;
+            CaseMatcher.patternError(pattern).ifPresent(why -> {
+                throw refuse(r, "case " + number + " (pattern '" + pattern + "')", "the regular expression is not "
+                        + "valid: " + why + ".");
+            });
         }
     }
 

@@ -23,6 +23,7 @@ import dev.mcr.model.CaseState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Runner;
 import dev.mcr.model.Schedule;
+import dev.mcr.store.sqlite.StoreFixtures;
 import dev.mcr.testing.ManualScheduler;
 import dev.mcr.testing.MutableClock;
 import java.nio.file.Files;
@@ -230,10 +231,21 @@ class McrEngineTest extends McrTestBase {
     }
 
     @Test
-    void an_invalid_pattern_reports_a_case_error_and_the_runner_still_runs() throws Exception {
-        Runner r = save(Runner.builder(uid()).command("echo fine")
+    void an_invalid_pattern_stored_before_saves_checked_patterns_reports_a_case_error_and_the_runner_still_runs()
+            throws Exception {
+        Runner r = Runner.builder(uid()).command("echo fine")
                 .onMatch("(unclosed", CaseState.DOWN, "never")
-                .onMatch("fine", CaseState.UP, "ok").build());
+                .onMatch("fine", CaseState.UP, "ok").build();
+        assertThatThrownBy(() -> save(r)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("case 1 (pattern '(unclosed')");
+        // A state row written without the check (by the original, or an older mcr), then opened.
+        events.close();
+        mcr.close();
+        StoreFixtures.putStateRow(dir, "{\"runners\": [{\"id\": \"" + r.id() + "\", \"name\": \"Legacy\", "
+                + "\"command\": \"echo fine\", \"cases\": [{\"id\": \"case_a\", \"pattern\": \"(unclosed\", "
+                + "\"message_template\": \"never\", \"state\": \"DOWN\"}, {\"id\": \"case_b\", \"pattern\": "
+                + "\"fine\", \"message_template\": \"ok\", \"state\": \"UP\"}]}]}");
+        open();
         mcr.start(r.id());
         CaseError err = events.await(CaseError.class, e -> e.runnerId().equals(r.id()));
         assertThat(err.error()).startsWith("Invalid regex: ");

@@ -182,6 +182,27 @@ public final class CaseMatcher {
     }
 
     /**
+     * Checks a case pattern the way {@link #compile} compiles it (stripped like Python, translated by
+     * {@link PythonRegex}), so that a save can refuse what a run would report as a {@code case_error}.
+     *
+     * @param pattern the pattern as stored; an empty or blank one (the last-line case) is valid
+     * @return the reason it is not valid (Python's {@code re.error} text or what Java cannot run), or empty
+     */
+    public static Optional<String> patternError(String pattern) {
+        String stripped = MessageTemplate.pyStrip(pattern == null ? "" : pattern);
+        if (stripped.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            PythonRegex.compile(stripped);
+            PythonRegex.requiredLiterals(stripped);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /**
      * Finds every case match in one output line.
      *
      * @param line the line as read, including its trailing {@code \n} if it has one

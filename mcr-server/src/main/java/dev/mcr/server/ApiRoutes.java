@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -101,6 +102,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         route("POST", "/api/import", this::importRunners);
         route("GET", "/api/events", r -> events.open());
         route("GET", "/api/cron/preview", this::cronPreview);
+        route("POST", "/api/regex/check", this::regexCheck);
         route("POST", "/api/admin/rotate-key", r -> rotateKey());
         accessRoutes.register(this::route);
     }
@@ -406,6 +408,23 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("next", next);
+        return HttpResponse.json(200, m);
+    }
+
+    /**
+     * {@code POST /api/regex/check} with {@code {"pattern": "…"}}: whether a case pattern compiles with the translator
+     * the engine runs it with, for marking the field while someone types ({@code {"valid": false, "reason": "…"}}).
+     * Stores nothing; 422 for a body without a text {@code pattern}.
+     */
+    private HttpResponse regexCheck(HttpRequest request) {
+        JsonNode pattern = smallObjectBody(request).get("pattern");
+        if (pattern == null || !pattern.isTextual()) {
+            throw new HttpError(422, "Field 'pattern' must be a string.");
+        }
+        Optional<String> error = mcr.casePatternError(pattern.asText());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("valid", error.isEmpty());
+        error.ifPresent(why -> m.put("reason", why));
         return HttpResponse.json(200, m);
     }
 

@@ -112,6 +112,7 @@ final class RouteTable {
             new Rule("GET", "/api/profiles/{id}", Need.VIEWER, null, "read a service (secrets masked)"),
             new Rule("GET", "/api/layout", Need.VIEWER, null, "read the layout"),
             new Rule("GET", "/api/cron/preview", Need.VIEWER, null, "preview the next times of a cron expression"),
+            new Rule("POST", "/api/regex/check", Need.VIEWER, null, "check a case pattern (stores nothing)"),
             new Rule("GET", "/api/runs", Need.VIEWER, null, "list recorded runs"),
             new Rule("GET", "/api/runs/recent", Need.VIEWER, null, "list the newest recorded runs of every runner"),
             new Rule("GET", "/api/runs/{id}", Need.VIEWER, null, "read a recorded run"),

@@ -344,4 +344,41 @@ abstract class BrowserTestBase {
         return "{\"notify_profiles\":[],\"runners\":[" + String.join(",", runners) + "],\"runner_groups\":[],"
                 + "\"runner_layout\":[" + layout + "]}";
     }
+
+    // ----- accessibility (axe-core) --------------------------------------------------------
+
+    /** axe-core's script (a test resource, see {@code axe/README.md}); read once per JVM. */
+    private static String axeSource;
+
+    /**
+     * Runs axe-core on the page as it is now and fails on every {@code serious} or {@code critical} violation,
+     * listing rule, impact, targets and axe's summary. The script is injected through WebDriver (not through the
+     * page), so the page's Content-Security-Policy stays as strict as it is.
+     *
+     * @param context what the page shows now, for the failure message (e.g. "main page with an expanded card")
+     */
+    void assertNoSeriousAxeViolations(String context) {
+        if (axeSource == null) {
+            try (var in = BrowserTestBase.class.getResourceAsStream("/axe/axe.min.js")) {
+                assertThat(in).as("axe-core on the test class path").isNotNull();
+                axeSource = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (!Boolean.TRUE.equals(js("return typeof window.axe === 'object'"))) {
+            js(axeSource + "\n;return true;");
+        }
+        Object result = ((JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "window.axe.run(document, {resultTypes: ['violations']})"
+                        + ".then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                        + ".map(v => v.id + ' (' + v.impact + '): ' + v.help + '\\n' + v.nodes.map(n => '    '"
+                        + " + JSON.stringify(n.target) + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' ')"
+                        + ").join('\\n'))))"
+                        + ".catch(e => done(['axe failed: ' + e]));");
+        @SuppressWarnings("unchecked")
+        List<String> violations = (List<String>) result;
+        assertThat(violations).as("serious or critical axe-core violations on the %s", context).isEmpty();
+    }
 }

@@ -91,6 +91,8 @@ class LiveSyncUiTest extends BrowserTestBase {
                 .map(c -> c.getAttribute("data-runner-id"))
                 .filter(id -> !id.equals("runner_flaky") && !id.equals("runner_disk")).findFirst().orElse(null),
                 "the new runner in B");
+        click(act(runnerCard(created), "save"));
+        waitUntil(d -> !hasClass(runnerCard(created), "dirty"), "the new runner's save in B");
         click(act(runnerCard("runner_disk"), "remove"));
         confirm();
         waitUntil(d -> d.findElements(By.id("runner-runner_disk")).isEmpty(), "the removal in B");
@@ -237,6 +239,7 @@ class LiveSyncUiTest extends BrowserTestBase {
 
         // A group renamed elsewhere while its name is being edited here.
         WebElement group = groupCard("group_g");
+        click(act(group, "rename"));
         type(field(group, "name"), "Nightly (mine)");
         assertThat(api("PUT", "/api/groups/group_g", "{\"name\": \"Nightly (theirs)\", \"version\": 1}")
                 .statusCode()).isEqualTo(200);

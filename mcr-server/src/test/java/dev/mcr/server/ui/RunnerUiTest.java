@@ -42,7 +42,7 @@ class RunnerUiTest extends BrowserTestBase {
         WebElement card = waitUntil(d -> d.findElements(By.cssSelector("article.runner")).stream().findFirst().orElse(null),
                 "the new runner card");
         String id = card.getAttribute("data-runner-id");
-        assertThat(storedRunner(id)).as("a new runner is saved at once").isNotNull();
+        assertThat(storedRunner(id)).as("a new runner is a draft until Save").isNull();
         assertThat(act(card, "run").isEnabled()).as("no command yet, so no run").isFalse();
 
         type(field(card, "name"), "Answer finder");
@@ -217,6 +217,8 @@ class RunnerUiTest extends BrowserTestBase {
         WebElement input = driver.findElement(By.id("importFile"));
 
         input.sendKeys(good.toString());
+        click(waitUntil(d -> d.findElement(By.id("importConfirm")).isDisplayed()
+                ? d.findElement(By.id("importConfirm")) : null, "the import preview"));
         waitUntil(d -> d.findElements(By.cssSelector("article.runner")).size() == 2, "the imported runner");
         assertThat(flashText()).isEqualTo("Imported runners: 1.");
         assertThat(state().path("runners")).hasSize(2);
