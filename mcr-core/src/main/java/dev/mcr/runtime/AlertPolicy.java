@@ -1,6 +1,7 @@
 package dev.mcr.runtime;
 
 import dev.mcr.model.CaseState;
+import dev.mcr.store.AlertState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,12 @@ import java.util.Optional;
  * Like the original, the memory is kept across stop and start (create a new instance to forget it, e.g. when a
  * runner is deleted) and is consulted even when the runner has no notification targets.
  *
+ * <p>Beyond the original, a person may acknowledge the current DOWN or WARN ({@link #acknowledge}): its escalation
+ * repeats stop until the state changes, which ends the acknowledgement. A snooze ({@link #snooze}) does not change
+ * the decisions: the engine asks {@link #alertState()} and mutes what was decided. Both are what {@link
+ * #alertState()} returns, to be stored; {@link #restore} takes them back after a restart, with the acknowledged state
+ * as the remembered one so that the acknowledgement holds.
+ *
  * <p>Thread-safe.
  */
 final class AlertPolicy {
@@ -36,6 +43,9 @@ final class AlertPolicy {
     private final Clock clock;
     private CaseState lastState;
     private Instant lastNotified = Instant.EPOCH;
+    private String ackedBy;
+    private Instant ackedAt;
+    private Instant snoozedUntil;
 
     /**
      * Creates a policy with no memory.
@@ -66,13 +76,15 @@ final class AlertPolicy {
         if (state != lastState) {
             CaseState previous = lastState;
             lastState = state;
+            ackedBy = null;
+            ackedAt = null;
             lastNotified = now;
             if ((previous == CaseState.DOWN || previous == CaseState.WARN) && state == CaseState.UP) {
                 return Optional.of(RECOVERY_PREFIX + message);
             }
             return Optional.of(message);
         }
-        if (state == CaseState.DOWN || state == CaseState.WARN) {
+        if ((state == CaseState.DOWN || state == CaseState.WARN) && ackedBy == null) {
             Duration elapsed = Duration.between(lastNotified, now);
             if (!cooldown.isNegative() && elapsed.compareTo(cooldown) < 0) {
                 return Optional.empty();
@@ -83,5 +95,72 @@ final class AlertPolicy {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Acknowledges the remembered DOWN or WARN.
+     *
+     * @param by who acknowledges
+     * @param at when
+     * @return the state that was acknowledged, or empty when the remembered state is neither DOWN nor WARN
+     */
+    public synchronized Optional<CaseState> acknowledge(String by, Instant at) {
+        Objects.requireNonNull(by, "by");
+        Objects.requireNonNull(at, "at");
+        if (lastState != CaseState.DOWN && lastState != CaseState.WARN) {
+            return Optional.empty();
+        }
+        ackedBy = by;
+        ackedAt = at;
+        return Optional.of(lastState);
+    }
+
+    /**
+     * Mutes the runner's notifications until a time.
+     *
+     * @param until the end of the snooze, or {@code null} to end it
+     */
+    public synchronized void snooze(Instant until) {
+        snoozedUntil = until;
+    }
+
+    /**
+     * Returns what a person decided, to be stored and shown.
+     *
+     * @param runnerId the runner this policy belongs to
+     * @return the acknowledgement (with the state it is of) and the end of the snooze
+     */
+    public synchronized AlertState alertState(String runnerId) {
+        boolean acked = ackedBy != null;
+        return new AlertState(runnerId, acked ? ackedBy : null, acked ? ackedAt : null,
+                acked ? lastState.name() : null, snoozedUntil);
+    }
+
+    /**
+     * Takes back a stored state after a restart: an acknowledged DOWN or WARN becomes the remembered state (sent when
+     * it was acknowledged, so its repeats stay quiet), and the snooze goes on until its end.
+     *
+     * @param stored the stored state
+     */
+    public synchronized void restore(AlertState stored) {
+        snoozedUntil = stored.snoozedUntil();
+        if (stored.acknowledged() && lastState == null) {
+            CaseState state = parse(stored.ackedState());
+            if (state == CaseState.DOWN || state == CaseState.WARN) {
+                lastState = state;
+                lastNotified = stored.ackedAt();
+                ackedBy = stored.ackedBy();
+                ackedAt = stored.ackedAt();
+            }
+        }
+    }
+
+    private static CaseState parse(String name) {
+        for (CaseState s : CaseState.values()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
     }
 }

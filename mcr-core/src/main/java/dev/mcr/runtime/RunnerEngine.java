@@ -7,6 +7,8 @@ import dev.mcr.error.InvalidInputException;
 import dev.mcr.error.McrException;
 import dev.mcr.error.RunnerBusyException;
 import dev.mcr.error.RunnerNotFoundException;
+import dev.mcr.error.NothingToAcknowledgeException;
+import dev.mcr.event.AlertChanged;
 import dev.mcr.event.CaseError;
 import dev.mcr.event.CaseMatched;
 import dev.mcr.event.McrEvent;
@@ -26,6 +28,7 @@ import dev.mcr.model.Runner;
 import dev.mcr.model.Schedule;
 import dev.mcr.process.LineReader;
 import dev.mcr.process.ShellProcess;
+import dev.mcr.store.AlertState;
 import dev.mcr.store.LastCase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +105,10 @@ public final class RunnerEngine implements AutoCloseable {
     private final Map<String, RunnerStateMachine> runners = new ConcurrentHashMap<>();
     private final Map<String, LastCase> restoredLastCases;
     private final RunIds runIds = new RunIds();
+    /** Acknowledgements and snoozes: where they are kept, what was loaded at start, what is stored now. */
+    private volatile AlertStates alertStates = AlertStates.NONE;
+    private volatile Map<String, AlertState> restoredAlerts = Map.of();
+    private final Map<String, AlertState> storedAlerts = new ConcurrentHashMap<>();
     private volatile Consumer<String> stopCaseHook = id -> { };
     /** What started a run, by run id, for its log block; the run history knows it. */
     private volatile java.util.function.UnaryOperator<String> runTriggers = id -> null;
@@ -172,6 +179,21 @@ public final class RunnerEngine implements AutoCloseable {
         this.restoredLastCases = restored;
     }
 
+    /**
+     * Sets where acknowledgements and snoozes are kept and takes back the stored ones; call it before the first
+     * {@link #refresh}.
+     *
+     * @param states the alert states
+     */
+    public void setAlertStates(AlertStates states) {
+        this.alertStates = Objects.requireNonNull(states, "states");
+        try {
+            this.restoredAlerts = Map.copyOf(states.load());
+        } catch (RuntimeException e) {
+            LOG.error("Could not load the stored acknowledgements and snoozes; starting without them.", e);
+        }
+    }
+
     /** Sets the hook called when a {@code STOP} case matches (stops the runner's active group). */
     public void setStopCaseHook(Consumer<String> hook) {
         this.stopCaseHook = hook;
@@ -199,7 +221,7 @@ public final class RunnerEngine implements AutoCloseable {
         for (Runner r : state.runners()) {
             ids.add(r.id());
             RunnerStateMachine rt = runners.computeIfAbsent(r.id(),
-                    id -> new RunnerStateMachine(r, new AlertPolicy(clock), restoredLastCases.get(id)));
+                    id -> new RunnerStateMachine(r, restoredPolicy(id), restoredLastCases.get(id)));
             synchronized (rt) {
                 rt.configure(r, cfg -> compileMatcher(rt, cfg));
                 syncCron(rt);
@@ -223,6 +245,13 @@ public final class RunnerEngine implements AutoCloseable {
             run = rt.purge();
             runners.remove(rt.id(), rt);
             durable.forget(rt.id());
+            if (storedAlerts.remove(rt.id()) != null) {
+                try {
+                    alertStates.delete(rt.id());
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not forget the alert state of deleted runner '{}': {}", rt.id(), e.getMessage());
+                }
+            }
         }
         if (run != null) {
             StopEscalation.begin(rt.id(), run.process(), run.runId());
@@ -543,9 +572,15 @@ public final class RunnerEngine implements AutoCloseable {
             send = rt.alerts().decide(hit.state(), hit.message(), cfg.alerting().cooldown(),
                     cfg.alerting().escalation()).orElse(null);
             title = displayName(cfg);
+            saveAlertState(rt, null);
         }
         if (send != null && !cfg.targets().profileIds().isEmpty()) {
-            notifier.notify(cfg, hit.pattern(), title, send);
+            AlertState alert = rt.alerts().alertState(rt.id());
+            if (alert.snoozedAt(now)) {
+                notifier.suppressed(cfg, title, send, alert.snoozedUntil());
+            } else {
+                notifier.notify(cfg, hit.pattern(), title, send);
+            }
         }
     }
 
@@ -868,6 +903,102 @@ public final class RunnerEngine implements AutoCloseable {
     private void forgetUnlessArmed(RunnerStateMachine rt) {
         if (!rt.cronArmed()) {
             durable.forget(rt.id());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ alerts
+
+    private AlertPolicy restoredPolicy(String runnerId) {
+        AlertPolicy policy = new AlertPolicy(clock);
+        AlertState stored = restoredAlerts.get(runnerId);
+        if (stored != null) {
+            policy.restore(stored);
+            storedAlerts.put(runnerId, stored);
+        }
+        return policy;
+    }
+
+    /**
+     * Acknowledges a runner's current DOWN or WARN: no escalation repeats until its state changes.
+     *
+     * @param runnerId the runner
+     * @param actor    who acknowledges
+     * @return the runner's alert state now
+     * @throws RunnerNotFoundException       when the runner is unknown
+     * @throws NothingToAcknowledgeException when its last alert state is neither DOWN nor WARN
+     */
+    public AlertState acknowledge(String runnerId, String actor) {
+        RunnerStateMachine rt = known(runnerId);
+        if (rt.alerts().acknowledge(actor, clock.instant()).isEmpty()) {
+            throw new NothingToAcknowledgeException(runnerId);
+        }
+        return saveAlertState(rt, actor);
+    }
+
+    /**
+     * Mutes a runner's notifications until a time, or ends the snooze.
+     *
+     * @param runnerId the runner
+     * @param until    the end, or {@code null} to end it now
+     * @param actor    who snoozes
+     * @return the runner's alert state now
+     * @throws RunnerNotFoundException when the runner is unknown
+     */
+    public AlertState snooze(String runnerId, Instant until, String actor) {
+        RunnerStateMachine rt = known(runnerId);
+        rt.alerts().snooze(until);
+        return saveAlertState(rt, actor);
+    }
+
+    /** Returns the alert state of every known runner that has one worth showing now, by id. */
+    public Map<String, AlertState> alertStates() {
+        Instant now = clock.instant();
+        Map<String, AlertState> out = new LinkedHashMap<>();
+        for (RunnerStateMachine rt : runners.values()) {
+            AlertState a = rt.alerts().alertState(rt.id());
+            if (a.mattersAt(now)) {
+                out.put(rt.id(), a.at(now));
+            }
+        }
+        return out;
+    }
+
+    private RunnerStateMachine known(String runnerId) {
+        RunnerStateMachine rt = runners.get(runnerId);
+        if (rt == null) {
+            throw new RunnerNotFoundException(runnerId);
+        }
+        return rt;
+    }
+
+    /**
+     * Stores the runner's alert state when it changed and announces it. A person's change ({@code actor} given) is
+     * stored or fails; one the runner's state made (an acknowledgement that ended) is logged when it cannot be.
+     */
+    private AlertState saveAlertState(RunnerStateMachine rt, String actor) {
+        AlertPolicy policy = rt.alerts();
+        synchronized (policy) {
+            AlertState current = policy.alertState(rt.id());
+            AlertState before = storedAlerts.get(rt.id());
+            Instant now = clock.instant();
+            if (actor == null && (current.equals(before) || (before == null && !current.mattersAt(now)))) {
+                return current;
+            }
+            try {
+                if (current.mattersAt(now)) {
+                    alertStates.put(current);
+                } else {
+                    alertStates.delete(rt.id());
+                }
+            } catch (RuntimeException e) {
+                if (actor != null) {
+                    throw e;
+                }
+                LOG.warn("Could not store the alert state of runner '{}': {}", rt.id(), e.getMessage());
+            }
+            storedAlerts.put(rt.id(), current);
+            bus.publish(new AlertChanged(current, actor, now));
+            return current;
         }
     }
 

@@ -53,6 +53,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     private final EventStreams events;
     private final ObjectRoutes objects;
     private final HistoryRoutes history;
+    private final AlertRoutes alerts;
     private final Metrics metrics;
     private final int maxStateBytes;
     private final int maxImportBytes;
@@ -82,6 +83,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         this.events = events;
         this.objects = new ObjectRoutes(mcr, maxStateBytes);
         this.history = new HistoryRoutes(mcr, metrics);
+        this.alerts = new AlertRoutes(mcr);
         this.metrics = metrics;
         this.maxStateBytes = maxStateBytes;
         this.maxImportBytes = maxImportBytes;
@@ -160,6 +162,10 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         HttpResponse recorded = history.route(request);
         if (recorded != null) {
             return recorded;
+        }
+        HttpResponse alert = alerts.route(request);
+        if (alert != null) {
+            return alert;
         }
         HttpResponse object = objects.route(request);
         if (object != null) {
