@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Acknowledge and snooze of a runner's alerts: {@code POST /api/runners/{id}/ack} (no body, or an empty JSON object)
+ * Acknowledge and snooze of a runner's alerts: {@code POST /api/runners/{id}/ack} with {@code {}}
  * and {@code POST /api/runners/{id}/snooze} with {@code {"for_s": N}} (0 ends it). They pass the same
  * before-handlers as every route (host, origin, access with CSRF, JSON content type) and read at most the small
  * body limit; {@link Auditor} writes their rows ({@code runner.ack}, {@code runner.snooze}).
@@ -51,13 +51,8 @@ final class AlertRoutes {
             throw new HttpError(405, "Method Not Allowed", Map.of("Allow", "POST"));
         }
         String actor = request.caller().actor();
-        if (ack) {
-            if (request.body().present()) {
-                ApiRoutes.smallObjectBody(request);
-            }
-            return answer(mcr.acknowledge(id, actor));
-        }
-        return answer(mcr.snooze(id, Duration.ofSeconds(forSeconds(ApiRoutes.smallObjectBody(request))), actor));
+        JsonNode body = ApiRoutes.smallObjectBody(request);
+        return answer(ack ? mcr.acknowledge(id, actor) : mcr.snooze(id, Duration.ofSeconds(forSeconds(body)), actor));
     }
 
     private static long forSeconds(JsonNode body) {
