@@ -603,6 +603,22 @@ const ctx = {
     }
   },
 
+  async ackRunner(id) {
+    try {
+      await post(`/api/runners/${encodeURIComponent(id)}/ack`, {});
+    } catch (e) {
+      fail(e, 'actAck', { name: runnerName(id) });
+    }
+  },
+
+  async snoozeRunner(id, seconds) {
+    try {
+      await post(`/api/runners/${encodeURIComponent(id)}/snooze`, { for_s: seconds });
+    } catch (e) {
+      fail(e, 'actSnooze', { name: runnerName(id) });
+    }
+  },
+
   async stopRunner(id) {
     try {
       await post('/api/stop', { runner_id: id });
@@ -1066,7 +1082,8 @@ function journalEntry(it) {
     title: String(it.title || ''), message: String(it.message || ''),
     error: names(it.error || it.reason || ''),
   };
-  return { time: clock(it.ts), spec: [it.delivery === 'success' ? 'journalOk' : 'journalErr', args] };
+  const key = it.delivery === 'success' ? 'journalOk' : it.delivery === 'suppressed' ? 'journalSuppressed' : 'journalErr';
+  return { time: clock(it.ts), spec: [key, args] };
 }
 
 async function clearJournal() {
@@ -1224,6 +1241,10 @@ function onEvent(ev) {
     }
     case 'state_changed':
       onStateChanged(ev);
+      break;
+    case 'alert':
+      patchRunner(ev.runner_id, { alert: { acked_by: ev.acked_by, acked_at: ev.acked_at, acked_state: ev.acked_state, snoozed_until: ev.snoozed_until } });
+      if (ev.actor) logEvent(['evAlert', { name: runnerName(ev.runner_id), actor: String(ev.actor) }], ev.ts);
       break;
     case 'schedule_skipped':
       logEvent(['evScheduleSkipped', {
