@@ -61,6 +61,10 @@ final class RunnerChecks {
                 throw refuse(r, "schedule.time_zone", e.getMessage());
             }
         }
+        if (r.extra().containsKey("down_after")) {
+            throw refuse(r, "down_after", "It must be {\"failures\": N, \"of_runs\": M} with whole numbers, 1 ≤ N ≤ M ≤ "
+                    + Runner.DownAfter.MAX_RUNS + ", or null for none.");
+        }
         String dir = r.execution().workingDir();
         if (!dir.isEmpty()) {
             boolean isDir;

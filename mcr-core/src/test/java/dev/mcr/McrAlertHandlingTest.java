@@ -78,9 +78,14 @@ class McrAlertHandlingTest {
 
     /** Runs NAS with the given output and returns the messages it got delivered (none, or one). */
     private List<String> nasSays(String line) throws Exception {
+        return says("nas", line);
+    }
+
+    /** Runs a runner that prints the health file with the given line in it; returns the messages delivered. */
+    private List<String> says(String runnerId, String line) throws Exception {
         Files.writeString(health, line + "\n");
         int before = pushover.bodies().size();
-        mcr.start("nas").result().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        mcr.start(runnerId).result().toCompletableFuture().get(20, TimeUnit.SECONDS);
         int marker = ++markers;
         mcr.start("marker").result().toCompletableFuture().get(20, TimeUnit.SECONDS);
         events.await(NotifyProfileStatus.class, e -> e.runnerId().equals("marker")
@@ -170,5 +175,63 @@ class McrAlertHandlingTest {
         assertThatThrownBy(() -> mcr.snooze("ghost", Duration.ofMinutes(1), "bob"))
                 .isInstanceOf(RunnerNotFoundException.class);
         assertThat(mcr.status().get("nas").alert()).isNull();
+    }
+
+    @Test
+    void under_2_of_3_down_is_notified_only_once_two_of_the_last_three_runs_failed_and_recovers_the_same_way()
+            throws Exception {
+        // FAIL exits 1 without a case; DOWN matches the DOWN case and exits 0: both are failed runs.
+        mcr.saveRunner(Runner.builder("flaky").name("Flaky").shell(Runner.Execution.BASH)
+                .command("read l < '" + health + "'; echo \"$l\"; [ \"$l\" != FAIL ]")
+                .alertCooldown(Duration.ofMinutes(1)).alertEscalation(Duration.ZERO).downAfter(2, 3)
+                .onMatch("DOWN", CaseState.DOWN, "flaky down").onMatch("UP", CaseState.UP, "flaky up")
+                .notify("notify_main").build());
+        assertThat(says("flaky", "DOWN")).as("1 of 1 failed").isEmpty();
+        assertThat(says("flaky", "UP")).as("1 of 2 failed, and UP is not news").isEmpty();
+        assertThat(says("flaky", "DOWN")).as("2 of 3 failed").containsExactly("flaky down");
+        assertThat(says("flaky", "DOWN")).as("still down, within the cooldown").isEmpty();
+        assertThat(says("flaky", "UP")).as("only 1 of the last 3 succeeded").isEmpty();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(says("flaky", "UP")).as("2 of 3 succeeded").containsExactly("RECOVERY: flaky up");
+        assertThat(says("flaky", "FAIL")).isEmpty();
+        assertThat(says("flaky", "FAIL")).as("a non-zero exit is a failure too")
+                .containsExactly("At least 2 of the last 3 runs failed (exit code 1).");
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(says("flaky", "FAIL")).as("escalation repeats go on while it holds")
+                .containsExactly("ESCALATION (DOWN): At least 2 of the last 3 runs failed (exit code 1).");
+        mcr.acknowledge("flaky", "ann");
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(says("flaky", "FAIL")).as("acknowledged").isEmpty();
+    }
+
+    @Test
+    void down_after_is_kept_when_the_original_client_saves_and_a_bad_value_is_refused_storing_nothing() {
+        mcr.saveRunner(mcr.state().runner("nas").orElseThrow().toBuilder().downAfter(3, 5).build());
+        String original = "{\"notify_profiles\":[],\"runners\":[{\"id\":\"nas\",\"name\":\"NAS 2\","
+                + "\"command\":\"true\",\"logging_enabled\":true,\"schedule\":{\"hours\":0,\"minutes\":0,"
+                + "\"seconds\":0},\"max_runs\":1,\"alert_cooldown_s\":300,\"alert_escalation_s\":1800,"
+                + "\"failure_pause_threshold\":5,\"cases\":[],\"notify_profile_ids\":[],"
+                + "\"notify_profile_updates_only\":[]}],\"runner_groups\":[],\"runner_layout\":[{\"type\":\"runner\","
+                + "\"id\":\"nas\"}]}";
+        mcr.saveStateJson(original.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Runner saved = mcr.state().runner("nas").orElseThrow();
+        assertThat(saved.name()).isEqualTo("NAS 2");
+        assertThat(saved.alerting().downAfter()).isEqualTo(new Runner.DownAfter(3, 5));
+        assertThat(mcr.clientStateJson()).contains("\"down_after\":{\"failures\":3,\"of_runs\":5}");
+
+        // A partial object is merged onto the stored rule ("absent means keep"): {"failures": 9} makes 9 of 5.
+        for (String bad : List.of("{\"failures\":4,\"of_runs\":3}", "{\"failures\":0,\"of_runs\":3}",
+                "{\"failures\":2,\"of_runs\":101}", "{\"failures\":\"2\",\"of_runs\":3}",
+                "{\"failures\":1.5,\"of_runs\":3}", "[2,3]", "\"2/3\"", "{\"failures\":9}")) {
+            assertThatThrownBy(() -> mcr.saveStateJson(original.replace("\"cases\":[]", "\"down_after\":" + bad
+                    + ",\"cases\":[]").replace("NAS 2", "NAS 3").getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .as(bad).isInstanceOf(InvalidInputException.class)
+                    .hasMessageStartingWith("Runner 'NAS 3' (nas), down_after: It must be {\"failures\": N, ");
+        }
+        assertThat(mcr.state().runner("nas").orElseThrow()).isEqualTo(saved);
+        mcr.saveStateJson(original.replace("\"cases\":[]", "\"down_after\":null,\"cases\":[]")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(mcr.state().runner("nas").orElseThrow().alerting().downAfter()).as("null switches it off")
+                .isEqualTo(Runner.DownAfter.NONE);
     }
 }

@@ -1,6 +1,7 @@
 package dev.mcr.runtime;
 
 import dev.mcr.model.CaseState;
+import dev.mcr.model.Runner;
 import dev.mcr.store.AlertState;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,9 @@ final class AlertPolicy {
     private String ackedBy;
     private Instant ackedAt;
     private Instant snoozedUntil;
+    /** Outcomes of the last runs under an N-of-M rule (true = failed), oldest first, and whether it holds DOWN. */
+    private final java.util.ArrayDeque<Boolean> recentRuns = new java.util.ArrayDeque<>();
+    private boolean countedDown;
 
     /**
      * Creates a policy with no memory.
@@ -95,6 +99,30 @@ final class AlertPolicy {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Counts a run under an N-of-M rule: DOWN holds from the run that makes at least N of the last M runs failures
+     * until the run that makes at least N of the last M runs successes.
+     *
+     * @param failed whether the run failed
+     * @param rule   the runner's rule
+     * @return {@code DOWN} while the rule holds the runner down, {@code UP} for the run that ends it, empty otherwise
+     */
+    public synchronized Optional<CaseState> countRun(boolean failed, Runner.DownAfter rule) {
+        recentRuns.addLast(failed);
+        while (recentRuns.size() > rule.ofRuns()) {
+            recentRuns.removeFirst();
+        }
+        long failures = recentRuns.stream().filter(f -> f).count();
+        long successes = recentRuns.size() - failures;
+        if (!countedDown && failures >= rule.failures()) {
+            countedDown = true;
+        } else if (countedDown && successes >= rule.failures()) {
+            countedDown = false;
+            return Optional.of(CaseState.UP);
+        }
+        return countedDown ? Optional.of(CaseState.DOWN) : Optional.empty();
     }
 
     /**

@@ -81,6 +81,8 @@ public final class RunnerEngine implements AutoCloseable {
     static final long MAX_OUTPUT_CHARS = 2L * 1024 * 1024;
     /** Environment variable holding the id of the run, set for every spawned command. */
     public static final String RUN_ID_ENV = "MCR_RUN_ID";
+    /** Pattern reported with the notifications an N-of-M rule sends at the end of a run. */
+    public static final String DOWN_AFTER_PATTERN = "__down_after__";
     /** Environment variable holding the runner id, set for every spawned command. */
     public static final String RUNNER_ID_ENV = "MCR_RUNNER_ID";
     /** Longest command the kernel execs as one argument: MAX_ARG_STRLEN (32 pages) less its terminating NUL. */
@@ -563,25 +565,59 @@ public final class RunnerEngine implements AutoCloseable {
                 bus.publish(new CaseError(rt.id(), hit.pattern(), "STOP group trigger failed: " + e.getMessage()));
             }
         }
-        String send;
-        String title;
         if (lastLineCase) {
-            send = hit.message();
-            title = displayName(cfg) + " (last line)";
+            deliver(rt, cfg, hit.pattern(), displayName(cfg) + " (last line)", hit.message(), now);
+        } else if (cfg.alerting().downAfter().counts()
+                && (hit.state() == CaseState.DOWN || hit.state() == CaseState.UP)) {
+            // Under an N-of-M rule DOWN and its recovery are decided when the run ends (countRun).
+            run.stateHeld(hit.state(), hit.message());
         } else {
-            send = rt.alerts().decide(hit.state(), hit.message(), cfg.alerting().cooldown(),
-                    cfg.alerting().escalation()).orElse(null);
-            title = displayName(cfg);
-            saveAlertState(rt, null);
+            decideAndDeliver(rt, cfg, hit.pattern(), hit.state(), hit.message(), now);
         }
-        if (send != null && !cfg.targets().profileIds().isEmpty()) {
-            AlertState alert = rt.alerts().alertState(rt.id());
-            if (alert.snoozedAt(now)) {
-                notifier.suppressed(cfg, title, send, alert.snoozedUntil());
-            } else {
-                notifier.notify(cfg, hit.pattern(), title, send);
-            }
+    }
+
+    /** Asks the alert policy about a match and delivers what it decides. */
+    private void decideAndDeliver(RunnerStateMachine rt, Runner cfg, String pattern, CaseState state, String message,
+                                  Instant now) {
+        String send = rt.alerts().decide(state, message, cfg.alerting().cooldown(), cfg.alerting().escalation())
+                .orElse(null);
+        saveAlertState(rt, null);
+        deliver(rt, cfg, pattern, displayName(cfg), send, now);
+    }
+
+    /** Hands a message to the notifier, or to the journal as suppressed while the runner is snoozed. */
+    private void deliver(RunnerStateMachine rt, Runner cfg, String pattern, String title, String send, Instant now) {
+        if (send == null || cfg.targets().profileIds().isEmpty()) {
+            return;
         }
+        AlertState alert = rt.alerts().alertState(rt.id());
+        if (alert.snoozedAt(now)) {
+            notifier.suppressed(cfg, title, send, alert.snoozedUntil());
+        } else {
+            notifier.notify(cfg, pattern, title, send);
+        }
+    }
+
+    /**
+     * The end of a run under an N-of-M rule: counts it (failed = non-zero exit, timeout or a DOWN case, as the
+     * failure accounting has it plus the case) and notifies DOWN while the rule holds, RECOVERY when it ends.
+     */
+    private void countForDownAfter(RunnerStateMachine rt, Runner cfg, ActiveRun run, int exit) {
+        Runner.DownAfter rule = cfg.alerting().downAfter();
+        boolean failed = exit != 0 || run.timedOut() || run.downMessage() != null;
+        Optional<CaseState> state = rt.alerts().countRun(failed, rule);
+        if (state.isEmpty()) {
+            return;
+        }
+        String message;
+        if (state.get() == CaseState.DOWN) {
+            message = run.downMessage() != null ? run.downMessage() : "At least " + rule.failures() + " of the last "
+                    + rule.ofRuns() + " runs failed (exit code " + exit + ").";
+        } else {
+            message = run.upMessage() != null ? run.upMessage() : "At least " + rule.failures() + " of the last "
+                    + rule.ofRuns() + " runs succeeded.";
+        }
+        decideAndDeliver(rt, cfg, DOWN_AFTER_PATTERN, state.get(), message, clock.instant());
     }
 
     private void finish(RunnerStateMachine rt, ActiveRun run, int exit) {
@@ -616,6 +652,9 @@ public final class RunnerEngine implements AutoCloseable {
                 : matcher.lastLineHit(ended.lastLine());
         if (lastLine.isPresent()) {
             onCase(rt, run, lastLine.get(), true);
+        }
+        if (!retry && !ended.stopped() && cfg.alerting().downAfter().counts()) {
+            countForDownAfter(rt, cfg, run, exit);
         }
         // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash right after
         // must not lose it). Most runs change no case: they write nothing.
