@@ -208,6 +208,12 @@ public final class Mcr implements AutoCloseable {
                         public void suppressed(Runner runner, String title, String message, Instant until) {
                             journalSuppressed(runner, title, message, until);
                         }
+
+                        @Override
+                        public void escalate(Runner runner, String profileId, String title, String message) {
+                            dispatch.enqueue(runner.id(), RunnerEngine.ESCALATION_PATTERN,
+                                    List.of(new NotifyTarget(profileId, false)), title, message);
+                        }
                     },
                     LastCaseStore.of(store.runtime()), liveRuns, ScheduleStates.of(store.runtime()));
             e.setAlertStates(AlertStates.of(store.runtime()));

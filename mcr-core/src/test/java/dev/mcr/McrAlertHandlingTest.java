@@ -14,6 +14,7 @@ import dev.mcr.model.Runner;
 import dev.mcr.store.AlertState;
 import dev.mcr.store.JournalEntry;
 import dev.mcr.store.JournalQuery;
+import dev.mcr.testing.ManualScheduler;
 import dev.mcr.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ class McrAlertHandlingTest {
     @TempDir
     Path dir;
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-11T12:00:00Z"));
+    private ManualScheduler scheduler;
     private LocalPushover pushover;
     private Mcr mcr;
     private EventRecorder events;
@@ -58,8 +60,10 @@ class McrAlertHandlingTest {
     }
 
     private void start() {
-        mcr = Mcr.builder().dataDir(dir.resolve("data")).seedDemo(false).clock(clock).pushoverUrl(pushover.url())
-                .build();
+        scheduler = new ManualScheduler(clock);
+        mcr = Mcr.builder().dataDir(dir.resolve("data")).seedDemo(false).clock(clock).scheduler(scheduler)
+                .pushoverUrl(pushover.url()).build();
+        scheduler.runDue();
         events = new EventRecorder(mcr);
     }
 
@@ -86,13 +90,19 @@ class McrAlertHandlingTest {
         Files.writeString(health, line + "\n");
         int before = pushover.bodies().size();
         mcr.start(runnerId).result().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        return deliveredSince(before);
+    }
+
+    /** The messages delivered since {@code before} bodies, once everything queued until now is through. */
+    private List<String> deliveredSince(int before) throws Exception {
         int marker = ++markers;
         mcr.start("marker").result().toCompletableFuture().get(20, TimeUnit.SECONDS);
         events.await(NotifyProfileStatus.class, e -> e.runnerId().equals("marker")
                 && markers == marker && pushover.bodies().stream().filter(b -> b.contains("message=mark")).count()
                 >= marker);
         List<String> sent = pushover.bodies().subList(before, pushover.bodies().size()).stream()
-                .filter(b -> !b.contains("message=mark")).map(b -> b.replaceAll("(?s).*message=([^&]*).*", "$1"))
+                .filter(b -> !b.contains("message=mark"))
+                .map(b -> (b.contains("user=boss") ? "boss: " : "") + b.replaceAll("(?s).*message=([^&]*).*", "$1"))
                 .toList();
         return List.copyOf(sent);
     }
@@ -205,8 +215,9 @@ class McrAlertHandlingTest {
     }
 
     @Test
-    void down_after_is_kept_when_the_original_client_saves_and_a_bad_value_is_refused_storing_nothing() {
-        mcr.saveRunner(mcr.state().runner("nas").orElseThrow().toBuilder().downAfter(3, 5).build());
+    void down_after_and_escalate_to_are_kept_when_the_original_client_saves_and_bad_values_are_refused_storing_nothing() {
+        mcr.saveRunner(mcr.state().runner("nas").orElseThrow().toBuilder().downAfter(3, 5)
+                .escalateTo("notify_main", Duration.ofMinutes(15)).build());
         String original = "{\"notify_profiles\":[],\"runners\":[{\"id\":\"nas\",\"name\":\"NAS 2\","
                 + "\"command\":\"true\",\"logging_enabled\":true,\"schedule\":{\"hours\":0,\"minutes\":0,"
                 + "\"seconds\":0},\"max_runs\":1,\"alert_cooldown_s\":300,\"alert_escalation_s\":1800,"
@@ -217,7 +228,10 @@ class McrAlertHandlingTest {
         Runner saved = mcr.state().runner("nas").orElseThrow();
         assertThat(saved.name()).isEqualTo("NAS 2");
         assertThat(saved.alerting().downAfter()).isEqualTo(new Runner.DownAfter(3, 5));
-        assertThat(mcr.clientStateJson()).contains("\"down_after\":{\"failures\":3,\"of_runs\":5}");
+        assertThat(saved.alerting().escalateTo())
+                .isEqualTo(new Runner.EscalateTo("notify_main", Duration.ofMinutes(15)));
+        assertThat(mcr.clientStateJson()).contains("\"down_after\":{\"failures\":3,\"of_runs\":5},"
+                + "\"escalate_to\":{\"profile_id\":\"notify_main\",\"after_s\":900}");
 
         // A partial object is merged onto the stored rule ("absent means keep"): {"failures": 9} makes 9 of 5.
         for (String bad : List.of("{\"failures\":4,\"of_runs\":3}", "{\"failures\":0,\"of_runs\":3}",
@@ -228,10 +242,59 @@ class McrAlertHandlingTest {
                     .as(bad).isInstanceOf(InvalidInputException.class)
                     .hasMessageStartingWith("Runner 'NAS 3' (nas), down_after: It must be {\"failures\": N, ");
         }
+        for (String bad : List.of("{\"profile_id\":\"notify_main\",\"after_s\":0}", "{\"profile_id\":\"\","
+                + "\"after_s\":60}", "{\"profile_id\":\"notify_main\",\"after_s\":\"60\"}", "\"notify_main\"",
+                "{\"profile_id\":\"notify_main\",\"after_s\":2592001}")) {
+            assertThatThrownBy(() -> mcr.saveStateJson(original.replace("\"cases\":[]", "\"escalate_to\":" + bad
+                    + ",\"cases\":[]").replace("NAS 2", "NAS 3").getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .as(bad).isInstanceOf(InvalidInputException.class)
+                    .hasMessageStartingWith("Runner 'NAS 3' (nas), escalate_to: It must be {\"profile_id\": ");
+        }
         assertThat(mcr.state().runner("nas").orElseThrow()).isEqualTo(saved);
         mcr.saveStateJson(original.replace("\"cases\":[]", "\"down_after\":null,\"cases\":[]")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(mcr.state().runner("nas").orElseThrow().alerting().downAfter()).as("null switches it off")
                 .isEqualTo(Runner.DownAfter.NONE);
+    }
+
+    @Test
+    void an_unacknowledged_down_escalates_once_to_the_second_service_on_time_across_a_restart_and_an_ack_stops_it()
+            throws Exception {
+        mcr.saveProfile(NotifyProfile.pushover("notify_boss", "Boss", "boss", "t"));
+        mcr.saveRunner(mcr.state().runner("nas").orElseThrow().toBuilder()
+                .escalateTo("notify_boss", Duration.ofMinutes(10)).build());
+        assertThat(nasSays("DOWN")).containsExactly("NAS down");
+        assertThat(mcr.status().get("nas").alert().escalationDue()).isEqualTo(clock.instant().plusSeconds(600));
+        int before = pushover.bodies().size();
+        scheduler.advance(Duration.ofMinutes(9));
+        assertThat(deliveredSince(before)).isEmpty();
+
+        restart();
+        assertThat(mcr.status().get("nas").alert().escalationDue()).as("the deadline survives the restart")
+                .isEqualTo(clock.instant().plusSeconds(60));
+        scheduler.advance(Duration.ofSeconds(59));
+        assertThat(deliveredSince(before)).as("not early after the restart").isEmpty();
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(deliveredSince(before))
+                .containsExactly("boss: ESCALATION: DOWN for 600 s without acknowledgement: NAS down");
+        JournalEntry row = mcr.notifications(JournalQuery.newest()).stream()
+                .filter(j -> j.profileId().equals("notify_boss")).findFirst().orElseThrow();
+        assertThat(row.title()).isEqualTo("NAS (escalation)");
+        assertThat(mcr.status().get("nas").alert()).isNull();
+
+        before = pushover.bodies().size();
+        scheduler.advance(Duration.ofHours(1));
+        assertThat(nasSays("DOWN")).as("once per DOWN").containsExactly("ESCALATION (DOWN): NAS down");
+        scheduler.advance(Duration.ofHours(1));
+        assertThat(deliveredSince(before)).doesNotContain("boss: ESCALATION: DOWN for 600 s without "
+                + "acknowledgement: NAS down");
+
+        assertThat(nasSays("UP")).containsExactly("RECOVERY: NAS up");
+        assertThat(nasSays("DOWN")).as("a new DOWN").containsExactly("NAS down");
+        mcr.acknowledge("nas", "ann");
+        assertThat(mcr.status().get("nas").alert().escalationDue()).isNull();
+        before = pushover.bodies().size();
+        scheduler.advance(Duration.ofMinutes(11));
+        assertThat(deliveredSince(before)).as("acknowledged in time").isEmpty();
     }
 }

@@ -42,8 +42,9 @@ public record AlertChanged(AlertState state, String actor, Instant ts) implement
 
     /**
      * The JSON of an alert state as events and runner statuses carry it: {@code acked_by}, {@code acked_at},
-     * {@code acked_state} ({@code null} when nothing is acknowledged) and {@code snoozed_until} ({@code null} when
-     * not snoozed; see {@link AlertState#at}).
+     * {@code acked_state} ({@code null} when nothing is acknowledged), {@code snoozed_until} ({@code null} when
+     * not snoozed; see {@link AlertState#at}) and {@code escalation_due} (when an unacknowledged DOWN goes to the
+     * runner's escalation service, or {@code null}).
      *
      * @param state the state
      * @param zone  the zone timestamps are written in
@@ -55,6 +56,7 @@ public record AlertChanged(AlertState state, String actor, Instant ts) implement
         m.put("acked_at", state.acknowledged() ? Json.ts(state.ackedAt(), zone) : null);
         m.put("acked_state", state.ackedState());
         m.put("snoozed_until", state.snoozedUntil() != null ? Json.ts(state.snoozedUntil(), zone) : null);
+        m.put("escalation_due", state.escalationDue() != null ? Json.ts(state.escalationDue(), zone) : null);
         return m;
     }
 }

@@ -282,8 +282,11 @@ public record Runner(
      * @param failurePauseThreshold consecutive failed runs that pause the runner, 0 = never
      * @param downAfter             how many of the last runs must fail before DOWN is notified (and succeed before
      *                              its RECOVERY), {@link DownAfter#NONE} for every DOWN case at once
+     * @param escalateTo            the second service a DOWN goes to once when nobody acknowledged it in time, or
+     *                              {@code null} for none
      */
-    public record Alerting(Duration cooldown, Duration escalation, int failurePauseThreshold, DownAfter downAfter) {
+    public record Alerting(Duration cooldown, Duration escalation, int failurePauseThreshold, DownAfter downAfter,
+                           EscalateTo escalateTo) {
 
         /** Default cooldown: 5 minutes. */
         public static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
@@ -293,7 +296,7 @@ public record Runner(
         public static final int DEFAULT_FAILURE_PAUSE_THRESHOLD = 5;
         /** The defaults of a new runner. */
         public static final Alerting DEFAULTS = new Alerting(DEFAULT_COOLDOWN, DEFAULT_ESCALATION,
-                DEFAULT_FAILURE_PAUSE_THRESHOLD, DownAfter.NONE);
+                DEFAULT_FAILURE_PAUSE_THRESHOLD, DownAfter.NONE, null);
 
         /** Validates that nothing is negative; drops fractions of a second (the JSON holds whole seconds). */
         public Alerting {
@@ -316,12 +319,43 @@ public record Runner(
          * @param failurePauseThreshold consecutive failed runs that pause the runner, 0 = never
          */
         public Alerting(Duration cooldown, Duration escalation, int failurePauseThreshold) {
-            this(cooldown, escalation, failurePauseThreshold, DownAfter.NONE);
+            this(cooldown, escalation, failurePauseThreshold, DownAfter.NONE, null);
         }
 
         /** Returns a copy with another N-of-M rule. */
         public Alerting withDownAfter(DownAfter rule) {
-            return new Alerting(cooldown, escalation, failurePauseThreshold, rule);
+            return new Alerting(cooldown, escalation, failurePauseThreshold, rule, escalateTo);
+        }
+
+        /** Returns a copy with another escalation ({@code null} for none). */
+        public Alerting withEscalateTo(EscalateTo to) {
+            return new Alerting(cooldown, escalation, failurePauseThreshold, downAfter, to);
+        }
+    }
+
+    /**
+     * Escalation to a second service ({@code escalate_to: {"profile_id": …, "after_s": …}}): a DOWN that nobody
+     * acknowledged within {@code after} is sent once to that profile.
+     *
+     * @param profileId the notification profile
+     * @param after     how long a DOWN may stay unacknowledged, 1 s to {@link #MAX_AFTER}; whole seconds
+     */
+    public record EscalateTo(String profileId, Duration after) {
+
+        /** Longest wait: 30 days. */
+        public static final Duration MAX_AFTER = Duration.ofDays(30);
+
+        /** Validates the id and the wait. */
+        public EscalateTo {
+            if (!Ids.isValid(profileId)) {
+                throw new IllegalArgumentException("escalate_to.profile_id must name a service.");
+            }
+            Objects.requireNonNull(after, "after");
+            after = Duration.ofSeconds(after.getSeconds());
+            if (after.compareTo(Duration.ofSeconds(1)) < 0 || after.compareTo(MAX_AFTER) > 0) {
+                throw new IllegalArgumentException("escalate_to.after_s must be 1 to " + MAX_AFTER.toSeconds()
+                        + " seconds.");
+            }
         }
     }
 
@@ -640,14 +674,14 @@ public record Runner(
         /** Sets the minimum time between repeated DOWN/WARN alerts (default 5 min). */
         public Builder alertCooldown(Duration cooldown) {
             this.alerting = new Alerting(cooldown, alerting.escalation(), alerting.failurePauseThreshold(),
-                    alerting.downAfter());
+                    alerting.downAfter(), alerting.escalateTo());
             return this;
         }
 
         /** Sets the escalation wait for repeated DOWN/WARN alerts (default 30 min, zero = none). */
         public Builder alertEscalation(Duration escalation) {
             this.alerting = new Alerting(alerting.cooldown(), escalation, alerting.failurePauseThreshold(),
-                    alerting.downAfter());
+                    alerting.downAfter(), alerting.escalateTo());
             return this;
         }
 
@@ -663,9 +697,22 @@ public record Runner(
             return this;
         }
 
+        /**
+         * Sends a DOWN once to a second service when nobody acknowledged it within {@code after} (see
+         * {@link EscalateTo}).
+         *
+         * @param profileId the service
+         * @param after     how long a DOWN may stay unacknowledged
+         */
+        public Builder escalateTo(String profileId, Duration after) {
+            this.alerting = alerting.withEscalateTo(new EscalateTo(profileId, after));
+            return this;
+        }
+
         /** Pauses the runner after this many consecutive failures (default 5, 0 = never). */
         public Builder pauseAfterFailures(int threshold) {
-            this.alerting = new Alerting(alerting.cooldown(), alerting.escalation(), threshold, alerting.downAfter());
+            this.alerting = new Alerting(alerting.cooldown(), alerting.escalation(), threshold, alerting.downAfter(),
+                    alerting.escalateTo());
             return this;
         }
 

@@ -50,6 +50,10 @@ final class AlertPolicy {
     /** Outcomes of the last runs under an N-of-M rule (true = failed), oldest first, and whether it holds DOWN. */
     private final java.util.ArrayDeque<Boolean> recentRuns = new java.util.ArrayDeque<>();
     private boolean countedDown;
+    /** A DOWN's escalation to a second service: when it is due, what it sends, and whether this DOWN had it. */
+    private Instant escalationDue;
+    private String escalationMessage;
+    private boolean escalated;
 
     /**
      * Creates a policy with no memory.
@@ -82,6 +86,9 @@ final class AlertPolicy {
             lastState = state;
             ackedBy = null;
             ackedAt = null;
+            escalationDue = null;
+            escalationMessage = null;
+            escalated = false;
             lastNotified = now;
             if ((previous == CaseState.DOWN || previous == CaseState.WARN) && state == CaseState.UP) {
                 return Optional.of(RECOVERY_PREFIX + message);
@@ -140,7 +147,54 @@ final class AlertPolicy {
         }
         ackedBy = by;
         ackedAt = at;
+        escalationDue = null;
+        escalationMessage = null;
         return Optional.of(lastState);
+    }
+
+    /**
+     * Sets the escalation of the remembered DOWN when it has none yet: due {@code after} from now, unless the DOWN is
+     * acknowledged or was escalated already.
+     *
+     * @param after   how long the DOWN may stay unacknowledged
+     * @param message the DOWN's message, sent with the escalation
+     * @return the due time when one was set now
+     */
+    public synchronized Optional<Instant> armEscalation(Duration after, String message) {
+        if (lastState != CaseState.DOWN || ackedBy != null || escalated || escalationDue != null) {
+            return Optional.empty();
+        }
+        escalationDue = clock.instant().plus(after);
+        escalationMessage = message;
+        return Optional.of(escalationDue);
+    }
+
+    /** Drops a pending escalation (the runner no longer has one configured). */
+    public synchronized void disarmEscalation() {
+        escalationDue = null;
+        escalationMessage = null;
+    }
+
+    /** Returns when the pending escalation is due, or {@code null}. */
+    public synchronized Instant escalationDue() {
+        return escalationDue;
+    }
+
+    /**
+     * Takes the escalation when it is due: once per DOWN, never after an acknowledgement or another state.
+     *
+     * @return the DOWN's message to escalate, or empty when nothing is due
+     */
+    public synchronized Optional<String> takeEscalation() {
+        if (escalationDue == null || clock.instant().isBefore(escalationDue) || lastState != CaseState.DOWN
+                || ackedBy != null) {
+            return Optional.empty();
+        }
+        String message = escalationMessage;
+        escalationDue = null;
+        escalationMessage = null;
+        escalated = true;
+        return Optional.of(message == null ? "" : message);
     }
 
     /**
@@ -161,7 +215,7 @@ final class AlertPolicy {
     public synchronized AlertState alertState(String runnerId) {
         boolean acked = ackedBy != null;
         return new AlertState(runnerId, acked ? ackedBy : null, acked ? ackedAt : null,
-                acked ? lastState.name() : null, snoozedUntil);
+                acked ? lastState.name() : null, snoozedUntil, escalationDue, escalationMessage);
     }
 
     /**
@@ -172,6 +226,13 @@ final class AlertPolicy {
      */
     public synchronized void restore(AlertState stored) {
         snoozedUntil = stored.snoozedUntil();
+        if (stored.escalationDue() != null && lastState == null) {
+            // A DOWN waiting for its escalation: sent before the restart, so its repeats pace on from then.
+            lastState = CaseState.DOWN;
+            lastNotified = clock.instant();
+            escalationDue = stored.escalationDue();
+            escalationMessage = stored.escalationMessage();
+        }
         if (stored.acknowledged() && lastState == null) {
             CaseState state = parse(stored.ackedState());
             if (state == CaseState.DOWN || state == CaseState.WARN) {

@@ -28,4 +28,15 @@ public interface RunNotifier {
      */
     default void suppressed(Runner runner, String title, String message, Instant until) {
     }
+
+    /**
+     * Queues the escalation of an unacknowledged DOWN to the runner's second service. Nothing by default.
+     *
+     * @param runner    the runner's current configuration
+     * @param profileId the escalation service
+     * @param title     the title
+     * @param message   the text
+     */
+    default void escalate(Runner runner, String profileId, String title, String message) {
+    }
 }

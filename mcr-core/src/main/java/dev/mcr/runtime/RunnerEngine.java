@@ -83,6 +83,8 @@ public final class RunnerEngine implements AutoCloseable {
     public static final String RUN_ID_ENV = "MCR_RUN_ID";
     /** Pattern reported with the notifications an N-of-M rule sends at the end of a run. */
     public static final String DOWN_AFTER_PATTERN = "__down_after__";
+    /** Pattern reported with the escalation of an unacknowledged DOWN to a second service. */
+    public static final String ESCALATION_PATTERN = "__escalation__";
     /** Environment variable holding the runner id, set for every spawned command. */
     public static final String RUNNER_ID_ENV = "MCR_RUNNER_ID";
     /** Longest command the kernel execs as one argument: MAX_ARG_STRLEN (32 pages) less its terminating NUL. */
@@ -111,6 +113,7 @@ public final class RunnerEngine implements AutoCloseable {
     private volatile AlertStates alertStates = AlertStates.NONE;
     private volatile Map<String, AlertState> restoredAlerts = Map.of();
     private final Map<String, AlertState> storedAlerts = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.ScheduledFuture<?>> escalationTimers = new ConcurrentHashMap<>();
     private volatile Consumer<String> stopCaseHook = id -> { };
     /** What started a run, by run id, for its log block; the run history knows it. */
     private volatile java.util.function.UnaryOperator<String> runTriggers = id -> null;
@@ -228,6 +231,7 @@ public final class RunnerEngine implements AutoCloseable {
                 rt.configure(r, cfg -> compileMatcher(rt, cfg));
                 syncCron(rt);
             }
+            syncEscalation(rt, r, null);
         }
         boolean purgedAny = false;
         for (RunnerStateMachine rt : List.copyOf(runners.values())) {
@@ -247,6 +251,7 @@ public final class RunnerEngine implements AutoCloseable {
             run = rt.purge();
             runners.remove(rt.id(), rt);
             durable.forget(rt.id());
+            cancelEscalation(rt.id());
             if (storedAlerts.remove(rt.id()) != null) {
                 try {
                     alertStates.delete(rt.id());
@@ -581,6 +586,7 @@ public final class RunnerEngine implements AutoCloseable {
                                   Instant now) {
         String send = rt.alerts().decide(state, message, cfg.alerting().cooldown(), cfg.alerting().escalation())
                 .orElse(null);
+        syncEscalation(rt, cfg, message);
         saveAlertState(rt, null);
         deliver(rt, cfg, pattern, displayName(cfg), send, now);
     }
@@ -971,6 +977,7 @@ public final class RunnerEngine implements AutoCloseable {
         if (rt.alerts().acknowledge(actor, clock.instant()).isEmpty()) {
             throw new NothingToAcknowledgeException(runnerId);
         }
+        cancelEscalation(runnerId);
         return saveAlertState(rt, actor);
     }
 
@@ -1000,6 +1007,77 @@ public final class RunnerEngine implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Keeps a runner's escalation timer in line with its policy: arms the escalation of a DOWN that has none yet
+     * ({@code message} given), drops it when the runner has no escalation any more, and sets the timer for a due one.
+     */
+    private void syncEscalation(RunnerStateMachine rt, Runner cfg, String message) {
+        AlertPolicy policy = rt.alerts();
+        Runner.EscalateTo to = cfg.alerting().escalateTo();
+        if (to == null) {
+            if (policy.escalationDue() != null) {
+                policy.disarmEscalation();
+                saveAlertState(rt, null);
+            }
+            cancelEscalation(rt.id());
+            return;
+        }
+        if (message != null) {
+            policy.armEscalation(to.after(), message);
+        }
+        Instant due = policy.escalationDue();
+        if (due == null) {
+            cancelEscalation(rt.id());
+            return;
+        }
+        escalationTimers.compute(rt.id(), (id, timer) -> {
+            if (timer != null && !timer.isDone() || closed) {
+                return timer;
+            }
+            long delayMillis = Math.max(0, Duration.between(clock.instant(), due).toMillis());
+            try {
+                return scheduler.schedule(() -> escalationFired(rt), delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return null;
+            }
+        });
+    }
+
+    private void cancelEscalation(String runnerId) {
+        java.util.concurrent.ScheduledFuture<?> timer = escalationTimers.remove(runnerId);
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    /** An escalation timer fired: sends the DOWN once to the second service unless it was acknowledged meanwhile. */
+    private void escalationFired(RunnerStateMachine rt) {
+        escalationTimers.remove(rt.id());
+        Runner cfg;
+        synchronized (rt) {
+            if (closed || rt.purged()) {
+                return;
+            }
+            cfg = rt.config();
+        }
+        Runner.EscalateTo to = cfg.alerting().escalateTo();
+        Optional<String> message = to == null ? Optional.empty() : rt.alerts().takeEscalation();
+        if (message.isPresent()) {
+            Instant now = clock.instant();
+            String title = displayName(cfg) + " (escalation)";
+            String text = "ESCALATION: DOWN for " + to.after().getSeconds() + " s without acknowledgement: "
+                    + message.get();
+            AlertState alert = rt.alerts().alertState(rt.id());
+            if (alert.snoozedAt(now)) {
+                notifier.suppressed(cfg, title, text, alert.snoozedUntil());
+            } else {
+                notifier.escalate(cfg, to.profileId(), title, text);
+            }
+            saveAlertState(rt, null);
+        }
+        syncEscalation(rt, cfg, null);
     }
 
     private RunnerStateMachine known(String runnerId) {
@@ -1136,6 +1214,7 @@ public final class RunnerEngine implements AutoCloseable {
         // The runs stopped now end as stopped, but their sessions are not over: they resume at the next start.
         durable.shutDown();
         closed = true;
+        List.copyOf(escalationTimers.keySet()).forEach(this::cancelEscalation);
         List<Thread> stoppers = new ArrayList<>();
         List<ActiveRun> running = new ArrayList<>();
         for (RunnerStateMachine rt : runners.values()) {

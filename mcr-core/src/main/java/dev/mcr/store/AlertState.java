@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param ackedAt      when, or {@code null}
  * @param ackedState   the state that was acknowledged ({@code DOWN} or {@code WARN}), or {@code null}
  * @param snoozedUntil when the snooze ends, or {@code null} when the runner is not snoozed
+ * @param escalationDue when its unacknowledged DOWN is sent to the escalation service, or {@code null}
+ * @param escalationMessage the DOWN message that escalation sends, or {@code null}
  */
-public record AlertState(String runnerId, String ackedBy, Instant ackedAt, String ackedState, Instant snoozedUntil) {
+public record AlertState(String runnerId, String ackedBy, Instant ackedAt, String ackedState, Instant snoozedUntil,
+                         Instant escalationDue, String escalationMessage) {
 
     /** Checks that the runner is named and that an acknowledgement is complete or absent. */
     public AlertState {
@@ -47,7 +50,20 @@ public record AlertState(String runnerId, String ackedBy, Instant ackedAt, Strin
      * @return whether it is worth keeping
      */
     public boolean mattersAt(Instant now) {
-        return acknowledged() || snoozedAt(now);
+        return acknowledged() || snoozedAt(now) || escalationDue != null;
+    }
+
+    /**
+     * A state without a pending escalation.
+     *
+     * @param runnerId     the runner
+     * @param ackedBy      who acknowledged, or {@code null}
+     * @param ackedAt      when, or {@code null}
+     * @param ackedState   the acknowledged state, or {@code null}
+     * @param snoozedUntil the end of the snooze, or {@code null}
+     */
+    public AlertState(String runnerId, String ackedBy, Instant ackedAt, String ackedState, Instant snoozedUntil) {
+        this(runnerId, ackedBy, ackedAt, ackedState, snoozedUntil, null, null);
     }
 
     /**
@@ -58,6 +74,6 @@ public record AlertState(String runnerId, String ackedBy, Instant ackedAt, Strin
      */
     public AlertState at(Instant now) {
         return snoozedUntil == null || snoozedAt(now) ? this
-                : new AlertState(runnerId, ackedBy, ackedAt, ackedState, null);
+                : new AlertState(runnerId, ackedBy, ackedAt, ackedState, null, escalationDue, escalationMessage);
     }
 }

@@ -266,12 +266,15 @@ final class SqliteRuntimeStore implements RuntimeStore {
         Objects.requireNonNull(a, "a");
         db.write("save the alert state of a runner", c -> {
             PreparedStatement ps = db.prepared(c, "INSERT OR REPLACE INTO mcr_alert_state (runner_id, acked_by, "
-                    + "acked_ms, acked_state, snoozed_until_ms) VALUES (?, ?, ?, ?, ?)");
+                    + "acked_ms, acked_state, snoozed_until_ms, escalation_due_ms, escalation_message) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?)");
             ps.setString(1, a.runnerId());
             ps.setString(2, a.ackedBy());
             setMillis(ps, 3, a.ackedAt());
             ps.setString(4, a.ackedState());
             setMillis(ps, 5, a.snoozedUntil());
+            setMillis(ps, 6, a.escalationDue());
+            ps.setString(7, a.escalationMessage());
             ps.executeUpdate();
             return null;
         });
@@ -293,14 +296,15 @@ final class SqliteRuntimeStore implements RuntimeStore {
         return db.read("read the alert states", c -> {
             List<AlertState> out = new ArrayList<>();
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT runner_id, acked_by, "
-                    + "acked_ms, acked_state, snoozed_until_ms FROM mcr_alert_state ORDER BY runner_id")) {
+                    + "acked_ms, acked_state, snoozed_until_ms, escalation_due_ms, escalation_message "
+                    + "FROM mcr_alert_state ORDER BY runner_id")) {
                 while (rs.next()) {
                     String by = rs.getString(2);
                     Instant at = millis(rs, 3);
                     String state = rs.getString(4);
                     boolean acked = by != null && at != null && state != null;
                     out.add(new AlertState(rs.getString(1), acked ? by : null, acked ? at : null,
-                            acked ? state : null, millis(rs, 5)));
+                            acked ? state : null, millis(rs, 5), millis(rs, 6), rs.getString(7)));
                 }
             }
             return out;
