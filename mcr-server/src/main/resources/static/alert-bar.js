@@ -18,6 +18,7 @@ export class AlertBar {
   constructor(uid, act) {
     this.ackedEl = h('span', { class: 'alert-acked hidden', 'data-role': 'acked' });
     this.snoozedEl = h('span', { class: 'alert-snoozed hidden', 'data-role': 'snoozed' });
+    this.escalationEl = h('span', { class: 'alert-escalation hidden', 'data-role': 'escalation' });
     this.ackBtn = tr(h('button', { type: 'button', 'data-act': 'ack', class: 'btn small operate-only', onclick: () => act.ack() }),
       { text: 'ack', title: 'ackTitle' });
     this.snoozeSel = h('select', { id: `${uid}-snooze`, 'data-act': 'snooze', class: 'operate-only', onchange: () => {
@@ -30,7 +31,7 @@ export class AlertBar {
     tr(this.snoozeSel, { title: 'snoozeTitle', aria: 'snoozeFor' });
     this.unsnoozeBtn = tr(h('button', { type: 'button', 'data-act': 'unsnooze', class: 'btn small operate-only hidden', onclick: () => act.snooze(0) }),
       { text: 'unsnooze' });
-    this.el = h('div', { class: 'alert-bar', 'data-role': 'alert-bar' }, this.ackedEl, this.snoozedEl, this.ackBtn,
+    this.el = h('div', { class: 'alert-bar', 'data-role': 'alert-bar' }, this.ackedEl, this.snoozedEl, this.escalationEl, this.ackBtn,
       this.snoozeSel, this.unsnoozeBtn);
   }
 
@@ -45,6 +46,8 @@ export class AlertBar {
     this.snoozedEl.classList.toggle('hidden', !snoozed);
     if (snoozed) tr(this.snoozedEl, { text: ['snoozedUntil', { time: dateTime(a.snoozed_until) }] });
     this.unsnoozeBtn.classList.toggle('hidden', !snoozed);
+    this.escalationEl.classList.toggle('hidden', !a.escalation_due);
+    if (a.escalation_due) tr(this.escalationEl, { text: ['escalationDue', { time: dateTime(a.escalation_due) }] });
     this.el.classList.toggle('is-snoozed', snoozed);
   }
 }

@@ -1242,10 +1242,12 @@ function onEvent(ev) {
     case 'state_changed':
       onStateChanged(ev);
       break;
-    case 'alert':
-      patchRunner(ev.runner_id, { alert: { acked_by: ev.acked_by, acked_at: ev.acked_at, acked_state: ev.acked_state, snoozed_until: ev.snoozed_until } });
-      if (ev.actor) logEvent(['evAlert', { name: runnerName(ev.runner_id), actor: String(ev.actor) }], ev.ts);
+    case 'alert': {
+      const { type, runner_id: rid, actor, ts, ...alert } = ev;
+      patchRunner(rid, { alert });
+      if (actor) logEvent(['evAlert', { name: runnerName(rid), actor: String(actor) }], ts);
       break;
+    }
     case 'schedule_skipped':
       logEvent(['evScheduleSkipped', {
         name: runnerName(ev.runner_id), time: dateTime(ev.due_ts) || String(ev.due_ts ?? ''),

@@ -142,6 +142,7 @@ export default {
   unsnooze: 'Stummschaltung beenden',
   ackedBy: '{state} bestätigt von {name} um {time}',
   snoozedUntil: 'Stumm bis {time}',
+  escalationDue: 'Eskaliert um {time}, falls nicht bestätigt',
   actAck: 'Bestätigen von „{name}“',
   actSnooze: 'Stummschalten von „{name}“',
   evAlert: '{actor} hat die Alarmbehandlung von {name} geändert',

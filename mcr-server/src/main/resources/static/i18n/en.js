@@ -147,6 +147,7 @@ export default {
   unsnooze: 'End snooze',
   ackedBy: '{state} acknowledged by {name} at {time}',
   snoozedUntil: 'Snoozed until {time}',
+  escalationDue: 'Escalates at {time} unless acknowledged',
   actAck: 'Acknowledging “{name}”',
   actSnooze: 'Snoozing “{name}”',
   evAlert: '{actor} changed the alert handling of {name}',

@@ -142,6 +142,7 @@ export default {
   unsnooze: 'Fin de la sourdine',
   ackedBy: '{state} acquitté par {name} à {time}',
   snoozedUntil: 'En sourdine jusqu’à {time}',
+  escalationDue: 'Escalade à {time} sauf acquittement',
   actAck: 'Acquittement de « {name} »',
   actSnooze: 'Mise en sourdine de « {name} »',
   evAlert: '{actor} a modifié la gestion des alertes de {name}',

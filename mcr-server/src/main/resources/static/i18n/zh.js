@@ -142,6 +142,7 @@ export default {
   unsnooze: '结束静音',
   ackedBy: '{state} 已由 {name} 于 {time} 确认',
   snoozedUntil: '静音至 {time}',
+  escalationDue: '若未确认，将于 {time} 升级',
   actAck: '确认“{name}”',
   actSnooze: '静音“{name}”',
   evAlert: '{actor} 更改了 {name} 的告警处理',
