@@ -80,7 +80,7 @@ function lockInputs(r) {
   if (r < rank('editor')) lists.push('#runnerList');
   if (r < rank('admin')) lists.push('#serviceList');
   for (const sel of lists) {
-    document.querySelectorAll(`${sel} input, ${sel} textarea, ${sel} select, ${sel} .notify-row button,`
+    document.querySelectorAll(`${sel} input, ${sel} textarea, ${sel} select:not(.operate-only), ${sel} .notify-row button,`
       + ` ${sel} [data-act="active"]`).forEach((el) => {
       if (!el.disabled) el.disabled = true;
     });

@@ -626,6 +626,22 @@ const ctx = {
     }
   },
 
+  async ackRunner(id) {
+    try {
+      await post(`/api/runners/${encodeURIComponent(id)}/ack`, {});
+    } catch (e) {
+      fail(e, 'actAck', { name: runnerName(id) });
+    }
+  },
+
+  async snoozeRunner(id, seconds) {
+    try {
+      await post(`/api/runners/${encodeURIComponent(id)}/snooze`, { for_s: seconds });
+    } catch (e) {
+      fail(e, 'actSnooze', { name: runnerName(id) });
+    }
+  },
+
   async stopRunner(id) {
     try {
       await post('/api/stop', { runner_id: id });
@@ -1105,7 +1121,8 @@ function journalEntry(it) {
     title: String(it.title || ''), message: String(it.message || ''),
     error: names(it.error || it.reason || ''),
   };
-  return { time: dateTime(it.ts), spec: [it.delivery === 'success' ? 'journalOk' : 'journalErr', args] };
+  const key = it.delivery === 'success' ? 'journalOk' : it.delivery === 'suppressed' ? 'journalSuppressed' : 'journalErr';
+  return { time: dateTime(it.ts), spec: [key, args] };
 }
 
 async function clearJournal() {
@@ -1267,6 +1284,12 @@ function onEvent(ev) {
     case 'state_changed':
       onStateChanged(ev);
       break;
+    case 'alert': {
+      const { type, runner_id: rid, actor, ts, ...alert } = ev;
+      patchRunner(rid, { alert });
+      if (actor) logEvent(['evAlert', { name: runnerName(rid), actor: String(actor) }], ts);
+      break;
+    }
     case 'schedule_skipped':
       logEvent(['evScheduleSkipped', {
         name: runnerName(ev.runner_id), time: dateTime(ev.due_ts) || String(ev.due_ts ?? ''),

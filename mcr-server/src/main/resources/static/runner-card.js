@@ -6,6 +6,7 @@ import { SyncedCard } from './conflict.js';
 import { get } from './api.js';
 import { mountRunStrip } from './history-strip.js';
 import { checkPattern, patternReason } from './pattern-check.js';
+import { AlertBar } from './alert-bar.js';
 
 export const OUTPUT_MAX_CHARS = 200000;
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -166,7 +167,8 @@ export class RunnerCard extends SyncedCard {
     this.nextEl = h('span', { class: 'next hidden' });
     this.caseEl = h('span', { class: 'last-case hidden' });
     this.exitEl = h('span', { class: 'last-exit hidden' });
-    this.stateLine = h('div', { class: 'state-line', 'aria-live': 'off' }, this.pausedEl, this.nextEl, this.caseEl, this.exitEl);
+    this.alertBar = new AlertBar(u, { ack: () => this.ctx.ackRunner(this.id), snooze: (s) => this.ctx.snoozeRunner(this.id, s) });
+    this.stateLine = h('div', { class: 'state-line', 'aria-live': 'off' }, this.pausedEl, this.nextEl, this.caseEl, this.exitEl, this.alertBar.el);
 
     const head = h('header', { class: 'card-head' },
       h('div', { class: 'title-row' }, this.toggleBtn, this.nameEl, this.badgeEl, this.dirtyEl, this.elapsedEl, this.pillEl),
@@ -739,6 +741,7 @@ export class RunnerCard extends SyncedCard {
       this.exitEl.classList.toggle('bad', Number(st.last_exit_code) !== 0);
       this.exitEl.title = fullTime(st.last_finish_ts);
     }
+    this.alertBar.render(st.alert);
     this.applyLock();
     this.renderButtons();
     this.tick();

@@ -18,6 +18,7 @@ import dev.mcr.error.GroupNotFoundException;
 import dev.mcr.error.InvalidInputException;
 import dev.mcr.error.LimitExceededException;
 import dev.mcr.error.McrException;
+import dev.mcr.error.NothingToAcknowledgeException;
 import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.error.RunnerBusyException;
 import dev.mcr.error.RunNotFoundException;
@@ -41,16 +42,20 @@ import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
 import dev.mcr.model.Schedule;
 import dev.mcr.model.RunnerGroup;
+import dev.mcr.model.Timestamps;
 import dev.mcr.model.Versioned;
 import dev.mcr.model.VersionedState;
 import dev.mcr.json.StateTrees;
 import dev.mcr.notify.Notifier;
 import dev.mcr.runtime.CaseMatcher;
+import dev.mcr.runtime.AlertStates;
 import dev.mcr.runtime.EngineSettings;
 import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
 import dev.mcr.runtime.LiveRuns;
+import dev.mcr.runtime.RunNotifier;
 import dev.mcr.runtime.RunnerEngine;
+import dev.mcr.store.AlertState;
 import dev.mcr.store.ConfigKind;
 import dev.mcr.runtime.ScheduleStates;
 import dev.mcr.runtime.StartedRun;
@@ -194,9 +199,25 @@ public final class Mcr implements AutoCloseable {
                     new EngineSettings(clock, b.shell, b.maxOutputLines, b.runtimeStatusSaveInterval,
                             b.hiddenEnvironment),
                     bus, scheduler, logs,
-                    (runner, pattern, title, message) ->
-                            dispatch.enqueue(runner.id(), pattern, NotifyTarget.of(runner), title, message),
+                    new RunNotifier() {
+                        @Override
+                        public void notify(Runner runner, String pattern, String title, String message) {
+                            dispatch.enqueue(runner.id(), pattern, NotifyTarget.of(runner), title, message);
+                        }
+
+                        @Override
+                        public void suppressed(Runner runner, String title, String message, Instant until) {
+                            journalSuppressed(runner, title, message, until);
+                        }
+
+                        @Override
+                        public void escalate(Runner runner, String profileId, String title, String message) {
+                            dispatch.enqueue(runner.id(), RunnerEngine.ESCALATION_PATTERN,
+                                    List.of(new NotifyTarget(profileId, false)), title, message);
+                        }
+                    },
                     LastCaseStore.of(store.runtime()), liveRuns, ScheduleStates.of(store.runtime()));
+            e.setAlertStates(AlertStates.of(store.runtime()));
             this.dispatcher = d;
             this.engine = e;
             this.groups = new GroupSequencer(engine, bus, clock);
@@ -1057,10 +1078,70 @@ public final class Mcr implements AutoCloseable {
     /** Returns the status of every known runner, by id. */
     public Map<String, RunnerStatus> status() {
         Map<String, RunnerStatus> out = new LinkedHashMap<>();
+        Map<String, AlertState> alerts = engine.alertStates();
         engine.status().forEach((id, s) -> out.put(id, new RunnerStatus(s.running(), s.stopped(), s.startedTs(),
                 s.activeTs(), s.tail(), s.remaining(), s.runCount(), s.scheduled(), s.lastCase(), s.lastCaseTs(),
-                s.consecutiveFailures(), s.paused(), s.lastExitCode(), s.lastFinishTs(), s.nextRunTs())));
+                s.consecutiveFailures(), s.paused(), s.lastExitCode(), s.lastFinishTs(), s.nextRunTs(),
+                alerts.get(id))));
         return out;
+    }
+
+    /** Longest snooze {@link #snooze} accepts: 30 days. */
+    public static final Duration MAX_SNOOZE = Duration.ofDays(30);
+
+    /**
+     * Acknowledges a runner's current DOWN or WARN: its escalation repeats stop until its state changes (a new
+     * state is notified as usual). Who and when are kept across restarts, shown in its status and announced by an
+     * {@code alert} event.
+     *
+     * <pre>{@code
+     * mcr.acknowledge("nas-ping", "alice");   // alice is on it: no more "ESCALATION (DOWN)" messages
+     * }</pre>
+     *
+     * @param runnerId the runner
+     * @param actor    who acknowledges (a user name)
+     * @return the runner's alert state now
+     * @throws RunnerNotFoundException       when the runner is unknown
+     * @throws NothingToAcknowledgeException when its last alert state is neither DOWN nor WARN
+     */
+    public AlertState acknowledge(String runnerId, String actor) {
+        ensureOpen();
+        Objects.requireNonNull(actor, "actor");
+        return engine.acknowledge(runnerId, actor);
+    }
+
+    /**
+     * Mutes a runner's notifications for a while (each muted message is journaled as {@code suppressed}); the
+     * runner runs and matches as usual. The end is kept across restarts, shown in its status and announced by an
+     * {@code alert} event.
+     *
+     * @param runnerId the runner
+     * @param duration how long, {@link Duration#ZERO} to end a snooze; at most {@link #MAX_SNOOZE}
+     * @param actor    who snoozes (a user name)
+     * @return the runner's alert state now
+     * @throws RunnerNotFoundException when the runner is unknown
+     * @throws InvalidInputException   when the duration is negative or longer than {@link #MAX_SNOOZE}
+     */
+    public AlertState snooze(String runnerId, Duration duration, String actor) {
+        ensureOpen();
+        Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(actor, "actor");
+        if (duration.isNegative() || duration.compareTo(MAX_SNOOZE) > 0) {
+            throw new InvalidInputException("A snooze lasts 0 to " + MAX_SNOOZE.toSeconds() + " seconds (30 days), not "
+                    + duration.toSeconds() + ".");
+        }
+        return engine.snooze(runnerId, duration.isZero() ? null : clock.instant().plus(duration), actor);
+    }
+
+    /** One journal row for a message the runner's snooze muted, so that nobody wonders where it went. */
+    private void journalSuppressed(Runner runner, String title, String message, Instant until) {
+        try {
+            store.journal().append(new JournalEntry(0, clock.instant(), runner.id(), "", "",
+                    JournalEntry.SUPPRESSED, title, message, "Suppressed by snooze until "
+                    + Timestamps.format(until, zone) + "."));
+        } catch (RuntimeException e) {
+            LOG.error("Could not write the journal row of a snoozed message of runner {}.", runner.id(), e);
+        }
     }
 
     /** Most due times {@link #cronPreview} returns. */

@@ -67,6 +67,14 @@ final class RunnerChecks {
                 throw refuse(r, "schedule.time_zone", e.getMessage());
             }
         }
+        if (r.extra().containsKey("down_after")) {
+            throw refuse(r, "down_after", "It must be {\"failures\": N, \"of_runs\": M} with whole numbers, 1 ≤ N ≤ M ≤ "
+                    + Runner.DownAfter.MAX_RUNS + ", or null for none.");
+        }
+        if (r.extra().containsKey("escalate_to")) {
+            throw refuse(r, "escalate_to", "It must be {\"profile_id\": \"<service id>\", \"after_s\": N} with N "
+                    + "from 1 to " + Runner.EscalateTo.MAX_AFTER.toSeconds() + " seconds, or null for none.");
+        }
         String dir = r.execution().workingDir();
         if (!dir.isEmpty()) {
             boolean isDir;

@@ -1,6 +1,8 @@
 package dev.mcr;
 
+import dev.mcr.event.AlertChanged;
 import dev.mcr.model.Timestamps;
+import dev.mcr.store.AlertState;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -25,11 +27,40 @@ import java.util.Map;
  * @param lastFinishTs        end of the last run, or {@code null}
  * @param nextRunTs           when the next run is due (an interval's, a retry's or a cron schedule's), or {@code null}
  *                            ({@code next_run_ts}, written after the original's keys, only when there is one)
+ * @param alert               the acknowledgement of its DOWN/WARN and its snooze, or {@code null} when it has neither
+ *                            ({@code alert}, written last, only when there is one)
  */
 public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, Instant activeTs, String tail,
                            Integer remaining, int runCount, boolean scheduled, String lastCase, Instant lastCaseTs,
                            int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs,
-                           Instant nextRunTs) {
+                           Instant nextRunTs, AlertState alert) {
+
+    /**
+     * A status without acknowledgement or snooze.
+     *
+     * @param running             whether a process is alive
+     * @param stopped             whether the user stopped it (or it was auto-paused)
+     * @param startedTs           start of the current run, or {@code null}
+     * @param activeTs            start of the active session, or {@code null}
+     * @param tail                the last 200 output lines joined
+     * @param remaining           runs still allowed in this session, {@code null} when unlimited
+     * @param runCount            runs made in this session
+     * @param scheduled           whether a next run is pending
+     * @param lastCase            last case message, {@code ""} when none
+     * @param lastCaseTs          when it matched, or {@code null}
+     * @param consecutiveFailures non-zero exits in a row
+     * @param paused              whether it was paused after failures
+     * @param lastExitCode        exit code of the last run, {@code null} before the first
+     * @param lastFinishTs        end of the last run, or {@code null}
+     * @param nextRunTs           when the next run is due, or {@code null}
+     */
+    public RunnerStatus(boolean running, boolean stopped, Instant startedTs, Instant activeTs, String tail,
+                        Integer remaining, int runCount, boolean scheduled, String lastCase, Instant lastCaseTs,
+                        int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs,
+                        Instant nextRunTs) {
+        this(running, stopped, startedTs, activeTs, tail, remaining, runCount, scheduled, lastCase, lastCaseTs,
+                consecutiveFailures, paused, lastExitCode, lastFinishTs, nextRunTs, null);
+    }
 
     /** Returns whether the runner is running or waiting for its next scheduled run. */
     public boolean active() {
@@ -60,6 +91,9 @@ public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, 
         m.put("last_finish_ts", ts(lastFinishTs, zone));
         if (nextRunTs != null) {
             m.put("next_run_ts", ts(nextRunTs, zone));
+        }
+        if (alert != null) {
+            m.put("alert", AlertChanged.fields(alert, zone));
         }
         return m;
     }

@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public sealed interface McrEvent
         permits RunnerStatusEvent, OutputLine, CaseMatched, CaseError, GroupStatus,
-        NotifyProfileStatus, NotifyProfileAutoDisabled, LeftoverProcessesKilled, StateChanged, ScheduleSkipped {
+        NotifyProfileStatus, NotifyProfileAutoDisabled, LeftoverProcessesKilled, StateChanged, ScheduleSkipped,
+        AlertChanged {
 
     /** Returns the JSON {@code type} field, for example {@code "status"} or {@code "output"}. */
     String type();

@@ -20,6 +20,7 @@ import dev.mcr.model.CaseState;
 import dev.mcr.model.Ids;
 import dev.mcr.model.Runner;
 import dev.mcr.model.Runner.Alerting;
+import dev.mcr.model.Runner.DownAfter;
 import dev.mcr.model.Runner.EnvVar;
 import dev.mcr.model.Runner.Execution;
 import dev.mcr.model.Runner.Retry;
@@ -49,12 +50,16 @@ final class RunnerJson {
 
     /** Keys the original drops from runners (and we with it). */
     static final String SNOOZED_UNTIL = "snoozed_until";
+    /** The N-of-M rule; a value that is not one is kept among the unknown keys, where the save check finds it. */
+    static final String DOWN_AFTER = "down_after";
+    /** The escalation to a second service; kept among the unknown keys when it is not one, like {@link #DOWN_AFTER}. */
+    static final String ESCALATE_TO = "escalate_to";
 
     private static final Set<String> RUNNER_KEYS = Set.of(
             "id", "name", "command", "logging_enabled", "schedule", "max_runs", "alert_cooldown_s",
             "alert_escalation_s", "failure_pause_threshold", "cases", "notify_profile_ids",
             "notify_profile_updates_only", SNOOZED_UNTIL, "timeout_s", "retry_count", "retry_delay_s",
-            "retry_backoff", "working_dir", "env", "shell");
+            "retry_backoff", "working_dir", "env", "shell", DOWN_AFTER, ESCALATE_TO);
     private static final Set<String> SCHEDULE_KEYS = Set.of("hours", "minutes", "seconds", "cron", "time_zone",
             "enabled", "misfire", "overlap");
     private static final List<List<String>> SHELL_WORDS = List.of(Execution.LOGIN_SHELL, Execution.BASH,
@@ -89,11 +94,65 @@ final class RunnerJson {
                                 Alerting.DEFAULT_COOLDOWN.getSeconds())),
                         Duration.ofSeconds(nonNegative(r.get("alert_escalation_s"),
                                 Alerting.DEFAULT_ESCALATION.getSeconds())),
-                        (int) nonNegative(r.get("failure_pause_threshold"), Alerting.DEFAULT_FAILURE_PAUSE_THRESHOLD)),
+                        (int) nonNegative(r.get("failure_pause_threshold"), Alerting.DEFAULT_FAILURE_PAUSE_THRESHOLD),
+                        downAfter(r.get(DOWN_AFTER)).orElse(DownAfter.NONE),
+                        escalateTo(r.get(ESCALATE_TO)).orElse(null)),
                 cases(r.get("cases")),
                 targets(r, profileIds, migrated, legacyId),
-                extra(r, RUNNER_KEYS));
+                extra(r, knownKeys(r)));
     }
+
+    /** The runner keys read as settings: all, less a {@code down_after} or {@code escalate_to} that is none. */
+    private static Set<String> knownKeys(JsonNode r) {
+        boolean downAfter = downAfter(r.get(DOWN_AFTER)).isPresent();
+        boolean escalateTo = r.get(ESCALATE_TO) == null || r.get(ESCALATE_TO).isNull()
+                || escalateTo(r.get(ESCALATE_TO)).isPresent();
+        if (downAfter && escalateTo) {
+            return RUNNER_KEYS;
+        }
+        Set<String> known = new java.util.HashSet<>(RUNNER_KEYS);
+        known.remove(downAfter ? ESCALATE_TO : DOWN_AFTER);
+        if (!downAfter && !escalateTo) {
+            known.remove(ESCALATE_TO);
+        }
+        return known;
+    }
+
+    /** The escalation of a runner; empty when absent, {@code null} or not a valid one. */
+    private static java.util.Optional<Runner.EscalateTo> escalateTo(JsonNode raw) {
+        if (raw == null || !raw.isObject()) {
+            return java.util.Optional.empty();
+        }
+        JsonNode id = raw.get("profile_id");
+        JsonNode after = raw.get("after_s");
+        if (id == null || !id.isTextual() || after == null || !after.isIntegralNumber() || !after.canConvertToLong()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(new Runner.EscalateTo(id.textValue(), Duration.ofSeconds(after.longValue())));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The N-of-M rule of a runner: absent or {@code null} is 1 of 1; empty when the value is not a valid rule. */
+    private static java.util.Optional<DownAfter> downAfter(JsonNode raw) {
+        if (raw == null || raw.isNull()) {
+            return java.util.Optional.of(DownAfter.NONE);
+        }
+        JsonNode n = raw.get("failures");
+        JsonNode m = raw.get("of_runs");
+        if (!raw.isObject() || n == null || m == null || !n.isIntegralNumber() || !m.isIntegralNumber()
+                || !n.canConvertToInt() || !m.canConvertToInt()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(new DownAfter(n.intValue(), m.intValue()));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
 
     private static int maxRuns(JsonNode raw) {
         Long v = wholeNumber(raw);
@@ -259,6 +318,14 @@ final class RunnerJson {
         strings(o.putArray("notify_profile_ids"), r.targets().profileIds());
         strings(o.putArray("notify_profile_updates_only"), r.targets().updatesOnly());
         writeOwn(o, r.execution(), r.timing().retry());
+        DownAfter rule = r.alerting().downAfter();
+        if (rule.counts()) {
+            o.putObject(DOWN_AFTER).put("failures", rule.failures()).put("of_runs", rule.ofRuns());
+        }
+        Runner.EscalateTo to = r.alerting().escalateTo();
+        if (to != null) {
+            o.putObject(ESCALATE_TO).put("profile_id", to.profileId()).put("after_s", to.after().getSeconds());
+        }
         StateTrees.putExtra(o, r.extra());
         return o;
     }

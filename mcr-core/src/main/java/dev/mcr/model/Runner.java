@@ -280,8 +280,13 @@ public record Runner(
      * @param escalation            least time before a repeated alert is sent as an escalation, zero = no extra
      *                              wait; whole seconds, not negative
      * @param failurePauseThreshold consecutive failed runs that pause the runner, 0 = never
+     * @param downAfter             how many of the last runs must fail before DOWN is notified (and succeed before
+     *                              its RECOVERY), {@link DownAfter#NONE} for every DOWN case at once
+     * @param escalateTo            the second service a DOWN goes to once when nobody acknowledged it in time, or
+     *                              {@code null} for none
      */
-    public record Alerting(Duration cooldown, Duration escalation, int failurePauseThreshold) {
+    public record Alerting(Duration cooldown, Duration escalation, int failurePauseThreshold, DownAfter downAfter,
+                           EscalateTo escalateTo) {
 
         /** Default cooldown: 5 minutes. */
         public static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
@@ -291,18 +296,96 @@ public record Runner(
         public static final int DEFAULT_FAILURE_PAUSE_THRESHOLD = 5;
         /** The defaults of a new runner. */
         public static final Alerting DEFAULTS = new Alerting(DEFAULT_COOLDOWN, DEFAULT_ESCALATION,
-                DEFAULT_FAILURE_PAUSE_THRESHOLD);
+                DEFAULT_FAILURE_PAUSE_THRESHOLD, DownAfter.NONE, null);
 
         /** Validates that nothing is negative; drops fractions of a second (the JSON holds whole seconds). */
         public Alerting {
             Objects.requireNonNull(cooldown, "cooldown");
             Objects.requireNonNull(escalation, "escalation");
+            Objects.requireNonNull(downAfter, "downAfter");
             if (cooldown.isNegative() || escalation.isNegative() || failurePauseThreshold < 0) {
                 throw new IllegalArgumentException("Alert cooldown, escalation and failure pause threshold must not "
                         + "be negative.");
             }
             cooldown = Duration.ofSeconds(cooldown.getSeconds());
             escalation = Duration.ofSeconds(escalation.getSeconds());
+        }
+
+        /**
+         * Pacing and pause, with every DOWN case notified at once.
+         *
+         * @param cooldown              least time between two repeated DOWN/WARN alerts
+         * @param escalation            least time before a repeated alert is sent as an escalation
+         * @param failurePauseThreshold consecutive failed runs that pause the runner, 0 = never
+         */
+        public Alerting(Duration cooldown, Duration escalation, int failurePauseThreshold) {
+            this(cooldown, escalation, failurePauseThreshold, DownAfter.NONE, null);
+        }
+
+        /** Returns a copy with another N-of-M rule. */
+        public Alerting withDownAfter(DownAfter rule) {
+            return new Alerting(cooldown, escalation, failurePauseThreshold, rule, escalateTo);
+        }
+
+        /** Returns a copy with another escalation ({@code null} for none). */
+        public Alerting withEscalateTo(EscalateTo to) {
+            return new Alerting(cooldown, escalation, failurePauseThreshold, downAfter, to);
+        }
+    }
+
+    /**
+     * Escalation to a second service ({@code escalate_to: {"profile_id": …, "after_s": …}}): a DOWN that nobody
+     * acknowledged within {@code after} is sent once to that profile.
+     *
+     * @param profileId the notification profile
+     * @param after     how long a DOWN may stay unacknowledged, 1 s to {@link #MAX_AFTER}; whole seconds
+     */
+    public record EscalateTo(String profileId, Duration after) {
+
+        /** Longest wait: 30 days. */
+        public static final Duration MAX_AFTER = Duration.ofDays(30);
+
+        /** Validates the id and the wait. */
+        public EscalateTo {
+            if (!Ids.isValid(profileId)) {
+                throw new IllegalArgumentException("escalate_to.profile_id must name a service.");
+            }
+            Objects.requireNonNull(after, "after");
+            after = Duration.ofSeconds(after.getSeconds());
+            if (after.compareTo(Duration.ofSeconds(1)) < 0 || after.compareTo(MAX_AFTER) > 0) {
+                throw new IllegalArgumentException("escalate_to.after_s must be 1 to " + MAX_AFTER.toSeconds()
+                        + " seconds.");
+            }
+        }
+    }
+
+    /**
+     * N of M ({@code down_after: {"failures": N, "of_runs": M}}): DOWN is notified only once at least {@code failures}
+     * of the last {@code ofRuns} runs failed, and its RECOVERY once at least {@code failures} of the last
+     * {@code ofRuns} runs succeeded. A run failed when it exited non-zero, timed out or matched a DOWN case. In
+     * between the notified state holds.
+     *
+     * @param failures N, 1..{@code ofRuns}
+     * @param ofRuns   M, 1..{@link #MAX_RUNS}
+     */
+    public record DownAfter(int failures, int ofRuns) {
+
+        /** Largest window. */
+        public static final int MAX_RUNS = 100;
+        /** 1 of 1: every DOWN case is notified as it matches (the original's behaviour). */
+        public static final DownAfter NONE = new DownAfter(1, 1);
+
+        /** Validates {@code 1 ≤ failures ≤ ofRuns ≤ 100}. */
+        public DownAfter {
+            if (failures < 1 || ofRuns > MAX_RUNS || failures > ofRuns) {
+                throw new IllegalArgumentException("down_after needs whole numbers with 1 ≤ failures ≤ of_runs ≤ "
+                        + MAX_RUNS + ", not " + failures + " of " + ofRuns + ".");
+            }
+        }
+
+        /** Returns whether runs are counted (anything but 1 of 1). */
+        public boolean counts() {
+            return !equals(NONE);
         }
     }
 
@@ -590,19 +673,46 @@ public record Runner(
 
         /** Sets the minimum time between repeated DOWN/WARN alerts (default 5 min). */
         public Builder alertCooldown(Duration cooldown) {
-            this.alerting = new Alerting(cooldown, alerting.escalation(), alerting.failurePauseThreshold());
+            this.alerting = new Alerting(cooldown, alerting.escalation(), alerting.failurePauseThreshold(),
+                    alerting.downAfter(), alerting.escalateTo());
             return this;
         }
 
         /** Sets the escalation wait for repeated DOWN/WARN alerts (default 30 min, zero = none). */
         public Builder alertEscalation(Duration escalation) {
-            this.alerting = new Alerting(alerting.cooldown(), escalation, alerting.failurePauseThreshold());
+            this.alerting = new Alerting(alerting.cooldown(), escalation, alerting.failurePauseThreshold(),
+                    alerting.downAfter(), alerting.escalateTo());
+            return this;
+        }
+
+        /**
+         * Notifies DOWN only when at least {@code failures} of the last {@code ofRuns} runs failed, and RECOVERY the
+         * same way (see {@link DownAfter}).
+         *
+         * @param failures N
+         * @param ofRuns   M
+         */
+        public Builder downAfter(int failures, int ofRuns) {
+            this.alerting = alerting.withDownAfter(new DownAfter(failures, ofRuns));
+            return this;
+        }
+
+        /**
+         * Sends a DOWN once to a second service when nobody acknowledged it within {@code after} (see
+         * {@link EscalateTo}).
+         *
+         * @param profileId the service
+         * @param after     how long a DOWN may stay unacknowledged
+         */
+        public Builder escalateTo(String profileId, Duration after) {
+            this.alerting = alerting.withEscalateTo(new EscalateTo(profileId, after));
             return this;
         }
 
         /** Pauses the runner after this many consecutive failures (default 5, 0 = never). */
         public Builder pauseAfterFailures(int threshold) {
-            this.alerting = new Alerting(alerting.cooldown(), alerting.escalation(), threshold);
+            this.alerting = new Alerting(alerting.cooldown(), alerting.escalation(), threshold, alerting.downAfter(),
+                    alerting.escalateTo());
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.mcr.runtime;
 
+import dev.mcr.model.CaseState;
 import dev.mcr.model.Runner;
 import dev.mcr.process.ShellProcess;
 import java.time.Instant;
@@ -116,6 +117,28 @@ final class ActiveRun {
 
     void caseMatched(String message) {
         this.lastCase = message;
+    }
+
+    /** The last DOWN and UP case messages of this run, which an N-of-M rule sends at its end if at all. */
+    private volatile String downMessage;
+    private volatile String upMessage;
+
+    void stateHeld(CaseState state, String message) {
+        if (state == CaseState.DOWN) {
+            downMessage = message;
+        } else {
+            upMessage = message;
+        }
+    }
+
+    /** Returns the last DOWN case message held back for the N-of-M rule, or {@code null}. */
+    String downMessage() {
+        return downMessage;
+    }
+
+    /** Returns the last UP case message held back for the N-of-M rule, or {@code null}. */
+    String upMessage() {
+        return upMessage;
     }
 
     /** Completes the outcome (once; later calls do nothing). */

@@ -1,6 +1,8 @@
 package dev.mcr.runtime;
 
 import dev.mcr.model.CaseState;
+import dev.mcr.model.Runner;
+import dev.mcr.store.AlertState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +26,12 @@ import java.util.Optional;
  * Like the original, the memory is kept across stop and start (create a new instance to forget it, e.g. when a
  * runner is deleted) and is consulted even when the runner has no notification targets.
  *
+ * <p>Beyond the original, a person may acknowledge the current DOWN or WARN ({@link #acknowledge}): its escalation
+ * repeats stop until the state changes, which ends the acknowledgement. A snooze ({@link #snooze}) does not change
+ * the decisions: the engine asks {@link #alertState()} and mutes what was decided. Both are what {@link
+ * #alertState()} returns, to be stored; {@link #restore} takes them back after a restart, with the acknowledged state
+ * as the remembered one so that the acknowledgement holds.
+ *
  * <p>Thread-safe.
  */
 final class AlertPolicy {
@@ -36,6 +44,16 @@ final class AlertPolicy {
     private final Clock clock;
     private CaseState lastState;
     private Instant lastNotified = Instant.EPOCH;
+    private String ackedBy;
+    private Instant ackedAt;
+    private Instant snoozedUntil;
+    /** Outcomes of the last runs under an N-of-M rule (true = failed), oldest first, and whether it holds DOWN. */
+    private final java.util.ArrayDeque<Boolean> recentRuns = new java.util.ArrayDeque<>();
+    private boolean countedDown;
+    /** A DOWN's escalation to a second service: when it is due, what it sends, and whether this DOWN had it. */
+    private Instant escalationDue;
+    private String escalationMessage;
+    private boolean escalated;
 
     /**
      * Creates a policy with no memory.
@@ -66,13 +84,18 @@ final class AlertPolicy {
         if (state != lastState) {
             CaseState previous = lastState;
             lastState = state;
+            ackedBy = null;
+            ackedAt = null;
+            escalationDue = null;
+            escalationMessage = null;
+            escalated = false;
             lastNotified = now;
             if ((previous == CaseState.DOWN || previous == CaseState.WARN) && state == CaseState.UP) {
                 return Optional.of(RECOVERY_PREFIX + message);
             }
             return Optional.of(message);
         }
-        if (state == CaseState.DOWN || state == CaseState.WARN) {
+        if ((state == CaseState.DOWN || state == CaseState.WARN) && ackedBy == null) {
             Duration elapsed = Duration.between(lastNotified, now);
             if (!cooldown.isNegative() && elapsed.compareTo(cooldown) < 0) {
                 return Optional.empty();
@@ -83,5 +106,150 @@ final class AlertPolicy {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Counts a run under an N-of-M rule: DOWN holds from the run that makes at least N of the last M runs failures
+     * until the run that makes at least N of the last M runs successes.
+     *
+     * @param failed whether the run failed
+     * @param rule   the runner's rule
+     * @return {@code DOWN} while the rule holds the runner down, {@code UP} for the run that ends it, empty otherwise
+     */
+    public synchronized Optional<CaseState> countRun(boolean failed, Runner.DownAfter rule) {
+        recentRuns.addLast(failed);
+        while (recentRuns.size() > rule.ofRuns()) {
+            recentRuns.removeFirst();
+        }
+        long failures = recentRuns.stream().filter(f -> f).count();
+        long successes = recentRuns.size() - failures;
+        if (!countedDown && failures >= rule.failures()) {
+            countedDown = true;
+        } else if (countedDown && successes >= rule.failures()) {
+            countedDown = false;
+            return Optional.of(CaseState.UP);
+        }
+        return countedDown ? Optional.of(CaseState.DOWN) : Optional.empty();
+    }
+
+    /**
+     * Acknowledges the remembered DOWN or WARN.
+     *
+     * @param by who acknowledges
+     * @param at when
+     * @return the state that was acknowledged, or empty when the remembered state is neither DOWN nor WARN
+     */
+    public synchronized Optional<CaseState> acknowledge(String by, Instant at) {
+        Objects.requireNonNull(by, "by");
+        Objects.requireNonNull(at, "at");
+        if (lastState != CaseState.DOWN && lastState != CaseState.WARN) {
+            return Optional.empty();
+        }
+        ackedBy = by;
+        ackedAt = at;
+        escalationDue = null;
+        escalationMessage = null;
+        return Optional.of(lastState);
+    }
+
+    /**
+     * Sets the escalation of the remembered DOWN when it has none yet: due {@code after} from now, unless the DOWN is
+     * acknowledged or was escalated already.
+     *
+     * @param after   how long the DOWN may stay unacknowledged
+     * @param message the DOWN's message, sent with the escalation
+     * @return the due time when one was set now
+     */
+    public synchronized Optional<Instant> armEscalation(Duration after, String message) {
+        if (lastState != CaseState.DOWN || ackedBy != null || escalated || escalationDue != null) {
+            return Optional.empty();
+        }
+        escalationDue = clock.instant().plus(after);
+        escalationMessage = message;
+        return Optional.of(escalationDue);
+    }
+
+    /** Drops a pending escalation (the runner no longer has one configured). */
+    public synchronized void disarmEscalation() {
+        escalationDue = null;
+        escalationMessage = null;
+    }
+
+    /** Returns when the pending escalation is due, or {@code null}. */
+    public synchronized Instant escalationDue() {
+        return escalationDue;
+    }
+
+    /**
+     * Takes the escalation when it is due: once per DOWN, never after an acknowledgement or another state.
+     *
+     * @return the DOWN's message to escalate, or empty when nothing is due
+     */
+    public synchronized Optional<String> takeEscalation() {
+        if (escalationDue == null || clock.instant().isBefore(escalationDue) || lastState != CaseState.DOWN
+                || ackedBy != null) {
+            return Optional.empty();
+        }
+        String message = escalationMessage;
+        escalationDue = null;
+        escalationMessage = null;
+        escalated = true;
+        return Optional.of(message == null ? "" : message);
+    }
+
+    /**
+     * Mutes the runner's notifications until a time.
+     *
+     * @param until the end of the snooze, or {@code null} to end it
+     */
+    public synchronized void snooze(Instant until) {
+        snoozedUntil = until;
+    }
+
+    /**
+     * Returns what a person decided, to be stored and shown.
+     *
+     * @param runnerId the runner this policy belongs to
+     * @return the acknowledgement (with the state it is of) and the end of the snooze
+     */
+    public synchronized AlertState alertState(String runnerId) {
+        boolean acked = ackedBy != null;
+        return new AlertState(runnerId, acked ? ackedBy : null, acked ? ackedAt : null,
+                acked ? lastState.name() : null, snoozedUntil, escalationDue, escalationMessage);
+    }
+
+    /**
+     * Takes back a stored state after a restart: an acknowledged DOWN or WARN becomes the remembered state (sent when
+     * it was acknowledged, so its repeats stay quiet), and the snooze goes on until its end.
+     *
+     * @param stored the stored state
+     */
+    public synchronized void restore(AlertState stored) {
+        snoozedUntil = stored.snoozedUntil();
+        if (stored.escalationDue() != null && lastState == null) {
+            // A DOWN waiting for its escalation: sent before the restart, so its repeats pace on from then.
+            lastState = CaseState.DOWN;
+            lastNotified = clock.instant();
+            escalationDue = stored.escalationDue();
+            escalationMessage = stored.escalationMessage();
+        }
+        if (stored.acknowledged() && lastState == null) {
+            CaseState state = parse(stored.ackedState());
+            if (state == CaseState.DOWN || state == CaseState.WARN) {
+                lastState = state;
+                lastNotified = stored.ackedAt();
+                ackedBy = stored.ackedBy();
+                ackedAt = stored.ackedAt();
+            }
+        }
+    }
+
+    private static CaseState parse(String name) {
+        for (CaseState s : CaseState.values()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
     }
 }

@@ -1,6 +1,7 @@
 package dev.mcr.runtime;
 
 import dev.mcr.model.Runner;
+import java.time.Instant;
 
 /** Where the engine hands messages that the alert policy decided to send. Must not block. */
 @FunctionalInterface
@@ -15,4 +16,27 @@ public interface RunNotifier {
      * @param message the text
      */
     void notify(Runner runner, String pattern, String title, String message);
+
+    /**
+     * Tells that a message the alert policy decided to send was muted by the runner's snooze (to be journaled).
+     * Nothing by default.
+     *
+     * @param runner  the runner's current configuration
+     * @param title   the title
+     * @param message the text
+     * @param until   the end of the snooze
+     */
+    default void suppressed(Runner runner, String title, String message, Instant until) {
+    }
+
+    /**
+     * Queues the escalation of an unacknowledged DOWN to the runner's second service. Nothing by default.
+     *
+     * @param runner    the runner's current configuration
+     * @param profileId the escalation service
+     * @param title     the title
+     * @param message   the text
+     */
+    default void escalate(Runner runner, String profileId, String title, String message) {
+    }
 }

@@ -7,6 +7,8 @@ import dev.mcr.error.InvalidInputException;
 import dev.mcr.error.McrException;
 import dev.mcr.error.RunnerBusyException;
 import dev.mcr.error.RunnerNotFoundException;
+import dev.mcr.error.NothingToAcknowledgeException;
+import dev.mcr.event.AlertChanged;
 import dev.mcr.event.CaseError;
 import dev.mcr.event.CaseMatched;
 import dev.mcr.event.McrEvent;
@@ -26,6 +28,7 @@ import dev.mcr.model.Runner;
 import dev.mcr.model.Schedule;
 import dev.mcr.process.LineReader;
 import dev.mcr.process.ShellProcess;
+import dev.mcr.store.AlertState;
 import dev.mcr.store.LastCase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +81,10 @@ public final class RunnerEngine implements AutoCloseable {
     static final long MAX_OUTPUT_CHARS = 2L * 1024 * 1024;
     /** Environment variable holding the id of the run, set for every spawned command. */
     public static final String RUN_ID_ENV = "MCR_RUN_ID";
+    /** Pattern reported with the notifications an N-of-M rule sends at the end of a run. */
+    public static final String DOWN_AFTER_PATTERN = "__down_after__";
+    /** Pattern reported with the escalation of an unacknowledged DOWN to a second service. */
+    public static final String ESCALATION_PATTERN = "__escalation__";
     /** Environment variable holding the runner id, set for every spawned command. */
     public static final String RUNNER_ID_ENV = "MCR_RUNNER_ID";
     /** Longest command the kernel execs as one argument: MAX_ARG_STRLEN (32 pages) less its terminating NUL. */
@@ -102,6 +109,11 @@ public final class RunnerEngine implements AutoCloseable {
     private final Map<String, RunnerStateMachine> runners = new ConcurrentHashMap<>();
     private final Map<String, LastCase> restoredLastCases;
     private final RunIds runIds = new RunIds();
+    /** Acknowledgements and snoozes: where they are kept, what was loaded at start, what is stored now. */
+    private volatile AlertStates alertStates = AlertStates.NONE;
+    private volatile Map<String, AlertState> restoredAlerts = Map.of();
+    private final Map<String, AlertState> storedAlerts = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.ScheduledFuture<?>> escalationTimers = new ConcurrentHashMap<>();
     private volatile Consumer<String> stopCaseHook = id -> { };
     /** What started a run, by run id, for its log block; the run history knows it. */
     private volatile java.util.function.UnaryOperator<String> runTriggers = id -> null;
@@ -172,6 +184,21 @@ public final class RunnerEngine implements AutoCloseable {
         this.restoredLastCases = restored;
     }
 
+    /**
+     * Sets where acknowledgements and snoozes are kept and takes back the stored ones; call it before the first
+     * {@link #refresh}.
+     *
+     * @param states the alert states
+     */
+    public void setAlertStates(AlertStates states) {
+        this.alertStates = Objects.requireNonNull(states, "states");
+        try {
+            this.restoredAlerts = Map.copyOf(states.load());
+        } catch (RuntimeException e) {
+            LOG.error("Could not load the stored acknowledgements and snoozes; starting without them.", e);
+        }
+    }
+
     /** Sets the hook called when a {@code STOP} case matches (stops the runner's active group). */
     public void setStopCaseHook(Consumer<String> hook) {
         this.stopCaseHook = hook;
@@ -199,11 +226,12 @@ public final class RunnerEngine implements AutoCloseable {
         for (Runner r : state.runners()) {
             ids.add(r.id());
             RunnerStateMachine rt = runners.computeIfAbsent(r.id(),
-                    id -> new RunnerStateMachine(r, new AlertPolicy(clock), restoredLastCases.get(id)));
+                    id -> new RunnerStateMachine(r, restoredPolicy(id), restoredLastCases.get(id)));
             synchronized (rt) {
                 rt.configure(r, cfg -> compileMatcher(rt, cfg));
                 syncCron(rt);
             }
+            syncEscalation(rt, r, null);
         }
         boolean purgedAny = false;
         for (RunnerStateMachine rt : List.copyOf(runners.values())) {
@@ -223,6 +251,14 @@ public final class RunnerEngine implements AutoCloseable {
             run = rt.purge();
             runners.remove(rt.id(), rt);
             durable.forget(rt.id());
+            cancelEscalation(rt.id());
+            if (storedAlerts.remove(rt.id()) != null) {
+                try {
+                    alertStates.delete(rt.id());
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not forget the alert state of deleted runner '{}': {}", rt.id(), e.getMessage());
+                }
+            }
         }
         if (run != null) {
             StopEscalation.begin(rt.id(), run.process(), run.runId());
@@ -534,19 +570,60 @@ public final class RunnerEngine implements AutoCloseable {
                 bus.publish(new CaseError(rt.id(), hit.pattern(), "STOP group trigger failed: " + e.getMessage()));
             }
         }
-        String send;
-        String title;
         if (lastLineCase) {
-            send = hit.message();
-            title = displayName(cfg) + " (last line)";
+            deliver(rt, cfg, hit.pattern(), displayName(cfg) + " (last line)", hit.message(), now);
+        } else if (cfg.alerting().downAfter().counts()
+                && (hit.state() == CaseState.DOWN || hit.state() == CaseState.UP)) {
+            // Under an N-of-M rule DOWN and its recovery are decided when the run ends (countRun).
+            run.stateHeld(hit.state(), hit.message());
         } else {
-            send = rt.alerts().decide(hit.state(), hit.message(), cfg.alerting().cooldown(),
-                    cfg.alerting().escalation()).orElse(null);
-            title = displayName(cfg);
+            decideAndDeliver(rt, cfg, hit.pattern(), hit.state(), hit.message(), now);
         }
-        if (send != null && !cfg.targets().profileIds().isEmpty()) {
-            notifier.notify(cfg, hit.pattern(), title, send);
+    }
+
+    /** Asks the alert policy about a match and delivers what it decides. */
+    private void decideAndDeliver(RunnerStateMachine rt, Runner cfg, String pattern, CaseState state, String message,
+                                  Instant now) {
+        String send = rt.alerts().decide(state, message, cfg.alerting().cooldown(), cfg.alerting().escalation())
+                .orElse(null);
+        syncEscalation(rt, cfg, message);
+        saveAlertState(rt, null);
+        deliver(rt, cfg, pattern, displayName(cfg), send, now);
+    }
+
+    /** Hands a message to the notifier, or to the journal as suppressed while the runner is snoozed. */
+    private void deliver(RunnerStateMachine rt, Runner cfg, String pattern, String title, String send, Instant now) {
+        if (send == null || cfg.targets().profileIds().isEmpty()) {
+            return;
         }
+        AlertState alert = rt.alerts().alertState(rt.id());
+        if (alert.snoozedAt(now)) {
+            notifier.suppressed(cfg, title, send, alert.snoozedUntil());
+        } else {
+            notifier.notify(cfg, pattern, title, send);
+        }
+    }
+
+    /**
+     * The end of a run under an N-of-M rule: counts it (failed = non-zero exit, timeout or a DOWN case, as the
+     * failure accounting has it plus the case) and notifies DOWN while the rule holds, RECOVERY when it ends.
+     */
+    private void countForDownAfter(RunnerStateMachine rt, Runner cfg, ActiveRun run, int exit) {
+        Runner.DownAfter rule = cfg.alerting().downAfter();
+        boolean failed = exit != 0 || run.timedOut() || run.downMessage() != null;
+        Optional<CaseState> state = rt.alerts().countRun(failed, rule);
+        if (state.isEmpty()) {
+            return;
+        }
+        String message;
+        if (state.get() == CaseState.DOWN) {
+            message = run.downMessage() != null ? run.downMessage() : "At least " + rule.failures() + " of the last "
+                    + rule.ofRuns() + " runs failed (exit code " + exit + ").";
+        } else {
+            message = run.upMessage() != null ? run.upMessage() : "At least " + rule.failures() + " of the last "
+                    + rule.ofRuns() + " runs succeeded.";
+        }
+        decideAndDeliver(rt, cfg, DOWN_AFTER_PATTERN, state.get(), message, clock.instant());
     }
 
     private void finish(RunnerStateMachine rt, ActiveRun run, int exit) {
@@ -581,6 +658,9 @@ public final class RunnerEngine implements AutoCloseable {
                 : matcher.lastLineHit(ended.lastLine());
         if (lastLine.isPresent()) {
             onCase(rt, run, lastLine.get(), true);
+        }
+        if (!retry && !ended.stopped() && cfg.alerting().downAfter().counts()) {
+            countForDownAfter(rt, cfg, run, exit);
         }
         // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash right after
         // must not lose it). Most runs change no case: they write nothing.
@@ -871,6 +951,174 @@ public final class RunnerEngine implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------------------------ alerts
+
+    private AlertPolicy restoredPolicy(String runnerId) {
+        AlertPolicy policy = new AlertPolicy(clock);
+        AlertState stored = restoredAlerts.get(runnerId);
+        if (stored != null) {
+            policy.restore(stored);
+            storedAlerts.put(runnerId, stored);
+        }
+        return policy;
+    }
+
+    /**
+     * Acknowledges a runner's current DOWN or WARN: no escalation repeats until its state changes.
+     *
+     * @param runnerId the runner
+     * @param actor    who acknowledges
+     * @return the runner's alert state now
+     * @throws RunnerNotFoundException       when the runner is unknown
+     * @throws NothingToAcknowledgeException when its last alert state is neither DOWN nor WARN
+     */
+    public AlertState acknowledge(String runnerId, String actor) {
+        RunnerStateMachine rt = known(runnerId);
+        if (rt.alerts().acknowledge(actor, clock.instant()).isEmpty()) {
+            throw new NothingToAcknowledgeException(runnerId);
+        }
+        cancelEscalation(runnerId);
+        return saveAlertState(rt, actor);
+    }
+
+    /**
+     * Mutes a runner's notifications until a time, or ends the snooze.
+     *
+     * @param runnerId the runner
+     * @param until    the end, or {@code null} to end it now
+     * @param actor    who snoozes
+     * @return the runner's alert state now
+     * @throws RunnerNotFoundException when the runner is unknown
+     */
+    public AlertState snooze(String runnerId, Instant until, String actor) {
+        RunnerStateMachine rt = known(runnerId);
+        rt.alerts().snooze(until);
+        return saveAlertState(rt, actor);
+    }
+
+    /** Returns the alert state of every known runner that has one worth showing now, by id. */
+    public Map<String, AlertState> alertStates() {
+        Instant now = clock.instant();
+        Map<String, AlertState> out = new LinkedHashMap<>();
+        for (RunnerStateMachine rt : runners.values()) {
+            AlertState a = rt.alerts().alertState(rt.id());
+            if (a.mattersAt(now)) {
+                out.put(rt.id(), a.at(now));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Keeps a runner's escalation timer in line with its policy: arms the escalation of a DOWN that has none yet
+     * ({@code message} given), drops it when the runner has no escalation any more, and sets the timer for a due one.
+     */
+    private void syncEscalation(RunnerStateMachine rt, Runner cfg, String message) {
+        AlertPolicy policy = rt.alerts();
+        Runner.EscalateTo to = cfg.alerting().escalateTo();
+        if (to == null) {
+            if (policy.escalationDue() != null) {
+                policy.disarmEscalation();
+                saveAlertState(rt, null);
+            }
+            cancelEscalation(rt.id());
+            return;
+        }
+        if (message != null) {
+            policy.armEscalation(to.after(), message);
+        }
+        Instant due = policy.escalationDue();
+        if (due == null) {
+            cancelEscalation(rt.id());
+            return;
+        }
+        escalationTimers.compute(rt.id(), (id, timer) -> {
+            if (timer != null && !timer.isDone() || closed) {
+                return timer;
+            }
+            long delayMillis = Math.max(0, Duration.between(clock.instant(), due).toMillis());
+            try {
+                return scheduler.schedule(() -> escalationFired(rt), delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return null;
+            }
+        });
+    }
+
+    private void cancelEscalation(String runnerId) {
+        java.util.concurrent.ScheduledFuture<?> timer = escalationTimers.remove(runnerId);
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    /** An escalation timer fired: sends the DOWN once to the second service unless it was acknowledged meanwhile. */
+    private void escalationFired(RunnerStateMachine rt) {
+        escalationTimers.remove(rt.id());
+        Runner cfg;
+        synchronized (rt) {
+            if (closed || rt.purged()) {
+                return;
+            }
+            cfg = rt.config();
+        }
+        Runner.EscalateTo to = cfg.alerting().escalateTo();
+        Optional<String> message = to == null ? Optional.empty() : rt.alerts().takeEscalation();
+        if (message.isPresent()) {
+            Instant now = clock.instant();
+            String title = displayName(cfg) + " (escalation)";
+            String text = "ESCALATION: DOWN for " + to.after().getSeconds() + " s without acknowledgement: "
+                    + message.get();
+            AlertState alert = rt.alerts().alertState(rt.id());
+            if (alert.snoozedAt(now)) {
+                notifier.suppressed(cfg, title, text, alert.snoozedUntil());
+            } else {
+                notifier.escalate(cfg, to.profileId(), title, text);
+            }
+            saveAlertState(rt, null);
+        }
+        syncEscalation(rt, cfg, null);
+    }
+
+    private RunnerStateMachine known(String runnerId) {
+        RunnerStateMachine rt = runners.get(runnerId);
+        if (rt == null) {
+            throw new RunnerNotFoundException(runnerId);
+        }
+        return rt;
+    }
+
+    /**
+     * Stores the runner's alert state when it changed and announces it. A person's change ({@code actor} given) is
+     * stored or fails; one the runner's state made (an acknowledgement that ended) is logged when it cannot be.
+     */
+    private AlertState saveAlertState(RunnerStateMachine rt, String actor) {
+        AlertPolicy policy = rt.alerts();
+        synchronized (policy) {
+            AlertState current = policy.alertState(rt.id());
+            AlertState before = storedAlerts.get(rt.id());
+            Instant now = clock.instant();
+            if (actor == null && (current.equals(before) || (before == null && !current.mattersAt(now)))) {
+                return current;
+            }
+            try {
+                if (current.mattersAt(now)) {
+                    alertStates.put(current);
+                } else {
+                    alertStates.delete(rt.id());
+                }
+            } catch (RuntimeException e) {
+                if (actor != null) {
+                    throw e;
+                }
+                LOG.warn("Could not store the alert state of runner '{}': {}", rt.id(), e.getMessage());
+            }
+            storedAlerts.put(rt.id(), current);
+            bus.publish(new AlertChanged(current, actor, now));
+            return current;
+        }
+    }
+
     // ------------------------------------------------------------------------------------ stopping
 
     /**
@@ -966,6 +1214,7 @@ public final class RunnerEngine implements AutoCloseable {
         // The runs stopped now end as stopped, but their sessions are not over: they resume at the next start.
         durable.shutDown();
         closed = true;
+        List.copyOf(escalationTimers.keySet()).forEach(this::cancelEscalation);
         List<Thread> stoppers = new ArrayList<>();
         List<ActiveRun> running = new ArrayList<>();
         for (RunnerStateMachine rt : runners.values()) {

@@ -23,6 +23,8 @@ public record JournalEntry(long id, Instant ts, String runnerId, String profileI
     public static final String SUCCESS = "success";
     /** Delivery value of a failed attempt. */
     public static final String ERROR = "error";
+    /** Delivery value of a message that was not sent because the runner's notifications were snoozed. */
+    public static final String SUPPRESSED = "suppressed";
     /** Runner id recorded for a manual test send. */
     public static final String MANUAL_TEST_RUNNER_ID = "__manual_test__";
     /** How many rows the journal keeps. */
@@ -34,8 +36,9 @@ public record JournalEntry(long id, Instant ts, String runnerId, String profileI
         runnerId = runnerId == null ? "" : runnerId;
         profileId = profileId == null ? "" : profileId;
         profileName = profileName == null ? "" : profileName;
-        if (!SUCCESS.equals(delivery) && !ERROR.equals(delivery)) {
-            throw new IllegalArgumentException("delivery must be 'success' or 'error', not '" + delivery + "'.");
+        if (!SUCCESS.equals(delivery) && !ERROR.equals(delivery) && !SUPPRESSED.equals(delivery)) {
+            throw new IllegalArgumentException("delivery must be 'success', 'error' or 'suppressed', not '" + delivery
+                    + "'.");
         }
         title = title == null ? "" : title;
         message = message == null ? "" : message;

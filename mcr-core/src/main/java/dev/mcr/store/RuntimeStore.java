@@ -75,4 +75,28 @@ public interface RuntimeStore {
      * @throws McrException when the read fails
      */
     List<ScheduleState> loadScheduleStates();
+
+    /**
+     * Stores what a person decided about a runner's alerts (acknowledgement, snooze), replacing the previous state.
+     *
+     * @param state the state
+     * @throws McrException when the write fails
+     */
+    void putAlertState(AlertState state);
+
+    /**
+     * Forgets the alert state of a runner; an unknown runner is ignored.
+     *
+     * @param runnerId the runner
+     * @throws McrException when the write fails
+     */
+    void deleteAlertState(String runnerId);
+
+    /**
+     * Loads every stored alert state, ordered by runner id.
+     *
+     * @return the states
+     * @throws McrException when the read fails
+     */
+    List<AlertState> loadAlertStates();
 }

@@ -385,6 +385,23 @@ public abstract class StoreContract {
         assertThat(store.runtime().loadScheduleStates()).containsExactly(b2);
     }
 
+    @Test
+    void alert_states_are_put_replaced_deleted_and_loaded_in_runner_order_with_every_part() {
+        AlertState b = new AlertState("runner_b", "ann", Instant.parse("2026-11-24T17:00:00.123Z"), "DOWN",
+                Instant.parse("2026-11-24T19:00:00Z"), null, null);
+        AlertState a = new AlertState("runner_a", null, null, null, null, Instant.parse("2026-11-24T18:10:00Z"),
+                "disk down");
+        store.runtime().putAlertState(b);
+        store.runtime().putAlertState(a);
+        assertThat(store.runtime().loadAlertStates()).containsExactly(a, b);
+
+        AlertState b2 = new AlertState("runner_b", null, null, null, b.snoozedUntil(), null, null);
+        store.runtime().putAlertState(b2);
+        store.runtime().deleteAlertState("runner_a");
+        store.runtime().deleteAlertState("runner_unknown");
+        assertThat(store.runtime().loadAlertStates()).containsExactly(b2);
+    }
+
     // ------------------------------------------------------------------------------------------- runs
 
     private static String runId(int n) {

@@ -54,6 +54,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
     private final EventStreams events;
     private final ObjectRoutes objects;
     private final HistoryRoutes history;
+    private final AlertRoutes alerts;
     private final Metrics metrics;
     private final int maxStateBytes;
     private final int maxImportBytes;
@@ -83,6 +84,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         this.events = events;
         this.objects = new ObjectRoutes(mcr, maxStateBytes);
         this.history = new HistoryRoutes(mcr, metrics);
+        this.alerts = new AlertRoutes(mcr);
         this.metrics = metrics;
         this.maxStateBytes = maxStateBytes;
         this.maxImportBytes = maxImportBytes;
@@ -162,6 +164,10 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         HttpResponse recorded = history.route(request);
         if (recorded != null) {
             return recorded;
+        }
+        HttpResponse alert = alerts.route(request);
+        if (alert != null) {
+            return alert;
         }
         HttpResponse object = objects.route(request);
         if (object != null) {

@@ -11,6 +11,7 @@ import dev.mcr.error.UserExistsException;
 import dev.mcr.error.UserNotFoundException;
 import dev.mcr.error.LimitExceededException;
 import dev.mcr.error.McrException;
+import dev.mcr.error.NothingToAcknowledgeException;
 import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.error.RunnerBusyException;
 import dev.mcr.error.RunNotFoundException;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@link RunnerBusyException}</td><td>409</td><td>Runner already running</td></tr>
  *   <tr><td>{@link GroupBusyException}</td><td>409</td><td>Group sequence already running, or Group contains
  *       active/scheduled runners: a, b</td></tr>
+ *   <tr><td>{@link NothingToAcknowledgeException}</td><td>409</td><td>its message</td></tr>
  *   <tr><td>{@link VersionConflictException}</td><td>409</td><td>its message, and {@code "current"}: the stored
  *       object as {@code GET} shows it, or {@code null} when it no longer exists</td></tr>
  *   <tr><td>{@link InvalidInputException}</td><td>400</td><td>its message</td></tr>
@@ -138,7 +140,7 @@ final class ErrorResponses {
             return 404;
         }
         if (e instanceof RunnerBusyException || e instanceof GroupBusyException
-                || e instanceof VersionConflictException) {
+                || e instanceof VersionConflictException || e instanceof NothingToAcknowledgeException) {
             return 409;
         }
         if (e instanceof InvalidInputException || e instanceof LimitExceededException) {

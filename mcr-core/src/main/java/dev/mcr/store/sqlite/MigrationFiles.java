@@ -27,7 +27,8 @@ final class MigrationFiles implements ResourceProvider {
             "V4__configured_objects_with_versions.sql",
             "V5__schedule_state.sql",
             "V6__users_sessions_tokens_audit.sql",
-            "V7__run_records.sql");
+            "V7__run_records.sql",
+            "V8__alert_state_per_runner.sql");
 
     /** The version of the newest file, from its name ({@code V7__...} is 7). */
     static int latestVersion() {

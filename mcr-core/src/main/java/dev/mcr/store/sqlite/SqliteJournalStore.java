@@ -78,8 +78,9 @@ final class SqliteJournalStore implements JournalStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Instant ts = Timestamps.parse(rs.getString(2));
-                        String delivery = JournalEntry.SUCCESS.equals(rs.getString(6))
-                                ? JournalEntry.SUCCESS : JournalEntry.ERROR;
+                        String stored = rs.getString(6);
+                        String delivery = JournalEntry.SUCCESS.equals(stored) || JournalEntry.SUPPRESSED.equals(stored)
+                                ? stored : JournalEntry.ERROR;
                         out.add(new JournalEntry(rs.getLong(1), ts == null ? Instant.EPOCH : ts, rs.getString(3),
                                 rs.getString(4), rs.getString(5), delivery, rs.getString(7), rs.getString(8),
                                 rs.getString(9)));

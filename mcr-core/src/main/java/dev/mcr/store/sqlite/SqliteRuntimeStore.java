@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcr.json.StateTrees;
 import dev.mcr.model.Timestamps;
+import dev.mcr.store.AlertState;
 import dev.mcr.store.LastCase;
 import dev.mcr.store.LiveRun;
 import dev.mcr.store.RuntimeStore;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runtime values in SQLite: {@code mcr_last_case} (and the original's {@code runtime_status.json}, read only),
- * {@code mcr_live_runs} and {@code mcr_schedule_state}.
+ * {@code mcr_live_runs}, {@code mcr_schedule_state} and {@code mcr_alert_state}.
  */
 final class SqliteRuntimeStore implements RuntimeStore {
 
@@ -252,6 +253,58 @@ final class SqliteRuntimeStore implements RuntimeStore {
                     Integer remainingOrNull = rs.wasNull() ? null : Math.max(0, remaining);
                     out.add(new ScheduleState(rs.getString(1), session, due, Math.max(0, runCount), remainingOrNull,
                             Math.max(0, rs.getInt(6))));
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---------------------------------------------------------------- alert states
+
+    @Override
+    public void putAlertState(AlertState a) {
+        Objects.requireNonNull(a, "a");
+        db.write("save the alert state of a runner", c -> {
+            PreparedStatement ps = db.prepared(c, "INSERT OR REPLACE INTO mcr_alert_state (runner_id, acked_by, "
+                    + "acked_ms, acked_state, snoozed_until_ms, escalation_due_ms, escalation_message) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?)");
+            ps.setString(1, a.runnerId());
+            ps.setString(2, a.ackedBy());
+            setMillis(ps, 3, a.ackedAt());
+            ps.setString(4, a.ackedState());
+            setMillis(ps, 5, a.snoozedUntil());
+            setMillis(ps, 6, a.escalationDue());
+            ps.setString(7, a.escalationMessage());
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteAlertState(String runnerId) {
+        Objects.requireNonNull(runnerId, "runnerId");
+        db.write("forget the alert state of a runner", c -> {
+            PreparedStatement ps = db.prepared(c, "DELETE FROM mcr_alert_state WHERE runner_id=?");
+            ps.setString(1, runnerId);
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public List<AlertState> loadAlertStates() {
+        return db.read("read the alert states", c -> {
+            List<AlertState> out = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT runner_id, acked_by, "
+                    + "acked_ms, acked_state, snoozed_until_ms, escalation_due_ms, escalation_message "
+                    + "FROM mcr_alert_state ORDER BY runner_id")) {
+                while (rs.next()) {
+                    String by = rs.getString(2);
+                    Instant at = millis(rs, 3);
+                    String state = rs.getString(4);
+                    boolean acked = by != null && at != null && state != null;
+                    out.add(new AlertState(rs.getString(1), acked ? by : null, acked ? at : null,
+                            acked ? state : null, millis(rs, 5), millis(rs, 6), rs.getString(7)));
                 }
             }
             return out;
