@@ -545,7 +545,8 @@ public final class RunnerEngine implements AutoCloseable {
             title = displayName(cfg);
         }
         if (send != null && !cfg.targets().profileIds().isEmpty()) {
-            notifier.notify(cfg, hit.pattern(), title, send);
+            notifier.notify(cfg, hit.pattern(), lastLineCase || hit.state() == null ? "NONE" : hit.state().name(),
+                    run.runId(), title, send);
         }
     }
 

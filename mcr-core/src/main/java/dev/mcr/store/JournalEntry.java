@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param runnerId    the runner that caused it, or {@code __manual_test__} for a test send
  * @param profileId   the profile used
  * @param profileName the profile's name at the time
- * @param delivery    {@link #SUCCESS} or {@link #ERROR}
+ * @param delivery    {@link #SUCCESS}, {@link #ERROR} or {@link #SUPPRESSED}
  * @param title       notification title
  * @param message     notification text
  * @param error       error text for a failed attempt, {@code ""} otherwise; never contains a secret
@@ -23,6 +23,8 @@ public record JournalEntry(long id, Instant ts, String runnerId, String profileI
     public static final String SUCCESS = "success";
     /** Delivery value of a failed attempt. */
     public static final String ERROR = "error";
+    /** A message not sent because the profile was in its quiet hours. */
+    public static final String SUPPRESSED = "suppressed";
     /** Runner id recorded for a manual test send. */
     public static final String MANUAL_TEST_RUNNER_ID = "__manual_test__";
     /** How many rows the journal keeps. */
@@ -34,8 +36,8 @@ public record JournalEntry(long id, Instant ts, String runnerId, String profileI
         runnerId = runnerId == null ? "" : runnerId;
         profileId = profileId == null ? "" : profileId;
         profileName = profileName == null ? "" : profileName;
-        if (!SUCCESS.equals(delivery) && !ERROR.equals(delivery)) {
-            throw new IllegalArgumentException("delivery must be 'success' or 'error', not '" + delivery + "'.");
+        if (!SUCCESS.equals(delivery) && !ERROR.equals(delivery) && !SUPPRESSED.equals(delivery)) {
+            throw new IllegalArgumentException("delivery must be 'success', 'error' or 'suppressed', not '" + delivery + "'.");
         }
         title = title == null ? "" : title;
         message = message == null ? "" : message;
