@@ -129,6 +129,8 @@ final class ChannelHttp {
             if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
                 return label + ": the host name " + host + " could not be resolved (DNS).";
             }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof HttpConnectTimeoutException) {
                 return label + ": connecting to " + host + " timed out after " + timeout.toSeconds() + " s.";
             }
