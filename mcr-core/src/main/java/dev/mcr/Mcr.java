@@ -313,6 +313,17 @@ public final class Mcr implements AutoCloseable {
         return keeper.state();
     }
 
+    /**
+     * Returns the channel types this instance delivers through, in the order of the type chooser, with their declared
+     * config fields (built-in ones first, then those given to {@link Builder#notifier}).
+     *
+     * @return the channel types
+     */
+    public List<ChannelType> channelTypes() {
+        return channels.all().stream().map(n -> new ChannelType(n.type().strip().toLowerCase(java.util.Locale.ROOT),
+                n.label(), n.fields())).toList();
+    }
+
     /** Returns the current state with every non-empty secret replaced by {@code __SECRET_SET__} (for clients). */
     public AppState maskedState() {
         return SecretMasking.mask(keeper.state(), channels);
