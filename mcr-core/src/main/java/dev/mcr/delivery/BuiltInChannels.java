@@ -12,7 +12,7 @@ public final class BuiltInChannels {
     }
 
     /**
-     * Returns the built-in channels: Pushover, webhook, ntfy, Gotify, Slack, Discord, Telegram.
+     * Returns the built-in channels: Pushover, webhook, ntfy, Gotify, Slack, Discord, Telegram, e-mail.
      *
      * @param pushoverUrl  the Pushover messages endpoint
      * @param apiOverrides base URLs of channels with a fixed remote, by type ({@code "telegram"}), for tests
@@ -21,6 +21,6 @@ public final class BuiltInChannels {
     public static List<Notifier> all(URI pushoverUrl, Map<String, URI> apiOverrides) {
         return List.of(new PushoverNotifier(pushoverUrl), new WebhookChannel(), new ChatChannels.Ntfy(),
                 new ChatChannels.Gotify(), new ChatChannels.Slack(), new ChatChannels.Discord(),
-                new ChatChannels.Telegram(apiOverrides.get("telegram")));
+                new ChatChannels.Telegram(apiOverrides.get("telegram")), new SmtpChannel(ChannelHttp.DEFAULT_TIMEOUT));
     }
 }

@@ -119,7 +119,7 @@ final class ChannelHttp {
     }
 
     private String noAnswer(URI uri) {
-        return label + ": no answer from " + uri.getHost() + " within " + timeout.toSeconds() + " s.";
+        return label + ": no answer from " + uri.getHost() + " within " + PushoverNotifier.seconds(timeout) + ".";
     }
 
     /** A DNS or connect failure said as such, not as an HTTP error. */
@@ -132,7 +132,7 @@ final class ChannelHttp {
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof HttpConnectTimeoutException) {
-                return label + ": connecting to " + host + " timed out after " + timeout.toSeconds() + " s.";
+                return label + ": connecting to " + host + " timed out after " + PushoverNotifier.seconds(timeout) + ".";
             }
             if (t instanceof HttpTimeoutException) {
                 return noAnswer(uri);

@@ -291,7 +291,7 @@ public final class PushoverNotifier implements Notifier {
         return chain.get(chain.size() - 1).getClass().getSimpleName();
     }
 
-    private static String seconds(Duration d) {
+    static String seconds(Duration d) {
         return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 

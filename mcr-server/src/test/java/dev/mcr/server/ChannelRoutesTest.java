@@ -46,7 +46,7 @@ class ChannelRoutesTest {
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode channels = json(r.body()).get("channels");
         assertThat(channels.findValuesAsText("type")).containsExactly("pushover", "webhook", "ntfy", "gotify", "slack",
-                "discord", "telegram");
+                "discord", "telegram", "email");
         assertThat(channels.get(1).get("fields").get(0).toString()).isEqualTo(
                 "{\"name\":\"url\",\"label\":\"URL\",\"kind\":\"url\",\"required\":true,\"default\":\"\"}");
         assertThat(channels.get(1).get("fields").get(1).get("kind").asText()).isEqualTo("secret");
