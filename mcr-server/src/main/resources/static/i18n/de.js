@@ -408,7 +408,7 @@ export default {
   quietZone: 'Zeitzone',
   quietZonePh: 'Zone des Servers, z. B. Europe/Berlin',
   quietDownBreaks: 'DOWN wird trotzdem gesendet',
-  testFailed: 'Test von {name} fehlgeschlagen: {reason}',
+  testFailed: 'Testversand über „{name}“ fehlgeschlagen: {reason}',
   journalSuppressed: '{service} · {runner}: zurückgehalten (Ruhezeit) · {title}: {message}',
   notifyServiceOff: 'Aus (Dienst aus)',
   notifyServiceOffTitle: 'Dieser Dienst ist ausgeschaltet (von Hand oder nach 3 Fehlzustellungen); in seiner Karte wieder aktivieren.',

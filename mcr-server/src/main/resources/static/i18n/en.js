@@ -418,7 +418,7 @@ export default {
   quietZone: 'Time zone',
   quietZonePh: 'server zone, e.g. Europe/Berlin',
   quietDownBreaks: 'DOWN is sent anyway',
-  testFailed: 'Test of {name} failed: {reason}',
+  testFailed: 'Test send via “{name}” failed: {reason}',
   journalSuppressed: '{service} · {runner}: held back (quiet hours) · {title}: {message}',
   notifyServiceOff: 'Off (service off)',
   notifyServiceOffTitle: 'This service is switched off (by hand or after 3 failed deliveries); re-enable it in its card.',

@@ -408,7 +408,7 @@ export default {
   quietZone: 'Fuseau horaire',
   quietZonePh: 'fuseau du serveur, p. ex. Europe/Berlin',
   quietDownBreaks: 'DOWN est envoyé quand même',
-  testFailed: 'Le test de {name} a échoué : {reason}',
+  testFailed: 'L’envoi de test via « {name} » a échoué : {reason}',
   journalSuppressed: '{service} · {runner} : retenu (heures calmes) · {title} : {message}',
   notifyServiceOff: 'Désactivé (service désactivé)',
   notifyServiceOffTitle: 'Ce service est désactivé (à la main ou après 3 échecs) ; réactivez-le dans sa carte.',

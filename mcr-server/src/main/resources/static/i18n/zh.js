@@ -408,7 +408,7 @@ export default {
   quietZone: '时区',
   quietZonePh: '服务器时区，例如 Europe/Berlin',
   quietDownBreaks: 'DOWN 仍然发送',
-  testFailed: '{name} 测试失败：{reason}',
+  testFailed: '通过“{name}”测试发送失败：{reason}',
   journalSuppressed: '{service} · {runner}：已暂缓（免打扰）· {title}：{message}',
   notifyServiceOff: '关（服务已停用）',
   notifyServiceOffTitle: '此服务已停用（手动或连续 3 次发送失败后）；请在其卡片中重新启用。',

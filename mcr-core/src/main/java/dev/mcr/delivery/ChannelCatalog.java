@@ -10,7 +10,6 @@ import dev.mcr.notify.Notifier;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,32 +163,6 @@ public final class ChannelCatalog implements SecretFields {
             // answered below
         }
         return "must be an http or https URL, for example https://example.org/hook.";
-    }
-
-    /** Returns the declarations of the channel types, as the UI reads them (labels in English). */
-    public List<Map<String, Object>> describe() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Notifier n : byType.values()) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("type", key(n.type()));
-            t.put("label", n.label());
-            List<Map<String, Object>> fields = new ArrayList<>();
-            for (ConfigField f : n.fields()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", f.name());
-                m.put("label", f.label());
-                m.put("kind", f.kind().jsonName());
-                m.put("required", f.required());
-                m.put("default", f.defaultValue());
-                if (!f.choices().isEmpty()) {
-                    m.put("choices", f.choices());
-                }
-                fields.add(m);
-            }
-            t.put("fields", fields);
-            out.add(t);
-        }
-        return out;
     }
 
     private static String key(String type) {

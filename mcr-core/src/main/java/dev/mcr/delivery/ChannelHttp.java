@@ -57,13 +57,18 @@ final class ChannelHttp {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    c = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
-                            .followRedirects(HttpClient.Redirect.NEVER).executor(PushoverNotifier.newExecutor()).build();
+                    c = newClient(timeout);
                     client = c;
                 }
             }
         }
         return c;
+    }
+
+    /** An HTTP/1.1 client that follows no redirect, on daemon threads that end when idle. */
+    static HttpClient newClient(Duration timeout) {
+        return HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).executor(PushoverNotifier.newExecutor()).build();
     }
 
     /**

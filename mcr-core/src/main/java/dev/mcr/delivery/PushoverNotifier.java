@@ -114,12 +114,7 @@ public final class PushoverNotifier implements Notifier {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    c = HttpClient.newBuilder()
-                            .connectTimeout(timeout)
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .executor(newExecutor())
-                            .build();
+                    c = ChannelHttp.newClient(timeout);
                     client = c;
                 }
             }

@@ -180,7 +180,7 @@ class ChannelRequestsTest {
         assertThat(receiver.requests()).isEmpty();
     }
 
-    private static NotifyException catchNotify(Notifier n, NotifyProfile p) {
+    static NotifyException catchNotify(Notifier n, NotifyProfile p) {
         try {
             n.send(p, DOWN);
         } catch (NotifyException e) {

@@ -18,6 +18,11 @@ class ChannelServiceUiTest extends BrowserTestBase {
 
     private static final String SIGNING = "whsec-browser-secret-77";
 
+    /** A time input's value as a user's picker sets it (typing depends on the browser's 12/24-hour locale). */
+    private void setTime(WebElement input, String hhmm) {
+        js("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", input, hhmm);
+    }
+
     private NotifyProfile profile(String id) {
         return mcr.state().notifyProfiles().stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
     }
@@ -48,8 +53,8 @@ class ChannelServiceUiTest extends BrowserTestBase {
 
         type(field(card, "url"), "https://example.org/hook");
         type(field(card, "secret"), SIGNING);
-        type(field(card, "quiet_from"), "2200");
-        type(field(card, "quiet_to"), "0700");
+        setTime(field(card, "quiet_from"), "22:00");
+        setTime(field(card, "quiet_to"), "07:00");
         type(field(card, "quiet_zone"), "Europe/Berlin");
         click(field(card, "quiet_down"));
         click(act(card, "save"));
@@ -79,11 +84,33 @@ class ChannelServiceUiTest extends BrowserTestBase {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        saveState("{\"notify_profiles\":[{\"id\":\"notify_hook\",\"name\":\"Hook\",\"type\":\"webhook\",\"active\":false,"
-                + "\"failure_count\":3,\"config\":{\"url\":\"http://127.0.0.1:" + closed + "/h\"}}],"
-                + "\"runners\":[" + runner("runner_a", "Backup", "echo ok").replace("\"notify_profile_ids\":[]",
-                "\"notify_profile_ids\":[\"notify_hook\"]") + "],\"runner_groups\":[],"
+        com.sun.net.httpserver.HttpServer gone = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        gone.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(410, -1);
+            ex.close();
+        });
+        gone.start();
+        String hookUrl = "http://127.0.0.1:" + gone.getAddress().getPort() + "/h";
+        String cases = "[{\"id\":\"c\",\"pattern\":\"DOWN\",\"message_template\":\"down\",\"state\":\"DOWN\"}]";
+        StringBuilder runners = new StringBuilder();
+        for (String r : new String[] {"runner_a", "runner_b", "runner_c"}) {
+            runners.append(runners.length() == 0 ? "" : ",").append(runner(r, r, "echo DOWN", cases)
+                    .replace("\"notify_profile_ids\":[]", "\"notify_profile_ids\":[\"notify_hook\"]"));
+        }
+        saveState("{\"notify_profiles\":[{\"id\":\"notify_hook\",\"name\":\"Hook\",\"type\":\"webhook\",\"active\":true,"
+                + "\"config\":{\"url\":\"" + hookUrl + "\"}}],\"runners\":[" + runners + "],\"runner_groups\":[],"
                 + "\"runner_layout\":[{\"type\":\"runner\",\"id\":\"runner_a\"}]}");
+        for (String r : new String[] {"runner_a", "runner_b", "runner_c"}) {
+            mcr.start(r).result().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        waitUntil(d -> !profile("notify_hook").active(), "the auto-disable after 3 failed deliveries");
+        gone.stop(0);
+        // The test send below goes to a closed port: a connect failure.
+        mcr.updateJson(dev.mcr.store.ConfigKind.PROFILE, "notify_hook", ("{\"config\":{\"url\":\"http://127.0.0.1:"
+                + closed + "/h\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                mcr.versionedProfile("notify_hook").orElseThrow().version());
         openPage();
 
         WebElement card = driver.findElement(By.id("service-notify_hook"));
@@ -98,11 +125,12 @@ class ChannelServiceUiTest extends BrowserTestBase {
         assertThat(act(card, "reenable").isDisplayed()).isFalse();
 
         click(act(card, "test"));
-        waitUntil(d -> flashText().startsWith("Test of Hook failed:"), "the test's reason");
+        waitUntil(d -> flashText().startsWith("Test send via “Hook” failed:"), "the test's reason");
         assertThat(flashText()).contains("could not connect to 127.0.0.1:" + closed).doesNotContain("error 400");
         WebElement lastError = card.findElement(By.cssSelector("[data-role='last-error']"));
         waitUntil(d -> lastError.isDisplayed(), "the last error on the card");
         assertThat(text(lastError)).contains("last error").contains("could not connect to 127.0.0.1:" + closed);
         assertThat(profile("notify_hook").failureCount()).isZero();
+        assertThat(profile("notify_hook").active()).isTrue();
     }
 }
