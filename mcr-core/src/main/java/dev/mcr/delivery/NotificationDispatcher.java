@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  *       {@link CaseError} {@code "Pushover failed: <error>"} and, when it happened,
  *       {@link NotifyProfileAutoDisabled}, in that order.</li>
  * </ul>
- * Error texts never contain a profile's credentials: every config value of the profile is replaced by
- * {@code ***}. A notifier that throws a {@link RuntimeException} counts as a failed delivery; the worker
- * logs it and goes on.
+ * Error texts never contain a profile's credentials: the values of its secret fields (for a channel without
+ * declared fields, every config value) are replaced by {@code ***}. A notifier that throws a
+ * {@link RuntimeException} counts as a failed delivery; the worker logs it and goes on.
  *
  * <p>Events are passed to the consumer on the worker thread, except the queue-full event (on the thread
  * that calls {@link #enqueue}) and the events of {@link #sendTest} (on its caller's thread). A consumer
@@ -589,8 +589,25 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
     }
 
-    private static String scrub(String text, NotifyProfile profile) {
-        return Secrets.scrub(text, profile.config().values());
+    /**
+     * Hides the profile's secrets in an error text: for a channel that declares its fields, the values of its secret
+     * fields and of keys it does not declare, so that a host or a port it names stays readable; for one that declares
+     * nothing, every config value.
+     */
+    private String scrub(String text, NotifyProfile profile) {
+        Notifier notifier = notifierFor(profile);
+        if (notifier == null || notifier.fields().isEmpty()) {
+            return Secrets.scrub(text, profile.config().values());
+        }
+        java.util.Set<String> plain = new java.util.HashSet<>();
+        notifier.fields().stream().filter(f -> !f.isSecret()).forEach(f -> plain.add(f.name()));
+        List<String> hide = new java.util.ArrayList<>();
+        profile.config().forEach((k, v) -> {
+            if (!plain.contains(k)) {
+                hide.add(v);
+            }
+        });
+        return Secrets.scrub(text, hide);
     }
 
     private static String typeKey(String type) {
