@@ -14,6 +14,7 @@ module dev.mcr.core {
     requires fernet.java8;
     // Flyway has no module descriptor and names no Automatic-Module-Name: the name comes from its jar's file name.
     requires flyway.core;
+    requires jakarta.mail;
     requires java.net.http;
     requires java.sql;
     requires org.slf4j;

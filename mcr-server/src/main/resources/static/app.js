@@ -10,7 +10,7 @@ import { localizeDemo } from './demo.js';
 import * as L from './layout.js';
 import { RunnerCard, idleStatus } from './runner-card.js';
 import { GroupCard, progressText } from './group-card.js';
-import { ServiceCard } from './service-card.js';
+import { ServiceCard, loadChannels } from './service-card.js';
 import { LogPane } from './panes.js';
 import { LiveStream } from './live.js';
 import { loadRunStrips, runStripEvent } from './history-strip.js';
@@ -869,7 +869,7 @@ const ctx = {
           const p = card.collect();
           // Counters and On/Off are the server's; secrets: ••• keeps, '' clears, text replaces.
           res = await put(objPath('profile', card.id), {
-            name: p.name, type: p.type, config: { user_key: p.config.user_key, api_token: p.config.api_token },
+            name: p.name, type: p.type, config: card.collectConfig(), quiet_hours: p.quiet_hours,
             version: toInt(card.saved.version),
           });
         }
@@ -910,7 +910,13 @@ const ctx = {
       await post('/api/pushover_test', { profile_id: card.id, message: '' });
       flash('success', 'testSent', { name });
     } catch (e) {
-      fail(e, 'actTest', { name });
+      // A 400 with ok:false is the channel's own answer (a DNS or connect failure, a refusal), not a bad request.
+      if (e instanceof ApiError && e.status === 400 && e.body && e.body.ok === false) {
+        flash('error', 'testFailed', { name, reason: names(e.detail) });
+        logEvent(['testFailed', { name, reason: names(e.detail) }]);
+      } else {
+        fail(e, 'actTest', { name });
+      }
     }
   },
 
@@ -1071,6 +1077,12 @@ async function loadJournal() {
     const items = Array.isArray(data && data.items) ? data.items.slice().reverse() : [];
     journal.clear();
     journal.add(...items.map(journalEntry));
+    // Each service card shows the last error of its service, newest last.
+    for (const it of items) {
+      const card = app.serviceCards.get(it.profile_id);
+      if (card && it.delivery === 'error') card.setLastError(it.error, it.ts);
+      else if (card && it.delivery === 'success' && it.runner_id !== '__manual_test__') card.setLastError('', null);
+    }
   } catch (e) {
     fail(e, 'actLoadJournal');
   }
@@ -1259,6 +1271,10 @@ function onEvent(ev) {
       const card = app.runnerCards.get(ev.runner_id);
       const error = String(ev.error ?? '');
       if (card && /^invalid regex/i.test(error)) card.setCaseError(ev.pattern, error);
+      // A failed delivery is logged once, as the service's (notify_profile_status, which comes just before), not
+      // as an error of the case ("Pushover failed: …").
+      const d = app.lastDeliveryError;
+      if (d && d.runner_id === ev.runner_id && d.error && error.endsWith(` failed: ${d.error}`)) break;
       logEvent(['evCaseError', { name: runnerName(ev.runner_id), pattern: String(ev.pattern ?? ''), error: names(error) }], ev.ts);
       break;
     }
@@ -1276,6 +1292,7 @@ function onEvent(ev) {
     case 'notify_profile_status': {
       updateProfileCounters(ev);
       if (ev.delivery && ev.message != null) journal.add(journalEntry(ev));
+      app.lastDeliveryError = ev.delivery === 'error' ? { runner_id: ev.runner_id, error: String(ev.error || ev.reason || '') } : null;
       if (ev.delivery === 'error') {
         logEvent(['evNotifyFailed', { service: serviceName(ev.profile_id, ev.profile_name), reason: names(ev.reason || '') }], ev.ts);
       }
@@ -1351,6 +1368,7 @@ async function boot() {
   tr($('#loadErrorText'), { text: 'loading' });
   $('#loadErrorRetryIn').textContent = '';
   try {
+    await loadChannels(get);
     const state = await get('/api/state');
     panel.hidden = true;
     $('#main').hidden = false;

@@ -37,7 +37,7 @@ function build() {
     ...['success', 'failure', 'stopped', 'timed_out', 'lost', 'running'].map((o) => h('li', null,
       h('span', { class: `swatch ${runClasses({ outcome: o }).join(' ')}`, 'aria-hidden': 'true' }), tr(h('span'), { text: `outcome_${o}` }))));
   const rows = h('tbody', { 'data-role': 'rows' });
-  const cols = ['colStart', 'colDuration', 'colTrigger', 'colActor', 'colExit', 'colWorst', 'colMessage', 'colOutput'];
+  const cols = ['colStart', 'colDuration', 'colTrigger', 'colActor', 'colExit', 'colWorst', 'colLastMessage', 'colOutput'];
   const table = h('table', { class: 'hist-table' }, h('thead', null, h('tr', null, ...cols.map((c) => tr(h('th', { scope: 'col' }), { text: c })))), rows);
   const newer = tr(h('button', { type: 'button', class: 'btn', 'data-act': 'newer', onclick: () => page(view.at - 1) }), { text: 'historyNewer' });
   const older = tr(h('button', { type: 'button', class: 'btn', 'data-act': 'older', onclick: () => page(view.at + 1) }), { text: 'historyOlder' });

@@ -498,7 +498,7 @@ export class RunnerCard extends SyncedCard {
     const profiles = this.ctx.profiles();
     const ids = this.latest().notify_profile_ids || [];
     const upd = this.latest().notify_profile_updates_only || [];
-    const sig = JSON.stringify([profiles.map((p) => [p.id, p.name]), ids, upd]);
+    const sig = JSON.stringify([profiles.map((p) => [p.id, p.name, p.active !== false]), ids, upd]);
     if (sig === this.notifySig) return;
     this.notifySig = sig;
     // Keep keyboard focus on the same control when the rows are rebuilt after a save.
@@ -522,10 +522,13 @@ export class RunnerCard extends SyncedCard {
       const on = ids.includes(p.id);
       const only = on && upd.includes(p.id);
       const name = String(p.name || p.id);
+      // A service that is off (by hand or after 3 failures) delivers nothing: the toggle must not say On.
+      const svcOff = p.active === false;
+      const shown = on && !svcOff ? 'on' : (on ? 'notifyServiceOff' : 'off');
       const onBtn = tr(h('button', {
-        type: 'button', class: `btn small toggle ${on ? 'on' : ''}`, 'aria-pressed': String(on),
+        type: 'button', class: `btn small toggle ${on && !svcOff ? 'on' : ''} ${svcOff ? 'svc-off' : ''}`, 'aria-pressed': String(on),
         onclick: () => this.ctx.setNotify(this.id, p.id, !on, false),
-      }), { text: on ? 'on' : 'off', aria: ['notifyToggleAria', { service: name, state: { t: on ? 'on' : 'off' } }] });
+      }), { text: shown, aria: ['notifyToggleAria', { service: name, state: { t: shown } }], title: svcOff ? 'notifyServiceOffTitle' : null });
       const updIn = h('input', { type: 'checkbox', checked: only, disabled: !on, onchange: () => this.ctx.setNotify(this.id, p.id, true, updIn.checked) });
       return h('div', { class: 'notify-row', 'data-profile-id': p.id },
         h('span', { class: 'notify-name' }, name), onBtn,

@@ -10,7 +10,9 @@ import dev.mcr.crypto.SecretMasking;
 import dev.mcr.delivery.NotificationDispatcher;
 import dev.mcr.delivery.NotifyTarget;
 import dev.mcr.delivery.ProfileRegistry;
-import dev.mcr.delivery.PushoverNotifier;
+import dev.mcr.delivery.BuiltInChannels;
+import dev.mcr.delivery.ChannelCatalog;
+import dev.mcr.delivery.RetryPolicy;
 import dev.mcr.delivery.TestSendOutcome;
 import dev.mcr.error.ClosedException;
 import dev.mcr.error.GroupBusyException;
@@ -135,6 +137,7 @@ public final class Mcr implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final boolean ownScheduler;
     private final NotificationDispatcher dispatcher;
+    private final ChannelCatalog channels;
     private final RunnerEngine engine;
     private final LiveRuns liveRuns;
     private final GroupSequencer groups;
@@ -169,7 +172,16 @@ public final class Mcr implements AutoCloseable {
         this.bus = new EventBus(b.maxSubscribers, b.eventQueueCapacity);
         this.logs = new RunLogs(dataDir, b.maxLogBytes, b.maxLogFiles);
         this.liveRuns = new LiveRuns(store.runtime(), scheduler, clock);
-        this.keeper = new StateKeeper(store.config(), new SecretCodec(cipher), saveLimits, bus::publish, closed::get);
+        Map<String, Notifier> byType = new LinkedHashMap<>();
+        for (Notifier n : BuiltInChannels.all(b.pushoverUrl, b.channelApiOverrides)) {
+            byType.put(n.type(), n);
+        }
+        for (Notifier n : b.notifiers) {
+            byType.put(n.type(), n);
+        }
+        this.channels = new ChannelCatalog(new ArrayList<>(byType.values()), clock.getZone());
+        this.keeper = new StateKeeper(store.config(), new SecretCodec(cipher, channels), channels, channels::check,
+                saveLimits, bus::publish, closed::get);
         NotificationDispatcher d = null;
         RunnerEngine e = null;
         RunRecorder rec = null;
@@ -187,13 +199,8 @@ public final class Mcr implements AutoCloseable {
                 rec.recover(recordedLive, store.runtime().liveRuns().stream().map(LiveRun::runId).toList());
                 bus.observe(rec);
             }
-            Map<String, Notifier> byType = new LinkedHashMap<>();
-            byType.put(NotifyProfile.TYPE_PUSHOVER, new PushoverNotifier(b.pushoverUrl));
-            for (Notifier n : b.notifiers) {
-                byType.put(n.type(), n);
-            }
-            d = new NotificationDispatcher(new ArrayList<>(byType.values()), new Profiles(), store.journal()::append,
-                    bus::publish, clock, b.notifyQueueCapacity);
+            d = new NotificationDispatcher(channels.all(), new Profiles(), store.journal()::append,
+                    bus::publish, clock, b.notifyQueueCapacity, scheduler, RetryPolicy.DEFAULT, b.publicUrl);
             NotificationDispatcher dispatch = d;
             e = new RunnerEngine(
                     new EngineSettings(clock, b.shell, b.maxOutputLines, b.runtimeStatusSaveInterval,
@@ -202,7 +209,14 @@ public final class Mcr implements AutoCloseable {
                     new RunNotifier() {
                         @Override
                         public void notify(Runner runner, String pattern, String title, String message) {
-                            dispatch.enqueue(runner.id(), pattern, NotifyTarget.of(runner), title, message);
+                            notify(runner, pattern, "NONE", "", title, message);
+                        }
+
+                        @Override
+                        public void notify(Runner runner, String pattern, String state, String runId, String title,
+                                           String message) {
+                            dispatch.enqueue(new NotificationDispatcher.Outgoing(runner.id(), runner.name(), pattern,
+                                    state, runId, title, message), NotifyTarget.of(runner));
                         }
 
                         @Override
@@ -212,8 +226,8 @@ public final class Mcr implements AutoCloseable {
 
                         @Override
                         public void escalate(Runner runner, String profileId, String title, String message) {
-                            dispatch.enqueue(runner.id(), RunnerEngine.ESCALATION_PATTERN,
-                                    List.of(new NotifyTarget(profileId, false)), title, message);
+                            dispatch.enqueueTo(profileId, new NotificationDispatcher.Outgoing(runner.id(),
+                                    runner.name(), RunnerEngine.ESCALATION_PATTERN, "DOWN", "", title, message));
                         }
                     },
                     LastCaseStore.of(store.runtime()), liveRuns, ScheduleStates.of(store.runtime()));
@@ -316,9 +330,20 @@ public final class Mcr implements AutoCloseable {
         return keeper.state();
     }
 
+    /**
+     * Returns the channel types this instance delivers through, in the order of the type chooser, with their declared
+     * config fields (built-in ones first, then those given to {@link Builder#notifier}).
+     *
+     * @return the channel types
+     */
+    public List<ChannelType> channelTypes() {
+        return channels.all().stream().map(n -> new ChannelType(n.type().strip().toLowerCase(java.util.Locale.ROOT),
+                n.label(), n.fields())).toList();
+    }
+
     /** Returns the current state with every non-empty secret replaced by {@code __SECRET_SET__} (for clients). */
     public AppState maskedState() {
-        return SecretMasking.mask(keeper.state());
+        return SecretMasking.mask(keeper.state(), channels);
     }
 
     /**
@@ -877,8 +902,10 @@ public final class Mcr implements AutoCloseable {
         DataFolder.prepare(dir);
         CredentialCipher cipher = CredentialCipher.forDataDir(dir, secretKey);
         try (Store store = SqliteStore.open(dir)) {
-            StateKeeper keeper = new StateKeeper(store.config(), new SecretCodec(cipher), SaveLimits.DEFAULTS, e -> { },
-                    () -> false);
+            ChannelCatalog builtIn = new ChannelCatalog(BuiltInChannels.all(Builder.DEFAULT_PUSHOVER_URL, Map.of()),
+                    java.time.ZoneId.systemDefault());
+            StateKeeper keeper = new StateKeeper(store.config(), new SecretCodec(cipher, builtIn), builtIn,
+                    (next, current) -> { }, SaveLimits.DEFAULTS, e -> { }, () -> false);
             keeper.load(false);
             return keeper.rotateKeys(cipher);
         }
@@ -1574,6 +1601,8 @@ public final class Mcr implements AutoCloseable {
         List<String> shell = DEFAULT_SHELL;
         String secretKey;
         URI pushoverUrl = DEFAULT_PUSHOVER_URL;
+        String publicUrl = "";
+        Map<String, URI> channelApiOverrides = new LinkedHashMap<>();
         int maxOutputLines = DEFAULT_MAX_OUTPUT_LINES;
         Duration runtimeStatusSaveInterval = DEFAULT_RUNTIME_STATUS_SAVE_INTERVAL;
         ImportLimits importLimits = ImportLimits.DEFAULTS;
@@ -1819,9 +1848,40 @@ public final class Mcr implements AutoCloseable {
             }
         }
 
-        /** Registers a notifier for a profile type (replaces the built-in one of the same type). */
+        /**
+         * Registers a channel type (replaces the built-in one of the same type): its declared fields are validated on
+         * every save, its secret fields encrypted and masked, and it gets its own queue and worker.
+         *
+         * @param notifier the channel
+         * @return this builder
+         */
         public Builder notifier(Notifier notifier) {
-            this.notifiers.add(notifier);
+            this.notifiers.add(Objects.requireNonNull(notifier, "notifier"));
+            return this;
+        }
+
+        /**
+         * Sets the page's public URL ({@code MCR_PUBLIC_URL}, for example {@code https://mcr.example.org/}); each
+         * notification then carries the link {@code <url>#runner/<id>}. Empty (the default) means no link.
+         *
+         * @param publicUrl an absolute http or https URL, or {@code ""}
+         * @return this builder
+         */
+        public Builder publicUrl(String publicUrl) {
+            this.publicUrl = publicUrl == null ? "" : publicUrl.strip();
+            return this;
+        }
+
+        /**
+         * Points the API of a built-in channel elsewhere, for tests with a local stand-in: {@code "telegram"} (the
+         * Bot API base, {@code https://api.telegram.org}) is the one that has a fixed remote.
+         *
+         * @param type the channel type
+         * @param base the base URL
+         * @return this builder
+         */
+        public Builder channelApi(String type, URI base) {
+            this.channelApiOverrides.put(type, base);
             return this;
         }
 
@@ -1836,6 +1896,8 @@ public final class Mcr implements AutoCloseable {
             require(dataDir != null, "dataDir must be set; pass the folder for app.db and the logs.");
             require(clock != null, "clock must not be null; use Clock.systemDefaultZone().");
             require(shell != null && !shell.isEmpty(), "shell must name a program, for example [setsid, bash, -lc].");
+            require(publicUrl.isEmpty() || ChannelCatalog.httpUrlProblem(publicUrl) == null,
+                    "publicUrl must be an http or https URL, not '" + publicUrl + "'.");
             require(pushoverUrl != null && ("http".equalsIgnoreCase(pushoverUrl.getScheme())
                     || "https".equalsIgnoreCase(pushoverUrl.getScheme())), "pushoverUrl must be an http or https URL.");
             require(maxOutputLines >= 1, "maxOutputLines must be at least 1.");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcr.crypto.CredentialCipher;
 import dev.mcr.crypto.Reencryption;
 import dev.mcr.crypto.SecretCodec;
+import dev.mcr.crypto.SecretFields;
 import dev.mcr.crypto.SecretMasking;
 import dev.mcr.error.ClosedException;
 import dev.mcr.error.GroupNotFoundException;
@@ -89,6 +90,8 @@ final class StateKeeper {
 
     private final ConfigStore store;
     private final SecretCodec codec;
+    private final SecretFields secrets;
+    private final java.util.function.BiConsumer<AppState, AppState> profileChecks;
     private final SaveLimits limits;
     private final Consumer<McrEvent> publish;
     private final BooleanSupplier closed;
@@ -103,6 +106,19 @@ final class StateKeeper {
 
     StateKeeper(ConfigStore store, SecretCodec codec, SaveLimits limits, Consumer<McrEvent> publish,
                 BooleanSupplier closed) {
+        this(store, codec, SecretFields.BY_NAME, (next, current) -> { }, limits, publish, closed);
+    }
+
+    /**
+     * @param secrets       which profile config values are secrets (the channel declarations)
+     * @param profileChecks refuses a new or changed profile its channel type does not accept (called with the
+     *                      normalized state and the stored one; throws {@link dev.mcr.error.InvalidInputException})
+     */
+    StateKeeper(ConfigStore store, SecretCodec codec, SecretFields secrets,
+                java.util.function.BiConsumer<AppState, AppState> profileChecks, SaveLimits limits,
+                Consumer<McrEvent> publish, BooleanSupplier closed) {
+        this.secrets = secrets;
+        this.profileChecks = profileChecks;
         this.store = store;
         this.codec = codec;
         this.limits = limits;
@@ -358,6 +374,7 @@ final class StateKeeper {
             limits.check(next, cur.state());
             limits.checkBytes(bytes, stateBytes);
             RunnerChecks.check(next, cur.state());
+            profileChecks.accept(next, cur.state());
         }
         List<ConfigChange> changes = diff(cur, next);
         if (changes.isEmpty()) {
@@ -565,7 +582,7 @@ final class StateKeeper {
      */
     void saveState(AppState incoming) {
         synchronized (lock) {
-            commitState(SecretMasking.mergeIncoming(incoming, snap.state()), true);
+            commitState(SecretMasking.mergeIncoming(incoming, snap.state(), secrets), true);
         }
     }
 
@@ -576,7 +593,7 @@ final class StateKeeper {
         // Counted before normalizing: a million entries are refused at once.
         limits.checkRaw(raw, cur.state());
         if (!(raw instanceof ObjectNode sent)) {
-            return SecretMasking.mergeIncoming(StateNormalizer.normalize(raw), cur.state());
+            return SecretMasking.mergeIncoming(StateNormalizer.normalize(raw), cur.state(), secrets);
         }
         ObjectNode curDoc = StateTrees.toJson(cur.state());
         ObjectNode next = NODES.objectNode();
@@ -606,7 +623,7 @@ final class StateKeeper {
                 next.set(e.getKey(), e.getValue());
             }
         });
-        return SecretMasking.mergeIncoming(normalizeForStore(next), cur.state());
+        return SecretMasking.mergeIncoming(normalizeForStore(next), cur.state(), secrets);
     }
 
     /**
@@ -686,10 +703,10 @@ final class StateKeeper {
         return false;
     }
 
-    private static ObjectNode keepSecrets(ConfigKind kind, ObjectNode stored, ObjectNode sent) {
+    private ObjectNode keepSecrets(ConfigKind kind, ObjectNode stored, ObjectNode sent) {
         switch (kind) {
             case PROFILE:
-                return SecretMasking.keepMaskedSecrets(stored, sent);
+                return SecretMasking.keepMaskedSecrets(stored, sent, secrets);
             case RUNNER:
                 return SecretMasking.keepMaskedEnv(stored, sent);
             default:
@@ -825,7 +842,7 @@ final class StateKeeper {
             if (kind == ConfigKind.GROUP) {
                 leaveOtherGroups(list, id, result);
             }
-            commitState(SecretMasking.mergeIncoming(normalizeForStore(doc), cur.state()), true);
+            commitState(SecretMasking.mergeIncoming(normalizeForStore(doc), cur.state(), secrets), true);
             return id;
         }
     }
@@ -869,7 +886,7 @@ final class StateKeeper {
                     list.remove(i);
                 }
             }
-            commitState(SecretMasking.mergeIncoming(normalizeForStore(doc), cur.state()), true);
+            commitState(SecretMasking.mergeIncoming(normalizeForStore(doc), cur.state(), secrets), true);
             List<ObjectVersion> last = store.history(kind, id, 1);
             return last.isEmpty() ? 0 : last.get(0).version();
         }
@@ -987,7 +1004,7 @@ final class StateKeeper {
     /** The state as clients get it: secrets masked, each runner, group and profile with its version. */
     String clientStateJson() {
         Snap s = snap;
-        ObjectNode doc = StateTrees.toJson(SecretMasking.mask(s.state()));
+        ObjectNode doc = StateTrees.toJson(SecretMasking.mask(s.state(), secrets));
         for (ConfigKind kind : LIST_KINDS) {
             Map<String, Long> versions = versionsOf(s.versions(), kind);
             doc.get(kind.stateKey()).forEach(o -> ((ObjectNode) o).put(VERSION_KEY,
@@ -1007,7 +1024,7 @@ final class StateKeeper {
         return json;
     }
 
-    private static String clientObjectJson(Snap s, ConfigKind kind, String id) {
+    private String clientObjectJson(Snap s, ConfigKind kind, String id) {
         AppState st = s.state();
         if (kind == ConfigKind.LAYOUT) {
             ObjectNode o = NODES.objectNode();
@@ -1028,7 +1045,7 @@ final class StateKeeper {
         if (one == null) {
             return null;
         }
-        ObjectNode o = (ObjectNode) StateTrees.toJson(SecretMasking.mask(one)).get(kind.stateKey()).get(0);
+        ObjectNode o = (ObjectNode) StateTrees.toJson(SecretMasking.mask(one, secrets)).get(kind.stateKey()).get(0);
         o.put(VERSION_KEY, version(s, kind, id));
         return StateTrees.write(o);
     }

@@ -30,6 +30,7 @@ public final class Main {
             "             --rate=1000 --latency-lines=5000 --server-java-options='-XX:...']",
             "  footprint [--jar=mcr-server/target/mcr-server.jar --clients=20 --lines=200000 --rounds=3 --floods=3",
             "             --settle-millis=3000 --server-java-options='-Xmx128m']",
+            "  notify    [--notifications=10000 --latency-messages=2000 --rounds=3]   webhook deliveries, stuck SMTP",
             "  jmh       [JMH options, e.g. -f 1 -wi 3 -i 5 LineCost]   per-line micro costs (JMH)");
 
     /** Where the server jar is after {@code mvn package}, relative to the repository root. */
@@ -116,6 +117,11 @@ public final class Main {
                     return ScaleBench.run(new ScaleBench.Options(a.intValue("runners", 200),
                             a.millis("interval-millis", Duration.ofSeconds(1)), a.millis("millis", Duration.ofSeconds(60)),
                             a.millis("warmup-millis", Duration.ofSeconds(5)), a.intValue("rounds", 1)), dir, log);
+                }
+                case "notify": {
+                    Args a = new Args(options, Set.of("notifications", "latency-messages", "rounds"));
+                    return NotifyBench.run(new NotifyBench.Options(a.intValue("notifications", 10_000),
+                            a.intValue("latency-messages", 2000), a.intValue("rounds", 3)), dir, log);
                 }
                 case "cron": {
                     Args a = new Args(options, Set.of("runners", "cron", "rounds"));

@@ -63,6 +63,16 @@ class HarnessSmokeTest {
     }
 
     @Test
+    void the_notify_harness_measures_deliveries_and_latencies_with_a_stuck_smtp_channel() throws Exception {
+        Report r = NotifyBench.run(new NotifyBench.Options(200, 100, 1), dir, log);
+
+        assertThat(r.rounds()).hasSize(1);
+        assertPositive(figure(r, 0, "deliveries/s"));
+        assertPositive(figure(r, 0, "webhook p99 ms (mcr: no SMTP vs stuck SMTP)"));
+        assertThat(r.notes()).anyMatch(n -> n.contains("Stuck SMTP connections held open during the last latency part: 1"));
+    }
+
+    @Test
     void the_line_pipeline_harness_measures_both_sides_and_every_line_reaches_the_subscriber() throws Exception {
         Report r = LinePipelineBench.run(new LinePipelineBench.Options(2000, 500, 1, null), dir, log);
 

@@ -11,8 +11,9 @@ import java.util.Objects;
 
 /**
  * Encrypts the secrets of configured objects before they go to the store and decrypts them after a load, so that the
- * store only ever sees {@code enc:v1:} tokens. A secret is a text value whose key {@link SecretMasking#isSecretKey}
- * names a secret: in a profile's {@code config}, or at the top level of the state (the extra keys); or the
+ * store only ever sees {@code enc:v1:} tokens. A secret is a text value of a profile's {@code config} that its channel
+ * type declares secret ({@link SecretFields}), or a top-level value whose key {@link SecretMasking#isSecretKey} names
+ * a secret (the extra keys of the state); or the
  * {@code value} of a runner's {@code env} entry marked {@code "secret": true}.
  *
  * <p>Fernet tokens differ at every encryption; to keep the stored document of an unchanged secret unchanged (and the
@@ -23,6 +24,7 @@ import java.util.Objects;
 public final class SecretCodec {
 
     private final CredentialCipher cipher;
+    private final SecretFields secrets;
     /** slot to the last known pair of plaintext and token. */
     private final Map<String, String[]> known = new HashMap<>();
 
@@ -32,7 +34,18 @@ public final class SecretCodec {
      * @param cipher the data folder's cipher
      */
     public SecretCodec(CredentialCipher cipher) {
+        this(cipher, SecretFields.BY_NAME);
+    }
+
+    /**
+     * Creates a codec that knows the secret fields the channel types declare.
+     *
+     * @param cipher  the data folder's cipher
+     * @param secrets which profile config values are secrets
+     */
+    public SecretCodec(CredentialCipher cipher, SecretFields secrets) {
         this.cipher = Objects.requireNonNull(cipher, "cipher");
+        this.secrets = Objects.requireNonNull(secrets, "secrets");
     }
 
     /**
@@ -59,7 +72,7 @@ public final class SecretCodec {
     public ObjectNode encodeProfile(String profileId, ObjectNode profile) {
         ObjectNode copy = profile.deepCopy();
         if (copy.get("config") instanceof ObjectNode cfg) {
-            rewrite(cfg, "profile\u0000" + profileId + "\u0000", this::encrypt);
+            rewrite(cfg, "profile\u0000" + profileId + "\u0000", profileSecrets(copy), this::encrypt);
         }
         return copy;
     }
@@ -98,7 +111,7 @@ public final class SecretCodec {
      */
     public ObjectNode encodeExtra(ObjectNode extra) {
         ObjectNode copy = extra.deepCopy();
-        rewrite(copy, "top\u0000", this::encrypt);
+        rewrite(copy, "top\u0000", SecretMasking::isSecretKey, this::encrypt);
         return copy;
     }
 
@@ -113,7 +126,7 @@ public final class SecretCodec {
     public ObjectNode decodeProfile(String profileId, ObjectNode profile) {
         ObjectNode copy = profile.deepCopy();
         if (copy.get("config") instanceof ObjectNode cfg) {
-            rewrite(cfg, "profile\u0000" + profileId + "\u0000", this::decrypt);
+            rewrite(cfg, "profile\u0000" + profileId + "\u0000", profileSecrets(copy), this::decrypt);
         }
         return copy;
     }
@@ -126,7 +139,7 @@ public final class SecretCodec {
      */
     public ObjectNode decodeExtra(ObjectNode extra) {
         ObjectNode copy = extra.deepCopy();
-        rewrite(copy, "top\u0000", this::decrypt);
+        rewrite(copy, "top\u0000", SecretMasking::isSecretKey, this::decrypt);
         return copy;
     }
 
@@ -213,8 +226,8 @@ public final class SecretCodec {
         return plain;
     }
 
-    private static void visitState(ObjectNode root, Rewrite fn) {
-        rewrite(root, "top\u0000", fn);
+    private void visitState(ObjectNode root, Rewrite fn) {
+        rewrite(root, "top\u0000", SecretMasking::isSecretKey, fn);
         if (root.get("runners") instanceof ArrayNode runners) {
             for (JsonNode r : runners) {
                 if (r instanceof ObjectNode runner) {
@@ -234,7 +247,7 @@ public final class SecretCodec {
             }
             JsonNode idNode = p.get("id");
             String profileId = idNode == null || idNode.isNull() ? "" : idNode.asText().strip();
-            rewrite(cfg, "profile\u0000" + profileId + "\u0000", fn);
+            rewrite(cfg, "profile\u0000" + profileId + "\u0000", profileSecrets((ObjectNode) p), fn);
         }
     }
 
@@ -258,10 +271,18 @@ public final class SecretCodec {
         }
     }
 
-    private static void rewrite(ObjectNode obj, String slotPrefix, Rewrite fn) {
+    /** The secret keys of a profile document's config, by its type. */
+    private java.util.function.Predicate<String> profileSecrets(ObjectNode profile) {
+        JsonNode t = profile.get("type");
+        String type = t != null && t.isTextual() ? t.textValue().strip().toLowerCase(java.util.Locale.ROOT) : "pushover";
+        return key -> secrets.isSecret(type, key);
+    }
+
+    private static void rewrite(ObjectNode obj, String slotPrefix, java.util.function.Predicate<String> isSecret,
+                                Rewrite fn) {
         List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(obj.properties());
         for (Map.Entry<String, JsonNode> e : fields) {
-            if (SecretMasking.isSecretKey(e.getKey()) && e.getValue().isTextual()) {
+            if (isSecret.test(e.getKey()) && e.getValue().isTextual()) {
                 String old = e.getValue().asText();
                 String now = fn.apply(slotPrefix + e.getKey(), old);
                 if (!now.equals(old)) {

@@ -19,9 +19,9 @@ import java.util.Map;
 /**
  * Hides credentials from API clients and puts them back when a client saves.
  *
- * <p>A <em>secret</em> is a value of a profile's {@code config} whose key is named like a secret (see
- * {@link #isSecretKey(String)}: {@code user_key}, {@code api_token}, and for future channels any key containing
- * token, key, secret or password), or a top-level state value named like that (the original's legacy
+ * <p>A <em>secret</em> is a value of a profile's {@code config} that its channel type declares secret (see
+ * {@link SecretFields}; a key the type does not declare is one when it is named like a secret, see
+ * {@link #isSecretKey(String)}), or a top-level state value named like a secret (the original's legacy
  * {@code pushover_user_key}/{@code pushover_api_token}), or the value of a runner's variable marked secret
  * ({@code env[{name, value, secret: true}]}).
  */
@@ -63,10 +63,22 @@ public final class SecretMasking {
      * @return the masked copy
      */
     public static AppState mask(AppState s) {
+        return mask(s, SecretFields.BY_NAME);
+    }
+
+    /**
+     * Returns the state as an API client may see it, with the profiles' secrets told by the channel declarations.
+     *
+     * @param s       the state with plaintext secrets
+     * @param secrets which config values are secrets
+     * @return the masked copy
+     */
+    public static AppState mask(AppState s, SecretFields secrets) {
         List<NotifyProfile> profiles = new ArrayList<>();
         for (NotifyProfile p : s.notifyProfiles()) {
             Map<String, String> cfg = new LinkedHashMap<>();
-            p.config().forEach((k, v) -> cfg.put(k, isSecretKey(k) && v != null && !v.isEmpty() ? SECRET_SET : v));
+            p.config().forEach((k, v) -> cfg.put(k, secrets.isSecret(p.type(), k) && v != null && !v.isEmpty()
+                    ? SECRET_SET : v));
             profiles.add(p.withConfig(cfg));
         }
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -124,6 +136,18 @@ public final class SecretMasking {
      * @return the state to save
      */
     public static AppState mergeIncoming(AppState incoming, AppState stored) {
+        return mergeIncoming(incoming, stored, SecretFields.BY_NAME);
+    }
+
+    /**
+     * {@link #mergeIncoming(AppState, AppState)} with the profiles' secrets told by the channel declarations.
+     *
+     * @param incoming the state the client sent (possibly masked)
+     * @param stored   the stored state with plaintext secrets, or {@code null} when nothing is stored
+     * @param secrets  which config values are secrets
+     * @return the state to save
+     */
+    public static AppState mergeIncoming(AppState incoming, AppState stored, SecretFields secrets) {
         AppState previous = stored == null ? AppState.EMPTY : stored;
         Map<String, NotifyProfile> previousById = new HashMap<>();
         for (NotifyProfile p : previous.notifyProfiles()) {
@@ -133,7 +157,7 @@ public final class SecretMasking {
         for (NotifyProfile p : incoming.notifyProfiles()) {
             NotifyProfile old = previousById.get(p.id());
             Map<String, String> cfg = new LinkedHashMap<>();
-            p.config().forEach((k, v) -> cfg.put(k, isSecretKey(k) && SECRET_SET.equals(v)
+            p.config().forEach((k, v) -> cfg.put(k, secrets.isSecret(p.type(), k) && SECRET_SET.equals(v)
                     ? (old == null ? "" : old.configValue(k))
                     : v));
             int failures = 0;
@@ -223,14 +247,28 @@ public final class SecretMasking {
      * @return the copy
      */
     public static ObjectNode keepMaskedSecrets(ObjectNode stored, ObjectNode sent) {
+        return keepMaskedSecrets(stored, sent, SecretFields.BY_NAME);
+    }
+
+    /**
+     * {@link #keepMaskedSecrets(ObjectNode, ObjectNode)} with the secrets told by the channel declarations.
+     *
+     * @param stored  the stored profile with plaintext secrets, may be {@code null}
+     * @param sent    the profile a client sent
+     * @param secrets which config values are secrets
+     * @return the copy
+     */
+    public static ObjectNode keepMaskedSecrets(ObjectNode stored, ObjectNode sent, SecretFields secrets) {
         ObjectNode copy = sent.deepCopy();
         if (!(copy.get("config") instanceof ObjectNode cfg)) {
             return copy;
         }
         JsonNode storedCfg = stored == null ? null : stored.get("config");
+        String type = profileType(copy);
         List<String> masked = new ArrayList<>();
         cfg.properties().forEach(e -> {
-            if (isSecretKey(e.getKey()) && e.getValue().isTextual() && SECRET_SET.equals(e.getValue().textValue())) {
+            if (secrets.isSecret(type, e.getKey()) && e.getValue().isTextual()
+                    && SECRET_SET.equals(e.getValue().textValue())) {
                 masked.add(e.getKey());
             }
         });
@@ -239,6 +277,11 @@ public final class SecretMasking {
             cfg.put(key, old != null && old.isTextual() ? old.textValue() : "");
         }
         return copy;
+    }
+
+    private static String profileType(JsonNode profile) {
+        JsonNode t = profile.get("type");
+        return t != null && t.isTextual() ? t.textValue().strip().toLowerCase(Locale.ROOT) : NotifyProfile.TYPE_PUSHOVER;
     }
 
     private static boolean isNonEmptyText(Object v) {

@@ -3,6 +3,7 @@ package dev.mcr.delivery;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcr.model.NotifyProfile;
+import dev.mcr.notify.ConfigField;
 import dev.mcr.notify.Notifier;
 import dev.mcr.notify.NotifyException;
 import java.io.ByteArrayOutputStream;
@@ -113,17 +114,28 @@ public final class PushoverNotifier implements Notifier {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    c = HttpClient.newBuilder()
-                            .connectTimeout(timeout)
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .executor(newExecutor())
-                            .build();
+                    c = ChannelHttp.newClient(timeout);
                     client = c;
                 }
             }
         }
         return c;
+    }
+
+    /** Returns {@code "Pushover"}. */
+    @Override
+    public String label() {
+        return "Pushover";
+    }
+
+    /**
+     * Declares the user key and the API token, both secret. Neither is required on a save: the original client
+     * stores a new service empty and fills it later; a profile without them is skipped as not configured.
+     */
+    @Override
+    public List<ConfigField> fields() {
+        return List.of(ConfigField.secret(NotifyProfile.USER_KEY, "User key"),
+                ConfigField.secret(NotifyProfile.API_TOKEN, "API token"));
     }
 
     /** Returns whether the HTTP client has been built (for tests: construction alone must not build it). */
@@ -249,7 +261,7 @@ public final class PushoverNotifier implements Notifier {
     }
 
     /** The first meaningful message in the cause chain, or a plain text for the common message-less ones. */
-    private static String reason(Throwable failure) {
+    static String reason(Throwable failure) {
         List<Throwable> chain = new java.util.ArrayList<>();
         for (Throwable t = failure; t != null && !chain.contains(t) && chain.size() < 16; t = t.getCause()) {
             chain.add(t);
@@ -274,60 +286,17 @@ public final class PushoverNotifier implements Notifier {
         return chain.get(chain.size() - 1).getClass().getSimpleName();
     }
 
-    private static String seconds(Duration d) {
+    static String seconds(Duration d) {
         return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
     /** Daemon threads with our name, created on demand and ended when idle, so no close is needed. */
-    private static ThreadPoolExecutor newExecutor() {
+    static ThreadPoolExecutor newExecutor() {
         AtomicInteger counter = new AtomicInteger();
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "mcr-notify-http-" + counter.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-    }
-
-    /** Collects at most {@code max} body bytes and discards the rest. */
-    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final int max;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-
-        LimitedBody(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer buffer : items) {
-                int n = Math.min(buffer.remaining(), max - out.size());
-                if (n > 0) {
-                    byte[] chunk = new byte[n];
-                    buffer.get(chunk);
-                    out.write(chunk, 0, n);
-                }
-            }
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            result.completeExceptionally(throwable);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(out.toByteArray());
-        }
     }
 }

@@ -50,7 +50,7 @@ import java.util.Set;
  *       unmodifiable plain Java values (Map, List, String, Number, Boolean, null; {@code NaN} and infinities
  *       become the text {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}), except
  *       {@code snoozed_until} of profiles and runners, which the original drops, and values nested deeper
- *       than {@value #MAX_EXTRA_DEPTH} levels. A profile's {@code config} keeps every key, its values as text.</li>
+ *       than {@value #MAX_EXTRA_DEPTH} levels. A profile's {@code config} keeps every key, its values as text (of channels other than Pushover, objects, arrays and booleans as their JSON).</li>
  * </ul>
  *
  * <p>Deliberate difference: a missing or {@code null} top-level list is empty here, while the original
@@ -174,7 +174,11 @@ public final class StateNormalizer {
         Map<String, String> out = new LinkedHashMap<>();
         if (raw != null && raw.isObject()) {
             for (Map.Entry<String, JsonNode> e : raw.properties()) {
-                out.put(e.getKey(), text(e.getValue(), ""));
+                JsonNode v = e.getValue();
+                // A channel's JSON setting (a webhook's headers) and a yes/no are kept as their JSON text; Pushover
+                // keeps the original's rule (only text and numbers).
+                boolean asJson = !NotifyProfile.TYPE_PUSHOVER.equals(type) && (v.isContainerNode() || v.isBoolean());
+                out.put(e.getKey(), asJson ? v.toString() : text(v, ""));
             }
         }
         if (NotifyProfile.TYPE_PUSHOVER.equals(type)) {

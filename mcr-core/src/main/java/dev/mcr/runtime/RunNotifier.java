@@ -39,4 +39,19 @@ public interface RunNotifier {
      */
     default void escalate(Runner runner, String profileId, String title, String message) {
     }
+
+    /**
+     * Queues a notification with the state that matched and the run it belongs to, which channels pass on; the
+     * default drops them.
+     *
+     * @param runner  the runner's current configuration (its profile ids are the targets)
+     * @param pattern the case pattern, or {@code __on_finish__} for the last-line case
+     * @param state   the case state ({@code DOWN}, ...), {@code NONE} for the last-line case
+     * @param runId   the run
+     * @param title   the title
+     * @param message the text
+     */
+    default void notify(Runner runner, String pattern, String state, String runId, String title, String message) {
+        notify(runner, pattern, title, message);
+    }
 }

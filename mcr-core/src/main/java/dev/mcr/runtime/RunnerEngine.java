@@ -571,28 +571,29 @@ public final class RunnerEngine implements AutoCloseable {
             }
         }
         if (lastLineCase) {
-            deliver(rt, cfg, hit.pattern(), displayName(cfg) + " (last line)", hit.message(), now);
+            deliver(rt, cfg, hit.pattern(), "NONE", run.runId(), displayName(cfg) + " (last line)", hit.message(), now);
         } else if (cfg.alerting().downAfter().counts()
                 && (hit.state() == CaseState.DOWN || hit.state() == CaseState.UP)) {
             // Under an N-of-M rule DOWN and its recovery are decided when the run ends (countRun).
             run.stateHeld(hit.state(), hit.message());
         } else {
-            decideAndDeliver(rt, cfg, hit.pattern(), hit.state(), hit.message(), now);
+            decideAndDeliver(rt, cfg, hit.pattern(), hit.state(), run.runId(), hit.message(), now);
         }
     }
 
     /** Asks the alert policy about a match and delivers what it decides. */
-    private void decideAndDeliver(RunnerStateMachine rt, Runner cfg, String pattern, CaseState state, String message,
-                                  Instant now) {
+    private void decideAndDeliver(RunnerStateMachine rt, Runner cfg, String pattern, CaseState state, String runId,
+                                  String message, Instant now) {
         String send = rt.alerts().decide(state, message, cfg.alerting().cooldown(), cfg.alerting().escalation())
                 .orElse(null);
         syncEscalation(rt, cfg, message);
         saveAlertState(rt, null);
-        deliver(rt, cfg, pattern, displayName(cfg), send, now);
+        deliver(rt, cfg, pattern, state == null ? "NONE" : state.name(), runId, displayName(cfg), send, now);
     }
 
     /** Hands a message to the notifier, or to the journal as suppressed while the runner is snoozed. */
-    private void deliver(RunnerStateMachine rt, Runner cfg, String pattern, String title, String send, Instant now) {
+    private void deliver(RunnerStateMachine rt, Runner cfg, String pattern, String state, String runId, String title,
+                         String send, Instant now) {
         if (send == null || cfg.targets().profileIds().isEmpty()) {
             return;
         }
@@ -600,7 +601,7 @@ public final class RunnerEngine implements AutoCloseable {
         if (alert.snoozedAt(now)) {
             notifier.suppressed(cfg, title, send, alert.snoozedUntil());
         } else {
-            notifier.notify(cfg, pattern, title, send);
+            notifier.notify(cfg, pattern, state, runId, title, send);
         }
     }
 
@@ -623,7 +624,7 @@ public final class RunnerEngine implements AutoCloseable {
             message = run.upMessage() != null ? run.upMessage() : "At least " + rule.failures() + " of the last "
                     + rule.ofRuns() + " runs succeeded.";
         }
-        decideAndDeliver(rt, cfg, DOWN_AFTER_PATTERN, state.get(), message, clock.instant());
+        decideAndDeliver(rt, cfg, DOWN_AFTER_PATTERN, state.get(), run.runId(), message, clock.instant());
     }
 
     private void finish(RunnerStateMachine rt, ActiveRun run, int exit) {

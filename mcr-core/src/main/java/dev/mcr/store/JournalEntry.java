@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param runnerId    the runner that caused it, or {@code __manual_test__} for a test send
  * @param profileId   the profile used
  * @param profileName the profile's name at the time
- * @param delivery    {@link #SUCCESS} or {@link #ERROR}
+ * @param delivery    {@link #SUCCESS}, {@link #ERROR} or {@link #SUPPRESSED}
  * @param title       notification title
  * @param message     notification text
  * @param error       error text for a failed attempt, {@code ""} otherwise; never contains a secret
@@ -23,7 +23,7 @@ public record JournalEntry(long id, Instant ts, String runnerId, String profileI
     public static final String SUCCESS = "success";
     /** Delivery value of a failed attempt. */
     public static final String ERROR = "error";
-    /** Delivery value of a message that was not sent because the runner's notifications were snoozed. */
+    /** Delivery value of a message not sent: the runner was snoozed or the service was in its quiet hours. */
     public static final String SUPPRESSED = "suppressed";
     /** Runner id recorded for a manual test send. */
     public static final String MANUAL_TEST_RUNNER_ID = "__manual_test__";

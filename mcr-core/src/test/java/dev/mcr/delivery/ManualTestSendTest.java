@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcr.error.ProfileNotFoundException;
 import dev.mcr.event.McrEvent;
-import dev.mcr.event.NotifyProfileAutoDisabled;
 import dev.mcr.event.NotifyProfileStatus;
 import dev.mcr.model.NotifyProfile;
 import dev.mcr.store.JournalEntry;
@@ -111,7 +110,7 @@ class ManualTestSendTest {
     }
 
     @Test
-    void a_failed_test_send_is_counted_and_journaled_but_publishes_no_case_error() {
+    void a_failed_test_send_is_journaled_but_neither_counted_as_a_failure_nor_published_as_a_case_error() {
         server.always(FakePushover.status(400, "{\"errors\":[\"user key is invalid\"],\"status\":0}"));
 
         TestSendOutcome result = dispatcher.sendTest("notify_main", "hi");
@@ -121,28 +120,25 @@ class ManualTestSendTest {
         assertThat(journal.rows()).containsExactly(new JournalEntry(1, NOW, "__manual_test__", "notify_main",
                 "Main phone", "error", "Pushover Test", "hi", error));
         assertThat(events).containsExactly(new NotifyProfileStatus("__manual_test__", "notify_main", "Main phone",
-                true, 1, 0, "error", error, false, "Pushover Test", "hi", NOW));
+                true, 0, 0, "error", error, false, "Pushover Test", "hi", NOW));
+        assertThat(profiles.get("notify_main").failureCount()).isZero();
     }
 
     @Test
-    void an_unconfigured_profile_is_still_tried_and_its_third_failure_disables_it() {
+    void an_unconfigured_profile_is_still_tried_and_test_failures_never_disable_it() {
         profiles.put(NotifyProfile.pushover("notify_main", "Main phone", "uKey123456789", ""));
 
         TestSendOutcome first = dispatcher.sendTest("notify_main", "");
         dispatcher.sendTest("notify_main", "");
-        TestSendOutcome third = dispatcher.sendTest("notify_main", "");
+        dispatcher.sendTest("notify_main", "");
         TestSendOutcome fourth = dispatcher.sendTest("notify_main", "");
 
         assertThat(first).isEqualTo(new TestSendOutcome(false, Map.of(), "Missing pushover_user_key or pushover_api_token"));
-        assertThat(third.error()).isEqualTo("Missing pushover_user_key or pushover_api_token");
-        assertThat(fourth.error()).isEqualTo("Service is inactive. Please activate it first.");
+        assertThat(fourth.error()).isEqualTo("Missing pushover_user_key or pushover_api_token");
         assertThat(server.requests()).isEmpty();
-        assertThat(journal.rows()).hasSize(3).extracting(JournalEntry::delivery).containsOnly("error");
-        assertThat(profiles.get("notify_main").active()).isFalse();
-        assertThat(profiles.get("notify_main").failureCount()).isEqualTo(3);
-        assertThat(events).extracting(McrEvent::type).containsExactly("notify_profile_status",
-                "notify_profile_status", "notify_profile_status", "notify_profile_auto_disabled");
-        assertThat(events.get(3)).isEqualTo(new NotifyProfileAutoDisabled("notify_main", "Main phone", 3, 0,
-                "Missing pushover_user_key or pushover_api_token", NOW));
+        assertThat(journal.rows()).hasSize(4).extracting(JournalEntry::delivery).containsOnly("error");
+        assertThat(profiles.get("notify_main").active()).isTrue();
+        assertThat(profiles.get("notify_main").failureCount()).isZero();
+        assertThat(events).extracting(McrEvent::type).containsOnly("notify_profile_status");
     }
 }

@@ -110,7 +110,7 @@ class NotificationDispatcherTest {
                 "success", null, false, "NAS", "NAS is down", NOW));
         assertThat(events.get(0).toJson(ZONE)).doesNotContainKeys("reason", "auto_disabled")
                 .containsEntry("ts", "2026-02-11T14:03:05+01:00");
-        assertThat(eventThreads).containsOnly("mcr-notify/daemon");
+        assertThat(eventThreads).containsOnly("mcr-notify-pushover/daemon");
     }
 
     @Test
@@ -404,7 +404,7 @@ class NotificationDispatcherTest {
         assertThat(dispatcher.queued()).isZero();
         assertThat(journal.rows()).isEmpty();
         assertThat(profiles.get("notify_main").failureCount()).isZero();
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("mcr-notify"));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("mcr-notify-pushover"));
     }
 
     @Test

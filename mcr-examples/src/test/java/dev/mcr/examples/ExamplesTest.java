@@ -62,4 +62,14 @@ class ExamplesTest {
         assertThat(r.hang().timedOut()).isTrue();
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("sync attempt 2 exited 0", "hang timed out: true");
     }
+
+    @Test
+    void the_custom_channel_is_validated_against_its_declaration_and_gets_state_run_and_link() throws Exception {
+        List<String> lines = CustomChannelExample.run(dir, out);
+        assertThat(lines).singleElement().asString()
+                .startsWith("DOWN Disk check: disk at 97% (run ")
+                .endsWith(", https://mcr.example.org/#runner/disk)");
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("refused: Service \"Alerts\" (alerts): the field \"file\" (File) is required.");
+    }
 }

@@ -99,6 +99,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         route("POST", "/api/clone_runner", this::cloneRunner);
         route("POST", "/api/pushover_test", this::pushoverTest);
         route("GET", "/api/notifications", this::notifications);
+        route("GET", "/api/channels", r -> channelTypes());
         route("DELETE", "/api/notifications", r -> clearNotifications());
         route("GET", "/api/export", r -> export());
         route("POST", "/api/import", this::importRunners);
@@ -271,6 +272,32 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         Map<String, Object> out = new LinkedHashMap<>();
         mcr.status().forEach((id, s) -> out.put(id, s.toJson(mcr.zone())));
         return HttpResponse.json(200, out);
+    }
+
+    /** The channel types with their declared fields, from which the page renders the service card. */
+    private HttpResponse channelTypes() {
+        List<Map<String, Object>> types = new java.util.ArrayList<>();
+        for (dev.mcr.ChannelType t : mcr.channelTypes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", t.type());
+            m.put("label", t.label());
+            List<Map<String, Object>> fields = new java.util.ArrayList<>();
+            for (dev.mcr.notify.ConfigField f : t.fields()) {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("name", f.name());
+                fm.put("label", f.label());
+                fm.put("kind", f.kind().jsonName());
+                fm.put("required", f.required());
+                fm.put("default", f.defaultValue());
+                if (!f.choices().isEmpty()) {
+                    fm.put("choices", f.choices());
+                }
+                fields.add(fm);
+            }
+            m.put("fields", fields);
+            types.add(m);
+        }
+        return HttpResponse.json(200, Map.of("channels", types));
     }
 
     // ------------------------------------------------------------------------------------ runs

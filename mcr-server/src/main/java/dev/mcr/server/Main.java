@@ -43,8 +43,10 @@ public final class Main {
         // Created here, not in a static field: a command sets the log level before the first logger exists.
         Logger log = LoggerFactory.getLogger(Main.class);
         ServerConfig config;
+        String publicUrl;
         try {
             config = ServerConfig.fromEnv(System.getenv());
+            publicUrl = ChannelSettings.publicUrl(System.getenv());
         } catch (IllegalArgumentException e) {
             log.error("The configuration cannot be used: {}", e.getMessage());
             System.exit(2);
@@ -54,7 +56,7 @@ public final class Main {
         Mcr mcr;
         try {
             // The original's first start shows its two demo runners; only an empty data folder gets them.
-            mcr = config.applyTo(Mcr.builder()).seedDemo(true).build();
+            mcr = config.applyTo(Mcr.builder()).publicUrl(publicUrl).seedDemo(true).build();
         } catch (RuntimeException e) {
             log.error("The data folder {} cannot be used: {}", config.dataDir(), e.getMessage());
             System.exit(1);

@@ -105,6 +105,7 @@ final class RouteTable {
             new Rule("GET", "/api/status", Need.VIEWER, null, "read runner statuses"),
             new Rule("GET", "/api/events", Need.VIEWER, null, "follow the event stream"),
             new Rule("GET", "/api/notifications", Need.VIEWER, null, "read the notification journal"),
+            new Rule("GET", "/api/channels", Need.VIEWER, null, "list the channel types and their config fields"),
             new Rule("GET", "/api/export", Need.VIEWER, null, "export runners"),
             new Rule("GET", "/api/log/{id}", Need.VIEWER, null, "read a run log"),
             new Rule("GET", "/api/runners/{id}", Need.VIEWER, null, "read a runner"),
