@@ -36,6 +36,7 @@ import dev.mcr.files.RunOutputs;
 import dev.mcr.history.RunRecorder;
 import dev.mcr.history.RunStatistics;
 import dev.mcr.model.AppState;
+import dev.mcr.model.CaseState;
 import dev.mcr.model.LayoutItem;
 import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
@@ -82,6 +83,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +136,8 @@ public final class Mcr implements AutoCloseable {
     private final GroupSequencer groups;
     private final RunOutputs runOutputs;
     private final RunRecorder recorder;
+    /** Each runner's newest run record from before this start, read when its status first needs it. */
+    private final Map<String, Optional<RunRecord>> lastRunsBeforeStart = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<LeftoverProcessesKilled> leftoversKilledAtStart;
     private final Access access;
@@ -1056,10 +1060,41 @@ public final class Mcr implements AutoCloseable {
     /** Returns the status of every known runner, by id. */
     public Map<String, RunnerStatus> status() {
         Map<String, RunnerStatus> out = new LinkedHashMap<>();
-        engine.status().forEach((id, s) -> out.put(id, new RunnerStatus(s.running(), s.stopped(), s.startedTs(),
-                s.activeTs(), s.tail(), s.remaining(), s.runCount(), s.scheduled(), s.lastCase(), s.lastCaseTs(),
-                s.consecutiveFailures(), s.paused(), s.lastExitCode(), s.lastFinishTs(), s.nextRunTs())));
+        engine.status().forEach((id, s) -> {
+            CaseState lastState = s.lastState();
+            CaseState worstState = s.worstState();
+            boolean lastStopped = s.lastRunStopped();
+            if (!s.running() && s.lastExitCode() == null) {
+                // Nothing ran since this start: the health of the last run comes from its record.
+                RunRecord before = lastRunBeforeStart(id);
+                if (before != null) {
+                    lastState = before.lastState() == CaseState.NONE ? null : before.lastState();
+                    worstState = before.worstState() == CaseState.NONE ? null : before.worstState();
+                    lastStopped = before.stopped();
+                }
+            }
+            out.put(id, new RunnerStatus(s.running(), s.stopped(), s.startedTs(), s.activeTs(), s.tail(),
+                    s.remaining(), s.runCount(), s.scheduled(), s.lastCase(), s.lastCaseTs(), s.consecutiveFailures(),
+                    s.paused(), s.lastExitCode(), s.lastFinishTs(), s.nextRunTs(), lastState, worstState,
+                    lastStopped));
+        });
         return out;
+    }
+
+    /** The newest run record of a runner from before this start (read once per runner), or {@code null}. */
+    private RunRecord lastRunBeforeStart(String runnerId) {
+        Optional<RunRecord> known = lastRunsBeforeStart.get(runnerId);
+        if (known == null) {
+            try {
+                List<RunRecord> newest = store.runs().query(RunQuery.newest(1).runner(runnerId));
+                known = newest.isEmpty() ? Optional.empty() : Optional.of(newest.get(0));
+            } catch (RuntimeException e) {
+                LOG.warn("The last run of runner '{}' could not be read for its status: {}", runnerId, e.toString());
+                return null;
+            }
+            lastRunsBeforeStart.put(runnerId, known);
+        }
+        return known.orElse(null);
     }
 
     /** Most due times {@link #cronPreview} returns. */

@@ -1,5 +1,6 @@
 package dev.mcr;
 
+import dev.mcr.model.CaseState;
 import dev.mcr.model.Timestamps;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -25,11 +26,17 @@ import java.util.Map;
  * @param lastFinishTs        end of the last run, or {@code null}
  * @param nextRunTs           when the next run is due (an interval's, a retry's or a cron schedule's), or {@code null}
  *                            ({@code next_run_ts}, written after the original's keys, only when there is one)
+ * @param lastState           the state of the last case that carried one, or {@code null} ({@code last_state},
+ *                            written after the original's keys, only when there is one)
+ * @param worstState          the worst case state of the current run, or else of the last one, or {@code null}
+ *                            ({@code worst_state}, only when there is one): a WARN stays visible after a later UP
+ * @param lastRunStopped      whether the last run ended because someone stopped it ({@code last_stopped}, written
+ *                            only when true), so a client can tell a stop from a failure
  */
 public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, Instant activeTs, String tail,
                            Integer remaining, int runCount, boolean scheduled, String lastCase, Instant lastCaseTs,
                            int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs,
-                           Instant nextRunTs) {
+                           Instant nextRunTs, CaseState lastState, CaseState worstState, boolean lastRunStopped) {
 
     /** Returns whether the runner is running or waiting for its next scheduled run. */
     public boolean active() {
@@ -60,6 +67,15 @@ public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, 
         m.put("last_finish_ts", ts(lastFinishTs, zone));
         if (nextRunTs != null) {
             m.put("next_run_ts", ts(nextRunTs, zone));
+        }
+        if (lastState != null) {
+            m.put("last_state", lastState.name());
+        }
+        if (worstState != null) {
+            m.put("worst_state", worstState.name());
+        }
+        if (lastRunStopped) {
+            m.put("last_stopped", true);
         }
         return m;
     }

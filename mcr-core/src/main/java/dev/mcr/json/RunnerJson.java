@@ -54,7 +54,7 @@ final class RunnerJson {
             "id", "name", "command", "logging_enabled", "schedule", "max_runs", "alert_cooldown_s",
             "alert_escalation_s", "failure_pause_threshold", "cases", "notify_profile_ids",
             "notify_profile_updates_only", SNOOZED_UNTIL, "timeout_s", "retry_count", "retry_delay_s",
-            "retry_backoff", "working_dir", "env", "shell");
+            "retry_backoff", "working_dir", "env", "shell", "tags");
     private static final Set<String> SCHEDULE_KEYS = Set.of("hours", "minutes", "seconds", "cron", "time_zone",
             "enabled", "misfire", "overlap");
     private static final List<List<String>> SHELL_WORDS = List.of(Execution.LOGIN_SHELL, Execution.BASH,
@@ -92,7 +92,24 @@ final class RunnerJson {
                         (int) nonNegative(r.get("failure_pause_threshold"), Alerting.DEFAULT_FAILURE_PAUSE_THRESHOLD)),
                 cases(r.get("cases")),
                 targets(r, profileIds, migrated, legacyId),
+                tags(r.get("tags")),
                 extra(r, RUNNER_KEYS));
+    }
+
+    /** Tags trimmed, without empty or repeated ones; the count and lengths are checked when a save is made. */
+    private static List<String> tags(JsonNode raw) {
+        Set<String> out = new LinkedHashSet<>();
+        if (raw != null && raw.isTextual()) {
+            out.add(raw.textValue().strip());
+        } else if (raw != null && raw.isArray()) {
+            for (JsonNode t : raw) {
+                if (t.isTextual() || t.isNumber()) {
+                    out.add(t.asText().strip());
+                }
+            }
+        }
+        out.remove("");
+        return List.copyOf(out);
     }
 
     private static int maxRuns(JsonNode raw) {
@@ -259,6 +276,9 @@ final class RunnerJson {
         strings(o.putArray("notify_profile_ids"), r.targets().profileIds());
         strings(o.putArray("notify_profile_updates_only"), r.targets().updatesOnly());
         writeOwn(o, r.execution(), r.timing().retry());
+        if (!r.tags().isEmpty()) {
+            strings(o.putArray("tags"), r.tags());
+        }
         StateTrees.putExtra(o, r.extra());
         return o;
     }
