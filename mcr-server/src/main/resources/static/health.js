@@ -2,7 +2,7 @@
 // glyph alone). The rule, in order:
 //   paused (auto-paused after failures)                           → paused
 //   the current (or, when idle, the last) run saw a DOWN case      → down
-//   the last run failed (exit code not 0) and nobody stopped it    → down
+//   the last run failed (exit code not 0, or timed out), not stopped → down
 //   the run saw a WARN case                                        → warn
 //   running, nothing worse seen in this run yet                    → running
 //   the last run was stopped by the user                           → stopped (neutral, not a failure)
@@ -34,17 +34,22 @@ export const LEVEL_WORD = {
 export function healthOf(st) {
   const s = st || {};
   const worst = String(s.worst_state || '').toUpperCase();
+  const code = s.last_exit_code;
+  const hasExit = code !== null && code !== undefined && code !== '';
+  // last_outcome also tells the end of the last run after a server restart, when last_exit_code is empty.
+  const outcome = String(s.last_outcome || '');
+  const stopped = !!s.last_stopped || outcome === 'stopped';
+  const failed = !s.running && !stopped
+    && (outcome === 'failure' || outcome === 'timed_out' || (hasExit && Number(code) !== 0));
   if (s.paused) return 'paused';
   if (worst === 'DOWN') return 'down';
-  const code = s.last_exit_code;
-  const failed = !s.running && code !== null && code !== undefined && code !== '' && Number(code) !== 0;
-  if (failed && !s.last_stopped) return 'down';
+  if (failed) return 'down';
   if (worst === 'WARN') return 'warn';
   if (s.running) return 'running';
-  if (s.last_stopped && code !== null && code !== undefined) return 'stopped';
+  if (stopped && (hasExit || outcome)) return 'stopped';
   if (worst === 'INFO') return 'info';
   if (worst === 'UP') return 'up';
-  if (code !== null && code !== undefined && code !== '') return 'up';
+  if (hasExit || outcome === 'success') return 'up';
   const last = String(s.last_state || '').toUpperCase();
   if (last === 'DOWN') return 'down';
   if (last === 'WARN') return 'warn';
@@ -69,6 +74,11 @@ export function healthPatch(ev, current) {
     return { last_state: state, worst_state: worse(st.worst_state, state) };
   }
   if (ev.type === 'status' && ev.status === 'started') return { worst_state: '', last_stopped: false };
-  if (ev.type === 'status' && ev.status === 'finished') return { last_stopped: !!ev.stopped };
+  if (ev.type === 'status' && ev.status === 'finished') {
+    let outcome = Number(ev.exit_code) === 0 ? 'success' : 'failure';
+    if (ev.stopped) outcome = 'stopped';
+    else if (ev.timed_out) outcome = 'timed_out';
+    return { last_stopped: !!ev.stopped, last_outcome: outcome };
+  }
   return {};
 }

@@ -1064,6 +1064,8 @@ public final class Mcr implements AutoCloseable {
             CaseState lastState = s.lastState();
             CaseState worstState = s.worstState();
             boolean lastStopped = s.lastRunStopped();
+            String lastOutcome = s.lastExitCode() == null ? null
+                    : lastStopped ? RunRecord.STOPPED : s.lastExitCode() == 0 ? RunRecord.SUCCESS : RunRecord.FAILURE;
             if (!s.running() && s.lastExitCode() == null) {
                 // Nothing ran since this start: the health of the last run comes from its record.
                 RunRecord before = lastRunBeforeStart(id);
@@ -1071,12 +1073,13 @@ public final class Mcr implements AutoCloseable {
                     lastState = before.lastState() == CaseState.NONE ? null : before.lastState();
                     worstState = before.worstState() == CaseState.NONE ? null : before.worstState();
                     lastStopped = before.stopped();
+                    lastOutcome = RunRecord.RUNNING.equals(before.outcome()) ? null : before.outcome();
                 }
             }
             out.put(id, new RunnerStatus(s.running(), s.stopped(), s.startedTs(), s.activeTs(), s.tail(),
                     s.remaining(), s.runCount(), s.scheduled(), s.lastCase(), s.lastCaseTs(), s.consecutiveFailures(),
                     s.paused(), s.lastExitCode(), s.lastFinishTs(), s.nextRunTs(), lastState, worstState,
-                    lastStopped));
+                    lastStopped, lastOutcome));
         });
         return out;
     }

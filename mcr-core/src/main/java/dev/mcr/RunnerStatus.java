@@ -32,11 +32,15 @@ import java.util.Map;
  *                            ({@code worst_state}, only when there is one): a WARN stays visible after a later UP
  * @param lastRunStopped      whether the last run ended because someone stopped it ({@code last_stopped}, written
  *                            only when true), so a client can tell a stop from a failure
+ * @param lastOutcome         how the last run ended: {@code success}, {@code failure}, {@code stopped}, or after a
+ *                            restart the outcome of its record (also {@code timed_out} or {@code lost});
+ *                            {@code null} before any run ({@code last_outcome}, only when known)
  */
 public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, Instant activeTs, String tail,
                            Integer remaining, int runCount, boolean scheduled, String lastCase, Instant lastCaseTs,
                            int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs,
-                           Instant nextRunTs, CaseState lastState, CaseState worstState, boolean lastRunStopped) {
+                           Instant nextRunTs, CaseState lastState, CaseState worstState, boolean lastRunStopped,
+                           String lastOutcome) {
 
     /** Returns whether the runner is running or waiting for its next scheduled run. */
     public boolean active() {
@@ -76,6 +80,9 @@ public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, 
         }
         if (lastRunStopped) {
             m.put("last_stopped", true);
+        }
+        if (lastOutcome != null) {
+            m.put("last_outcome", lastOutcome);
         }
         return m;
     }

@@ -76,17 +76,20 @@ class McrRunnerHealthTest extends McrTestBase {
         RunnerStatus s = mcr.status().get(r.id());
         assertThat(s.lastExitCode()).isNotZero();
         assertThat(s.lastRunStopped()).isTrue();
-        assertThat(s.toJson(ZoneOffset.UTC)).containsEntry("last_stopped", true);
+        assertThat(s.toJson(ZoneOffset.UTC)).containsEntry("last_stopped", true).containsEntry("last_outcome", "stopped");
 
         Runner failing = save(Runner.builder(Ids.newId("runner")).command("exit 3"));
         runToEnd(failing);
         assertThat(mcr.status().get(failing.id()).lastRunStopped()).isFalse();
+        assertThat(mcr.status().get(failing.id()).lastOutcome()).isEqualTo("failure");
         assertThat(mcr.status().get(failing.id()).toJson(ZoneOffset.UTC)).doesNotContainKeys("last_stopped",
-                "last_state", "worst_state");
+                "last_state", "worst_state").containsEntry("last_outcome", "failure");
     }
 
     @Test
     void after_a_restart_the_health_of_the_last_run_comes_from_its_record() throws Exception {
+        Runner failing = save(Runner.builder(Ids.newId("runner")).command("exit 4"));
+        runToEnd(failing);
         Runner r = save(Runner.builder(Ids.newId("runner")).command("echo DOWN now; echo UP again")
                 .onMatch("DOWN", CaseState.DOWN, "down").onMatch("UP", CaseState.UP, "up"));
         runToEnd(r);
@@ -104,6 +107,11 @@ class McrRunnerHealthTest extends McrTestBase {
         assertThat(s.worstState()).isEqualTo(CaseState.DOWN);
         assertThat(s.lastState()).isEqualTo(CaseState.UP);
         assertThat(mcr.status().get(stopped.id()).lastRunStopped()).isTrue();
+        assertThat(mcr.status().get(stopped.id()).lastOutcome()).isEqualTo("stopped");
+        RunnerStatus failed = mcr.status().get(failing.id());
+        assertThat(failed.lastExitCode()).as("the original's key stays as the original has it").isNull();
+        assertThat(failed.lastOutcome()).as("the failure is still known").isEqualTo("failure");
+        assertThat(s.lastOutcome()).isEqualTo("success");
     }
 
     @Test
