@@ -51,7 +51,7 @@ class McrRunnerHealthTest extends McrTestBase {
         assertThat(json).containsEntry("last_state", "UP").containsEntry("worst_state", "WARN")
                 .doesNotContainKey("last_stopped");
         assertThat(json.keySet()).as("the new keys come after the original's")
-                .endsWith("last_finish_ts", "last_state", "worst_state");
+                .endsWith("last_finish_ts", "last_state", "worst_state", "last_outcome");
     }
 
     @Test
