@@ -150,6 +150,33 @@ class OverviewUiTest extends BrowserTestBase {
     }
 
     @Test
+    void the_health_rule_gives_every_kind_of_status_its_level_in_the_page_module() {
+        openPage();
+        @SuppressWarnings("unchecked")
+        Map<String, String> levels = (Map<String, String>) ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "import('/static/health.js').then(({ healthOf }) => done({"
+                        + " paused: healthOf({ paused: true, last_exit_code: 1, worst_state: 'DOWN' }),"
+                        + " warnThenUp: healthOf({ worst_state: 'WARN', last_state: 'UP', last_exit_code: 0 }),"
+                        + " failed: healthOf({ last_exit_code: 2 }),"
+                        + " timedOut: healthOf({ last_outcome: 'timed_out' }),"
+                        + " stoppedByUser: healthOf({ last_exit_code: 143, last_stopped: true }),"
+                        + " stoppedBeforeRestart: healthOf({ last_outcome: 'stopped' }),"
+                        + " failedBeforeRestart: healthOf({ last_outcome: 'failure' }),"
+                        + " runningClean: healthOf({ running: true, last_exit_code: 2 }),"
+                        + " runningDown: healthOf({ running: true, worst_state: 'DOWN' }),"
+                        + " info: healthOf({ worst_state: 'INFO', last_exit_code: 0 }),"
+                        + " up: healthOf({ last_exit_code: 0 }),"
+                        + " never: healthOf({}) }))");
+        assertThat(levels).containsEntry("paused", "paused").containsEntry("warnThenUp", "warn")
+                .containsEntry("failed", "down").containsEntry("timedOut", "down")
+                .containsEntry("stoppedByUser", "stopped").containsEntry("stoppedBeforeRestart", "stopped")
+                .containsEntry("failedBeforeRestart", "down").containsEntry("runningClean", "running")
+                .containsEntry("runningDown", "down").containsEntry("info", "info").containsEntry("up", "up")
+                .containsEntry("never", "none");
+    }
+
+    @Test
     void nine_runners_are_compact_rows_that_expand_and_collapse_one_by_one_or_all_and_are_remembered() {
         saveState(nineRunners());
         openPage();
