@@ -15,6 +15,8 @@ import { startAccess, wireAccess } from './access.js';
 import { Overview } from './overview.js';
 import { healthPatch } from './health.js';
 import { fillIcons } from './icons.js';
+import { loadRunStrips, runStripEvent } from './history-strip.js';
+import { startHistoryRoute } from './history-view.js';
 
 const APP_VERSION = '0.1.0';
 const UI_KEY = 'mcr.ui';
@@ -1058,6 +1060,15 @@ async function loadRecentRuns() {
   }
 }
 
+/** Every runner's strip of recent runs, from one request; the page works without them. */
+async function loadStrips() {
+  try {
+    await loadRunStrips();
+  } catch (e) {
+    logEvent(['evActionFailed', { action: { t: 'actLoadRunStrips' }, reason: reasonOf(e) }]);
+  }
+}
+
 function recentRunEntry(run) {
   const name = app.runnerCards.has(run.runner_id) ? runnerName(run.runner_id) : String(run.runner_name || run.runner_id);
   switch (run.outcome) {
@@ -1197,6 +1208,7 @@ function onStatus(ev) {
 }
 
 function onEvent(ev) {
+  runStripEvent(ev);
   switch (ev.type) {
     case 'snapshot':
       applySnapshot(ev);
@@ -1313,7 +1325,8 @@ async function boot() {
     applyState(state);
     loadJournal();
     // Before the live stream starts, so the pane reads oldest first: what happened before this page was opened.
-    if (!app.live) await loadRecentRuns();
+    if (!app.live) await Promise.all([loadRecentRuns(), loadStrips()]);
+    if (!app.live) startHistoryRoute();
     if (!app.live) {
       app.live = new LiveStream('/api/events', { onEvent, onState: onLiveState });
       app.live.start();

@@ -6,6 +6,7 @@ import { SyncedCard } from './conflict.js';
 import { get } from './api.js';
 import { healthOf, LEVEL_WORD } from './health.js';
 import { icon, setIcon } from './icons.js';
+import { mountRunStrip } from './history-strip.js';
 
 export const OUTPUT_MAX_CHARS = 200000;
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -195,11 +196,13 @@ export class RunnerCard extends SyncedCard {
     this.nextEl = h('span', { class: 'next hidden' });
     this.caseEl = h('span', { class: 'last-case hidden' });
     this.exitEl = h('span', { class: 'last-exit hidden' });
-    this.stateLine = h('div', { class: 'state-line', 'aria-live': 'off' }, this.pausedEl, this.caseEl, this.exitEl, this.nextEl, this.stripSlot);
+    this.stateLine = h('div', { class: 'state-line', 'aria-live': 'off' }, this.pausedEl, this.caseEl, this.exitEl, this.nextEl);
 
     const head = h('header', { class: 'card-head' },
       h('div', { class: 'title-row' }, this.toggleBtn, this.nameEl, this.healthEl, this.badgeEl, this.dirtyEl, this.elapsedEl, this.pillEl, this.tagsEl),
-      h('div', { class: 'actions' }, this.groupToggle, this.runBtn, this.saveBtn, this.cloneBtn, this.removeBtn, this.upBtn, this.downBtn, this.groupSelWrap));
+      h('div', { class: 'actions' }, this.groupToggle, this.runBtn, this.saveBtn, this.cloneBtn, this.removeBtn, this.upBtn, this.downBtn, this.groupSelWrap),
+      this.stripSlot);
+    this.runStrip = mountRunStrip(this.stripSlot, this.id, () => this.displayName());
 
     // Settings
     this.nameIn = h('input', { type: 'text', 'data-field': 'name', class: 'setting', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
@@ -445,6 +448,7 @@ export class RunnerCard extends SyncedCard {
     tr(this.downBtn, { aria: ['moveDown', { name: n }], title: ['moveDown', { name: n }] });
     tr(this.outEl, { aria: ['outputOf', { name: n }] });
     tr(this.groupSel, { aria: ['groupOf', { name: n }] });
+    if (this.runStrip) this.runStrip.labels();
   }
 
   /** The saved name (used in messages), never the id unless the name is empty. */

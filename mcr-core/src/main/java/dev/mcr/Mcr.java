@@ -1259,6 +1259,20 @@ public final class Mcr implements AutoCloseable {
     }
 
     /**
+     * Lists the newest runs of every runner there is now, newest first, in one read of the store: what a page shows as
+     * each runner's strip of recent runs. Deleted runners are left out.
+     *
+     * @param perRunner at most this many runs per runner, 1 to {@value RunQuery#MAX_LIMIT}
+     * @return for each runner with recorded runs, its runs, in the order of the runners in the state
+     * @throws IllegalArgumentException when {@code perRunner} is out of range
+     */
+    public Map<String, List<RunRecord>> newestRuns(int perRunner) {
+        List<String> ids = keeper.state().runners().stream().map(Runner::id).toList();
+        syncHistory();
+        return store.runs().newestPerRunner(ids, perRunner);
+    }
+
+    /**
      * Returns the record of one run.
      *
      * @param runId the run

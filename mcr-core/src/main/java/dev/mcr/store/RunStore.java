@@ -3,7 +3,9 @@ package dev.mcr.store;
 import dev.mcr.error.McrException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -90,4 +92,27 @@ public interface RunStore {
      * @throws McrException when the read fails
      */
     List<RunRecord> since(String runnerId, Instant since);
+
+    /**
+     * Lists the newest records of each of the given runners, newest first: what a page shows as each runner's strip of
+     * recent runs. This default asks {@link #query} once per runner; a store that can answer it in one statement
+     * overrides it.
+     *
+     * @param runnerIds the runners
+     * @param perRunner at most this many records per runner, 1 to {@value RunQuery#MAX_LIMIT}
+     * @return for each runner id that has records, its records, in the order of {@code runnerIds}
+     * @throws McrException             when the read fails
+     * @throws IllegalArgumentException when {@code perRunner} is out of range
+     */
+    default Map<String, List<RunRecord>> newestPerRunner(Collection<String> runnerIds, int perRunner) {
+        RunQuery q = RunQuery.newest(perRunner);
+        Map<String, List<RunRecord>> out = new LinkedHashMap<>();
+        for (String id : runnerIds) {
+            List<RunRecord> runs = query(q.runner(id));
+            if (!runs.isEmpty()) {
+                out.put(id, runs);
+            }
+        }
+        return out;
+    }
 }

@@ -448,6 +448,27 @@ public abstract class StoreContract {
     }
 
     @Test
+    void the_newest_runs_of_each_runner_are_listed_newest_first_in_the_order_of_the_runners_asked_for() {
+        int n = 0;
+        for (int i = 0; i < 5; i++) {
+            store.runs().ended(endedRun(++n, "runner_a", T0.plusSeconds(n), 0, 1), KEEP_ALL, T0);
+            store.runs().ended(endedRun(++n, "runner_b", T0.plusSeconds(n), 1, 1), KEEP_ALL, T0);
+        }
+        store.runs().started(startedRun(++n, "runner_b", null, T0.plusSeconds(n)));
+        store.runs().ended(endedRun(++n, "runner_c", T0.plusSeconds(n), 0, 1), KEEP_ALL, T0);
+
+        var newest = store.runs().newestPerRunner(List.of("runner_b", "runner_none", "runner_a"), 3);
+        assertThat(newest.keySet()).containsExactly("runner_b", "runner_a");
+        assertThat(newest.get("runner_b")).extracting(RunRecord::runId)
+                .containsExactly(runId(11), runId(10), runId(8));
+        assertThat(newest.get("runner_b").get(0).outcome()).isEqualTo(RunRecord.RUNNING);
+        assertThat(newest.get("runner_a")).extracting(RunRecord::runId).containsExactly(runId(9), runId(7), runId(5));
+        assertThat(newest.get("runner_a").get(0)).isEqualTo(store.runs().find(runId(9)).orElseThrow());
+        assertThat(store.runs().newestPerRunner(List.of("runner_c"), 50).get("runner_c")).hasSize(1);
+        assertThat(store.runs().newestPerRunner(List.of(), 50)).isEmpty();
+    }
+
+    @Test
     void runs_left_open_are_closed_as_lost_except_those_another_live_server_runs() throws Exception {
         store.runs().started(startedRun(1, "runner_a", null, T0));
         store.runs().started(startedRun(2, "runner_b", null, T0));

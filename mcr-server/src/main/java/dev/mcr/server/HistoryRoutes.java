@@ -43,6 +43,7 @@ final class HistoryRoutes {
     /** Every route of this class with the role it needs (reads only: {@code viewer}). */
     static final List<Route> ROUTES = List.of(
             new Route("GET", "/api/runs", "viewer"),
+            new Route("GET", "/api/runs/recent", "viewer"),
             new Route("GET", "/api/runs/{run_id}", "viewer"),
             new Route("GET", "/api/runs/{run_id}/output", "viewer"),
             new Route("GET", "/api/runners/{runner_id}/stats", "viewer"),
@@ -52,6 +53,9 @@ final class HistoryRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(HistoryRoutes.class);
     private static final String RUNS = "/api/runs";
+    private static final String RECENT = "/api/runs/recent";
+    /** The most runs per runner {@code /api/runs/recent} answers (a page shows 50). */
+    static final int MAX_PER_RUNNER = 200;
     private static final String RUNNERS = "/api/runners/";
     private static final String STATS = "/stats";
     private static final String OUTPUT = "/output";
@@ -94,6 +98,10 @@ final class HistoryRoutes {
         if (path.equals(RUNS)) {
             requireGet(request);
             return list(request);
+        }
+        if (path.equals(RECENT)) {
+            requireGet(request);
+            return recent(request);
         }
         if (path.startsWith(RUNS + "/")) {
             requireGet(request);
@@ -180,6 +188,45 @@ final class HistoryRoutes {
         out.put("items", items);
         out.put("next", page.next());
         return HttpResponse.json(200, out);
+    }
+
+    /**
+     * The newest runs of every runner, one read for the whole page: {@code {"<runner_id>": [compact run, …]}}, newest
+     * first, each run with only what a strip of recent runs shows.
+     */
+    private HttpResponse recent(HttpRequest request) {
+        String n = request.queryParam("per_runner");
+        int perRunner = 50;
+        if (n != null) {
+            if (!n.strip().matches("[0-9]{1,4}") || Integer.parseInt(n.strip()) < 1
+                    || Integer.parseInt(n.strip()) > MAX_PER_RUNNER) {
+                throw new HttpError(422, "Query parameter 'per_runner' must be a whole number from 1 to "
+                        + MAX_PER_RUNNER + ".");
+            }
+            perRunner = Integer.parseInt(n.strip());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        mcr.newestRuns(perRunner).forEach((runnerId, runs) -> {
+            List<Map<String, Object>> items = new ArrayList<>(runs.size());
+            for (RunRecord r : runs) {
+                items.add(compact(r));
+            }
+            out.put(runnerId, items);
+        });
+        return HttpResponse.json(200, out);
+    }
+
+    private Map<String, Object> compact(RunRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", r.runId());
+        m.put("started_ts", ts(r.startedTs()));
+        m.put("duration_ms", r.durationMs());
+        m.put("exit_code", r.exitCode());
+        m.put("outcome", r.outcome());
+        m.put("worst_state", r.worstState() == null ? null : r.worstState().json());
+        m.put("last_case", r.lastCase());
+        m.put("trigger", r.trigger());
+        return m;
     }
 
     private HttpResponse output(HttpRequest request, String runId) {

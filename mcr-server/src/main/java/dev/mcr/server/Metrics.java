@@ -9,6 +9,7 @@ import dev.mcr.store.RunRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -36,7 +37,8 @@ import java.util.function.IntSupplier;
  * notifications by type and result, the notification queue, event-stream clients, events lost by slow clients, and
  * the JVM and process metrics.
  *
- * <p>Runs are counted as their records complete ({@link Mcr#onRunRecorded}); the rest is read at each scrape.
+ * <p>Runs are counted as their records complete ({@link Mcr#onRunRecorded}); the rest is read at each scrape, where
+ * the series of deleted runners are removed.
  */
 final class Metrics implements AutoCloseable {
 
@@ -164,7 +166,25 @@ final class Metrics implements AutoCloseable {
      */
     String scrape() {
         registerNotificationSeries();
+        forgetDeletedRunners();
         return registry.scrape();
+    }
+
+    /**
+     * Removes the series of runners that no longer exist, whichever way they went (delete route, a saved state,
+     * an import), so that a scraper does not keep seeing them; a run of a deleted runner that ends later is removed
+     * at the next scrape too.
+     */
+    private void forgetDeletedRunners() {
+        Set<String> ids = new java.util.HashSet<>();
+        mcr.state().runners().forEach(r -> ids.add(r.id()));
+        for (Meter m : registry.getMeters()) {
+            String runner = m.getId().getTag("runner");
+            if (runner != null && !ids.contains(runner)) {
+                registry.remove(m);
+            }
+        }
+        lastStates.keySet().retainAll(ids);
     }
 
     /**

@@ -113,6 +113,7 @@ final class RouteTable {
             new Rule("GET", "/api/layout", Need.VIEWER, null, "read the layout"),
             new Rule("GET", "/api/cron/preview", Need.VIEWER, null, "preview the next times of a cron expression"),
             new Rule("GET", "/api/runs", Need.VIEWER, null, "list recorded runs"),
+            new Rule("GET", "/api/runs/recent", Need.VIEWER, null, "list the newest recorded runs of every runner"),
             new Rule("GET", "/api/runs/{id}", Need.VIEWER, null, "read a recorded run"),
             new Rule("GET", "/api/runs/{id}/output", Need.VIEWER, null, "read a recorded run's output"),
             new Rule("GET", "/api/runners/{id}/stats", Need.VIEWER, null, "read a runner's run statistics"),

@@ -245,4 +245,82 @@ class HistoryRoutesTest {
             assertThat(p.exitValue()).as("promtool check metrics said:%n%s", said).isZero();
         }
     }
+
+    @Test
+    void the_newest_runs_of_every_runner_come_in_one_answer_newest_first_and_deleted_runners_are_left_out() {
+        try (ServerFixture f = ServerFixture.start(dir)) {
+            f.mcr.saveRunner(Runner.builder("runner_one").command("echo 'x WARN'; exit 2")
+                    .onMatch("(WARN)", CaseState.WARN, "saw {g1}").build());
+            f.mcr.saveRunner(Runner.builder("runner_two").command("true").build());
+            f.mcr.saveRunner(Runner.builder("runner_gone").command("true").build());
+            f.mcr.saveRunner(Runner.builder("runner_idle").command("true").build());
+            List<String> one = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                one.add(run(f, "runner_one"));
+            }
+            String two = run(f, "runner_two");
+            run(f, "runner_gone");
+            long version = json(f.get("/api/runners/runner_gone").body()).path("runner").path("version").asLong();
+            assertThat(f.delete("/api/runners/runner_gone?version=" + version).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> r = f.get("/api/runs/recent?per_runner=2");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+            JsonNode recent = json(r.body());
+            List<String> runners = new ArrayList<>();
+            recent.fieldNames().forEachRemaining(runners::add);
+            assertThat(runners).as("runners with runs, in the state's order; the deleted one is left out")
+                    .containsExactly("runner_one", "runner_two");
+            assertThat(recent.path("runner_one")).extracting(n -> n.path("run_id").asText())
+                    .containsExactly(one.get(2), one.get(1));
+            JsonNode cell = recent.path("runner_one").get(0);
+            List<String> keys = new ArrayList<>();
+            cell.fieldNames().forEachRemaining(keys::add);
+            assertThat(keys).containsExactly("run_id", "started_ts", "duration_ms", "exit_code", "outcome",
+                    "worst_state", "last_case", "trigger");
+            assertThat(cell.path("outcome").asText()).isEqualTo("failure");
+            assertThat(cell.path("exit_code").asInt()).isEqualTo(2);
+            assertThat(cell.path("worst_state").asText()).isEqualTo("WARN");
+            assertThat(cell.path("last_case").asText()).isEqualTo("saw WARN");
+            assertThat(cell.path("started_ts").asText()).as("a time with its zone")
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d.*([+-]\\d\\d:\\d\\d|Z)");
+            assertThat(recent.path("runner_two")).extracting(n -> n.path("run_id").asText()).containsExactly(two);
+            assertThat(json(f.get("/api/runs/recent").body()).path("runner_one")).as("50 by default").hasSize(3);
+
+            for (String bad : List.of("0", "201", "many", "-1", "1e3")) {
+                HttpResponse<String> b = f.get("/api/runs/recent?per_runner=" + bad);
+                assertThat(b.statusCode()).as(bad).isEqualTo(422);
+                assertThat(json(b.body()).path("detail").asText())
+                        .isEqualTo("Query parameter 'per_runner' must be a whole number from 1 to 200.");
+            }
+            assertThat(f.post("/api/runs/recent", "{}").statusCode()).isEqualTo(405);
+        }
+    }
+
+    @Test
+    void the_series_of_a_deleted_runner_disappear_from_the_metrics_and_the_others_stay() {
+        try (ServerFixture f = ServerFixture.start(dir)) {
+            f.mcr.saveRunner(Runner.builder("runner_keep").command("true").build());
+            f.mcr.saveRunner(Runner.builder("runner_drop").command("echo 'x DOWN'")
+                    .onMatch("DOWN", CaseState.DOWN, "down").build());
+            run(f, "runner_keep");
+            run(f, "runner_drop");
+            String before = f.get("/metrics").body();
+            assertThat(sample(before, "mcr_runs_total", "result=\"success\",runner=\"runner_drop\"")).isEqualTo(1.0);
+            assertThat(sample(before, "mcr_runners", "health=\"down\"")).isEqualTo(1.0);
+
+            long version = json(f.get("/api/runners/runner_drop").body()).path("runner").path("version").asLong();
+            assertThat(f.delete("/api/runners/runner_drop?version=" + version).statusCode()).isEqualTo(200);
+            String after = f.get("/metrics").body();
+            assertThat(after).doesNotContain("runner=\"runner_drop\"");
+            assertThat(sample(after, "mcr_runners", "health=\"down\"")).isEqualTo(0.0);
+            assertThat(sample(after, "mcr_runs_total", "result=\"success\",runner=\"runner_keep\"")).isEqualTo(1.0);
+            assertThat(sample(after, "mcr_run_duration_seconds_count", "runner=\"runner_keep\"")).isEqualTo(1.0);
+
+            f.mcr.saveRunner(Runner.builder("runner_drop").command("true").build());
+            run(f, "runner_drop");
+            assertThat(sample(f.get("/metrics").body(), "mcr_runs_total", "result=\"success\",runner=\"runner_drop\""))
+                    .as("a runner made again with the same id counts from zero").isEqualTo(1.0);
+        }
+    }
 }

@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -231,6 +233,34 @@ final class SqliteRunStore implements RunStore {
     public List<RunRecord> since(String runnerId, Instant since) {
         return list("read the runs of runner " + runnerId, "SELECT " + COLUMNS + " FROM mcr_runs WHERE runner_id = ? "
                 + "AND started_ms >= ? ORDER BY run_id DESC", List.of(runnerId, since.toEpochMilli()));
+    }
+
+    /**
+     * One statement for all runners: for each id the index on {@code (runner_id, run_id)} yields its newest run ids,
+     * so the cost grows with what is returned, not with the history kept.
+     */
+    @Override
+    public Map<String, List<RunRecord>> newestPerRunner(Collection<String> runnerIds, int perRunner) {
+        RunQuery.newest(perRunner);
+        Map<String, List<RunRecord>> out = new LinkedHashMap<>();
+        for (String id : runnerIds) {
+            out.put(Objects.requireNonNull(id, "runner id"), new ArrayList<>());
+        }
+        if (out.isEmpty()) {
+            return out;
+        }
+        List<Object> params = new ArrayList<>(out.keySet());
+        params.add(perRunner);
+        List<RunRecord> rows = list("read the newest runs of each runner", "WITH ids(id) AS (VALUES "
+                + String.join(", ", java.util.Collections.nCopies(out.size(), "(?)")) + ") SELECT "
+                + COLUMNS.replaceAll("(^|, )", "$1r.") + " FROM ids JOIN mcr_runs r ON r.run_id IN (SELECT m.run_id "
+                + "FROM mcr_runs m WHERE m.runner_id = ids.id ORDER BY m.run_id DESC LIMIT ?) ORDER BY r.run_id DESC",
+                params);
+        for (RunRecord r : rows) {
+            out.get(r.runnerId()).add(r);
+        }
+        out.values().removeIf(List::isEmpty);
+        return out;
     }
 
     private List<RunRecord> list(String what, String sql, List<Object> params) {

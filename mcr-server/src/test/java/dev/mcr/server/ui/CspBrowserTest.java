@@ -25,7 +25,7 @@ import org.openqa.selenium.logging.LogType;
 class CspBrowserTest extends BrowserTestBase {
 
     /** Collects violations from the first byte of every document; CDP scripts are not subject to the page's policy. */
-    private static final String VIOLATION_RECORDER = "window.__cspViolations = [];"
+    static final String VIOLATION_RECORDER = "window.__cspViolations = [];"
             + "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
             + "e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + (e.sourceFile || '?') + ':'"
             + " + e.lineNumber + ' (' + (e.sample || '') + ')'));";
