@@ -13,6 +13,9 @@ import { GroupCard, progressText } from './group-card.js';
 import { ServiceCard, loadChannels } from './service-card.js';
 import { LogPane } from './panes.js';
 import { LiveStream } from './live.js';
+import { Overview } from './overview.js';
+import { healthPatch } from './health.js';
+import { fillIcons } from './icons.js';
 import { loadRunStrips, runStripEvent } from './history-strip.js';
 import { startHistoryRoute } from './history-view.js';
 import { startAccess, wireAccess, me } from './access.js';
@@ -69,6 +72,13 @@ const app = {
 
 let journal;
 let events;
+const overview = new Overview({
+  runnerCards: () => app.runnerCards,
+  groupCards: () => app.groupCards,
+  runnerCount: () => (app.saved ? app.saved.runners.length : 0),
+  saveRunner: (card) => ctx.saveRunner(card),
+  runRunner: (card) => ctx.runRunner(card),
+});
 
 // ----- messages ----------------------------------------------------------------------
 
@@ -242,6 +252,7 @@ function refresh() {
   updateCounts();
   for (const c of app.runnerCards.values()) c.renderNotify();
   onDirtyChange(true);
+  overview.update();
 }
 
 /**
@@ -445,6 +456,7 @@ function applyState(state) {
   renderLayout();
   updateCounts();
   onDirtyChange(true);
+  overview.update();
 }
 
 /** Services: stored ones in stored order, then new drafts and kept edits of removed ones. */
@@ -562,6 +574,8 @@ function onDirtyChange(forceRefresh = false) {
 
 const ctx = {
   isCollapsed: (key) => !!ui.collapsed[key],
+  rowExpanded: (runnerId) => overview.isExpanded(runnerId),
+  setRowExpanded: (runnerId, expanded) => overview.setExpanded(runnerId, expanded),
   setCollapsed(key, v) {
     if (v) ui.collapsed[key] = true;
     else delete ui.collapsed[key];
@@ -1172,6 +1186,7 @@ function applySnapshot(ev) {
   app.groupStatus = ev.group_snapshot && typeof ev.group_snapshot === 'object' ? ev.group_snapshot : {};
   for (const [gid, card] of app.groupCards) card.setGroupStatus(app.groupStatus[gid] || null);
   updateActivity();
+  overview.update();
   onDirtyChange(true);
 }
 
@@ -1182,6 +1197,7 @@ function patchRunner(rid, patch) {
     card.out.flush();
     card.patchStatus(patch);
   }
+  overview.update();
   return card;
 }
 
@@ -1194,6 +1210,7 @@ function onStatus(ev) {
         running: true, scheduled: false, stopping: false, stopped: false, paused: false,
         active_ts: ev.active_ts || ev.ts || '', started_ts: ev.ts || '',
         run_count: toInt(ev.run_count, 1), remaining: ev.remaining ?? null, next_at: 0,
+        ...healthPatch(ev),
       });
       if (card) card.setOutput('');
       logEvent(['evStarted', { name, n: toInt(ev.run_count, 1) }], ev.ts);
@@ -1215,6 +1232,7 @@ function onStatus(ev) {
         running: false, stopping: false, stopped: !!ev.stopped,
         last_exit_code: ev.exit_code ?? null, last_finish_ts: ev.ts || '',
         consecutive_failures: toInt(ev.consecutive_failures),
+        ...healthPatch(ev),
       };
       if (ev.stopped) Object.assign(patch, { scheduled: false, active_ts: '', next_at: 0 });
       patchRunner(rid, patch);
@@ -1261,7 +1279,10 @@ function onEvent(ev) {
       onStatus(ev);
       break;
     case 'case_match': {
-      patchRunner(ev.runner_id, { last_case: String(ev.message ?? ''), last_case_ts: ev.ts || new Date().toISOString() });
+      patchRunner(ev.runner_id, {
+        last_case: String(ev.message ?? ''), last_case_ts: ev.ts || new Date().toISOString(),
+        ...healthPatch(ev, app.status[ev.runner_id]),
+      });
       const name = runnerName(ev.runner_id);
       if (ev.pattern === '__on_finish__') logEvent(['evLastLine', { name, message: String(ev.message ?? '') }], ev.ts);
       else logEvent(['evCase', { name, state: ev.state || '—', message: String(ev.message ?? '') }], ev.ts);
@@ -1451,6 +1472,7 @@ function setupLanguage() {
     journal.retranslate();
     events.retranslate();
     firstVisitLayout();
+    overview.retranslate();
     if ($('#infoDialog').open) renderGuide(APP_VERSION);
   });
 }
@@ -1496,7 +1518,9 @@ async function init() {
   journal = new LogPane($('#journal'), { maxLines: JOURNAL_MAX_LINES });
   events = new LogPane($('#events'), { maxChars: EVENTS_MAX_CHARS });
   setupLanguage();
+  fillIcons(document);
   bindStatic(document);
+  overview.wire();
   setupSections();
   setupHeader();
   wireAccess();

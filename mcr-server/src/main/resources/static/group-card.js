@@ -3,6 +3,7 @@
 import { h, clone, fmtElapsed, parseTs } from './util.js';
 import { tr } from './i18n.js';
 import { SyncedCard } from './conflict.js';
+import { icon } from './icons.js';
 
 const ACTIVE = new Set(['started', 'running', 'stopping']);
 
@@ -24,7 +25,7 @@ export class GroupCard extends SyncedCard {
   build() {
     const u = this.uid;
     const collapsed = this.ctx.isCollapsed(`group:${this.id}`);
-    this.toggleBtn = h('button', { type: 'button', class: 'collapse', 'aria-expanded': String(!collapsed), 'aria-controls': `${u}-body`, onclick: () => this.setCollapsed(!this.collapsed) }, h('span', { class: 'chev', 'aria-hidden': 'true' }, '▾'));
+    this.toggleBtn = h('button', { type: 'button', class: 'collapse', 'aria-expanded': String(!collapsed), 'aria-controls': `${u}-body`, onclick: () => this.setCollapsed(!this.collapsed) }, h('span', { class: 'chev', 'aria-hidden': 'true' }, icon('chevron')));
     this.kindEl = tr(h('span', { class: 'kind' }), { text: 'groupKind' });
     // The name is a title; it becomes an input only to rename (Rename button, Enter saves, Escape cancels).
     this.editing = false;
@@ -42,8 +43,8 @@ export class GroupCard extends SyncedCard {
     this.runBtn = h('button', { type: 'button', 'data-act': 'run', class: 'btn run', onclick: () => this.onRunStop() });
     this.saveBtn = tr(h('button', { type: 'button', 'data-act': 'save', class: 'btn save', onclick: () => this.save() }), { text: 'save' });
     this.removeBtn = tr(h('button', { type: 'button', 'data-act': 'remove', class: 'btn danger', onclick: () => this.ctx.removeGroup(this.id) }), { text: 'remove' });
-    this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveGroup(this.id, -1) }, '↑');
-    this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveGroup(this.id, 1) }, '↓');
+    this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveGroup(this.id, -1) }, icon('up'));
+    this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveGroup(this.id, 1) }, icon('down'));
     this.members = h('div', { class: 'members' });
     this.emptyHint = tr(h('p', { class: 'hint' }), { text: 'groupEmpty' });
     this.body = h('div', { class: 'group-body', id: `${u}-body` }, this.members, this.emptyHint);

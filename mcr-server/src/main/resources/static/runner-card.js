@@ -4,6 +4,8 @@ import { h, clone, toInt, fmtElapsed, dateTime, fullTime, parseTs, newId, Bounde
 import { t, tr } from './i18n.js';
 import { SyncedCard } from './conflict.js';
 import { get } from './api.js';
+import { healthOf, LEVEL_WORD } from './health.js';
+import { icon, setIcon } from './icons.js';
 import { mountRunStrip } from './history-strip.js';
 import { checkPattern, patternReason } from './pattern-check.js';
 import { AlertBar } from './alert-bar.js';
@@ -68,6 +70,7 @@ export function project(r) {
     alert_cooldown_s: toInt(r.alert_cooldown_s, 300),
     alert_escalation_s: toInt(r.alert_escalation_s, 1800),
     failure_pause_threshold: toInt(r.failure_pause_threshold, 5),
+    tags: parseTags(Array.isArray(r.tags) ? r.tags.join(',') : ''),
     cases: (Array.isArray(r.cases) ? r.cases : []).map((c) => ({
       id: String(c.id || newId('case_')),
       pattern: String(c.pattern ?? ''),
@@ -75,6 +78,31 @@ export function project(r) {
       state: CASE_STATES.includes(String(c.state || '').trim().toUpperCase()) ? String(c.state || '').trim().toUpperCase() : '',
     })),
   };
+}
+
+/** Tags from the text of the tags field: comma-separated, trimmed, without empty or repeated ones. */
+export function parseTags(text) {
+  const out = [];
+  for (const part of String(text ?? '').split(',')) {
+    const tag = part.trim();
+    if (tag && !out.includes(tag)) out.push(tag);
+  }
+  return out;
+}
+
+/** What the row says about the next run: [i18n key, args], from the status and the saved schedule. */
+export function nextRunText(r, st) {
+  const sch = (r && r.schedule) || {};
+  if (st.running) return null;
+  if (st.scheduled && st.next_at > 0) return ['nextRunIn', { time: fmtElapsed(Math.max(0, (st.next_at - Date.now()) / 1000)) }];
+  const cron = String(sch.cron || '').trim();
+  if (cron) return sch.enabled === false ? ['scheduleOff', { cron }] : ['scheduleCron', { cron }];
+  const every = intervalOf(r || {});
+  if (every > 0) {
+    const [key, args] = durationLabel(every);
+    return ['scheduleEvery', { every: { t: key, args } }];
+  }
+  return ['scheduleManual'];
 }
 
 /** Seconds between runs of a runner. */
@@ -145,20 +173,24 @@ export class RunnerCard extends SyncedCard {
 
   build() {
     const u = this.uid;
-    const collapsed = this.ctx.isCollapsed(`runner:${this.id}`);
-    this.toggleBtn = h('button', { type: 'button', class: 'collapse', 'aria-expanded': String(!collapsed), 'aria-controls': `${u}-body`, onclick: () => this.setCollapsed(!this.collapsed) }, h('span', { class: 'chev', 'aria-hidden': 'true' }, '▾'));
+    const collapsed = !this.ctx.rowExpanded(this.id);
+    this.toggleBtn = h('button', { type: 'button', class: 'collapse', 'data-act': 'expand', 'aria-expanded': String(!collapsed), 'aria-controls': `${u}-body`, onclick: () => this.setCollapsed(!this.collapsed) }, h('span', { class: 'chev', 'aria-hidden': 'true' }, icon('chevron')));
     this.nameEl = h('h3', { class: 'card-title', id: `${u}-title` });
+    this.healthEl = h('span', { class: 'badge health-badge', 'data-role': 'health' });
+    this.tagsEl = h('span', { class: 'tags', 'data-role': 'tags' });
+    this.stripSlot = h('div', { class: 'run-strip-slot' });
     this.badgeEl = h('span', { class: 'badge state-badge hidden' });
     this.dirtyEl = tr(h('span', { class: 'badge dirty-badge hidden' }), { text: 'unsaved' });
     this.elapsedEl = tr(h('span', { class: 'elapsed hidden', role: 'timer' }), { title: 'elapsedTitle' });
     this.pillEl = tr(h('span', { class: 'pill runs hidden' }), { title: 'runCountTitle' });
     this.groupToggle = h('button', { type: 'button', 'data-act': 'group-toggle', class: 'btn small group-toggle hidden', 'aria-pressed': 'true', onclick: () => this.ctx.setGroupEnabled(this.id, !this.groupEnabled) });
-    this.runBtn = h('button', { type: 'button', 'data-act': 'run', class: 'btn run', onclick: () => this.onRunStop() });
+    this.runLabel = h('span');
+    this.runBtn = h('button', { type: 'button', 'data-act': 'run', class: 'btn run', onclick: () => this.onRunStop() }, icon('play'), this.runLabel);
     this.saveBtn = tr(h('button', { type: 'button', 'data-act': 'save', class: 'btn save', onclick: () => this.ctx.saveRunner(this) }), { text: 'save' });
     this.cloneBtn = tr(h('button', { type: 'button', 'data-act': 'clone', class: 'btn', onclick: () => this.ctx.cloneRunner(this.id) }), { text: 'clone' });
     this.removeBtn = tr(h('button', { type: 'button', 'data-act': 'remove', class: 'btn danger', onclick: () => this.ctx.removeRunner(this.id) }), { text: 'remove' });
-    this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, -1) }, '↑');
-    this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, 1) }, '↓');
+    this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, -1) }, icon('up'));
+    this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveRunner(this.id, 1) }, icon('down'));
     this.groupSel = h('select', { class: 'group-select', onchange: () => this.ctx.moveRunnerTo(this.id, this.groupSel.value || null) });
     // Not a sort-mode control: moving into a group must be findable without "Sort" (shown when a group exists).
     this.groupSelWrap = h('label', { class: 'inline group-move hidden' }, tr(h('span'), { text: 'groupLabel' }), this.groupSel);
@@ -168,16 +200,18 @@ export class RunnerCard extends SyncedCard {
     this.caseEl = h('span', { class: 'last-case hidden' });
     this.exitEl = h('span', { class: 'last-exit hidden' });
     this.alertBar = new AlertBar(u, { ack: () => this.ctx.ackRunner(this.id), snooze: (s) => this.ctx.snoozeRunner(this.id, s) });
-    this.stateLine = h('div', { class: 'state-line', 'aria-live': 'off' }, this.pausedEl, this.nextEl, this.caseEl, this.exitEl, this.alertBar.el);
+    this.stateLine = h('div', { class: 'state-line', 'aria-live': 'off' }, this.pausedEl, this.caseEl, this.exitEl, this.nextEl, this.alertBar.el);
 
     const head = h('header', { class: 'card-head' },
-      h('div', { class: 'title-row' }, this.toggleBtn, this.nameEl, this.badgeEl, this.dirtyEl, this.elapsedEl, this.pillEl),
+      h('div', { class: 'title-row' }, this.toggleBtn, this.nameEl, this.healthEl, this.badgeEl, this.dirtyEl, this.elapsedEl, this.pillEl, this.tagsEl),
       h('div', { class: 'actions' }, this.groupToggle, this.runBtn, this.saveBtn, this.cloneBtn, this.removeBtn, this.upBtn, this.downBtn, this.groupSelWrap),
-      this.stripSlot = h('div', { class: 'run-strip-slot' }));
+      this.stripSlot);
     this.runStrip = mountRunStrip(this.stripSlot, this.id, () => this.displayName());
 
     // Settings
     this.nameIn = h('input', { type: 'text', 'data-field': 'name', class: 'setting', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
+    this.tagsIn = h('input', { type: 'text', 'data-field': 'tags', class: 'setting', id: `${u}-tags`, maxlength: '900', autocomplete: 'off', spellcheck: 'false', oninput: () => { this.draft.tags = parseTags(this.tagsIn.value); this.changed(); } });
+    tr(this.tagsIn, { placeholder: 'tagsPh' });
     this.cmdIn = h('textarea', { 'data-field': 'command', class: 'setting mono', id: `${u}-cmd`, rows: '4', spellcheck: 'false', autocomplete: 'off', oninput: () => { this.draft.command = this.cmdIn.value; this.changed(); } });
     this.notifyBox = h('div', { class: 'notify-rows' });
     this.logIn = h('input', { type: 'checkbox', 'data-field': 'logging', class: 'setting', id: `${u}-log`, onchange: () => { this.draft.logging_enabled = this.logIn.checked; this.changed(); } });
@@ -244,6 +278,7 @@ export class RunnerCard extends SyncedCard {
       h('div', { class: 'cols' },
         h('div', { class: 'col' },
           field('name', this.nameIn),
+          field('tags', this.tagsIn),
           h('div', { class: 'field' }, this.cmdLabel, this.cmdIn),
           h('fieldset', null, tr(h('legend'), { text: 'notifications' }), this.notifyBox),
           h('fieldset', { class: 'log-box' }, tr(h('legend'), { text: 'log' }),
@@ -287,7 +322,7 @@ export class RunnerCard extends SyncedCard {
     this.toggleBtn.setAttribute('aria-expanded', String(!collapsed));
     this.body.classList.toggle('hidden', collapsed);
     this.el.classList.toggle('collapsed', collapsed);
-    if (persist) this.ctx.setCollapsed(`runner:${this.id}`, collapsed);
+    if (persist) this.ctx.setRowExpanded(this.id, !collapsed);
   }
 
   // ----- filling from the model ----------------------------------------------------
@@ -295,6 +330,7 @@ export class RunnerCard extends SyncedCard {
   fill() {
     const d = this.draft;
     if (this.nameIn.value !== d.name) this.nameIn.value = d.name;
+    if (JSON.stringify(parseTags(this.tagsIn.value)) !== JSON.stringify(d.tags)) this.tagsIn.value = d.tags.join(', ');
     if (this.cmdIn.value !== d.command) this.cmdIn.value = d.command;
     this.logIn.checked = d.logging_enabled;
     fillSelect(this.hSel, range(0, 23), d.schedule.hours, String, 0);
@@ -383,7 +419,7 @@ export class RunnerCard extends SyncedCard {
       const value = h('input', { type: e.secret ? 'password' : 'text', class: 'setting mono', 'data-field': 'env-value', value: isSet ? '' : e.value, autocomplete: e.secret ? 'new-password' : 'off', spellcheck: 'false',
         oninput: () => { this.draft.env[i].value = value.value === '' && isSet ? SECRET_SET : value.value; this.changed(); } });
       const secret = h('input', { type: 'checkbox', class: 'setting', 'data-field': 'env-secret', checked: e.secret, onchange: () => { this.draft.env[i].secret = secret.checked; if (!secret.checked && this.draft.env[i].value === SECRET_SET) this.draft.env[i].value = ''; this.renderEnv(); this.changed(); } });
-      const remove = h('button', { type: 'button', 'data-act': 'remove-env', class: 'btn icon danger lockable', onclick: () => { this.draft.env.splice(i, 1); this.envSig = null; this.renderEnv(); this.changed(); } }, '✕');
+      const remove = h('button', { type: 'button', 'data-act': 'remove-env', class: 'btn icon danger lockable', onclick: () => { this.draft.env.splice(i, 1); this.envSig = null; this.renderEnv(); this.changed(); } }, icon('cross'));
       tr(name, { placeholder: 'envNamePh', aria: ['envNameAria', { n }] });
       tr(value, { placeholder: isSet ? 'secretSetPh' : 'envValuePh', aria: ['envValueAria', { n }] });
       tr(remove, { aria: ['envRemoveAria', { n }], title: ['envRemoveAria', { n }] });
@@ -577,7 +613,7 @@ export class RunnerCard extends SyncedCard {
     row.state = h('select', { class: 'setting', 'data-field': 'state', onchange: () => update('state', row.state.value) },
       CASE_STATES.map((s) => (s ? h('option', { value: s }, s) : tr(h('option', { value: '' }), { text: 'stateNone' }))));
     row.state.value = c.state;
-    row.remove = h('button', { type: 'button', 'data-act': 'remove-case', class: 'btn icon danger lockable', onclick: () => this.removeCase(c.id) }, '✕');
+    row.remove = h('button', { type: 'button', 'data-act': 'remove-case', class: 'btn icon danger lockable', onclick: () => this.removeCase(c.id) }, icon('cross'));
     row.msg = h('div', { class: 'case-msg', id: `${this.uid}-${c.id}-msg` });
     row.pattern.setAttribute('aria-describedby', row.msg.id);
     row.template.setAttribute('aria-describedby', row.msg.id);
@@ -667,11 +703,14 @@ export class RunnerCard extends SyncedCard {
     const st = this.status;
     const active = this.active() || st.stopping;
     if (active) {
-      tr(this.runBtn, { text: 'stop', title: null });
+      tr(this.runLabel, { text: 'stop' });
+      tr(this.runBtn, { title: null });
+      if (!this.runBtn.classList.contains('stop')) setIcon(this.runBtn, 'stop');
       this.runBtn.classList.add('stop');
       this.runBtn.disabled = !!st.stopping && !st.running && !st.scheduled;
     } else {
-      tr(this.runBtn, { text: 'run' });
+      tr(this.runLabel, { text: 'run' });
+      if (this.runBtn.classList.contains('stop')) setIcon(this.runBtn, 'play');
       this.runBtn.classList.remove('stop');
       let reason = null;
       if (this.isDirty()) reason = 'runNeedsSave';
@@ -735,16 +774,20 @@ export class RunnerCard extends SyncedCard {
     if (st.last_case) {
       const ts = dateTime(st.last_case_ts);
       this.caseEl.textContent = ts ? `${ts}: ${st.last_case}` : st.last_case;
+      this.caseEl.className = `last-case lvl-${String(st.last_state || 'none').toLowerCase()}`;
       this.caseEl.title = fullTime(st.last_case_ts);
     }
     const hasExit = st.last_exit_code !== null && st.last_exit_code !== undefined;
     this.exitEl.classList.toggle('hidden', !hasExit);
     if (hasExit) {
-      tr(this.exitEl, { text: ['lastExit', { code: st.last_exit_code, time: dateTime(st.last_finish_ts) || '—' }] });
-      this.exitEl.classList.toggle('bad', Number(st.last_exit_code) !== 0);
+      const time = dateTime(st.last_finish_ts) || '—';
+      // A stop by the user is no failure: it says so, without the exit code of the signal, and not in red.
+      tr(this.exitEl, { text: st.last_stopped ? ['stoppedByYou', { time }] : ['lastExit', { code: st.last_exit_code, time }] });
+      this.exitEl.classList.toggle('bad', !st.last_stopped && Number(st.last_exit_code) !== 0);
       this.exitEl.title = fullTime(st.last_finish_ts);
     }
     this.alertBar.render(st.alert);
+    this.renderHealth();
     this.applyLock();
     this.renderButtons();
     this.tick();
@@ -756,9 +799,26 @@ export class RunnerCard extends SyncedCard {
     const start = (st.running || st.scheduled) ? parseTs(st.active_ts || st.started_ts) : null;
     this.elapsedEl.classList.toggle('hidden', !start);
     if (start) this.elapsedEl.textContent = `${fmtElapsed((Date.now() - start.getTime()) / 1000)}`;
-    const showNext = !st.running && !!st.scheduled && st.next_at > 0;
-    this.nextEl.classList.toggle('hidden', !showNext);
-    if (showNext) tr(this.nextEl, { text: ['nextRunIn', { time: fmtElapsed(Math.max(0, (st.next_at - Date.now()) / 1000)) }] });
+    const next = nextRunText(this.latest(), st);
+    this.nextEl.classList.toggle('hidden', !next);
+    if (next) tr(this.nextEl, { text: next });
+  }
+
+  /** The health badge (a word and a colour, see health.js) and the tags of the row. */
+  renderHealth() {
+    const level = healthOf(this.status);
+    if (level !== this.level) {
+      this.level = level;
+      this.healthEl.className = `badge health-badge h-${level}`;
+      this.el.dataset.health = level;
+      tr(this.healthEl, { text: LEVEL_WORD[level], title: ['healthTitle', { word: { t: LEVEL_WORD[level] } }] });
+    }
+    const tags = Array.isArray(this.latest().tags) ? this.latest().tags : [];
+    const sig = JSON.stringify(tags);
+    if (sig !== this.tagsSig) {
+      this.tagsSig = sig;
+      this.tagsEl.replaceChildren(...tags.map((x) => h('span', { class: 'tag' }, String(x))));
+    }
   }
 
   // ----- output --------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import { h, clone, toInt } from './util.js';
 import { tr, t } from './i18n.js';
 import { SyncedCard } from './conflict.js';
+import { icon } from './icons.js';
 
 export const MASKED = '__SECRET_SET__';
 export const AUTO_DISABLE_AFTER = 3;
@@ -67,8 +68,8 @@ export class ServiceCard extends SyncedCard {
     this.testBtn = tr(h('button', { type: 'button', 'data-act': 'test', class: 'btn', onclick: () => this.ctx.testService(this) }), { text: 'test' });
     this.saveBtn = tr(h('button', { type: 'button', 'data-act': 'save', class: 'btn save', onclick: () => this.ctx.saveService(this) }), { text: 'save' });
     this.removeBtn = tr(h('button', { type: 'button', 'data-act': 'remove', class: 'btn danger', onclick: () => this.ctx.removeService(this) }), { text: 'remove' });
-    this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveService(this.id, -1) }, '↑');
-    this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveService(this.id, 1) }, '↓');
+    this.upBtn = h('button', { type: 'button', 'data-act': 'up', class: 'btn icon sort-only', onclick: () => this.ctx.moveService(this.id, -1) }, icon('up'));
+    this.downBtn = h('button', { type: 'button', 'data-act': 'down', class: 'btn icon sort-only', onclick: () => this.ctx.moveService(this.id, 1) }, icon('down'));
 
     this.nameIn = h('input', { type: 'text', 'data-field': 'name', id: `${u}-name`, maxlength: '200', autocomplete: 'off', oninput: () => { this.draft.name = this.nameIn.value; this.changed(); } });
     this.typeSel = h('select', { id: `${u}-type`, 'data-field': 'type', onchange: () => this.changeType(this.typeSel.value) },

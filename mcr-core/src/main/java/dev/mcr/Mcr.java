@@ -39,6 +39,7 @@ import dev.mcr.files.RunOutputs;
 import dev.mcr.history.RunRecorder;
 import dev.mcr.history.RunStatistics;
 import dev.mcr.model.AppState;
+import dev.mcr.model.CaseState;
 import dev.mcr.model.LayoutItem;
 import dev.mcr.model.NotifyProfile;
 import dev.mcr.model.Runner;
@@ -90,6 +91,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -143,6 +145,8 @@ public final class Mcr implements AutoCloseable {
     private final GroupSequencer groups;
     private final RunOutputs runOutputs;
     private final RunRecorder recorder;
+    /** Each runner's newest run record from before this start, read when its status first needs it. */
+    private final Map<String, Optional<RunRecord>> lastRunsBeforeStart = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<LeftoverProcessesKilled> leftoversKilledAtStart;
     private final Access access;
@@ -1106,11 +1110,44 @@ public final class Mcr implements AutoCloseable {
     public Map<String, RunnerStatus> status() {
         Map<String, RunnerStatus> out = new LinkedHashMap<>();
         Map<String, AlertState> alerts = engine.alertStates();
-        engine.status().forEach((id, s) -> out.put(id, new RunnerStatus(s.running(), s.stopped(), s.startedTs(),
-                s.activeTs(), s.tail(), s.remaining(), s.runCount(), s.scheduled(), s.lastCase(), s.lastCaseTs(),
-                s.consecutiveFailures(), s.paused(), s.lastExitCode(), s.lastFinishTs(), s.nextRunTs(),
-                alerts.get(id))));
+        engine.status().forEach((id, s) -> {
+            CaseState lastState = s.lastState();
+            CaseState worstState = s.worstState();
+            boolean lastStopped = s.lastRunStopped();
+            String lastOutcome = s.lastExitCode() == null ? null
+                    : lastStopped ? RunRecord.STOPPED : s.lastExitCode() == 0 ? RunRecord.SUCCESS : RunRecord.FAILURE;
+            if (!s.running() && s.lastExitCode() == null) {
+                // Nothing ran since this start: the health of the last run comes from its record.
+                RunRecord before = lastRunBeforeStart(id);
+                if (before != null) {
+                    lastState = before.lastState() == CaseState.NONE ? null : before.lastState();
+                    worstState = before.worstState() == CaseState.NONE ? null : before.worstState();
+                    lastStopped = before.stopped();
+                    lastOutcome = RunRecord.RUNNING.equals(before.outcome()) ? null : before.outcome();
+                }
+            }
+            out.put(id, new RunnerStatus(s.running(), s.stopped(), s.startedTs(), s.activeTs(), s.tail(),
+                    s.remaining(), s.runCount(), s.scheduled(), s.lastCase(), s.lastCaseTs(), s.consecutiveFailures(),
+                    s.paused(), s.lastExitCode(), s.lastFinishTs(), s.nextRunTs(), lastState, worstState,
+                    lastStopped, lastOutcome, alerts.get(id)));
+        });
         return out;
+    }
+
+    /** The newest run record of a runner from before this start (read once per runner), or {@code null}. */
+    private RunRecord lastRunBeforeStart(String runnerId) {
+        Optional<RunRecord> known = lastRunsBeforeStart.get(runnerId);
+        if (known == null) {
+            try {
+                List<RunRecord> newest = store.runs().query(RunQuery.newest(1).runner(runnerId));
+                known = newest.isEmpty() ? Optional.empty() : Optional.of(newest.get(0));
+            } catch (RuntimeException e) {
+                LOG.warn("The last run of runner '{}' could not be read for its status: {}", runnerId, e.toString());
+                return null;
+            }
+            lastRunsBeforeStart.put(runnerId, known);
+        }
+        return known.orElse(null);
     }
 
     /** Longest snooze {@link #snooze} accepts: 30 days. */

@@ -20,7 +20,7 @@ import java.util.Set;
 /**
  * The settings of a runner that a save refuses rather than normalizes: a cron expression or time zone that cannot be
  * read, a working directory that does not exist, variable names a shell cannot take, an empty program in the shell,
- * a case pattern the engine cannot compile.
+ * a case pattern the engine cannot compile, too many or too long tags.
  * Only runners that are new or changed are checked, so a directory that disappeared later does not lock the other
  * runners out of saves. The sentence names the runner and the JSON field; a variable's value is never quoted.
  */
@@ -101,6 +101,18 @@ final class RunnerChecks {
             if (v.value().indexOf('\0') >= 0) {
                 throw refuse(r, "env", "the value of " + v.name() + " contains a NUL character, which no process "
                         + "can receive.");
+            }
+        }
+        if (r.tags().size() > Runner.MAX_TAGS) {
+            throw refuse(r, "tags", "at most " + Runner.MAX_TAGS + " tags are allowed, not " + r.tags().size() + ".");
+        }
+        for (String tag : r.tags()) {
+            if (tag.length() > Runner.MAX_TAG_LENGTH) {
+                throw refuse(r, "tags", "a tag may have at most " + Runner.MAX_TAG_LENGTH + " characters; '"
+                        + tag.substring(0, 20) + "…' has " + tag.length() + ".");
+            }
+            if (tag.chars().anyMatch(Character::isISOControl)) {
+                throw refuse(r, "tags", "a tag may not contain control characters.");
             }
         }
         for (String part : r.execution().shell()) {

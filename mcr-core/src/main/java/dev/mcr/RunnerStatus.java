@@ -1,6 +1,7 @@
 package dev.mcr;
 
 import dev.mcr.event.AlertChanged;
+import dev.mcr.model.CaseState;
 import dev.mcr.model.Timestamps;
 import dev.mcr.store.AlertState;
 import java.time.Instant;
@@ -27,16 +28,26 @@ import java.util.Map;
  * @param lastFinishTs        end of the last run, or {@code null}
  * @param nextRunTs           when the next run is due (an interval's, a retry's or a cron schedule's), or {@code null}
  *                            ({@code next_run_ts}, written after the original's keys, only when there is one)
+ * @param lastState           the state of the last case that carried one, or {@code null} ({@code last_state},
+ *                            written after the original's keys, only when there is one)
+ * @param worstState          the worst case state of the current run, or else of the last one, or {@code null}
+ *                            ({@code worst_state}, only when there is one): a WARN stays visible after a later UP
+ * @param lastRunStopped      whether the last run ended because someone stopped it ({@code last_stopped}, written
+ *                            only when true), so a client can tell a stop from a failure
+ * @param lastOutcome         how the last run ended: {@code success}, {@code failure}, {@code stopped}, or after a
+ *                            restart the outcome of its record (also {@code timed_out} or {@code lost});
+ *                            {@code null} before any run ({@code last_outcome}, only when known)
  * @param alert               the acknowledgement of its DOWN/WARN and its snooze, or {@code null} when it has neither
  *                            ({@code alert}, written last, only when there is one)
  */
 public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, Instant activeTs, String tail,
                            Integer remaining, int runCount, boolean scheduled, String lastCase, Instant lastCaseTs,
                            int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs,
-                           Instant nextRunTs, AlertState alert) {
+                           Instant nextRunTs, CaseState lastState, CaseState worstState, boolean lastRunStopped,
+                           String lastOutcome, AlertState alert) {
 
     /**
-     * A status without acknowledgement or snooze.
+     * A status without health fields, acknowledgement or snooze.
      *
      * @param running             whether a process is alive
      * @param stopped             whether the user stopped it (or it was auto-paused)
@@ -59,7 +70,7 @@ public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, 
                         int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs,
                         Instant nextRunTs) {
         this(running, stopped, startedTs, activeTs, tail, remaining, runCount, scheduled, lastCase, lastCaseTs,
-                consecutiveFailures, paused, lastExitCode, lastFinishTs, nextRunTs, null);
+                consecutiveFailures, paused, lastExitCode, lastFinishTs, nextRunTs, null, null, false, null, null);
     }
 
     /** Returns whether the runner is running or waiting for its next scheduled run. */
@@ -91,6 +102,18 @@ public record RunnerStatus(boolean running, boolean stopped, Instant startedTs, 
         m.put("last_finish_ts", ts(lastFinishTs, zone));
         if (nextRunTs != null) {
             m.put("next_run_ts", ts(nextRunTs, zone));
+        }
+        if (lastState != null) {
+            m.put("last_state", lastState.name());
+        }
+        if (worstState != null) {
+            m.put("worst_state", worstState.name());
+        }
+        if (lastRunStopped) {
+            m.put("last_stopped", true);
+        }
+        if (lastOutcome != null) {
+            m.put("last_outcome", lastOutcome);
         }
         if (alert != null) {
             m.put("alert", AlertChanged.fields(alert, zone));

@@ -59,7 +59,7 @@ final class RunnerJson {
             "id", "name", "command", "logging_enabled", "schedule", "max_runs", "alert_cooldown_s",
             "alert_escalation_s", "failure_pause_threshold", "cases", "notify_profile_ids",
             "notify_profile_updates_only", SNOOZED_UNTIL, "timeout_s", "retry_count", "retry_delay_s",
-            "retry_backoff", "working_dir", "env", "shell", DOWN_AFTER, ESCALATE_TO);
+            "retry_backoff", "working_dir", "env", "shell", "tags", DOWN_AFTER, ESCALATE_TO);
     private static final Set<String> SCHEDULE_KEYS = Set.of("hours", "minutes", "seconds", "cron", "time_zone",
             "enabled", "misfire", "overlap");
     private static final List<List<String>> SHELL_WORDS = List.of(Execution.LOGIN_SHELL, Execution.BASH,
@@ -99,6 +99,7 @@ final class RunnerJson {
                         escalateTo(r.get(ESCALATE_TO)).orElse(null)),
                 cases(r.get("cases")),
                 targets(r, profileIds, migrated, legacyId),
+                tags(r.get("tags")),
                 extra(r, knownKeys(r)));
     }
 
@@ -153,6 +154,22 @@ final class RunnerJson {
         }
     }
 
+
+    /** Tags trimmed, without empty or repeated ones; the count and lengths are checked when a save is made. */
+    private static List<String> tags(JsonNode raw) {
+        Set<String> out = new LinkedHashSet<>();
+        if (raw != null && raw.isTextual()) {
+            out.add(raw.textValue().strip());
+        } else if (raw != null && raw.isArray()) {
+            for (JsonNode t : raw) {
+                if (t.isTextual() || t.isNumber()) {
+                    out.add(t.asText().strip());
+                }
+            }
+        }
+        out.remove("");
+        return List.copyOf(out);
+    }
 
     private static int maxRuns(JsonNode raw) {
         Long v = wholeNumber(raw);
@@ -325,6 +342,9 @@ final class RunnerJson {
         Runner.EscalateTo to = r.alerting().escalateTo();
         if (to != null) {
             o.putObject(ESCALATE_TO).put("profile_id", to.profileId()).put("after_s", to.after().getSeconds());
+        }
+        if (!r.tags().isEmpty()) {
+            strings(o.putArray("tags"), r.tags());
         }
         StateTrees.putExtra(o, r.extra());
         return o;

@@ -43,6 +43,8 @@ import java.util.regex.Pattern;
  * @param alerting  how repeated alerts are paced and when failures pause the runner
  * @param cases     regex rules applied to each output line
  * @param targets   the notification profiles alerts go to
+ * @param tags      short labels to find and filter runners by (trimmed, distinct; at most {@link #MAX_TAGS} of at
+ *                  most {@link #MAX_TAG_LENGTH} characters each, which a save checks)
  * @param extra     unknown JSON keys kept from the stored state (plain Java values)
  */
 public record Runner(
@@ -53,10 +55,15 @@ public record Runner(
         Alerting alerting,
         List<CaseRule> cases,
         Targets targets,
+        List<String> tags,
         Map<String, Object> extra) {
 
     /** Default name of a runner. */
     public static final String DEFAULT_NAME = "Runner";
+    /** Most tags a runner may carry. */
+    public static final int MAX_TAGS = 20;
+    /** Most characters of one tag. */
+    public static final int MAX_TAG_LENGTH = 40;
 
     /** Validates every component; lists and maps are copied and made unmodifiable. */
     public Runner {
@@ -69,6 +76,7 @@ public record Runner(
         Objects.requireNonNull(alerting, "alerting");
         Objects.requireNonNull(targets, "targets");
         cases = List.copyOf(cases);
+        tags = tags == null ? List.of() : List.copyOf(tags);
         extra = extra == null || extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
@@ -412,40 +420,63 @@ public record Runner(
         }
     }
 
+    /**
+     * A runner without tags (as before tags existed).
+     *
+     * @param id        the runner id
+     * @param name      display name
+     * @param execution what runs
+     * @param timing    when it runs again
+     * @param alerting  how alerts are paced
+     * @param cases     regex rules applied to each output line
+     * @param targets   the notification profiles alerts go to
+     * @param extra     unknown JSON keys kept from the stored state
+     */
+    public Runner(String id, String name, Execution execution, Timing timing, Alerting alerting, List<CaseRule> cases,
+                  Targets targets, Map<String, Object> extra) {
+        this(id, name, execution, timing, alerting, cases, targets, List.of(), extra);
+    }
+
+    /** Returns a copy with other tags. */
+    public Runner withTags(List<String> newTags) {
+        return new Runner(id, name, execution, timing, alerting, cases, targets, newTags, extra);
+    }
+
     /** Returns a copy with another id. */
     public Runner withId(String newId) {
-        return new Runner(newId, name, execution, timing, alerting, cases, targets, extra);
+        return new Runner(newId, name, execution, timing, alerting, cases, targets, tags, extra);
     }
 
     /** Returns a copy with another name. */
     public Runner withName(String newName) {
-        return new Runner(id, newName, execution, timing, alerting, cases, targets, extra);
+        return new Runner(id, newName, execution, timing, alerting, cases, targets, tags, extra);
     }
 
     /** Returns a copy with another command. */
     public Runner withCommand(String newCommand) {
-        return new Runner(id, name, execution.withCommand(newCommand), timing, alerting, cases, targets, extra);
+        return new Runner(id, name, execution.withCommand(newCommand), timing, alerting, cases, targets, tags, extra);
     }
 
     /** Returns a copy with another execution part (command, shell, directory, variables, timeout). */
     public Runner withExecution(Execution newExecution) {
-        return new Runner(id, name, newExecution, timing, alerting, cases, targets, extra);
+        return new Runner(id, name, newExecution, timing, alerting, cases, targets, tags, extra);
     }
 
     /** Returns a copy with other cases. */
     public Runner withCases(List<CaseRule> newCases) {
-        return new Runner(id, name, execution, timing, alerting, newCases, targets, extra);
+        return new Runner(id, name, execution, timing, alerting, newCases, targets, tags, extra);
     }
 
     /** Returns a copy with another schedule and run count. */
     public Runner withSchedule(Schedule newSchedule, int newMaxRuns) {
         return new Runner(id, name, execution, new Timing(newSchedule, newMaxRuns, timing.retry()), alerting, cases,
-                targets, extra);
+                targets, tags, extra);
     }
 
     /** Returns a copy with other notification targets. */
     public Runner withNotifyProfiles(List<String> profileIds, List<String> updatesOnly) {
-        return new Runner(id, name, execution, timing, alerting, cases, new Targets(profileIds, updatesOnly), extra);
+        return new Runner(id, name, execution, timing, alerting, cases, new Targets(profileIds, updatesOnly), tags,
+                extra);
     }
 
     /**
@@ -481,6 +512,7 @@ public record Runner(
         b.cases.addAll(cases);
         b.notifyProfileIds.addAll(targets.profileIds());
         b.updatesOnly.addAll(targets.updatesOnly());
+        b.tags.addAll(tags);
         b.extra.putAll(extra);
         b.requireCommand = false;
         return b;
@@ -503,6 +535,7 @@ public record Runner(
         private final List<CaseRule> cases = new ArrayList<>();
         private final List<String> notifyProfileIds = new ArrayList<>();
         private final List<String> updatesOnly = new ArrayList<>();
+        private final List<String> tags = new ArrayList<>();
         private final Map<String, Object> extra = new LinkedHashMap<>();
         private boolean requireCommand = true;
 
@@ -767,6 +800,22 @@ public record Runner(
             return this;
         }
 
+        /**
+         * Adds tags, short labels the web page finds and filters runners by.
+         *
+         * @param labels the tags (trimmed; a repeated or empty one is skipped)
+         * @return this builder
+         */
+        public Builder tags(String... labels) {
+            for (String label : labels) {
+                String tag = label == null ? "" : label.strip();
+                if (!tag.isEmpty() && !tags.contains(tag)) {
+                    tags.add(tag);
+                }
+            }
+            return this;
+        }
+
         /** Replaces every notification target with these. */
         public Builder targets(Targets targets) {
             notifyProfileIds.clear();
@@ -789,7 +838,7 @@ public record Runner(
             return new Runner(id, name == null ? DEFAULT_NAME : name,
                     new Execution(command, loggingEnabled, shell, workingDir, env, timeout),
                     new Timing(schedule, maxRuns, retry), alerting, cases, new Targets(notifyProfileIds, updatesOnly),
-                    extra);
+                    tags, extra);
         }
     }
 }

@@ -545,7 +545,7 @@ public final class RunnerEngine implements AutoCloseable {
         Instant now = clock.instant();
         Runner cfg;
         synchronized (rt) {
-            cfg = rt.caseMatched(hit.message(), now);
+            cfg = rt.caseMatched(hit.message(), lastLineCase ? null : hit.state(), now);
         }
         if (cfg == null) {
             return;

@@ -4,7 +4,9 @@ import dev.mcr.store.ScheduleState;
 import dev.mcr.event.RunPaused;
 import dev.mcr.model.Runner;
 import dev.mcr.model.Schedule;
+import dev.mcr.model.CaseState;
 import dev.mcr.store.LastCase;
+import dev.mcr.store.RunRecord;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Function;
@@ -70,6 +72,12 @@ final class RunnerStateMachine {
     private Instant lastFinishTs;
     private String lastCase = "";
     private Instant lastCaseTs;
+    /** The state of the last case that carried one, {@code null} when none did since the start. */
+    private CaseState lastState;
+    /** The worst case state of the current (or else the last) run, {@code null} when none was seen. */
+    private CaseState runWorstState;
+    /** Whether the last run ended because someone stopped it. */
+    private boolean lastRunStopped;
     private String lastLine = "";
 
     /**
@@ -240,6 +248,7 @@ final class RunnerStateMachine {
      */
     void runBegan(ActiveRun started, boolean manual) {
         run = started;
+        runWorstState = null;
         if (manual || activeTs == null) {
             activeTs = started.startedTs();
         }
@@ -268,12 +277,18 @@ final class RunnerStateMachine {
      *
      * @return the settings to alert with, or {@code null} when the runner was purged
      */
-    Runner caseMatched(String message, Instant now) {
+    Runner caseMatched(String message, CaseState state, Instant now) {
         if (purged) {
             return null;
         }
         lastCase = message;
         lastCaseTs = now;
+        if (state != null && state != CaseState.NONE) {
+            lastState = state;
+            if (RunRecord.severity(state) > RunRecord.severity(runWorstState)) {
+                runWorstState = state;
+            }
+        }
         return config;
     }
 
@@ -298,6 +313,7 @@ final class RunnerStateMachine {
         }
         lastExitCode = exitCode;
         lastFinishTs = finishedTs;
+        lastRunStopped = stopped;
         return new EndedRun(output.joined(), stopped, lastLine, config);
     }
 
@@ -565,6 +581,7 @@ final class RunnerStateMachine {
         }
         return new StatusSnapshot(running(), stopped, run == null ? null : run.startedTs(), activeTs,
                 output.tail(RunnerEngine.TAIL_LINES), remaining, runCount, scheduled() || cronArmed(), lastCase,
-                lastCaseTs, failures.consecutiveFailures(), paused, lastExitCode, lastFinishTs, next);
+                lastCaseTs, failures.consecutiveFailures(), paused, lastExitCode, lastFinishTs, next, lastState, runWorstState,
+                lastRunStopped);
     }
 }

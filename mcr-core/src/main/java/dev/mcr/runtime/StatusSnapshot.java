@@ -1,5 +1,6 @@
 package dev.mcr.runtime;
 
+import dev.mcr.model.CaseState;
 import java.time.Instant;
 
 /**
@@ -20,9 +21,12 @@ import java.time.Instant;
  * @param lastExitCode        exit code of the last run, {@code null} before the first
  * @param lastFinishTs        end of the last run, or {@code null}
  * @param nextRunTs           when the next run is due (an interval's, a retry's or a cron schedule's), or {@code null}
+ * @param lastState           the state of the last case that carried one since the start, or {@code null}
+ * @param worstState          the worst case state of the current (or else the last) run, or {@code null}
+ * @param lastRunStopped      whether the last run ended because someone stopped it
  */
 public record StatusSnapshot(boolean running, boolean stopped, Instant startedTs, Instant activeTs, String tail,
                              Integer remaining, int runCount, boolean scheduled, String lastCase, Instant lastCaseTs,
                              int consecutiveFailures, boolean paused, Integer lastExitCode, Instant lastFinishTs,
-                             Instant nextRunTs) {
+                             Instant nextRunTs, CaseState lastState, CaseState worstState, boolean lastRunStopped) {
 }

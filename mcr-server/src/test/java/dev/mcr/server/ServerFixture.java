@@ -81,6 +81,11 @@ final class ServerFixture implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    HttpResponse<String> put(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     /** Saves a state through the API and fails when that does not work. */
     void saveState(String json) {
         HttpResponse<String> r = post("/api/state", json);

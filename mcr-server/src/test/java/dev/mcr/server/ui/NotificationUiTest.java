@@ -72,12 +72,12 @@ class NotificationUiTest extends BrowserTestBase {
         assertThat(text(journal)).isEmpty();
 
         click(act(runnerCard("runner_w"), "run"));
-        waitUntil(d -> text(journal).contains("✓ Phone → Watcher: Watcher — Alert disk"), "the delivery in the journal");
+        waitUntil(d -> text(journal).contains("sent: Phone → Watcher: Watcher — Alert disk"), "the delivery in the journal");
         waitUntil(d -> text(status).equals("active · OK · sent 1"), "the live counter");
 
         click(act(service, "test"));
         waitUntil(d -> flashText().equals("Test message sent via “Phone”."), "the test send");
-        waitUntil(d -> text(journal).contains("✓ Phone → test send: Pushover Test — Pushover Test OK @"), "the test in the journal");
+        waitUntil(d -> text(journal).contains("sent: Phone → test send: Pushover Test — Pushover Test OK @"), "the test in the journal");
         waitUntil(d -> text(status).equals("active · OK · sent 2"), "the second count");
 
         FAILING.set(true);
@@ -102,7 +102,7 @@ class NotificationUiTest extends BrowserTestBase {
         assertThat(act(service, "reenable").isDisplayed()).isTrue();
         assertThat(text(driver.findElement(By.id("events")))).contains("Service “Phone” was turned off after 3 failures");
         assertThat(text(driver.findElement(By.id("events")))).doesNotContain("Pushover failed:");
-        assertThat(text(journal)).contains("✗ Phone → test send: Pushover Test");
+        assertThat(text(journal)).contains("FAILED: Phone → test send: Pushover Test");
         assertThat(REQUESTS.get()).isEqualTo(6);
 
         // The page never posts stale counters back: a rename keeps the server's numbers.

@@ -86,7 +86,7 @@ class RunnerUiTest extends BrowserTestBase {
 
         click(act(card, "run"));
         waitUntil(d -> text(card.findElement(By.cssSelector("pre.output"))).contains("begin"), "the run to start");
-        assertThat(text(act(card, "run"))).isEqualTo("■ Stop");
+        assertThat(text(act(card, "run"))).isEqualTo("Stop");
         assertThat(field(card, "command").isEnabled()).as("settings are locked while running").isFalse();
         assertThat(field(card, "cool").isEnabled()).isFalse();
         assertThat(act(card, "remove").isEnabled()).isFalse();
@@ -96,7 +96,7 @@ class RunnerUiTest extends BrowserTestBase {
         assertThat(text(driver.findElement(By.id("activity")))).isEqualTo("1 running • 0 scheduled");
 
         click(act(card, "run"));
-        waitUntil(d -> text(act(card, "run")).equals("▶ Run"), "the runner to stop");
+        waitUntil(d -> text(act(card, "run")).equals("Run"), "the runner to stop");
         assertThat(field(card, "command").isEnabled()).isTrue();
         assertThat(card.findElement(By.cssSelector(".elapsed")).isDisplayed()).isFalse();
         assertThat(driver.findElement(By.id("activity")).isDisplayed()).isFalse();
@@ -247,14 +247,14 @@ class RunnerUiTest extends BrowserTestBase {
         assertThat(text(card.findElement(By.cssSelector(".pill.runs")))).isEqualTo("1/∞");
         assertThat(text(card.findElement(By.cssSelector(".last-exit")))).startsWith("last exit code 3");
         assertThat(text(driver.findElement(By.id("activity")))).isEqualTo("0 running • 1 scheduled");
-        assertThat(text(act(card, "run"))).as("Stop stays usable while scheduled").isEqualTo("■ Stop");
+        assertThat(text(act(card, "run"))).as("Stop stays usable while scheduled").isEqualTo("Stop");
         assertThat(field(card, "command").isEnabled()).isFalse();
 
         waitUntil(d -> hasClass(card, "is-paused"), "the auto-pause");
-        assertThat(text(card.findElement(By.cssSelector(".state-line .paused")))).isEqualTo("⏸ paused after 3 failures");
+        assertThat(text(card.findElement(By.cssSelector(".state-line .paused")))).isEqualTo("paused after 3 failures");
         assertThat(text(card.findElement(By.cssSelector(".state-badge")))).isEqualTo("paused");
         assertThat(flashText()).isEqualTo("“Flaky probe” was paused after 3 failures in a row.");
-        assertThat(text(act(card, "run"))).isEqualTo("▶ Run");
+        assertThat(text(act(card, "run"))).isEqualTo("Run");
         assertThat(field(card, "command").isEnabled()).isTrue();
         assertThat(text(driver.findElement(By.id("events")))).contains("Flaky probe: started (run 3)",
                 "Flaky probe: next run in 2 s", "Flaky probe: paused after 3 failures in a row");
