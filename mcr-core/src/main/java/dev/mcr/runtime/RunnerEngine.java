@@ -500,12 +500,13 @@ public final class RunnerEngine implements AutoCloseable {
         emit(rt, new OutputLine(rt.id(), line, run.runId()));
         if (matcher != null) {
             for (CaseHit hit : matcher.match(line)) {
-                onCase(rt, run, hit, false);
+                onCase(rt, run, hit, line);
             }
         }
     }
 
-    private void onCase(RunnerStateMachine rt, ActiveRun run, CaseHit hit, boolean lastLineCase) {
+    private void onCase(RunnerStateMachine rt, ActiveRun run, CaseHit hit, String line) {
+        boolean lastLineCase = line == null;
         Instant now = clock.instant();
         Runner cfg;
         synchronized (rt) {
@@ -521,7 +522,7 @@ public final class RunnerEngine implements AutoCloseable {
             lastCases.changed();
         }
         emit(rt, new CaseMatched(rt.id(), hit.pattern(), hit.message(), lastLineCase ? null : hit.state(), now,
-                run.runId()));
+                run.runId(), line));
         if (hit.state() == CaseState.STOP && !lastLineCase) {
             // The group's events must follow the lines and the match that stopped it.
             RunEventBatch batch = run.events();
@@ -580,7 +581,7 @@ public final class RunnerEngine implements AutoCloseable {
         Optional<CaseHit> lastLine = matcher == null || retry ? Optional.empty()
                 : matcher.lastLineHit(ended.lastLine());
         if (lastLine.isPresent()) {
-            onCase(rt, run, lastLine.get(), true);
+            onCase(rt, run, lastLine.get(), null);
         }
         // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash right after
         // must not lose it). Most runs change no case: they write nothing.
