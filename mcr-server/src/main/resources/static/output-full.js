@@ -68,18 +68,30 @@ class FullOutput {
     const shown = openModal(this.el, search ? this.searchIn : this.box);
     this.lineHeight = 0;
     this.render();
-    if (out.dropped > 0 && out.runId) await this.loadRecorded(out);
+    if (out.dropped > 0 || out.partial) await this.loadRecorded(out);
     if (search) this.searchIn.select();
     return shown;
   }
 
-  /** The buffer dropped its oldest lines: the recorded run has them all. */
+  /**
+   * The buffer dropped its oldest lines, or holds only a snapshot's tail: the recorded run has them all (a
+   * snapshot names no run: the runner's newest run is the one its tail shows).
+   */
   async loadRecorded(out) {
-    const runId = out.runId;
+    const known = out.runId;
     tr(this.noteEl, { text: 'outputLoading' });
     try {
+      let runId = known;
+      if (!runId) {
+        const runs = await get(`/api/runs?runner_id=${encodeURIComponent(this.card.id)}&limit=1`);
+        runId = runs && runs.items && runs.items[0] ? runs.items[0].run_id : '';
+        if (!runId) {
+          tr(this.noteEl, { text: 'empty' });
+          return;
+        }
+      }
       const text = await get(`/api/runs/${encodeURIComponent(runId)}/output`);
-      if (this.card == null || this.card.out !== out || out.runId !== runId) return;
+      if (this.card == null || this.card.out !== out || out.runId !== known) return;
       const parser = new AnsiParser();
       const marks = new Map();
       for (const e of this.entries) if (e.mark) marks.set(e.raw, e.mark);

@@ -96,6 +96,7 @@ export class OutputView {
     this.dropped = 0;
     this.pending = [];
     this.reset = true;
+    this.partial = false;
     this.parser.reset();
   }
 
@@ -114,6 +115,8 @@ export class OutputView {
     this.clearBuffer();
     this.runId = runId;
     for (const line of splitLines(text)) this.push(line);
+    // A snapshot's tail holds only the last lines of a run whose id the page does not know.
+    this.partial = !runId && this.size > 0;
     this.listeners.forEach((fn) => fn('reset'));
     onFrame(this.flushFn);
   }
@@ -177,7 +180,7 @@ export class OutputView {
     const fresh = this.pending.length > this.domLines ? this.pending.slice(-this.domLines) : this.pending;
     this.pending = [];
     if (this.reset) {
-      for (const c of el.children) c._entry && (c._entry.el = null);
+      for (const c of el.children) if (c._entry) c._entry.el = null;
       el.replaceChildren();
       this.reset = false;
     }

@@ -221,6 +221,34 @@ class OutputUiTest extends BrowserTestBase {
     }
 
     @Test
+    void a_page_opened_after_a_run_shows_its_tail_and_the_full_screen_view_loads_every_recorded_line() {
+        saveState(stateOf(runner("runner_done", "Done before", "seq -f 'old %g' 1 300")));
+        assertThat(api("POST", "/api/run", "{\"runner_id\":\"runner_done\"}").statusCode()).isEqualTo(200);
+        waitUntil(d -> {
+            JsonNode items = json(api("GET", "/api/runs?runner_id=runner_done&limit=1", null).body()).path("items");
+            return items.size() == 1 && !"running".equals(items.get(0).path("outcome").asText());
+        }, "the run to be recorded");
+        openPage();
+        WebElement card = runnerCard("runner_done");
+        WebElement pane = card.findElement(By.cssSelector("pre.output"));
+        waitUntil(d -> text(pane).endsWith("old 300\n"), "the snapshot's tail");
+        assertThat(text(pane)).as("a snapshot carries the last 200 lines").startsWith("old 101\n");
+
+        click(act(card, "output-full"));
+        WebElement dialog = driver.findElement(By.id("outputFull"));
+        waitUntil(d -> text(dialog.findElement(By.cssSelector(".output-note"))).equals("The whole recorded run: 300 lines."),
+                "the recorded run to load");
+        WebElement box = dialog.findElement(By.cssSelector(".output.virtual"));
+        js("arguments[0].scrollTop = 0", box);
+        waitUntil(d -> text(dialog.findElement(By.cssSelector(".vrows"))).startsWith("old 1\nold 2\n"), "the first line");
+        js("arguments[0].scrollTop = arguments[0].scrollHeight", box);
+        waitUntil(d -> text(dialog.findElement(By.cssSelector(".vrows"))).endsWith("old 299\nold 300\n"),
+                "the last line, once");
+        click(dialog.findElement(By.cssSelector("[data-act=close-full]")));
+        waitUntil(d -> Boolean.FALSE.equals(js("return arguments[0].open", dialog)), "the view to close");
+    }
+
+    @Test
     void on_a_phone_a_running_card_shows_its_output_right_below_its_actions() throws IOException {
         saveState(stateOf(runner("runner_slow", "Slow", "for i in $(seq 1 600); do echo \"tick $i\"; sleep 0.1; done")));
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
