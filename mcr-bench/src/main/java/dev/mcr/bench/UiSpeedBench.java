@@ -59,8 +59,10 @@ public final class UiSpeedBench {
     }
 
     /** What one page showed of one run. */
-    record Measure(double shownMs, double maxGapMs, double longTasks, double longTaskMs, double frames) {
-        static final Measure NONE = new Measure(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    record Measure(double shownMs, double maxGapMs, double longTasks, double longTaskMs, double frames,
+                   double cpuMs, double scriptMs, double layoutMs) {
+        static final Measure NONE = new Measure(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN);
     }
 
     /**
@@ -126,6 +128,9 @@ public final class UiSpeedBench {
                     figures.add(new Comparison(tag + "longest frame gap, ms", base.maxGapMs(), mine.maxGapMs()));
                     figures.add(new Comparison(tag + "long tasks", base.longTasks(), mine.longTasks()));
                     figures.add(new Comparison(tag + "long tasks, total ms", base.longTaskMs(), mine.longTaskMs()));
+                    figures.add(new Comparison(tag + "main thread CPU, ms", base.cpuMs(), mine.cpuMs()));
+                    figures.add(new Comparison(tag + "script, ms", base.scriptMs(), mine.scriptMs()));
+                    figures.add(new Comparison(tag + "layout, ms", base.layoutMs(), mine.layoutMs()));
                 }
                 report.addRound(figures);
             }
@@ -137,6 +142,9 @@ public final class UiSpeedBench {
                 + "client (connected straight to the server) to the first animation frame whose DOM holds the exact "
                 + "last line, the last case message and no running state; the run is started by POST /api/run, the "
                 + "same for both pages. n/a: not shown within the timeout, or no original checkout given.");
+        report.note("Main thread CPU, script and layout: Chromium's own counters of the page (CDP Performance.getMetrics "
+                + "ThreadTime, ScriptDuration, LayoutDuration) from the run's start to that frame; CPU time does not "
+                + "grow when other processes load the machine, the wall times above do.");
         report.note("Frame gaps and long tasks are counted from the run's start to that frame. Both pages drive the "
                 + "same mcr server; the original's page is served by a same-origin proxy in the benchmark (JDK "
                 + "HttpServer) that forwards /api/* (the event stream as a stream). Browser, proxy, server and command "
@@ -159,7 +167,7 @@ public final class UiSpeedBench {
         state.putArray("notify_profiles");
         ArrayNode runners = state.putArray("runners");
         ObjectNode withCase = runner(CASE_RUNNER, "Chatty disk (case)", cmd);
-        ObjectNode c = withCase.putArray("cases").addObject();
+        ObjectNode c = ((ArrayNode) withCase.get("cases")).addObject();
         c.put("id", "case_disk");
         c.put("pattern", "disk at (?P<p>9\\d)%");
         c.put("message_template", "Disk {p}%");
@@ -175,19 +183,9 @@ public final class UiSpeedBench {
     }
 
     private static ObjectNode runner(String id, String name, String cmd) {
-        ObjectNode r = JSON.createObjectNode();
-        r.put("id", id);
+        ObjectNode r = EventStreamBench.runner(id, cmd);
         r.put("name", name);
-        r.put("command", cmd);
         r.put("logging_enabled", false);
-        ObjectNode s = r.putObject("schedule");
-        s.put("hours", 0);
-        s.put("minutes", 0);
-        s.put("seconds", 0);
-        r.put("max_runs", 1);
-        r.putArray("cases");
-        r.putArray("notify_profile_ids");
-        r.putArray("notify_profile_updates_only");
         return r;
     }
 
@@ -221,7 +219,7 @@ public final class UiSpeedBench {
 
     private static Measure measure(ChromeDriver driver, ServerProcess server, Page page, String url, String rid,
                                    String lastLine, String msg, Duration timeout, PrintStream log) throws Exception {
-        log.printf("ui-speed: %s page, runner %s ...%n", page.name(), rid);
+        log.printf("ui-speed: %s page, runner %s (load %.1f) ...%n", page.name(), rid, MachineInfo.loadAverage());
         driver.get(url);
         waitFor(driver, "return window.__bench.messages > 0 && !!document.querySelector(arguments[0])",
                 Duration.ofSeconds(30), page.name() + " page to load", page.ready().replace("RID", rid));
@@ -232,6 +230,8 @@ public final class UiSpeedBench {
                 + " doneAt: 0, maxGap: 0, frames: 0, longTasks: 0, longTaskMs: 0, armed: true});",
                 lastLine, msg, page.running().replace("RID", rid), page.runningClass(),
                 page.lastLine().replace("RID", rid), page.stateText().replace("RID", rid));
+        driver.executeCdpCommand("Performance.enable", Map.of());
+        Map<String, Double> before = metrics(driver);
         long offsetMs = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
         double finishedAt;
         try (SseClient sse = new SseClient(server.port(), rid, false, "ui-speed-sse")) {
@@ -263,22 +263,45 @@ public final class UiSpeedBench {
             if (!String.valueOf(b.get("error")).isEmpty()) {
                 throw new IllegalStateException("The " + page.name() + " page's check failed: " + b.get("error"));
             }
-            if (doneAt > 0) {
-                Measure m = new Measure(doneAt - finishedAt, num(b.get("maxGap")), num(b.get("longTasks")),
-                        num(b.get("longTaskMs")), num(b.get("frames")));
-                log.printf("ui-speed: %s page, runner %s: shown %.0f ms after finished, longest frame gap %.0f ms, "
-                        + "%.0f long tasks (%.0f ms)%n", page.name(), rid, m.shownMs(), m.maxGapMs(), m.longTasks(),
-                        m.longTaskMs());
+            if (doneAt > 0 || System.nanoTime() > deadline) {
+                Map<String, Double> after = metrics(driver);
+                Measure m = new Measure(doneAt > 0 ? doneAt - finishedAt : Double.NaN, num(b.get("maxGap")),
+                        num(b.get("longTasks")), num(b.get("longTaskMs")), num(b.get("frames")),
+                        delta(before, after, "ThreadTime"), delta(before, after, "ScriptDuration"),
+                        delta(before, after, "LayoutDuration"));
+                log.printf("ui-speed: %s page, runner %s: %s, longest frame gap %.0f ms, %.0f long tasks (%.0f ms), "
+                        + "main thread CPU %.0f ms (script %.0f, layout %.0f)%n", page.name(), rid,
+                        doneAt > 0 ? String.format(java.util.Locale.ROOT, "shown %.0f ms after finished", m.shownMs())
+                                : "not shown within " + timeout.toSeconds() + " s",
+                        m.maxGapMs(), m.longTasks(), m.longTaskMs(), m.cpuMs(), m.scriptMs(), m.layoutMs());
                 return m;
-            }
-            if (System.nanoTime() > deadline) {
-                log.printf("ui-speed: %s page, runner %s: not shown within %d s%n", page.name(), rid,
-                        timeout.toSeconds());
-                return new Measure(Double.NaN, num(b.get("maxGap")), num(b.get("longTasks")), num(b.get("longTaskMs")),
-                        num(b.get("frames")));
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
+    }
+
+    /** Chromium's counters of the page (seconds): CPU time of its main thread, script and layout time. */
+    private static Map<String, Double> metrics(ChromeDriver driver) {
+        Map<String, Double> out = new java.util.HashMap<>();
+        try {
+            Object list = driver.executeCdpCommand("Performance.getMetrics", Map.of()).get("metrics");
+            if (list instanceof List<?> l) {
+                for (Object o : l) {
+                    if (o instanceof Map<?, ?> m && m.get("value") instanceof Number n) {
+                        out.put(String.valueOf(m.get("name")), n.doubleValue());
+                    }
+                }
+            }
+        } catch (org.openqa.selenium.WebDriverException e) {
+            // a page that answers nothing has no figures
+        }
+        return out;
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
+        Double a = before.get(name);
+        Double b = after.get(name);
+        return a == null || b == null ? Double.NaN : (b - a) * 1000;
     }
 
     private static double num(Object o) {
