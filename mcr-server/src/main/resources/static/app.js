@@ -19,6 +19,7 @@ import { fillIcons } from './icons.js';
 import { loadRunStrips, runStripEvent } from './history-strip.js';
 import { startHistoryRoute } from './history-view.js';
 import { startAccess, wireAccess, me } from './access.js';
+import { onFrame } from './output.js';
 
 const APP_VERSION = '0.1.0';
 const UI_KEY = 'mcr.ui';
@@ -1190,12 +1191,38 @@ function applySnapshot(ev) {
   onDirtyChange(true);
 }
 
-function patchRunner(rid, patch) {
+// Live events are applied once per animation frame: a chatty run sends thousands per second, and each card
+// that changed renders once per frame, only the part that changed (a case match: the state line).
+const live = { queue: [], render: new Map() };
+
+function queueEvent(ev) {
+  live.queue.push(ev);
+  onFrame(drainEvents);
+}
+
+function drainEvents() {
+  const list = live.queue;
+  live.queue = [];
+  for (const ev of list) {
+    try {
+      onEvent(ev);
+    } catch (e) {
+      console.error(e); // eslint-disable-line no-console
+    }
+  }
+  for (const [card, what] of live.render) {
+    if (what === 'status') card.renderStatus();
+    else card.renderCase();
+  }
+  live.render.clear();
+}
+
+function patchRunner(rid, patch, what = 'status') {
   app.status[rid] = { ...(app.status[rid] || idleStatus()), ...patch };
   const card = app.runnerCards.get(rid);
   if (card) {
-    card.out.flush();
-    card.patchStatus(patch);
+    Object.assign(card.status, patch);
+    if (live.render.get(card) !== 'status') live.render.set(card, what);
   }
   overview.update();
   return card;
@@ -1212,7 +1239,7 @@ function onStatus(ev) {
         run_count: toInt(ev.run_count, 1), remaining: ev.remaining ?? null, next_at: 0,
         ...healthPatch(ev),
       });
-      if (card) card.setOutput('');
+      if (card) card.setOutput('', ev.run_id || '');
       logEvent(['evStarted', { name, n: toInt(ev.run_count, 1) }], ev.ts);
       break;
     }
@@ -1272,17 +1299,18 @@ function onEvent(ev) {
       break;
     case 'output': {
       const card = app.runnerCards.get(ev.runner_id);
-      if (card) card.appendOutput(String(ev.line ?? ''));
+      if (card) card.appendOutput(String(ev.line ?? ''), ev.run_id);
       break;
     }
     case 'status':
       onStatus(ev);
       break;
     case 'case_match': {
-      patchRunner(ev.runner_id, {
-        last_case: String(ev.message ?? ''), last_case_ts: ev.ts || new Date().toISOString(),
+      const card = patchRunner(ev.runner_id, {
+        last_case: String(ev.message ?? ''), last_case_ts: ev.ts || new Date().toISOString(), last_case_state: String(ev.state || ''),
         ...healthPatch(ev, app.status[ev.runner_id]),
-      });
+      }, 'case');
+      if (card && typeof ev.line === 'string') card.markOutput(ev.line, ev.state);
       const name = runnerName(ev.runner_id);
       if (ev.pattern === '__on_finish__') logEvent(['evLastLine', { name, message: String(ev.message ?? '') }], ev.ts);
       else logEvent(['evCase', { name, state: ev.state || '—', message: String(ev.message ?? '') }], ev.ts);
@@ -1405,7 +1433,7 @@ async function boot() {
     if (!app.live) await Promise.all([loadRecentRuns(), loadStrips()]);
     if (!app.live) startHistoryRoute();
     if (!app.live) {
-      app.live = new LiveStream('/api/events', { onEvent, onState: onLiveState });
+      app.live = new LiveStream('/api/events', { onEvent: queueEvent, onState: onLiveState });
       app.live.start();
     }
   } catch (e) {

@@ -3,8 +3,12 @@
 
 import { atEnd } from './util.js';
 import { t } from './i18n.js';
+import { onFrame } from './output.js';
 
-/** A bounded log pane: at most maxChars characters and maxLines lines are kept. */
+/**
+ * A bounded log pane: at most maxChars characters and maxLines lines are kept, in one text node. Entries
+ * added meanwhile are shown together once per animation frame.
+ */
 export class LogPane {
   constructor(el, { maxChars = Infinity, maxLines = Infinity } = {}) {
     this.el = el;
@@ -14,6 +18,8 @@ export class LogPane {
     this.chars = 0;
     this.node = document.createTextNode('');
     el.append(this.node);
+    this.pending = [];
+    this.flushFn = () => this.flush();
   }
 
   static format(entry) {
@@ -21,9 +27,19 @@ export class LogPane {
     return `${entry.time ? `${entry.time}  ` : ''}${t(key, args)}\n`;
   }
 
-  /** Adds entries (oldest first). entry: {time, spec: [key, args]}. */
+  /** Adds entries (oldest first), shown with the next frame. entry: {time, spec: [key, args]}. */
   add(...entries) {
     if (!entries.length) return;
+    for (const e of entries) this.pending.push(e);
+    onFrame(this.flushFn);
+  }
+
+  flush() {
+    const entries = this.pending;
+    this.pending = [];
+    if (!entries.length) return;
+    // Entries that would be dropped at once are never formatted.
+    if (entries.length > this.maxLines) entries.splice(0, entries.length - this.maxLines);
     const follow = atEnd(this.el);
     let added = '';
     for (const e of entries) {
@@ -46,6 +62,7 @@ export class LogPane {
   }
 
   clear() {
+    this.pending = [];
     this.entries = [];
     this.chars = 0;
     this.node.data = '';
@@ -53,6 +70,7 @@ export class LogPane {
 
   /** Re-renders every entry in the current language. */
   retranslate() {
+    this.flush();
     const follow = atEnd(this.el);
     this.chars = 0;
     for (const e of this.entries) {

@@ -1,6 +1,6 @@
 // One runner card: settings editor with dirty tracking, live status, live output.
 
-import { h, clone, toInt, fmtElapsed, dateTime, fullTime, parseTs, newId, BoundedText } from './util.js';
+import { h, clone, toInt, fmtElapsed, dateTime, fullTime, parseTs, newId } from './util.js';
 import { t, tr } from './i18n.js';
 import { SyncedCard } from './conflict.js';
 import { get } from './api.js';
@@ -9,8 +9,9 @@ import { icon, setIcon } from './icons.js';
 import { mountRunStrip } from './history-strip.js';
 import { checkPattern, patternReason } from './pattern-check.js';
 import { AlertBar } from './alert-bar.js';
+import { OutputView } from './output.js';
+import { openFullOutput } from './output-full.js';
 
-export const OUTPUT_MAX_CHARS = 200000;
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
 export const ESCALATION_OPTIONS = [0, 300, 600, 900, 1800, 3600, 7200, 14400];
 export const PAUSE_OPTIONS = [0, 3, 5, 10, 15];
@@ -270,8 +271,11 @@ export class RunnerCard extends SyncedCard {
 
     this.outEl = h('pre', { class: 'output', tabindex: '0', role: 'log', 'aria-live': 'off' });
     tr(this.outEl, { aria: ['outputOf', { name: '' }] });
-    this.out = new BoundedText(this.outEl, OUTPUT_MAX_CHARS);
+    this.earlierBtn = h('button', { type: 'button', 'data-act': 'output-earlier', class: 'btn small link hidden', onclick: () => openFullOutput(this) });
+    this.out = new OutputView(this.outEl, { onChange: (v) => this.renderEarlier(v) });
     this.copyBtn = tr(h('button', { type: 'button', 'data-act': 'copy', class: 'btn small', onclick: () => this.ctx.copyOutput(this) }), { text: 'copy' });
+    this.searchBtn = tr(h('button', { type: 'button', 'data-act': 'output-search', class: 'btn small', onclick: () => openFullOutput(this, { search: true }) }), { text: 'outputSearch' });
+    this.fullBtn = tr(h('button', { type: 'button', 'data-act': 'output-full', class: 'btn small', onclick: () => openFullOutput(this) }), { text: 'outputFull' });
 
     this.cmdLabel = h('label', { for: this.cmdIn.id });
     this.body = h('div', { class: 'card-body', id: `${u}-body` },
@@ -309,8 +313,9 @@ export class RunnerCard extends SyncedCard {
             h('div', { class: 'row wrap' }, this.addCaseBtn),
             tr(h('p', { class: 'hint' }), { text: 'casesHelp' })),
           h('div', { class: 'output-box' },
-            h('div', { class: 'row between' }, tr(h('span', { class: 'label' }), { text: 'output' }), this.copyBtn),
-            this.outEl))));
+            h('div', { class: 'row between' }, tr(h('span', { class: 'label' }), { text: 'output' }),
+              h('div', { class: 'row wrap output-tools' }, this.searchBtn, this.fullBtn, this.copyBtn)),
+            this.earlierBtn, this.outEl))));
 
     this.el = h('article', { class: 'card runner', id: `runner-${this.id}`, 'data-runner-id': this.id, 'aria-labelledby': `${u}-title` },
       head, this.stateLine, this.notice.el, this.body);
@@ -770,13 +775,7 @@ export class RunnerCard extends SyncedCard {
     if (showPill) this.pillEl.textContent = `${st.run_count}/${total === -1 ? '∞' : total}`;
     this.pausedEl.classList.toggle('hidden', !st.paused);
     if (st.paused) tr(this.pausedEl, { text: ['pausedAfter', { n: st.consecutive_failures || st.threshold || 0 }] });
-    this.caseEl.classList.toggle('hidden', !st.last_case);
-    if (st.last_case) {
-      const ts = dateTime(st.last_case_ts);
-      this.caseEl.textContent = ts ? `${ts}: ${st.last_case}` : st.last_case;
-      this.caseEl.className = `last-case lvl-${String(st.last_state || 'none').toLowerCase()}`;
-      this.caseEl.title = fullTime(st.last_case_ts);
-    }
+    this.renderCase();
     const hasExit = st.last_exit_code !== null && st.last_exit_code !== undefined;
     this.exitEl.classList.toggle('hidden', !hasExit);
     if (hasExit) {
@@ -791,6 +790,24 @@ export class RunnerCard extends SyncedCard {
     this.applyLock();
     this.renderButtons();
     this.tick();
+  }
+
+  /** The last case message in the state line: all a case_match changes on the card. */
+  renderCase() {
+    const st = this.status;
+    this.caseEl.classList.toggle('hidden', !st.last_case);
+    if (st.last_case) {
+      const ts = dateTime(st.last_case_ts);
+      const text = ts ? `${ts}: ${st.last_case}` : st.last_case;
+      if (this.caseEl.textContent !== text) this.caseEl.textContent = text;
+      const cls = `last-case lvl-${String(st.last_state || 'none').toLowerCase()}`;
+      if (this.caseEl.className !== cls) this.caseEl.className = cls;
+      const state = String(st.last_case_state || '').toLowerCase();
+      if (this.caseEl.dataset.state !== state) this.caseEl.dataset.state = state;
+      const full = fullTime(st.last_case_ts);
+      if (this.caseEl.title !== full) this.caseEl.title = full;
+    }
+    this.renderHealth();
   }
 
   /** Updates the timers (called every second by the page). */
@@ -823,12 +840,24 @@ export class RunnerCard extends SyncedCard {
 
   // ----- output --------------------------------------------------------------------
 
-  setOutput(text) {
-    this.out.set(text);
+  setOutput(text, runId = '') {
+    this.out.set(text, runId);
   }
 
-  appendOutput(line) {
-    this.out.append(line);
+  appendOutput(line, runId) {
+    this.out.append(line, runId);
+  }
+
+  /** A case matched this line: it shows in the state's colour. */
+  markOutput(line, state) {
+    this.out.mark(line, state);
+  }
+
+  /** A link to the lines the pane no longer shows (they are in the full-screen view). */
+  renderEarlier(view) {
+    const n = view.hiddenCount() + view.dropped;
+    this.earlierBtn.classList.toggle('hidden', n <= 0);
+    if (n > 0) tr(this.earlierBtn, { text: ['outputEarlier', { n }] });
   }
 
   // ----- groups and sort mode ------------------------------------------------------

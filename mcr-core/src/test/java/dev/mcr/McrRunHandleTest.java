@@ -43,6 +43,11 @@ class McrRunHandleTest extends McrTestBase {
         assertThat(events.all(CaseMatched.class)).extracting(CaseMatched::message, CaseMatched::runId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("greeting world", h.runId()),
                         org.assertj.core.groups.Tuple.tuple("hello world", h.runId()));
+        // A page marks the matched line: the match names it; the last-line case is tied to no line.
+        assertThat(events.all(CaseMatched.class).get(0).toJson(mcr.zone())).containsEntry("line", "hello world\n");
+        assertThat(events.all(CaseMatched.class).get(1).toJson(mcr.zone())).doesNotContainKey("line");
+        assertThat(new java.util.ArrayList<>(events.all(CaseMatched.class).get(0).toJson(mcr.zone()).keySet()))
+                .as("the new key comes after the original's").endsWith("run_id", "line");
         assertThat(events.all(RunFinished.class)).singleElement().extracting(RunFinished::runId).isEqualTo(h.runId());
         assertThat(all.get(all.size() - 1)).isInstanceOf(RunFinished.class);
         assertThat(events.all(RunFinished.class).get(0).toJson(mcr.zone())).containsEntry("run_id", h.runId());

@@ -141,7 +141,8 @@ public final class EventStreamBench {
         server.post("/api/state", JSON.writeValueAsString(state));
     }
 
-    private static ObjectNode runner(String id, String command) {
+    /** A runner as the state JSON of the original (no cases, runs once, logging on). */
+    static ObjectNode runner(String id, String command) {
         ObjectNode r = JSON.createObjectNode();
         r.put("id", id);
         r.put("name", id);

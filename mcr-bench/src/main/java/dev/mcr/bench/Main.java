@@ -31,6 +31,9 @@ public final class Main {
             "  footprint [--jar=mcr-server/target/mcr-server.jar --clients=20 --lines=200000 --rounds=3 --floods=3",
             "             --settle-millis=3000 --server-java-options='-Xmx128m']",
             "  notify    [--notifications=10000 --latency-messages=2000 --rounds=3]   webhook deliveries, stuck SMTP",
+            "  ui-speed  [--jar=mcr-server/target/mcr-server.jar --original=<checkout> --lines=30000 --rounds=3",
+            "             --chromium=/usr/bin/chromium --chromedriver=/usr/bin/chromedriver --timeout-s=120]",
+            "             the page under chatty output in headless Chromium, ours vs the original's page",
             "  jmh       [JMH options, e.g. -f 1 -wi 3 -i 5 LineCost]   per-line micro costs (JMH)");
 
     /** Where the server jar is after {@code mvn package}, relative to the repository root. */
@@ -80,7 +83,7 @@ public final class Main {
      * Runs one benchmark by name in a fresh temporary data folder, deleted afterwards.
      *
      * @param name    {@code lines}, {@code lines-breakdown}, {@code spawn}, {@code spawn-history}, {@code scale},
-     *                {@code cron}, {@code sse} or {@code footprint}
+     *                {@code cron}, {@code sse}, {@code footprint} or {@code ui-speed}
      * @param options its {@code --name=value} options
      * @param log     where progress goes
      * @return the report
@@ -143,6 +146,16 @@ public final class Main {
                             a.intValue("clients", 20), a.longValue("lines", 200_000), a.intValue("rounds", 3),
                             a.intValue("floods", 3), javaOptions(a), a.millis("settle-millis", FootprintBench.DEFAULT_SETTLE)),
                             dir, log);
+                }
+                case "ui-speed": {
+                    Args a = new Args(options, Set.of("jar", "original", "lines", "rounds", "chromium", "chromedriver",
+                            "timeout-s"));
+                    String original = a.string("original", null);
+                    return UiSpeedBench.run(new UiSpeedBench.Options(Path.of(a.string("jar", DEFAULT_SERVER_JAR)),
+                            original == null ? null : Path.of(original), a.intValue("lines", 30000), a.intValue("rounds", 3),
+                            Path.of(a.string("chromium", "/usr/bin/chromium")),
+                            Path.of(a.string("chromedriver", "/usr/bin/chromedriver")),
+                            Duration.ofSeconds(a.intValue("timeout-s", 120))), dir, log);
                 }
                 default:
                     throw new IllegalArgumentException("Unknown benchmark '" + name + "'.");

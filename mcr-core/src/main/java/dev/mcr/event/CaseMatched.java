@@ -15,10 +15,26 @@ import java.util.Map;
  * @param state    the case's state; {@code null} for the last-line case (the key is then absent)
  * @param ts       when it matched
  * @param runId    the run whose output (or end) it matched ({@code run_id}, written after the original's keys)
+ * @param line     the output line it matched ({@code line}, written last, so that a page can mark that line);
+ *                 {@code null} for the last-line case (the key is then absent)
  */
 public record CaseMatched(String runnerId, String pattern, String message, CaseState state, Instant ts,
-                          String runId)
+                          String runId, String line)
         implements McrEvent {
+
+    /**
+     * A match not tied to an output line (the {@code line} key is absent).
+     *
+     * @param runnerId the runner
+     * @param pattern  the case's pattern
+     * @param message  the rendered message
+     * @param state    the case's state, or {@code null}
+     * @param ts       when it matched
+     * @param runId    the run, or {@code null}
+     */
+    public CaseMatched(String runnerId, String pattern, String message, CaseState state, Instant ts, String runId) {
+        this(runnerId, pattern, message, state, ts, runId, null);
+    }
 
     /** Pattern value of the last-line case. */
     public static final String ON_FINISH = "__on_finish__";
@@ -40,6 +56,9 @@ public record CaseMatched(String runnerId, String pattern, String message, CaseS
         }
         m.put("ts", Json.ts(ts, zone));
         Json.runId(m, runId);
+        if (line != null) {
+            m.put("line", line);
+        }
         return m;
     }
 }

@@ -536,12 +536,13 @@ public final class RunnerEngine implements AutoCloseable {
         emit(rt, new OutputLine(rt.id(), line, run.runId()));
         if (matcher != null) {
             for (CaseHit hit : matcher.match(line)) {
-                onCase(rt, run, hit, false);
+                onCase(rt, run, hit, line);
             }
         }
     }
 
-    private void onCase(RunnerStateMachine rt, ActiveRun run, CaseHit hit, boolean lastLineCase) {
+    private void onCase(RunnerStateMachine rt, ActiveRun run, CaseHit hit, String line) {
+        boolean lastLineCase = line == null;
         Instant now = clock.instant();
         Runner cfg;
         synchronized (rt) {
@@ -557,7 +558,7 @@ public final class RunnerEngine implements AutoCloseable {
             lastCases.changed();
         }
         emit(rt, new CaseMatched(rt.id(), hit.pattern(), hit.message(), lastLineCase ? null : hit.state(), now,
-                run.runId()));
+                run.runId(), line));
         if (hit.state() == CaseState.STOP && !lastLineCase) {
             // The group's events must follow the lines and the match that stopped it.
             RunEventBatch batch = run.events();
@@ -658,7 +659,7 @@ public final class RunnerEngine implements AutoCloseable {
         Optional<CaseHit> lastLine = matcher == null || retry ? Optional.empty()
                 : matcher.lastLineHit(ended.lastLine());
         if (lastLine.isPresent()) {
-            onCase(rt, run, lastLine.get(), true);
+            onCase(rt, run, lastLine.get(), null);
         }
         if (!retry && !ended.stopped() && cfg.alerting().downAfter().counts()) {
             countForDownAfter(rt, cfg, run, exit);

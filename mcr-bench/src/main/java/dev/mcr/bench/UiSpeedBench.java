@@ -1,0 +1,369 @@
+package dev.mcr.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.remote.http.ClientConfig;
+
+/**
+ * The web page under chatty output (issue 18, point 1), measured in headless Chromium: a runner prints 30 000
+ * lines, a tenth of which match a WARN case. Our page and the original's page (served by {@link OriginalPageProxy}
+ * from a checkout, driving the same server) watch the same run, one after the other, in the same browser.
+ *
+ * <p>In the page: the time from the server's {@code finished} event (as received by a raw event-stream client of
+ * the benchmark, on the same clock) to the first animation frame that shows the run's exact last line and final
+ * state; the longest gap between two {@code requestAnimationFrame} callbacks while the page catches up; long tasks
+ * (PerformanceObserver). Both pages once with the matching case and once with none.
+ */
+public final class UiSpeedBench {
+
+    static final String CASE_RUNNER = "bench-ui-case";
+    static final String PLAIN_RUNNER = "bench-ui-plain";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern DISK = Pattern.compile("disk at (9\\d)%");
+
+    /**
+     * What to run.
+     *
+     * @param jar          the server jar
+     * @param original     a checkout of the original (templates/index.html, static/), or {@code null} for ours only
+     * @param lines        lines the runner prints
+     * @param rounds       rounds (each measures every page once with and once without the case)
+     * @param chromium     the Chromium binary
+     * @param chromedriver the ChromeDriver binary
+     * @param timeout      how long a page may take to show the end before it counts as not shown
+     */
+    public record Options(Path jar, Path original, int lines, int rounds, Path chromium, Path chromedriver,
+                          Duration timeout) {
+        /** Validates. */
+        public Options {
+            if (lines < 1 || rounds < 1) {
+                throw new IllegalArgumentException("lines and rounds must be at least 1.");
+            }
+        }
+    }
+
+    /** What one page showed of one run. */
+    record Measure(double shownMs, double maxGapMs, double longTasks, double longTaskMs, double frames,
+                   double cpuMs, double scriptMs, double layoutMs) {
+        static final Measure NONE = new Measure(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * A page under test, told by CSS selectors ({@code RID} stands for the runner's id): when it is ready, which
+     * element has which class while the runner runs, the element of the last output line (a {@code pre}: its text
+     * ends with the line; otherwise: its text is the line) and the element of the state text.
+     */
+    private record Page(String name, String ready, String running, String runningClass, String lastLine,
+                        String stateText) {
+    }
+
+    private UiSpeedBench() {
+    }
+
+    /** The command of point 1, with bash's random numbers seeded so that the last line is known in advance. */
+    static String command(int lines) {
+        return "RANDOM=18; for i in $(seq 1 " + lines + "); do echo \"line $i disk at $((RANDOM%100))%\"; done";
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param o   what to run
+     * @param dir a scratch folder
+     * @param log where progress goes
+     * @return the report
+     * @throws Exception when the server, the browser or a page fails
+     */
+    public static Report run(Options o, Path dir, PrintStream log) throws Exception {
+        String cmd = command(o.lines());
+        List<String> expected = expectedOutput(cmd);
+        String lastLine = expected.get(expected.size() - 1);
+        String lastWarn = null;
+        int matches = 0;
+        for (String l : expected) {
+            Matcher m = DISK.matcher(l);
+            if (m.find()) {
+                lastWarn = "Disk " + m.group(1) + "%";
+                matches++;
+            }
+        }
+        Report report = new Report("ui-speed: " + o.lines() + " lines, " + matches
+                + " matching a WARN case, shown in headless Chromium (baseline = the original's page, mcr = ours)");
+        Page ours = new Page("mcr", "#runner-RID", "#runner-RID", "is-running",
+                "#runner-RID pre.output > :last-child", "#runner-RID .last-case");
+        Page theirs = new Page("original", "[data-runstop=\"RID\"]", "[data-runstop=\"RID\"]", "danger",
+                "pre[data-output=\"RID\"]", ".runner[data-runner-id=\"RID\"] .runnerStateText");
+
+        try (ServerProcess server = ServerProcess.start(o.jar(), dir.resolve("data"), List.of());
+             OriginalPageProxy proxy = o.original() == null ? null : OriginalPageProxy.start(o.original(), server.port())) {
+            configure(server, cmd);
+            String oursUrl = "http://127.0.0.1:" + server.port() + "/";
+            for (int round = 1; round <= o.rounds(); round++) {
+                List<Comparison> figures = new ArrayList<>();
+                for (boolean withCase : new boolean[] {true, false}) {
+                    String rid = withCase ? CASE_RUNNER : PLAIN_RUNNER;
+                    String msg = withCase ? lastWarn : null;
+                    Measure base = proxy == null ? Measure.NONE
+                            : measure(o, dir, server, theirs, proxy.url(), rid, lastLine, msg, log);
+                    Measure mine = measure(o, dir, server, ours, oursUrl, rid, lastLine, msg, log);
+                    String tag = withCase ? "[case] " : "[no case] ";
+                    figures.add(new Comparison(tag + "shown after finished, ms", base.shownMs(), mine.shownMs()));
+                    figures.add(new Comparison(tag + "longest frame gap, ms", base.maxGapMs(), mine.maxGapMs()));
+                    figures.add(new Comparison(tag + "long tasks", base.longTasks(), mine.longTasks()));
+                    figures.add(new Comparison(tag + "long tasks, total ms", base.longTaskMs(), mine.longTaskMs()));
+                    figures.add(new Comparison(tag + "main thread CPU, ms", base.cpuMs(), mine.cpuMs()));
+                    figures.add(new Comparison(tag + "script, ms", base.scriptMs(), mine.scriptMs()));
+                    figures.add(new Comparison(tag + "layout, ms", base.layoutMs(), mine.layoutMs()));
+                }
+                report.addRound(figures);
+            }
+        }
+        report.note("Command: `" + cmd + "` (bash's RANDOM seeded, so that the last line and the last WARN message are "
+                + "known before the run); case `disk at (?P<p>9\\d)%`, WARN, message `Disk {p}%`; [no case]: the same "
+                + "command on a runner without cases.");
+        report.note("Shown after finished: from the `finished` event received by the benchmark's own event-stream "
+                + "client (connected straight to the server) to the first animation frame whose DOM holds the exact "
+                + "last line, the last case message and no running state; the run is started by POST /api/run, the "
+                + "same for both pages. n/a: not shown within the timeout, or no original checkout given.");
+        report.note("Main thread CPU, script and layout: Chromium's own counters of the page (CDP Performance.getMetrics "
+                + "ThreadTime, ScriptDuration, LayoutDuration) from the run's start to that frame; CPU time does not "
+                + "grow when other processes load the machine, the wall times above do.");
+        report.note("Frame gaps and long tasks are counted from the run's start to that frame. Both pages drive the "
+                + "same mcr server; the original's page is served by a same-origin proxy in the benchmark (JDK "
+                + "HttpServer) that forwards /api/* (the event stream as a stream). Browser, proxy, server and command "
+                + "share the machine's cores.");
+        return report;
+    }
+
+    /** Runs the command the way the server does, here, to know its output. */
+    static List<String> expectedOutput(String cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bash", "-lc", cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("The benchmark command failed here: " + cmd);
+        }
+        return List.of(new String(out, StandardCharsets.UTF_8).split("\n"));
+    }
+
+    private static void configure(ServerProcess server, String cmd) throws IOException, InterruptedException {
+        ObjectNode state = JSON.createObjectNode();
+        state.putArray("notify_profiles");
+        ArrayNode runners = state.putArray("runners");
+        ObjectNode withCase = runner(CASE_RUNNER, "Chatty disk (case)", cmd);
+        ObjectNode c = ((ArrayNode) withCase.get("cases")).addObject();
+        c.put("id", "case_disk");
+        c.put("pattern", "disk at (?P<p>9\\d)%");
+        c.put("message_template", "Disk {p}%");
+        c.put("state", "WARN");
+        runners.add(withCase);
+        runners.add(runner(PLAIN_RUNNER, "Chatty disk (no case)", cmd));
+        state.putArray("runner_groups");
+        ArrayNode layout = state.putArray("runner_layout");
+        for (String id : List.of(CASE_RUNNER, PLAIN_RUNNER)) {
+            layout.addObject().put("type", "runner").put("id", id);
+        }
+        server.post("/api/state", JSON.writeValueAsString(state));
+    }
+
+    private static ObjectNode runner(String id, String name, String cmd) {
+        ObjectNode r = EventStreamBench.runner(id, cmd);
+        r.put("name", name);
+        r.put("logging_enabled", false);
+        return r;
+    }
+
+    /**
+     * One page watching one run, in a browser of its own: a page that is still frozen when the measurement ends
+     * would hold up the next page's navigation; quitting the browser ends it.
+     */
+    private static Measure measure(Options o, Path dir, ServerProcess server, Page page, String url, String rid,
+                                   String lastLine, String msg, PrintStream log) throws Exception {
+        Path profile = Files.createTempDirectory(dir, "chromium-");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(o.chromedriver().toFile()).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(o.chromium().toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-extensions", "--window-size=1280,900", "--lang=en-US",
+                "--user-data-dir=" + profile.toAbsolutePath());
+        // A frozen page answers no command: the client gives up after 90 s and asks again (not after 3 minutes).
+        ChromeDriver driver = new ChromeDriver(service, options, ClientConfig.defaultConfig().readTimeout(Duration.ofSeconds(90)));
+        try {
+            driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", instrument()));
+            return measure(driver, server, page, url, rid, lastLine, msg, o.timeout(), log);
+        } finally {
+            driver.quit();
+            service.stop();
+            Main.deleteTree(profile);
+        }
+    }
+
+    private static Measure measure(ChromeDriver driver, ServerProcess server, Page page, String url, String rid,
+                                   String lastLine, String msg, Duration timeout, PrintStream log) throws Exception {
+        log.printf("ui-speed: %s page, runner %s (load %.1f) ...%n", page.name(), rid, MachineInfo.loadAverage());
+        driver.get(url);
+        waitFor(driver, "return window.__bench.messages > 0 && !!document.querySelector(arguments[0])",
+                Duration.ofSeconds(30), page.name() + " page to load", page.ready().replace("RID", rid));
+        // The page's own first requests and renders settle before the run starts.
+        TimeUnit.MILLISECONDS.sleep(500);
+        driver.executeScript("Object.assign(window.__bench, {line: arguments[0], msg: arguments[1], running: arguments[2],"
+                + " runningClass: arguments[3], lastLine: arguments[4], stateText: arguments[5], started: false,"
+                + " doneAt: 0, maxGap: 0, frames: 0, longTasks: 0, longTaskMs: 0, armed: true});",
+                lastLine, msg, page.running().replace("RID", rid), page.runningClass(),
+                page.lastLine().replace("RID", rid), page.stateText().replace("RID", rid));
+        driver.executeCdpCommand("Performance.enable", Map.of());
+        Map<String, Double> before = metrics(driver);
+        long offsetMs = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+        double finishedAt;
+        try (SseClient sse = new SseClient(server.port(), rid, false, "ui-speed-sse")) {
+            sse.awaitConnected(30);
+            server.post("/api/run", "{\"runner_id\": \"" + rid + "\"}");
+            if (!sse.awaitFinished(120)) {
+                throw new IllegalStateException("The run of " + rid + " did not finish within 120 s.");
+            }
+            finishedAt = TimeUnit.NANOSECONDS.toMicros(sse.endNanos()) / 1000.0 + offsetMs;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Object> b;
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> read = (Map<String, Object>) driver.executeScript("const b = window.__bench;"
+                        + " return {doneAt: b.doneAt, maxGap: b.maxGap, frames: b.frames, longTasks: b.longTasks,"
+                        + " longTaskMs: b.longTaskMs, error: b.error || ''}");
+                b = read;
+            } catch (org.openqa.selenium.TimeoutException e) {
+                // A frozen page answers no script either: it is still busy; ask again.
+                log.printf("ui-speed: %s page busy (no answer to a script)%n", page.name());
+                if (System.nanoTime() > deadline) {
+                    return Measure.NONE;
+                }
+                continue;
+            }
+            double doneAt = num(b.get("doneAt"));
+            if (!String.valueOf(b.get("error")).isEmpty()) {
+                throw new IllegalStateException("The " + page.name() + " page's check failed: " + b.get("error"));
+            }
+            if (doneAt > 0 || System.nanoTime() > deadline) {
+                Map<String, Double> after = metrics(driver);
+                Measure m = new Measure(doneAt > 0 ? doneAt - finishedAt : Double.NaN, num(b.get("maxGap")),
+                        num(b.get("longTasks")), num(b.get("longTaskMs")), num(b.get("frames")),
+                        delta(before, after, "ThreadTime"), delta(before, after, "ScriptDuration"),
+                        delta(before, after, "LayoutDuration"));
+                log.printf("ui-speed: %s page, runner %s: %s, longest frame gap %.0f ms, %.0f long tasks (%.0f ms), "
+                        + "main thread CPU %.0f ms (script %.0f, layout %.0f)%n", page.name(), rid,
+                        doneAt > 0 ? String.format(java.util.Locale.ROOT, "shown %.0f ms after finished", m.shownMs())
+                                : "not shown within " + timeout.toSeconds() + " s",
+                        m.maxGapMs(), m.longTasks(), m.longTaskMs(), m.cpuMs(), m.scriptMs(), m.layoutMs());
+                return m;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    /** Chromium's counters of the page (seconds): CPU time of its main thread, script and layout time. */
+    private static Map<String, Double> metrics(ChromeDriver driver) {
+        Map<String, Double> out = new java.util.HashMap<>();
+        try {
+            Object list = driver.executeCdpCommand("Performance.getMetrics", Map.of()).get("metrics");
+            if (list instanceof List<?> l) {
+                for (Object o : l) {
+                    if (o instanceof Map<?, ?> m && m.get("value") instanceof Number n) {
+                        out.put(String.valueOf(m.get("name")), n.doubleValue());
+                    }
+                }
+            }
+        } catch (org.openqa.selenium.WebDriverException e) {
+            // a page that answers nothing has no figures
+        }
+        return out;
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
+        Double a = before.get(name);
+        Double b = after.get(name);
+        return a == null || b == null ? Double.NaN : (b - a) * 1000;
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static void waitFor(ChromeDriver driver, String script, Duration max, String what, Object... args)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!Boolean.TRUE.equals(driver.executeScript(script, args))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Timed out waiting for the " + what + ".");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /**
+     * The script put into every document before its own: counts event-stream messages, measures the gaps between
+     * animation frames and the long tasks while armed, and checks once per frame whether the page shows the end.
+     */
+    static String instrument() {
+        return String.join("\n",
+                "(() => {",
+                "  const b = window.__bench = {messages: 0, armed: false, doneAt: 0, maxGap: 0, frames: 0,",
+                "    longTasks: 0, longTaskMs: 0};",
+                "  const $ = (sel) => document.querySelector(sel);",
+                "  // Done: the run was seen running, runs no more, the state shows the last message, the pane the last line.",
+                "  const check = () => {",
+                "    const r = $(b.running);",
+                "    const running = !!r && r.classList.contains(b.runningClass);",
+                "    if (!b.started) { b.started = running; return false; }",
+                "    if (running) return false;",
+                "    const st = $(b.stateText);",
+                "    if (b.msg && !(st && st.textContent.includes(b.msg))) return false;",
+                "    const out = $(b.lastLine);",
+                "    if (!out) return false;",
+                "    return out.tagName === 'PRE' ? out.textContent.endsWith(b.line + '\\n') : out.textContent === b.line + '\\n';",
+                "  };",
+                "  const ES = window.EventSource;",
+                "  window.EventSource = class extends ES {",
+                "    constructor(...a) { super(...a); this.addEventListener('message', () => { b.messages += 1; }); }",
+                "  };",
+                "  try {",
+                "    new PerformanceObserver((list) => {",
+                "      if (!b.armed) return;",
+                "      for (const e of list.getEntries()) { b.longTasks += 1; b.longTaskMs += e.duration; }",
+                "    }).observe({type: 'longtask'});",
+                "  } catch (_) { /* no long task timing */ }",
+                "  let last = 0;",
+                "  const frame = (now) => {",
+                "    if (b.armed && !b.doneAt) {",
+                "      if (last) b.maxGap = Math.max(b.maxGap, now - last);",
+                "      b.frames += 1;",
+                "      try {",
+                "        if (check()) { b.doneAt = performance.timeOrigin + performance.now(); b.armed = false; }",
+                "      } catch (e) { b.error = String(e); }",
+                "    }",
+                "    last = now;",
+                "    requestAnimationFrame(frame);",
+                "  };",
+                "  requestAnimationFrame(frame);",
+                "})();");
+    }
+}
