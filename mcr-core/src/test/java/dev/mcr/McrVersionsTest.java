@@ -13,7 +13,9 @@ import dev.mcr.error.RunnerNotFoundException;
 import dev.mcr.error.VersionConflictException;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.NotifyProfileAutoDisabled;
+import dev.mcr.event.NotifyProfileStatus;
 import dev.mcr.event.StateChanged;
+import dev.mcr.model.CaseRule;
 import dev.mcr.model.CaseState;
 import dev.mcr.model.LayoutItem;
 import dev.mcr.model.NotifyProfile;
@@ -281,15 +283,20 @@ class McrVersionsTest extends McrTestBase {
         events = new EventRecorder(mcr);
         try {
             Versioned<NotifyProfile> p = mcr.createProfile(NotifyProfile.pushover("notify_a", "Phone", "u", "t"));
+            // Real deliveries (a test send never counts towards the auto-disable): a case without state sends at
+            // every match.
+            mcr.saveRunner(Runner.builder("runner_n").name("Notifier").command("echo ALERT disk")
+                    .cases(List.of(CaseRule.of("ALERT (\\w+)", "Alert {g1}", CaseState.NONE))).notify("notify_a")
+                    .build());
             String rowBefore = rawStateRow();
-            assertThat(mcr.sendTest("notify_a", "one").ok()).isFalse();
-            assertThat(mcr.sendTest("notify_a", "two").ok()).isFalse();
+            deliverFailing(1);
+            deliverFailing(2);
             Versioned<NotifyProfile> afterTwo = mcr.versionedProfile("notify_a").orElseThrow();
             assertThat(afterTwo.value().failureCount()).isEqualTo(2);
             assertThat(afterTwo.version()).as("counters are no new version").isEqualTo(p.version());
             assertThat(rawStateRow()).as("nor a rewrite of the state row").isEqualTo(rowBefore);
 
-            assertThat(mcr.sendTest("notify_a", "three").ok()).isFalse();
+            deliverFailing(3);
             events.await(NotifyProfileAutoDisabled.class, e -> e.profileId().equals("notify_a"));
             Versioned<NotifyProfile> disabled = mcr.versionedProfile("notify_a").orElseThrow();
             assertThat(disabled.value().active()).isFalse();
@@ -304,6 +311,12 @@ class McrVersionsTest extends McrTestBase {
         close();
         open();
         assertThat(mcr.versionedProfile("notify_a").orElseThrow().value().failureCount()).isEqualTo(3);
+    }
+
+    /** Runs runner_n once and waits for its delivery to notify_a to fail as the n-th failure in a row. */
+    private void deliverFailing(int n) throws Exception {
+        mcr.start("runner_n").result().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        events.await(NotifyProfileStatus.class, e -> e.profileId().equals("notify_a") && e.failureCount() == n);
     }
 
     @Test

@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -132,13 +131,44 @@ class HistoryUiTest extends BrowserTestBase {
         return (List<String>) js(script, args);
     }
 
-    /** Asserts that no task of the page since it loaded took longer than {@link #MAX_TASK_MS}. */
+    /**
+     * Asserts that no task of the page since it loaded took longer than {@link #MAX_TASK_MS} of main-thread time. A
+     * long task's duration is wall-clock time: when other processes hold the cores, the page's main thread waits
+     * for one inside its tasks and every task looks longer by the same factor. That factor is measured in the same
+     * run from Chromium's own counters ({@link #contention()}) and divided out, so the check holds on a busy build
+     * machine as on an idle one, and still fails for a task that does too much work.
+     */
     private void assertNoLongTask(String during) {
         @SuppressWarnings("unchecked")
         List<String> tasks = (List<String>) js("return window.__longTasks || null");
         assertThat(tasks).as("the long-task observer is installed").isNotNull();
-        assertThat(tasks).as("tasks over 50 ms (start: duration) %s", during)
-                .allSatisfy(t -> assertThat(Long.parseLong(t.substring(t.indexOf(": ") + 2))).isLessThan(MAX_TASK_MS));
+        double contention = contention();
+        assertThat(tasks).as("tasks over 50 ms (start: wall duration) %s, main thread slowed %.2f times by other "
+                        + "processes", during, contention)
+                .allSatisfy(t -> assertThat(Long.parseLong(t.substring(t.indexOf(": ") + 2)) / contention)
+                        .isLessThan(MAX_TASK_MS));
+    }
+
+    /**
+     * How many times longer the page's tasks took than the CPU time its main thread spent in them, since
+     * {@code Performance.enable}: Chromium's {@code TaskDuration} (wall time of the main thread's tasks) over its
+     * {@code ThreadTime} (that thread's CPU time); 1 on an idle machine.
+     */
+    @SuppressWarnings("unchecked")
+    private double contention() {
+        Map<String, Object> answer = driver.executeCdpCommand("Performance.getMetrics", Map.of());
+        double task = 0;
+        double thread = 0;
+        for (Map<String, Object> m : (List<Map<String, Object>>) answer.get("metrics")) {
+            double value = ((Number) m.get("value")).doubleValue();
+            switch (String.valueOf(m.get("name"))) {
+                case "TaskDuration" -> task = value;
+                case "ThreadTime" -> thread = value;
+                default -> { }
+            }
+        }
+        assertThat(thread).as("Chromium reports the main thread's CPU time").isPositive();
+        return Math.max(1, task / thread);
     }
 
     private WebElement strip(String runnerId) {
@@ -350,23 +380,12 @@ class HistoryUiTest extends BrowserTestBase {
         }
     }
 
-    /**
-     * The 1-minute load average per core of this machine. Task durations are wall-clock time: on a machine with more
-     * runnable processes than cores, the browser's main thread waits for a core and every task looks long.
-     */
-    private static double loadPerCore() throws IOException {
-        String avg = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        return Double.parseDouble(avg) / Runtime.getRuntime().availableProcessors();
-    }
-
     @Test
     void loading_the_page_the_strips_and_every_page_of_the_history_of_1000_runs_runs_no_task_over_200_ms()
             throws Exception {
-        double load = loadPerCore();
-        Assumptions.assumeTrue(load <= 1.0, String.format("the machine is overloaded (load %.1f per core): task "
-                + "durations would measure the wait for a core, not the page", load));
         saveState(stateOf(runner("runner_big", "Big history", "true"), runner("runner_small", "Small", "true")));
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", LONG_TASKS));
+        driver.executeCdpCommand("Performance.enable", Map.of());
         openPage();
         waitUntil(d -> strip("runner_big").findElements(By.cssSelector(".run-cell")).size() == 50, "the strip");
         click(strip("runner_big").findElement(By.cssSelector("[data-act='history']")));
