@@ -72,15 +72,26 @@ class ProcfsTest {
             Pumped pumped = new Pumped(p);
             pumped.awaitLine("ready\n", Duration.ofSeconds(10));
             long self = ProcessHandle.current().pid();
-            long writer = Procs.awaitMember(p.pid(), "sleep", Duration.ofSeconds(10));
-            String inner = Procfs.fdTarget(writer, 1).orElseThrow();
-            long reader = -1;
-            for (long pid : Procfs.pids()) {
-                if (pid != writer && Procfs.isLiveInGroup(pid, p.pid()) && Procfs.fdTarget(pid, 0).orElse("").equals(inner)) {
-                    reader = pid;
+            // Both sleeps must have exec'd (either may show first): the writer is the one whose stdout the other reads.
+            long[] pair = {-1, -1};
+            boolean found = Procs.await(() -> {
+                List<Long> sleeps = Procfs.pids().stream()
+                        .filter(pid -> Procfs.isLiveInGroup(pid, p.pid()) && "sleep".equals(Procs.comm(pid))).toList();
+                for (long w : sleeps) {
+                    for (long r : sleeps) {
+                        String out = Procfs.fdTarget(w, 1).orElse("");
+                        if (w != r && out.startsWith("pipe:") && out.equals(Procfs.fdTarget(r, 0).orElse(""))) {
+                            pair[0] = w;
+                            pair[1] = r;
+                            return true;
+                        }
+                    }
                 }
-            }
-            assertThat(reader).as("the second sleep reads the inner pipe").isPositive();
+                return false;
+            }, Duration.ofSeconds(10));
+            assertThat(found).as("the second sleep reads the inner pipe").isTrue();
+            long writer = pair[0];
+            String inner = Procfs.fdTarget(writer, 1).orElseThrow();
             // Both hold the pipe (same inode); only the writer keeps a reader of it waiting.
             assertThat(Procfs.holders(Set.of(inner), self, stat -> true, Procfs.pids())).containsExactly(writer);
             p.kill();
