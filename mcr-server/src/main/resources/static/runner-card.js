@@ -271,7 +271,7 @@ export class RunnerCard extends SyncedCard {
 
     this.outEl = h('pre', { class: 'output', tabindex: '0', role: 'log', 'aria-live': 'off' });
     tr(this.outEl, { aria: ['outputOf', { name: '' }] });
-    this.earlierBtn = h('button', { type: 'button', 'data-act': 'output-earlier', class: 'btn small link hidden', onclick: () => openFullOutput(this) });
+    this.earlierBtn = tr(h('button', { type: 'button', 'data-act': 'output-earlier', class: 'btn small link hidden', onclick: () => openFullOutput(this) }), { text: ['outputEarlier', { n: 0 }] });
     this.out = new OutputView(this.outEl, { onChange: (v) => this.renderEarlier(v) });
     this.copyBtn = tr(h('button', { type: 'button', 'data-act': 'copy', class: 'btn small', onclick: () => this.ctx.copyOutput(this) }), { text: 'copy' });
     this.searchBtn = tr(h('button', { type: 'button', 'data-act': 'output-search', class: 'btn small', onclick: () => openFullOutput(this, { search: true }) }), { text: 'outputSearch' });
