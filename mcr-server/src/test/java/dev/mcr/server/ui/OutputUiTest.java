@@ -262,12 +262,13 @@ class OutputUiTest extends BrowserTestBase {
         @SuppressWarnings("unchecked")
         Map<String, Object> pos = (Map<String, Object>) js("const a = arguments[0].querySelector('.card-head .actions')"
                 + ".getBoundingClientRect(), o = arguments[1].getBoundingClientRect();"
-                + " const fields = [...arguments[0].querySelectorAll('input, select, textarea')].filter(e => {"
+                + " const fields = [...arguments[0].querySelectorAll('.card-body input, .card-body select, .card-body textarea')].filter(e => {"
                 + " const r = e.getBoundingClientRect(); return r.height > 0 && r.top >= a.bottom && r.top < o.top; }).length;"
                 + " return {actionsBottom: a.bottom, outTop: o.top, vh: innerHeight, vw: innerWidth, fields}", card, pane);
         assertThat(((Number) pos.get("vw")).intValue()).isEqualTo(390);
         double gap = ((Number) pos.get("outTop")).doubleValue() - ((Number) pos.get("actionsBottom")).doubleValue();
-        // Between them only the run strip, the state line and the output's own toolbar, never a setting.
+        // Between them only the run strip, the state line (with its snooze control) and the output's own toolbar,
+        // never one of the card's settings.
         assertThat(((Number) pos.get("fields")).intValue()).as("settings between the actions and the output: %s", pos)
                 .isZero();
         assertThat(gap).as("between the actions and the output: %s", pos).isBetween(0.0, 140.0);
