@@ -36,7 +36,7 @@ final class ChannelHttp {
 
     private final String label;
     private final Duration timeout;
-    private volatile HttpClient client;
+    private final LazyClient client;
 
     /**
      * @param label   the channel's name in error texts ("Webhook")
@@ -45,6 +45,7 @@ final class ChannelHttp {
     ChannelHttp(String label, Duration timeout) {
         this.label = Objects.requireNonNull(label, "label");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.client = new LazyClient(timeout);
     }
 
     /** An answer in 2xx. */
@@ -52,17 +53,35 @@ final class ChannelHttp {
     }
 
     private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = newClient(timeout);
-                    client = c;
+        return client.get();
+    }
+
+    /** An HTTP client built at its first use (construction alone opens nothing); one per holder, thread-safe. */
+    static final class LazyClient {
+        private final Duration timeout;
+        private volatile HttpClient client;
+
+        LazyClient(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+        }
+
+        HttpClient get() {
+            HttpClient c = client;
+            if (c == null) {
+                synchronized (this) {
+                    c = client;
+                    if (c == null) {
+                        c = newClient(timeout);
+                        client = c;
+                    }
                 }
             }
+            return c;
         }
-        return c;
+
+        boolean built() {
+            return client != null;
+        }
     }
 
     /** An HTTP/1.1 client that follows no redirect, on daemon threads that end when idle. */

@@ -72,7 +72,7 @@ public final class PushoverNotifier implements Notifier {
     private final URI endpoint;
     private final Duration timeout;
     /** Built at the first send: building one loads TLS (~135 ms), and most servers never send. */
-    private volatile HttpClient client;
+    private final ChannelHttp.LazyClient client;
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
@@ -105,21 +105,12 @@ public final class PushoverNotifier implements Notifier {
         }
         this.endpoint = endpoint;
         this.timeout = timeout;
+        this.client = new ChannelHttp.LazyClient(timeout);
     }
 
     /** Returns the client, building it on first use; safe from several threads (one client is built). */
     private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = ChannelHttp.newClient(timeout);
-                    client = c;
-                }
-            }
-        }
-        return c;
+        return client.get();
     }
 
     /** Returns {@code "Pushover"}. */
@@ -140,7 +131,7 @@ public final class PushoverNotifier implements Notifier {
 
     /** Returns whether the HTTP client has been built (for tests: construction alone must not build it). */
     boolean clientBuilt() {
-        return client != null;
+        return client.built();
     }
 
     /** Returns {@value NotifyProfile#TYPE_PUSHOVER}. */
