@@ -55,6 +55,9 @@ final class RunnerChecks {
      * @throws InvalidInputException with a sentence naming the runner and the field
      */
     static void check(Runner r) {
+        if (r.execution().command().indexOf('\0') >= 0) {
+            throw refuse(r, "command", "it contains a NUL character, which no shell can receive.");
+        }
         if (r.timing().schedule() instanceof Schedule.Cron c) {
             try {
                 Schedule.Cron.check(c.expression(), "");

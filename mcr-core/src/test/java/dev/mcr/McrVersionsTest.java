@@ -313,6 +313,15 @@ class McrVersionsTest extends McrTestBase {
         assertThat(mcr.versionedProfile("notify_a").orElseThrow().value().failureCount()).isEqualTo(3);
     }
 
+    @Test
+    void a_command_with_a_nul_character_is_refused_on_save_and_nothing_is_stored() {
+        assertThatThrownBy(() -> mcr.saveRunner(Runner.builder("runner_nul").name("Nul").command("echo a\0b").build()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("Runner 'Nul' (runner_nul), command: it contains a NUL character, which no shell can "
+                        + "receive.");
+        assertThat(mcr.versionedRunner("runner_nul")).isEmpty();
+    }
+
     /** Runs runner_n once and waits for its delivery to notify_a to fail as the n-th failure in a row. */
     private void deliverFailing(int n) throws Exception {
         mcr.start("runner_n").result().toCompletableFuture().get(30, TimeUnit.SECONDS);
