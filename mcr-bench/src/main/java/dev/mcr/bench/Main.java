@@ -32,7 +32,8 @@ public final class Main {
             "             --settle-millis=3000 --server-java-options='-Xmx128m']",
             "  notify    [--notifications=10000 --latency-messages=2000 --rounds=3]   webhook deliveries, stuck SMTP",
             "  ui-speed  [--jar=mcr-server/target/mcr-server.jar --original=<checkout> --lines=30000 --rounds=3",
-            "             --chromium=/usr/bin/chromium --chromedriver=/usr/bin/chromedriver --timeout-s=120]",
+            "             --chromium=/usr/bin/chromium --chromedriver=/usr/bin/chromedriver --timeout-s=120",
+            "             --profile-dir=<dir>]   (each page's CPU profile of the run, for Chromium's DevTools)",
             "             the page under chatty output in headless Chromium, ours vs the original's page",
             "  jmh       [JMH options, e.g. -f 1 -wi 3 -i 5 LineCost]   per-line micro costs (JMH)");
 
@@ -149,13 +150,14 @@ public final class Main {
                 }
                 case "ui-speed": {
                     Args a = new Args(options, Set.of("jar", "original", "lines", "rounds", "chromium", "chromedriver",
-                            "timeout-s"));
+                            "timeout-s", "profile-dir"));
                     String original = a.string("original", null);
                     return UiSpeedBench.run(new UiSpeedBench.Options(Path.of(a.string("jar", DEFAULT_SERVER_JAR)),
                             original == null ? null : Path.of(original), a.intValue("lines", 30000), a.intValue("rounds", 3),
                             Path.of(a.string("chromium", "/usr/bin/chromium")),
                             Path.of(a.string("chromedriver", "/usr/bin/chromedriver")),
-                            Duration.ofSeconds(a.intValue("timeout-s", 120))), dir, log);
+                            Duration.ofSeconds(a.intValue("timeout-s", 120)),
+                            a.string("profile-dir", null) == null ? null : Path.of(a.string("profile-dir", null))), dir, log);
                 }
                 default:
                     throw new IllegalArgumentException("Unknown benchmark '" + name + "'.");

@@ -36,6 +36,8 @@ public final class UiSpeedBench {
     static final String PLAIN_RUNNER = "bench-ui-plain";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DISK = Pattern.compile("disk at (9\\d)%");
+    /** How long the idle page's frames are watched before the run. */
+    private static final long IDLE_MS = 1500;
 
     /**
      * What to run.
@@ -47,9 +49,11 @@ public final class UiSpeedBench {
      * @param chromium     the Chromium binary
      * @param chromedriver the ChromeDriver binary
      * @param timeout      how long a page may take to show the end before it counts as not shown
+     * @param profileDir   where each page's CPU profile of the run goes ({@code .cpuprofile}, for DevTools), or
+     *                     {@code null} for none
      */
     public record Options(Path jar, Path original, int lines, int rounds, Path chromium, Path chromedriver,
-                          Duration timeout) {
+                          Duration timeout, Path profileDir) {
         /** Validates. */
         public Options {
             if (lines < 1 || rounds < 1) {
@@ -60,18 +64,19 @@ public final class UiSpeedBench {
 
     /** What one page showed of one run. */
     record Measure(double shownMs, double maxGapMs, double longTasks, double longTaskMs, double frames,
-                   double cpuMs, double scriptMs, double layoutMs) {
+                   double cpuMs, double scriptMs, double layoutMs, double idleGapMs) {
         static final Measure NONE = new Measure(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN);
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /**
      * A page under test, told by CSS selectors ({@code RID} stands for the runner's id): when it is ready, which
      * element has which class while the runner runs, the element of the last output line (a {@code pre}: its text
-     * ends with the line; otherwise: its text is the line) and the element of the state text.
+     * ends with the line; otherwise: its text is the line) and the element of the state text; live: a script
+     * expression that is true once the page's event stream is open.
      */
     private record Page(String name, String ready, String running, String runningClass, String lastLine,
-                        String stateText) {
+                        String stateText, String live) {
     }
 
     private UiSpeedBench() {
@@ -107,9 +112,10 @@ public final class UiSpeedBench {
         Report report = new Report("ui-speed: " + o.lines() + " lines, " + matches
                 + " matching a WARN case, shown in headless Chromium (baseline = the original's page, mcr = ours)");
         Page ours = new Page("mcr", "#runner-RID", "#runner-RID", "is-running",
-                "#runner-RID pre.output > :last-child", "#runner-RID .last-case");
+                "#runner-RID pre.output", "#runner-RID .last-case", "!!document.querySelector('#conn.open')");
         Page theirs = new Page("original", "[data-runstop=\"RID\"]", "[data-runstop=\"RID\"]", "danger",
-                "pre[data-output=\"RID\"]", ".runner[data-runner-id=\"RID\"] .runnerStateText");
+                "pre[data-output=\"RID\"]", ".runner[data-runner-id=\"RID\"] .runnerStateText",
+                "window.__bench.messages > 0");
 
         try (ServerProcess server = ServerProcess.start(o.jar(), dir.resolve("data"), List.of());
              OriginalPageProxy proxy = o.original() == null ? null : OriginalPageProxy.start(o.original(), server.port())) {
@@ -126,6 +132,8 @@ public final class UiSpeedBench {
                     String tag = withCase ? "[case] " : "[no case] ";
                     figures.add(new Comparison(tag + "shown after finished, ms", base.shownMs(), mine.shownMs()));
                     figures.add(new Comparison(tag + "longest frame gap, ms", base.maxGapMs(), mine.maxGapMs()));
+                    figures.add(new Comparison(tag + "longest frame gap of the idle page, ms", base.idleGapMs(),
+                            mine.idleGapMs()));
                     figures.add(new Comparison(tag + "long tasks", base.longTasks(), mine.longTasks()));
                     figures.add(new Comparison(tag + "long tasks, total ms", base.longTaskMs(), mine.longTaskMs()));
                     figures.add(new Comparison(tag + "main thread CPU, ms", base.cpuMs(), mine.cpuMs()));
@@ -145,6 +153,8 @@ public final class UiSpeedBench {
         report.note("Main thread CPU, script and layout: Chromium's own counters of the page (CDP Performance.getMetrics "
                 + "ThreadTime, ScriptDuration, LayoutDuration) from the run's start to that frame; CPU time does not "
                 + "grow when other processes load the machine, the wall times above do.");
+        report.note("Longest frame gap of the idle page: the same page, loaded and settled, watched for " + IDLE_MS
+                + " ms before the run starts; what the machine's other work alone does to the frames.");
         report.note("Frame gaps and long tasks are counted from the run's start to that frame. Both pages drive the "
                 + "same mcr server; the original's page is served by a same-origin proxy in the benchmark (JDK "
                 + "HttpServer) that forwards /api/* (the event stream as a stream). Browser, proxy, server and command "
@@ -204,12 +214,19 @@ public final class UiSpeedBench {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-extensions", "--window-size=1280,900", "--lang=en-US",
                 "--user-data-dir=" + profile.toAbsolutePath());
+        if (System.getProperty("speed2.trace") != null) {
+            options.addArguments("--trace-startup=devtools.timeline,v8,blink,disabled-by-default-devtools.timeline",
+                    "--trace-startup-file=" + System.getProperty("speed2.trace") + "-" + page.name() + "-" + rid + ".json",
+                    "--trace-startup-duration=12", "--trace-startup-format=json");
+        }
         // A frozen page answers no command: the client gives up after 90 s and asks again (not after 3 minutes).
         ChromeDriver driver = new ChromeDriver(service, options, ClientConfig.defaultConfig().readTimeout(Duration.ofSeconds(90)));
         try {
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
             driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", instrument()));
-            return measure(driver, server, page, url, rid, lastLine, msg, o.timeout(), log);
+            Path cpuProfile = o.profileDir() == null ? null
+                    : o.profileDir().resolve(page.name() + "-" + rid + "-" + System.currentTimeMillis() + ".cpuprofile");
+            return measure(driver, server, page, url, rid, lastLine, msg, o.timeout(), cpuProfile, log);
         } finally {
             driver.quit();
             service.stop();
@@ -218,13 +235,18 @@ public final class UiSpeedBench {
     }
 
     private static Measure measure(ChromeDriver driver, ServerProcess server, Page page, String url, String rid,
-                                   String lastLine, String msg, Duration timeout, PrintStream log) throws Exception {
+                                   String lastLine, String msg, Duration timeout, Path profile, PrintStream log)
+            throws Exception {
         log.printf("ui-speed: %s page, runner %s (load %.1f) ...%n", page.name(), rid, MachineInfo.loadAverage());
         driver.get(url);
-        waitFor(driver, "return window.__bench.messages > 0 && !!document.querySelector(arguments[0])",
+        waitFor(driver, "return (" + page.live() + ") && !!document.querySelector(arguments[0])",
                 Duration.ofSeconds(30), page.name() + " page to load", page.ready().replace("RID", rid));
         // The page's own first requests and renders settle before the run starts.
         TimeUnit.MILLISECONDS.sleep(500);
+        // What the machine alone does to frames: the longest gap of the idle page, before the run.
+        driver.executeScript("Object.assign(window.__bench, {idleGap: 0, idle: true});");
+        TimeUnit.MILLISECONDS.sleep(IDLE_MS);
+        double idleGap = num(driver.executeScript("window.__bench.idle = false; return window.__bench.idleGap;"));
         driver.executeScript("Object.assign(window.__bench, {line: arguments[0], msg: arguments[1], running: arguments[2],"
                 + " runningClass: arguments[3], lastLine: arguments[4], stateText: arguments[5], started: false,"
                 + " doneAt: 0, maxGap: 0, frames: 0, longTasks: 0, longTaskMs: 0, armed: true});",
@@ -232,6 +254,11 @@ public final class UiSpeedBench {
                 page.lastLine().replace("RID", rid), page.stateText().replace("RID", rid));
         driver.executeCdpCommand("Performance.enable", Map.of());
         Map<String, Double> before = metrics(driver);
+        if (profile != null) {
+            driver.executeCdpCommand("Profiler.enable", Map.of());
+            driver.executeCdpCommand("Profiler.setSamplingInterval", Map.of("interval", 100));
+            driver.executeCdpCommand("Profiler.start", Map.of());
+        }
         long offsetMs = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
         double finishedAt;
         try (SseClient sse = new SseClient(server.port(), rid, false, "ui-speed-sse")) {
@@ -265,19 +292,30 @@ public final class UiSpeedBench {
             }
             if (doneAt > 0 || System.nanoTime() > deadline) {
                 Map<String, Double> after = metrics(driver);
+                if (profile != null) {
+                    saveProfile(driver, profile);
+                    log.printf("ui-speed: CPU profile in %s%n", profile);
+                }
                 Measure m = new Measure(doneAt > 0 ? doneAt - finishedAt : Double.NaN, num(b.get("maxGap")),
                         num(b.get("longTasks")), num(b.get("longTaskMs")), num(b.get("frames")),
                         delta(before, after, "ThreadTime"), delta(before, after, "ScriptDuration"),
-                        delta(before, after, "LayoutDuration"));
-                log.printf("ui-speed: %s page, runner %s: %s, longest frame gap %.0f ms, %.0f long tasks (%.0f ms), "
-                        + "main thread CPU %.0f ms (script %.0f, layout %.0f)%n", page.name(), rid,
+                        delta(before, after, "LayoutDuration"), idleGap);
+                log.printf("ui-speed: %s page, runner %s: %s, longest frame gap %.0f ms (idle page: %.0f ms), %.0f long "
+                        + "tasks (%.0f ms), main thread CPU %.0f ms (script %.0f, layout %.0f)%n", page.name(), rid,
                         doneAt > 0 ? String.format(java.util.Locale.ROOT, "shown %.0f ms after finished", m.shownMs())
                                 : "not shown within " + timeout.toSeconds() + " s",
-                        m.maxGapMs(), m.longTasks(), m.longTaskMs(), m.cpuMs(), m.scriptMs(), m.layoutMs());
+                        m.maxGapMs(), m.idleGapMs(), m.longTasks(), m.longTaskMs(), m.cpuMs(), m.scriptMs(), m.layoutMs());
                 return m;
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
+    }
+
+    /** Stops the page's CPU profiler and writes its profile (a DevTools {@code .cpuprofile}). */
+    private static void saveProfile(ChromeDriver driver, Path file) throws IOException {
+        Object p = driver.executeCdpCommand("Profiler.stop", Map.of()).get("profile");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, JSON.writeValueAsString(p));
     }
 
     /** Chromium's counters of the page (seconds): CPU time of its main thread, script and layout time. */
@@ -360,6 +398,7 @@ public final class UiSpeedBench {
                 "        if (check()) { b.doneAt = performance.timeOrigin + performance.now(); b.armed = false; }",
                 "      } catch (e) { b.error = String(e); }",
                 "    }",
+                "    if (b.idle && last) b.idleGap = Math.max(b.idleGap, now - last);",
                 "    last = now;",
                 "    requestAnimationFrame(frame);",
                 "  };",
