@@ -12,14 +12,14 @@ import { RunnerCard, idleStatus } from './runner-card.js';
 import { GroupCard, progressText } from './group-card.js';
 import { ServiceCard, loadChannels } from './service-card.js';
 import { LogPane } from './panes.js';
-import { LiveStream } from './live.js';
+import { LiveStream, SseParser } from './live.js';
 import { Overview } from './overview.js';
 import { healthPatch } from './health.js';
 import { fillIcons } from './icons.js';
 import { loadRunStrips, runStripEvent } from './history-strip.js';
 import { startHistoryRoute } from './history-view.js';
 import { startAccess, wireAccess, me } from './access.js';
-import { onFrame } from './output.js';
+import { onFrame, onNextFrame } from './output.js';
 
 const APP_VERSION = '0.1.0';
 const UI_KEY = 'mcr.ui';
@@ -1192,22 +1192,39 @@ function applySnapshot(ev) {
 }
 
 // Live events are applied once per animation frame: a chatty run sends thousands per second, and each card
-// that changed renders once per frame, only the part that changed (a case match: the state line).
-const live = { queue: [], render: new Map() };
+// that changed renders once per frame, only the part that changed (a case match: the state line). A frame takes
+// messages out of the stream's text, parses and applies them for at most LIVE_BUDGET_MS; the rest waits for the
+// next frame, in order, so that no frame takes long enough to be seen (the stream's reader only queues the text).
+const LIVE_BUDGET_MS = 8;
+const live = { sse: new SseParser(), render: new Map() };
 
-function queueEvent(ev) {
-  live.queue.push(ev);
+function queueEvent(text) {
+  live.sse.feed(text);
   onFrame(drainEvents);
 }
 
 function drainEvents() {
-  const list = live.queue;
-  live.queue = [];
-  for (const ev of list) {
+  const start = performance.now();
+  let n = 0;
+  let data;
+  while ((data = live.sse.next()) !== null) {
+    let ev;
     try {
-      onEvent(ev);
-    } catch (e) {
-      console.error(e); // eslint-disable-line no-console
+      ev = JSON.parse(data);
+    } catch (_) {
+      ev = null;
+    }
+    if (ev && typeof ev === 'object') {
+      try {
+        onEvent(ev);
+      } catch (e) {
+        console.error(e); // eslint-disable-line no-console
+      }
+    }
+    n += 1;
+    if ((n & 31) === 0 && performance.now() - start > LIVE_BUDGET_MS) {
+      onNextFrame(drainEvents);
+      break;
     }
   }
   for (const [card, what] of live.render) {
@@ -1433,7 +1450,7 @@ async function boot() {
     if (!app.live) await Promise.all([loadRecentRuns(), loadStrips()]);
     if (!app.live) startHistoryRoute();
     if (!app.live) {
-      app.live = new LiveStream('/api/events', { onEvent: queueEvent, onState: onLiveState });
+      app.live = new LiveStream('/api/events', { onData: queueEvent, onState: onLiveState });
       app.live.start();
     }
   } catch (e) {

@@ -6,11 +6,14 @@
 import { h } from './util.js';
 import { tr } from './i18n.js';
 import { get } from './api.js';
+import { onFrame } from './output.js';
 import { runClasses, runSentence, showTip, hideTip, openRunOutput, setRunnerName, runnerName, severity } from './history-common.js';
 import { openHistory } from './history-view.js';
 
 /** Runs a strip shows. */
 export const STRIP_RUNS = 50;
+/** A strip renders at most this often while events change it. */
+const STRIP_EVERY_MS = 250;
 
 /** Each runner's newest runs, newest first (the answer of /api/runs/recent, then live events). */
 const runs = new Map();
@@ -120,15 +123,25 @@ export async function loadRunStrips() {
 
 const dirty = new Set();
 
-/** Renders a strip at the next frame: a burst of case matches costs one render. */
+let lastRender = 0;
+let renderTimer = 0;
+
+function renderDirty() {
+  renderTimer = 0;
+  lastRender = performance.now();
+  for (const rid of dirty) renderStrip(rid);
+  dirty.clear();
+}
+
+/**
+ * Renders a strip at a frame, at most every STRIP_EVERY_MS: a burst of case matches (thousands a second) costs a
+ * render now and then, each of them a strip of cells with their sentences.
+ */
 function renderSoon(runnerId) {
-  if (!dirty.size) {
-    requestAnimationFrame(() => {
-      for (const rid of dirty) renderStrip(rid);
-      dirty.clear();
-    });
-  }
   dirty.add(runnerId);
+  if (renderTimer) return;
+  const wait = Math.max(0, lastRender + STRIP_EVERY_MS - performance.now());
+  renderTimer = setTimeout(() => onFrame(renderDirty), wait);
 }
 
 function findRun(runnerId, runId) {

@@ -80,7 +80,7 @@ function applyTr(el) {
  */
 export function tr(el, spec) {
   el._tr = { ...(el._tr || {}), ...spec };
-  el.setAttribute('data-tr', '');
+  if (!el.hasAttribute('data-tr')) el.setAttribute('data-tr', '');
   applyTr(el);
   return el;
 }

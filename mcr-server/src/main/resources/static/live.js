@@ -1,51 +1,117 @@
 // The single event stream: reconnects with exponential backoff after any failure.
+//
+// Read with fetch, not EventSource: a chatty run sends tens of thousands of messages a second, and EventSource
+// dispatches each as an event of its own, all that arrived at once in one task the page cannot split (hundreds of
+// milliseconds without a frame). Here the stream's text arrives in chunks; the reader only hands each chunk on, and
+// the page takes messages out of it (SseParser) in its frames, within their time.
 
-/** Opens /api/events and keeps it open; every (re)connect starts with a snapshot. */
+/** Splits the text of an event stream (text/event-stream) into the data of its messages, as they are asked for. */
+export class SseParser {
+  constructor() {
+    this.chunks = [];
+    this.cur = '';
+    this.pos = 0;
+  }
+
+  /** Adds text as it came from the stream (a chunk may end anywhere, also inside a message). */
+  feed(text) {
+    const s = String(text);
+    if (s) this.chunks.push(s.indexOf('\r') >= 0 ? s.replace(/\r\n?/g, '\n') : s);
+  }
+
+  /** Whether text is buffered that next() has not taken yet. */
+  get pending() {
+    return this.pos < this.cur.length || this.chunks.length > 0;
+  }
+
+  /** The data of the next whole message, or null when no whole message is buffered. */
+  next() {
+    for (;;) {
+      const end = this.cur.indexOf('\n\n', this.pos);
+      if (end >= 0) {
+        const block = this.cur.slice(this.pos, end);
+        this.pos = end + 2;
+        const data = SseParser.dataOf(block);
+        if (data !== null) return data;
+        continue;
+      }
+      if (!this.chunks.length) return null;
+      // Only the unfinished rest of the current chunk is copied, never the whole backlog.
+      this.cur = this.cur.slice(this.pos) + this.chunks.shift();
+      this.pos = 0;
+    }
+  }
+
+  /** The data of one message block (its data: lines joined), or null for a block without data (a comment). */
+  static dataOf(block) {
+    if (block.startsWith('data: ') && block.indexOf('\n') < 0) return block.slice(6);
+    let data = null;
+    for (const line of block.split('\n')) {
+      if (!line.startsWith('data')) continue;
+      if (line.length > 4 && line[4] !== ':') continue;
+      let v = line.slice(5);
+      if (v.startsWith(' ')) v = v.slice(1);
+      data = data === null ? v : `${data}\n${v}`;
+    }
+    return data;
+  }
+}
+
+/**
+ * Opens /api/events and keeps it open; every (re)connect starts with a snapshot. onData gets the stream's text
+ * in chunks as they arrive (feed them to an SseParser); a new connection first hands on a blank line, so that a
+ * message the old one cut off is ended (its JSON then does not parse) instead of joining the new one's first.
+ */
 export class LiveStream {
-  constructor(url, { onEvent, onState }) {
+  constructor(url, { onData, onState }) {
     this.url = url;
-    this.onEvent = onEvent;
+    this.onData = onData;
     this.onState = onState;
     this.attempt = 0;
-    this.es = null;
+    this.ctl = null;
     this.timer = 0;
     this.opened = 0;
   }
 
   start() {
-    if (this.es || this.timer) return;
+    if (this.ctl || this.timer) return;
     this.connect();
   }
 
   connect() {
     this.timer = 0;
     this.onState('connecting');
-    const es = new EventSource(this.url);
-    this.es = es;
-    es.onopen = () => {
+    const ctl = new AbortController();
+    this.ctl = ctl;
+    const read = async () => {
+      const res = await fetch(this.url, {
+        cache: 'no-store', credentials: 'same-origin', headers: { Accept: 'text/event-stream' }, signal: ctl.signal,
+      });
+      if (!res.ok || !res.body) throw new Error(`event stream: HTTP ${res.status}`);
+      if (this.ctl !== ctl) return;
       this.attempt = 0;
       this.opened += 1;
+      this.onData('\n\n');
       this.onState('open', { reconnect: this.opened > 1 });
-    };
-    es.onmessage = (msg) => {
-      let ev;
-      try {
-        ev = JSON.parse(msg.data);
-      } catch (_) {
-        return;
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || this.ctl !== ctl) break;
+        this.onData(value);
       }
-      if (ev && typeof ev === 'object') this.onEvent(ev);
     };
-    es.onerror = () => {
-      // The browser's own retry gives up on HTTP errors and never backs off: do it here.
-      es.close();
-      if (this.es !== es) return;
-      this.es = null;
-      const delay = Math.min(30000, 1000 * 2 ** this.attempt);
-      this.attempt += 1;
-      this.onState('retry', { delay });
-      this.timer = setTimeout(() => this.connect(), delay);
-    };
+    read().catch(() => {}).then(() => this.ended(ctl));
+  }
+
+  /** The connection ended (an error, a closed stream, an HTTP error): try again later, backing off. */
+  ended(ctl) {
+    if (this.ctl !== ctl) return;
+    ctl.abort();
+    this.ctl = null;
+    const delay = Math.min(30000, 1000 * 2 ** this.attempt);
+    this.attempt += 1;
+    this.onState('retry', { delay });
+    this.timer = setTimeout(() => this.connect(), delay);
   }
 
   /** Reconnects at once (e.g. from a "retry now" action). */

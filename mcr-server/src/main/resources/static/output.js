@@ -8,26 +8,53 @@ import { AnsiParser, renderLine } from './ansi.js';
 // ----- one flush per frame ---------------------------------------------------------
 
 const tasks = new Set();
+// Work a task carried over (it ran out of its frame's time): it runs in the next frame, not again in this one.
+const later = new Set();
+// What runs after every task of the frame wrote its DOM: scrolling to the end. The first scroll makes the browser
+// lay out once; the others reuse that layout, instead of one layout per pane between writes.
+const settle = new Set();
 let raf = 0;
 let timer = 0;
+let running = false;
+
+function runAll(fns) {
+  for (const fn of fns) {
+    try {
+      fn();
+    } catch (e) {
+      console.error(e); // eslint-disable-line no-console
+    }
+  }
+}
 
 function runTasks() {
   cancelAnimationFrame(raf);
   clearTimeout(timer);
   raf = 0;
   timer = 0;
-  // A task may schedule another (events schedule pane flushes): they run in the same frame.
-  for (let round = 0; tasks.size && round < 4; round += 1) {
-    const list = [...tasks];
-    tasks.clear();
-    for (const fn of list) {
-      try {
-        fn();
-      } catch (e) {
-        console.error(e); // eslint-disable-line no-console
-      }
+  running = true;
+  try {
+    // A task may schedule another (events schedule pane flushes): they run in the same frame.
+    for (let round = 0; tasks.size && round < 4; round += 1) {
+      const list = [...tasks];
+      tasks.clear();
+      runAll(list);
     }
+    const after = [...settle];
+    settle.clear();
+    runAll(after);
+  } finally {
+    running = false;
   }
+  for (const fn of later) tasks.add(fn);
+  later.clear();
+  if (tasks.size) schedule();
+}
+
+function schedule() {
+  if (raf || timer || running) return;
+  raf = requestAnimationFrame(runTasks);
+  timer = setTimeout(runTasks, 250);
 }
 
 /**
@@ -36,9 +63,19 @@ function runTasks() {
  */
 export function onFrame(fn) {
   tasks.add(fn);
-  if (raf || timer) return;
-  raf = requestAnimationFrame(runTasks);
-  timer = setTimeout(runTasks, 250);
+  schedule();
+}
+
+/** Like onFrame, but called from a task that ran out of time: fn runs in the frame after this one. */
+export function onNextFrame(fn) {
+  if (running) later.add(fn);
+  else onFrame(fn);
+}
+
+/** Runs fn in this frame after every task's DOM writes (only from a task): for reads and scrolls. */
+export function afterWrites(fn) {
+  settle.add(fn);
+  if (!running) schedule();
 }
 
 // ----- the lines of one runner ------------------------------------------------------
@@ -71,6 +108,36 @@ export function lineElement(entry) {
   return el;
 }
 
+/** Plain lines (no style, no mark) in a row share one element of at most this many lines. */
+const CHUNK_LINES = 64;
+/** More new lines than this in one frame: the pane shows only these newest until the stream slows down. */
+export const BURST_LINES = 120;
+
+/** A line's own element in a card's pane; it knows its entry (e.el points back). */
+function ownElement(e) {
+  const el = lineElement(e);
+  el._entries = [e];
+  e.el = el;
+  return el;
+}
+
+/**
+ * Plain lines in a row as one element with one text: a chatty run adds hundreds of lines a frame, and one element
+ * per line made the browser create, style and lay out hundreds of elements each frame.
+ */
+function chunkElement(entries) {
+  const el = document.createElement('span');
+  el.className = 'ln chunk';
+  let text = '';
+  for (const e of entries) {
+    text += e.text;
+    e.el = el;
+  }
+  el.textContent = text;
+  el._entries = entries;
+  return el;
+}
+
 /**
  * A runner's output: a bounded buffer of parsed lines (maxLines, maxChars) and a view of its last domLines
  * lines in el. append() and mark() only queue; the DOM changes once per frame.
@@ -84,7 +151,12 @@ export class OutputView {
     this.onChange = onChange;
     this.parser = new AnsiParser();
     this.flushFn = () => this.flush();
+    this.scrollFn = () => { this.el.scrollTop = this.el.scrollHeight; };
     this.listeners = new Set();
+    // Whether the pane shows its end, kept by the scroll events (they come before the frame's work, with the
+    // layout done), so that a frame's flush never reads the layout between its writes.
+    this.following = true;
+    el.addEventListener('scroll', () => { this.following = atEnd(el); }, { passive: true });
     this.runId = '';
     this.clearBuffer();
   }
@@ -96,6 +168,7 @@ export class OutputView {
     this.dropped = 0;
     this.pending = [];
     this.reset = true;
+    this.domCount = 0;
     this.partial = false;
     this.parser.reset();
   }
@@ -163,9 +236,19 @@ export class OutputView {
       // Several cases may match one line: the first state stays (it is the one the line was marked with first).
       if (e.mark) return true;
       e.mark = String(state || 'match').toLowerCase();
-      if (e.el) {
+      if (e.el && e.el._entries.length === 1) {
         e.el.className = `ln ${markClass(e.mark)}`;
         e.el.title = e.mark.toUpperCase();
+      } else if (e.el) {
+        // Marked after its chunk was shown (the match came a frame later): the line gets its own element.
+        const chunk = e.el;
+        const list = chunk._entries;
+        const i = list.indexOf(e);
+        const parts = [];
+        if (i > 0) parts.push(chunkElement(list.slice(0, i)));
+        parts.push(ownElement(e));
+        if (i < list.length - 1) parts.push(chunkElement(list.slice(i + 1)));
+        chunk.replaceWith(...parts);
       }
       this.listeners.forEach((fn) => fn('mark', e));
       return true;
@@ -173,45 +256,98 @@ export class OutputView {
     return false;
   }
 
-  /** Renders what arrived since the last frame. */
+  /** Elements for entries (a chunk per run of plain lines, an element of its own for a styled or marked one). */
+  static elements(entries) {
+    const frag = document.createDocumentFragment();
+    let plain = [];
+    const cut = () => {
+      if (plain.length) frag.append(chunkElement(plain));
+      plain = [];
+    };
+    for (const e of entries) {
+      if (e.segs || e.mark) {
+        cut();
+        frag.append(ownElement(e));
+      } else {
+        plain.push(e);
+        if (plain.length >= CHUNK_LINES) cut();
+      }
+    }
+    cut();
+    return frag;
+  }
+
+  /** Empties the pane (the buffer keeps its lines). */
+  clearPane() {
+    for (const c of this.el.children) for (const e of c._entries || []) e.el = null;
+    this.el.replaceChildren();
+    this.domCount = 0;
+  }
+
+  /**
+   * Renders what arrived since the last frame. While lines pour in faster than BURST_LINES a frame and the pane
+   * follows the end, it shows only the newest BURST_LINES (the browser lays out those, not the whole pane, every
+   * frame); once a frame brings fewer, it fills up again to domLines from the buffer.
+   */
   flush() {
     const el = this.el;
-    const follow = this.reset || atEnd(el);
-    const fresh = this.pending.length > this.domLines ? this.pending.slice(-this.domLines) : this.pending;
+    const follow = this.reset || this.following;
+    let fresh = this.pending.length > this.domLines ? this.pending.slice(-this.domLines) : this.pending;
     this.pending = [];
     if (this.reset) {
-      for (const c of el.children) if (c._entry) c._entry.el = null;
-      el.replaceChildren();
+      this.clearPane();
       this.reset = false;
     }
+    const burst = follow && fresh.length >= BURST_LINES;
+    if (burst) {
+      fresh = fresh.slice(-BURST_LINES);
+      this.clearPane();
+    }
     if (fresh.length) {
-      const frag = document.createDocumentFragment();
-      for (const e of fresh) {
-        e.el = lineElement(e);
-        e.el._entry = e;
-        frag.append(e.el);
-      }
-      el.append(frag);
+      el.append(OutputView.elements(fresh));
+      this.domCount += fresh.length;
     }
     // Following the end, the pane keeps domLines; a user reading above keeps up to twice that under the eye.
     const keep = follow ? this.domLines : this.domLines * 2;
-    const extra = el.childElementCount - keep;
+    let extra = this.domCount - keep;
     if (extra > 0) {
+      // Only a reader above the end needs the height before and after (to keep the lines under the eye).
       const before = follow ? 0 : el.scrollHeight;
-      for (let i = 0; i < extra; i += 1) {
+      this.domCount -= extra;
+      while (extra > 0) {
         const first = el.firstElementChild;
-        if (first._entry) first._entry.el = null;
-        first.remove();
+        const list = first._entries;
+        if (list.length <= extra) {
+          for (const e of list) e.el = null;
+          first.remove();
+          extra -= list.length;
+        } else {
+          // A chunk loses its first lines.
+          for (const e of list.splice(0, extra)) e.el = null;
+          first.textContent = list.map((e) => e.text).join('');
+          extra = 0;
+        }
       }
       if (!follow) el.scrollTop -= before - el.scrollHeight;
     }
-    if (follow) el.scrollTop = el.scrollHeight;
+    if (follow && !burst && this.domCount < keep && this.size > this.domCount) {
+      // The pane shows a suffix of the buffer: the lines before its first one go in front.
+      const k = Math.min(keep - this.domCount, this.size - this.domCount);
+      const end = this.lines.length - this.domCount;
+      el.prepend(OutputView.elements(this.lines.slice(end - k, end)));
+      this.domCount += k;
+    }
+    if (burst) onNextFrame(this.flushFn);
+    if (follow) {
+      this.following = true;
+      afterWrites(this.scrollFn);
+    }
     if (this.onChange) this.onChange(this);
   }
 
   /** Lines kept in the buffer but not in the card's pane. */
   hiddenCount() {
-    return this.size - this.el.childElementCount + this.pending.length;
+    return this.size - this.domCount + this.pending.length;
   }
 
   /** All buffered text without escape sequences (Copy). */

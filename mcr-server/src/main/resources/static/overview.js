@@ -5,6 +5,7 @@
 import { $, h } from './util.js';
 import { t, tr } from './i18n.js';
 import { healthOf, bucketOf } from './health.js';
+import { onFrame } from './output.js';
 
 const ROWS_KEY = 'mcr.rows';
 /** With this many runners or more, rows start compact until the user chooses (few runners open as cards). */
@@ -51,7 +52,7 @@ export class Overview {
     this.rows = loadRows();
     this.query = '';
     this.filter = '';
-    this.frame = 0;
+    this.applyFn = () => this.apply();
     this.lastDown = -1;
     this.lastFaviconKey = '';
   }
@@ -138,11 +139,7 @@ export class Overview {
 
   /** Recounts and refilters on the next frame (many events in one frame cost one pass). */
   update() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.apply();
-    });
+    onFrame(this.applyFn);
   }
 
   apply() {
@@ -182,7 +179,9 @@ export class Overview {
 
   /** The count of DOWN runners in the tab title and the favicon. */
   showDown(down) {
-    document.title = down > 0 ? t('titleDown', { n: down }) : 'mcr';
+    // Setting the title replaces the title element's text even when it is the same: only when it changed.
+    const title = down > 0 ? t('titleDown', { n: down }) : 'mcr';
+    if (document.title !== title) document.title = title;
     const any = this.host.runnerCount() > 0;
     const key = `${down}:${any}`;
     if (key === this.lastFaviconKey) return;

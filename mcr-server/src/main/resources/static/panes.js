@@ -3,11 +3,14 @@
 
 import { atEnd } from './util.js';
 import { t } from './i18n.js';
-import { onFrame } from './output.js';
+import { onFrame, afterWrites } from './output.js';
+
+/** A pane holds at most this many blocks of entries (a block per frame that added some). */
+export const MAX_CHUNKS = 32;
 
 /**
- * A bounded log pane: at most maxChars characters and maxLines lines are kept, in one text node. Entries
- * added meanwhile are shown together once per animation frame.
+ * A bounded log pane: at most maxChars characters and maxLines lines are kept. Entries added meanwhile are shown
+ * together once per animation frame.
  */
 export class LogPane {
   constructor(el, { maxChars = Infinity, maxLines = Infinity } = {}) {
@@ -16,10 +19,12 @@ export class LogPane {
     this.maxLines = maxLines;
     this.entries = [];
     this.chars = 0;
-    this.node = document.createTextNode('');
-    el.append(this.node);
     this.pending = [];
     this.flushFn = () => this.flush();
+    this.scrollFn = () => { this.el.scrollTop = this.el.scrollHeight; };
+    // Kept by the scroll events, so that a flush does not read the layout (see OutputView).
+    this.following = true;
+    el.addEventListener('scroll', () => { this.following = atEnd(el); }, { passive: true });
   }
 
   static format(entry) {
@@ -34,13 +39,23 @@ export class LogPane {
     onFrame(this.flushFn);
   }
 
+  /**
+   * The entries of one frame go into one block of their own: the browser lays out only that block, not every
+   * line of the pane again (one text node grew, and each frame laid out the whole pane).
+   */
+  static chunk(text) {
+    const el = document.createElement('span');
+    el.className = 'chunk';
+    el.textContent = text;
+    return el;
+  }
+
   flush() {
     const entries = this.pending;
     this.pending = [];
     if (!entries.length) return;
     // Entries that would be dropped at once are never formatted.
     if (entries.length > this.maxLines) entries.splice(0, entries.length - this.maxLines);
-    const follow = atEnd(this.el);
     let added = '';
     for (const e of entries) {
       e.text = LogPane.format(e);
@@ -54,18 +69,21 @@ export class LogPane {
       while (this.entries.length > 1 && (this.chars > keepChars || this.entries.length > keepLines)) {
         this.chars -= this.entries.shift().text.length;
       }
-      this.node.data = this.entries.map((e) => e.text).join('');
+      this.el.replaceChildren(LogPane.chunk(this.entries.map((e) => e.text).join('')));
+    } else if (this.el.childElementCount >= MAX_CHUNKS) {
+      // The blocks are merged now and then, so that the pane holds a few nodes, not one per frame.
+      this.el.replaceChildren(LogPane.chunk(this.el.textContent + added));
     } else {
-      this.node.appendData(added);
+      this.el.append(LogPane.chunk(added));
     }
-    if (follow) this.el.scrollTop = this.el.scrollHeight;
+    if (this.following) afterWrites(this.scrollFn);
   }
 
   clear() {
     this.pending = [];
     this.entries = [];
     this.chars = 0;
-    this.node.data = '';
+    this.el.replaceChildren();
   }
 
   /** Re-renders every entry in the current language. */
@@ -77,7 +95,7 @@ export class LogPane {
       e.text = LogPane.format(e);
       this.chars += e.text.length;
     }
-    this.node.data = this.entries.map((e) => e.text).join('');
+    this.el.replaceChildren(...(this.entries.length ? [LogPane.chunk(this.entries.map((e) => e.text).join(''))] : []));
     if (follow) this.el.scrollTop = this.el.scrollHeight;
   }
 }

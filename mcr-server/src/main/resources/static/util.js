@@ -67,12 +67,17 @@ export function clock(iso) {
 
 /** The page's time zone (IANA name, e.g. Europe/Berlin), '' when the browser does not say. */
 export function pageZone() {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || '';
-  } catch (_) {
-    return '';
+  // Asked once: a new Intl.DateTimeFormat costs about a millisecond, and every case message's tooltip names the zone.
+  if (zoneName === null) {
+    try {
+      zoneName = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+    } catch (_) {
+      zoneName = '';
+    }
   }
+  return zoneName;
 }
+let zoneName = null;
 
 /** The offset of a local date: sign and hours, e.g. '+02:00' (iso) or 'UTC+2' (label). */
 function offsetOf(d, iso) {

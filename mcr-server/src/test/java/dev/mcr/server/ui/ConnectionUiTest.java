@@ -58,4 +58,30 @@ class ConnectionUiTest extends BrowserTestBase {
         String events = text(driver.findElement(By.id("events")));
         assertThat(events).contains("Live updates interrupted", "Live updates reconnected");
     }
+
+    @Test
+    void the_stream_text_cut_at_any_place_gives_the_same_messages_and_a_cut_off_message_never_joins_the_next() {
+        openPage();
+        // Every message shape of text/event-stream the page may meet: one data line, several, a comment, CRLF.
+        String stream = "data: {\"a\": 1}\n\n: keep-alive\n\ndata: {\"b\":\ndata: 2}\n\nevent: x\r\ndata:{\"c\": 3}\r\n\r\n"
+                + "data: {\"d\": \"\u00e9\u4e2d\"}\n\n";
+        @SuppressWarnings("unchecked")
+        List<Object> cuts = (List<Object>) driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "const text = arguments[0];"
+                + "import('/static/live.js').then(m => { const out = [];"
+                + " for (let cut = 0; cut <= text.length; cut += 1) { const p = new m.SseParser();"
+                + "  const got = []; let d;"
+                + "  p.feed(text.slice(0, cut)); while ((d = p.next()) !== null) got.push(d);"
+                + "  p.feed(text.slice(cut)); while ((d = p.next()) !== null) got.push(d);"
+                + "  out.push(got.join('|')); }"
+                + " const q = new m.SseParser(); const after = []; let d;"
+                + " q.feed('data: {\"cut\": \"of'); q.feed('\\n\\n'); q.feed('data: {\"new\": 1}\\n\\n');"
+                + " while ((d = q.next()) !== null) after.push(d);"
+                + " out.push(after.join('|')); done(out); }).catch(e => done(['error ' + e]));", stream);
+        String whole = "{\"a\": 1}|{\"b\":\n2}|{\"c\": 3}|{\"d\": \"\u00e9\u4e2d\"}";
+        assertThat(cuts.subList(0, cuts.size() - 1)).hasSize(stream.length() + 1).allMatch(whole::equals);
+        // A connection that broke inside a message: the page's blank line ends it (its JSON does not parse, it is
+        // skipped), and the new connection's first message stays whole.
+        assertThat(cuts.get(cuts.size() - 1)).isEqualTo("{\"cut\": \"of|{\"new\": 1}");
+    }
 }

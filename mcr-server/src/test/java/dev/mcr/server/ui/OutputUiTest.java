@@ -30,6 +30,8 @@ class OutputUiTest extends BrowserTestBase {
             + "\"message_template\":\"Disk {p}%\",\"state\":\"WARN\"}]";
     /** Lines the card's pane keeps in the DOM (output.js DOM_LINES); up to twice that while the user reads above. */
     private static final int DOM_LINES = 400;
+    /** Blocks the events pane holds at most (panes.js MAX_CHUNKS). */
+    private static final int MAX_EVENT_BLOCKS = 32;
 
     private static final String VIOLATION_RECORDER = "window.__cspViolations = [];"
             + "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
@@ -90,16 +92,23 @@ class OutputUiTest extends BrowserTestBase {
         assertThat(w.get("same")).as("the card is never replaced").isEqualTo(true);
         assertThat(((Number) w.get("maxLines")).intValue()).as("line elements in the pane during the run")
                 .isPositive().isLessThanOrEqualTo(DOM_LINES);
-        assertThat(((Number) w.get("maxEventNodes")).intValue()).as("nodes of the events pane").isEqualTo(1);
+        assertThat(((Number) w.get("maxEventNodes")).intValue()).as("nodes of the events pane (a block per frame,"
+                + " merged at panes.js MAX_CHUNKS)").isPositive().isLessThanOrEqualTo(MAX_EVENT_BLOCKS);
         assertThat(((Number) w.get("maxEventChars")).intValue()).as("characters of the events pane")
                 .isLessThanOrEqualTo(120000);
 
-        // Matched lines carry their state's mark; the others none.
+        // Once the stream is quiet the pane holds its DOM_LINES again (during the burst only the newest lines), the
+        // run's last ones in order. Matched lines carry their state's mark, each in an element of its own; the
+        // others none (plain lines in a row share one element).
+        String lines = "return Array.from(arguments[0].children).flatMap(l => l.textContent.split(/(?<=\\n)/)"
+                + ".map(t => [t, l.classList.contains('mk-warn')]))";
+        waitUntil(d -> ((List<?>) js(lines, pane)).size() == DOM_LINES, DOM_LINES + " lines in the pane");
         @SuppressWarnings("unchecked")
-        List<List<Object>> lines = (List<List<Object>>) js("return Array.from(arguments[0].children)"
-                + ".map(l => [l.textContent, l.classList.contains('mk-warn')])", pane);
-        assertThat(lines).hasSize(DOM_LINES);
-        for (List<Object> l : lines) {
+        List<List<Object>> shown = (List<List<Object>>) js(lines, pane);
+        List<String> expected = recorded.subList(30000 - DOM_LINES, 30000);
+        for (int i = 0; i < DOM_LINES; i++) {
+            List<Object> l = shown.get(i);
+            assertThat(l.get(0)).isEqualTo(expected.get(i) + "\n");
             assertThat(l.get(1)).as("mark of %s", l.get(0)).isEqualTo(disk.matcher((String) l.get(0)).find());
         }
         // Everything the run printed stays reachable: the pane links to the earlier lines.
@@ -107,6 +116,39 @@ class OutputUiTest extends BrowserTestBase {
         assertThat(js("return window.__cspViolations")).asList().isEmpty();
         assertThat(consoleErrors()).isEmpty();
         screenshot("output-desktop.png");
+    }
+
+    @Test
+    void a_burst_shows_only_the_newest_lines_until_a_quiet_frame_fills_the_pane_and_a_late_match_splits_its_block() {
+        openPage();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> got = (Map<String, Object>) driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                + "import('/static/output.js').then(m => {"
+                + " const pre = document.createElement('pre'); pre.className = 'output'; document.body.append(pre);"
+                + " const v = new m.OutputView(pre, {domLines: 300});"
+                + " const lines = () => pre.textContent.split(/(?<=\\n)/);"
+                + " for (let i = 1; i <= 1000; i += 1) v.append('line ' + i + '\\n', 'run_1');"
+                + " v.flush(); const burst = lines();"
+                + " v.flush(); const filled = lines();"
+                + " const before = pre.childElementCount; v.mark('line 995\\n', 'WARN');"
+                + " done({burst: burst.length, burstFirst: burst[0], filled: filled.length, first: filled[0],"
+                + "  last: filled[filled.length - 1], blocksBefore: before, blocks: pre.childElementCount,"
+                + "  marked: Array.from(pre.querySelectorAll('.mk-warn')).map(e => e.textContent),"
+                + "  after: lines().join('') === filled.join(''), hidden: v.hiddenCount(), burstLines: m.BURST_LINES});"
+                + "}).catch(e => done({error: String(e)}));");
+        int burstLines = ((Number) got.get("burstLines")).intValue();
+        assertThat(got.get("burst")).as("lines shown in the frame of the burst").isEqualTo((long) burstLines);
+        assertThat(got.get("burstFirst")).isEqualTo("line " + (1000 - burstLines + 1) + "\n");
+        assertThat(got.get("filled")).as("lines once a frame brings no new ones").isEqualTo(300L);
+        assertThat(got.get("first")).isEqualTo("line 701\n");
+        assertThat(got.get("last")).isEqualTo("line 1000\n");
+        assertThat(got.get("hidden")).as("lines only the full-screen view shows").isEqualTo(700L);
+        // Plain lines share blocks; the line a match names afterwards gets an element of its own, in its place.
+        assertThat(((Number) got.get("blocksBefore")).intValue()).isLessThan(20);
+        assertThat(got.get("marked")).isEqualTo(List.of("line 995\n"));
+        assertThat(((Number) got.get("blocks")).intValue()).isEqualTo(((Number) got.get("blocksBefore")).intValue() + 2);
+        assertThat(got.get("after")).as("the pane's text is unchanged by the mark").isEqualTo(true);
     }
 
     @Test
