@@ -43,16 +43,24 @@ export function runClasses(run) {
 
 const pad2 = (n) => String(n).padStart(2, '0');
 let zoneFormat = null;
+const zoneNames = new Map();
 
 /** Date, time and zone of a timestamp in the browser's zone, e.g. 2026-12-07 03:22:37 CET. */
 export function fmtWhen(iso) {
   const d = iso instanceof Date ? iso : new Date(iso);
   if (!iso || Number.isNaN(d.getTime())) return '';
-  // One formatter for all: building one costs about a millisecond, and a strip has a cell per run.
-  zoneFormat = zoneFormat || new Intl.DateTimeFormat('en', { timeZoneName: 'short' });
-  const zone = zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName');
+  // The zone's name depends only on the offset of the date (summer time or not): formatted once per offset, since
+  // formatting costs most of a millisecond and a page load shows a strip cell per run.
+  const offset = d.getTimezoneOffset();
+  let zone = zoneNames.get(offset);
+  if (zone === undefined) {
+    zoneFormat = zoneFormat || new Intl.DateTimeFormat('en', { timeZoneName: 'short' });
+    const part = zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName');
+    zone = part ? part.value : '';
+    zoneNames.set(offset, zone);
+  }
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} `
-    + `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}${zone ? ` ${zone.value}` : ''}`;
+    + `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}${zone ? ` ${zone}` : ''}`;
 }
 
 /** A duration as a translatable {t, args}, or null when there is none. */

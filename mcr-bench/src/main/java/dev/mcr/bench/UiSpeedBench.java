@@ -127,8 +127,8 @@ public final class UiSpeedBench {
                     String rid = withCase ? CASE_RUNNER : PLAIN_RUNNER;
                     String msg = withCase ? lastWarn : null;
                     Measure base = proxy == null ? Measure.NONE
-                            : measure(o, dir, server, theirs, proxy.url(), rid, lastLine, msg, log);
-                    Measure mine = measure(o, dir, server, ours, oursUrl, rid, lastLine, msg, log);
+                            : measureOrNone(o, dir, server, theirs, proxy.url(), rid, lastLine, msg, log);
+                    Measure mine = measureOrNone(o, dir, server, ours, oursUrl, rid, lastLine, msg, log);
                     String tag = withCase ? "[case] " : "[no case] ";
                     figures.add(new Comparison(tag + "shown after finished, ms", base.shownMs(), mine.shownMs()));
                     figures.add(new Comparison(tag + "longest frame gap, ms", base.maxGapMs(), mine.maxGapMs()));
@@ -153,6 +153,8 @@ public final class UiSpeedBench {
         report.note("Main thread CPU, script and layout: Chromium's own counters of the page (CDP Performance.getMetrics "
                 + "ThreadTime, ScriptDuration, LayoutDuration) from the run's start to that frame; CPU time does not "
                 + "grow when other processes load the machine, the wall times above do.");
+        report.note("A page that answers no script when its time is up counts as not shown (n/a); its longest frame gap "
+                + "is then at least the time since its last answer (the progress lines say so).");
         report.note("Longest frame gap of the idle page: the same page, loaded and settled, watched for " + IDLE_MS
                 + " ms before the run starts; what the machine's other work alone does to the frames.");
         report.note("Frame gaps and long tasks are counted from the run's start to that frame. Both pages drive the "
@@ -200,6 +202,23 @@ public final class UiSpeedBench {
     }
 
     /**
+     * One measurement that never ends the benchmark: a page or browser that fails (a frozen page past every
+     * timeout, a browser that crashed) gives no figures (n/a) and the table is printed all the same.
+     */
+    private static Measure measureOrNone(Options o, Path dir, ServerProcess server, Page page, String url, String rid,
+                                         String lastLine, String msg, PrintStream log) throws InterruptedException {
+        try {
+            return measure(o, dir, server, page, url, rid, lastLine, msg, log);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.printf("ui-speed: %s page, runner %s: no figures (%s: %s)%n", page.name(), rid,
+                    e.getClass().getSimpleName(), String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            return Measure.NONE;
+        }
+    }
+
+    /**
      * One page watching one run, in a browser of its own: a page that is still frozen when the measurement ends
      * would hold up the next page's navigation; quitting the browser ends it.
      */
@@ -214,11 +233,6 @@ public final class UiSpeedBench {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-extensions", "--window-size=1280,900", "--lang=en-US",
                 "--user-data-dir=" + profile.toAbsolutePath());
-        if (System.getProperty("speed2.trace") != null) {
-            options.addArguments("--trace-startup=devtools.timeline,v8,blink,disabled-by-default-devtools.timeline",
-                    "--trace-startup-file=" + System.getProperty("speed2.trace") + "-" + page.name() + "-" + rid + ".json",
-                    "--trace-startup-duration=12", "--trace-startup-format=json");
-        }
         // A frozen page answers no command: the client gives up after 90 s and asks again (not after 3 minutes).
         ChromeDriver driver = new ChromeDriver(service, options, ClientConfig.defaultConfig().readTimeout(Duration.ofSeconds(90)));
         try {
@@ -228,7 +242,11 @@ public final class UiSpeedBench {
                     : o.profileDir().resolve(page.name() + "-" + rid + "-" + System.currentTimeMillis() + ".cpuprofile");
             return measure(driver, server, page, url, rid, lastLine, msg, o.timeout(), cpuProfile, log);
         } finally {
-            driver.quit();
+            try {
+                driver.quit();
+            } catch (RuntimeException e) {
+                log.printf("ui-speed: the browser did not quit cleanly (%s)%n", e.getClass().getSimpleName());
+            }
             service.stop();
             Main.deleteTree(profile);
         }
@@ -270,41 +288,51 @@ public final class UiSpeedBench {
             finishedAt = TimeUnit.NANOSECONDS.toMicros(sse.endNanos()) / 1000.0 + offsetMs;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Object> b = Map.of();
+        long lastAnswer = System.nanoTime();
+        boolean answering = true;
         while (true) {
-            Map<String, Object> b;
             try {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> read = (Map<String, Object>) driver.executeScript("const b = window.__bench;"
                         + " return {doneAt: b.doneAt, maxGap: b.maxGap, frames: b.frames, longTasks: b.longTasks,"
                         + " longTaskMs: b.longTaskMs, error: b.error || ''}");
                 b = read;
-            } catch (org.openqa.selenium.TimeoutException e) {
-                // A frozen page answers no script either: it is still busy; ask again.
-                log.printf("ui-speed: %s page busy (no answer to a script)%n", page.name());
-                if (System.nanoTime() > deadline) {
-                    return Measure.NONE;
-                }
-                continue;
+                lastAnswer = System.nanoTime();
+                answering = true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                // A frozen page answers no script either (the script timeout, or the client's read timeout): it is
+                // still busy. Until the deadline: ask again; then it counts as not shown.
+                answering = false;
+                log.printf("ui-speed: %s page busy (no answer to a script for %.0f s)%n", page.name(),
+                        (System.nanoTime() - lastAnswer) / 1e9);
             }
-            double doneAt = num(b.get("doneAt"));
-            if (!String.valueOf(b.get("error")).isEmpty()) {
+            if (!String.valueOf(b.getOrDefault("error", "")).isEmpty()) {
                 throw new IllegalStateException("The " + page.name() + " page's check failed: " + b.get("error"));
             }
+            double doneAt = num(b.get("doneAt"));
             if (doneAt > 0 || System.nanoTime() > deadline) {
+                // A page that answered nothing for the last T seconds had no frame for at least T.
+                double frozenMs = answering ? 0 : (System.nanoTime() - lastAnswer) / 1e6;
                 Map<String, Double> after = metrics(driver);
-                if (profile != null) {
+                if (profile != null && answering) {
                     saveProfile(driver, profile);
                     log.printf("ui-speed: CPU profile in %s%n", profile);
                 }
-                Measure m = new Measure(doneAt > 0 ? doneAt - finishedAt : Double.NaN, num(b.get("maxGap")),
+                double gap = b.containsKey("maxGap") ? Math.max(num(b.get("maxGap")), frozenMs) : Double.NaN;
+                if (!answering) {
+                    gap = Double.isNaN(gap) ? frozenMs : gap;
+                }
+                Measure m = new Measure(doneAt > 0 ? doneAt - finishedAt : Double.NaN, gap,
                         num(b.get("longTasks")), num(b.get("longTaskMs")), num(b.get("frames")),
                         delta(before, after, "ThreadTime"), delta(before, after, "ScriptDuration"),
                         delta(before, after, "LayoutDuration"), idleGap);
-                log.printf("ui-speed: %s page, runner %s: %s, longest frame gap %.0f ms (idle page: %.0f ms), %.0f long "
+                log.printf("ui-speed: %s page, runner %s: %s, longest frame gap %s%.0f ms (idle page: %.0f ms), %.0f long "
                         + "tasks (%.0f ms), main thread CPU %.0f ms (script %.0f, layout %.0f)%n", page.name(), rid,
                         doneAt > 0 ? String.format(java.util.Locale.ROOT, "shown %.0f ms after finished", m.shownMs())
-                                : "not shown within " + timeout.toSeconds() + " s",
-                        m.maxGapMs(), m.idleGapMs(), m.longTasks(), m.longTaskMs(), m.cpuMs(), m.scriptMs(), m.layoutMs());
+                                : "not shown within " + timeout.toSeconds() + " s (> " + timeout.toSeconds() + " s)",
+                        answering ? "" : "at least ", m.maxGapMs(), m.idleGapMs(), m.longTasks(), m.longTaskMs(),
+                        m.cpuMs(), m.scriptMs(), m.layoutMs());
                 return m;
             }
             TimeUnit.MILLISECONDS.sleep(200);
@@ -313,7 +341,12 @@ public final class UiSpeedBench {
 
     /** Stops the page's CPU profiler and writes its profile (a DevTools {@code .cpuprofile}). */
     private static void saveProfile(ChromeDriver driver, Path file) throws IOException {
-        Object p = driver.executeCdpCommand("Profiler.stop", Map.of()).get("profile");
+        Object p;
+        try {
+            p = driver.executeCdpCommand("Profiler.stop", Map.of()).get("profile");
+        } catch (org.openqa.selenium.WebDriverException e) {
+            return; // a page that answers nothing has no profile to give
+        }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, JSON.writeValueAsString(p));
     }
