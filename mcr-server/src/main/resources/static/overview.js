@@ -8,8 +8,6 @@ import { healthOf, bucketOf } from './health.js';
 import { onFrame } from './output.js';
 
 const ROWS_KEY = 'mcr.rows';
-/** With this many runners or more, rows start compact until the user chooses (few runners open as cards). */
-export const COMPACT_FROM = 4;
 /** The summary's counts, each also a filter; running is counted from the status, the rest from the health. */
 export const FILTERS = ['ok', 'warn', 'down', 'paused', 'running'];
 const FILTER_WORD = { ok: 'sumOk', warn: 'sumWarn', down: 'sumDown', paused: 'sumPaused', running: 'sumRunning' };
@@ -59,12 +57,15 @@ export class Overview {
 
   // ----- remembered rows ---------------------------------------------------------------
 
-  /** Whether a runner's row is expanded: the user's choice for it, else the page's mode, else by count. */
+  /**
+   * Whether a runner's row is expanded: the user's choice for it, else the page's mode (expand/collapse all), else
+   * compact, whatever the count (a new draft runner opens by itself, see app.js addRunner).
+   */
   isExpanded(runnerId) {
     const own = this.rows.expanded[runnerId];
     if (typeof own === 'boolean') return own;
     if (this.rows.mode) return this.rows.mode === 'expanded';
-    return this.host.runnerCount() < COMPACT_FROM;
+    return false;
   }
 
   setExpanded(runnerId, expanded) {

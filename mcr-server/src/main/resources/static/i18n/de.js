@@ -68,7 +68,7 @@ export default {
       'Import fügt die Runner und Gruppen einer solchen Datei mit neuen IDs hinzu; nichts Bestehendes wird ersetzt.',
     ]],
     ['Übersicht, Zustand und Tastenkürzel', [
-      'Ab vier Runnern ist jeder Runner eine kompakte Zeile: Name, Zustand, letzte Meldung mit Uhrzeit, nächster Lauf, Start/Stopp. Der Pfeil links öffnet seine Einstellungen; Alle aufklappen und Alle zuklappen öffnen oder schließen jede Zeile. Die Seite merkt sich geöffnete Zeilen in diesem Browser.',
+      'Jeder Runner ist eine kompakte Zeile: Name, Zustand, letzte Meldung mit Uhrzeit, nächster Lauf, Start/Stopp. Der Pfeil links öffnet seine Einstellungen (ein neuer Runner öffnet sich von selbst); Alle aufklappen und Alle zuklappen öffnen oder schließen jede Zeile. Die Seite merkt sich geöffnete Zeilen in diesem Browser.',
       'Zustand: DOWN (rot), wenn der Lauf einen DOWN-Fall sah oder fehlschlug, WARN (gelb) bei einem WARN-Fall, UP oder INFO, wenn er gut ging, läuft, pausiert, oder gestoppt, wenn Sie ihn gestoppt haben (kein Fehler). Ein WARN bleibt bis zum nächsten Lauf stehen, auch wenn eine spätere Zeile UP meldet.',
       'Die Zahlen oben (OK, WARN, DOWN, pausiert, läuft) sind Filter, ebenso die Aktivitätsanzeige. Die Suche findet Runner nach Name, Befehl und Tag. Tags stehen, durch Kommas getrennt, in den Einstellungen eines Runners.',
       'Der Titel des Tabs und das Symbol zeigen, wie viele Runner DOWN sind.',

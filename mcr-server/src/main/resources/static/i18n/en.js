@@ -70,7 +70,7 @@ export default {
       'Import adds the runners and groups of such a file with new ids; nothing existing is replaced.',
     ]],
     ['Overview, health and shortcuts', [
-      'With four runners or more each runner is one compact row: name, health, last message with its time, next run, Run/Stop. The arrow at the left opens its settings; Expand all and Collapse all open or close every row. The page remembers open rows in this browser.',
+      'Each runner is one compact row: name, health, last message with its time, next run, Run/Stop. The arrow at the left opens its settings (a new runner opens by itself); Expand all and Collapse all open or close every row. The page remembers open rows in this browser.',
       'Health: DOWN (red) when the run saw a DOWN case or failed, WARN (amber) when it saw a WARN case, UP or INFO when it went well, running, paused, or stopped when you stopped it (not a failure). A WARN stays until the next run, even if a later line says UP.',
       'The counts at the top (OK, WARN, DOWN, paused, running) are filters; so is the activity pill. The search finds runners by name, command and tag. Tags are set in a runner\'s settings, separated by commas.',
       'The tab title and the icon show how many runners are DOWN.',

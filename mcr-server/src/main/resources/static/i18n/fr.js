@@ -68,7 +68,7 @@ export default {
       'Importer ajoute les runners et groupes d’un tel fichier avec de nouveaux identifiants ; rien d’existant n’est remplacé.',
     ]],
     ['Vue d’ensemble, état et raccourcis', [
-      'À partir de quatre runners, chaque runner est une ligne compacte : nom, état, dernier message avec son heure, prochaine exécution, Lancer/Arrêter. La flèche à gauche ouvre ses réglages ; Tout déplier et Tout replier ouvrent ou ferment chaque ligne. La page retient les lignes ouvertes dans ce navigateur.',
+      'Chaque runner est une ligne compacte : nom, état, dernier message avec son heure, prochaine exécution, Lancer/Arrêter. La flèche à gauche ouvre ses réglages (un nouveau runner s’ouvre de lui-même) ; Tout déplier et Tout replier ouvrent ou ferment chaque ligne. La page retient les lignes ouvertes dans ce navigateur.',
       'État : DOWN (rouge) si l’exécution a vu un cas DOWN ou a échoué, WARN (orange) si elle a vu un cas WARN, UP ou INFO si tout s’est bien passé, en cours, en pause, ou arrêté si vous l’avez arrêtée (pas un échec). Un WARN reste affiché jusqu’à l’exécution suivante, même si une ligne plus tardive dit UP.',
       'Les compteurs en haut (OK, WARN, DOWN, en pause, en cours) sont des filtres, comme la pastille d’activité. La recherche trouve les runners par nom, commande et tag. Les tags se saisissent dans les réglages d’un runner, séparés par des virgules.',
       'Le titre de l’onglet et l’icône indiquent combien de runners sont DOWN.',

@@ -173,9 +173,27 @@ abstract class BrowserTestBase {
 
     // ----- page helpers ------------------------------------------------------------------
 
+    /**
+     * Whether this test's pages start with every runner row expanded, as for a user who chose "expand all" (the
+     * page's own default is compact rows; a test class about that default says false). Most tests work in the cards'
+     * fields.
+     */
+    boolean rowsStartExpanded() {
+        return true;
+    }
+
+    /** The browser whose new documents get the "expand all" choice (once per browser; each test has its own origin). */
+    private static Object rowsExpandedIn;
+
     /** Opens the page and waits until the state is shown and the live stream is connected. */
     void openPage() {
         consoleErrors();
+        if (rowsStartExpanded() && rowsExpandedIn != driver) {
+            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                    "try { if (!localStorage.getItem('mcr.rows')) localStorage.setItem('mcr.rows',"
+                    + " JSON.stringify({mode: 'expanded', expanded: {}})); } catch (_) { /* no storage */ }"));
+            rowsExpandedIn = driver;
+        }
         driver.get(server.url().toString());
         waitUntil(d -> {
             WebElement main = d.findElement(By.id("main"));

@@ -26,6 +26,12 @@ import org.openqa.selenium.WebElement;
  */
 class OverviewUiTest extends BrowserTestBase {
 
+    /** The page's own default rows (compact), not a user's "expand all". */
+    @Override
+    boolean rowsStartExpanded() {
+        return false;
+    }
+
     /** Glyphs that must not carry meaning in the page's text (they render as boxes without the right fonts). */
     private static final String GLYPHS = "⏸▶■✓✗⚠🔔⬇⬆▾✕↑↓⏹⏵✔✘❌";
     private static final Path SHOTS = Path.of("target", "screenshots");
@@ -204,6 +210,27 @@ class OverviewUiTest extends BrowserTestBase {
     }
 
     @Test
+    void a_single_runner_is_a_compact_row_on_a_first_visit_and_a_new_runner_opens_for_editing() {
+        saveState(stateOf(runner("r_one", "Greeter", "echo hello")));
+        openPage();
+        WebElement card = runnerCard("r_one");
+        assertThat(expanded("r_one")).as("compact whatever the count").isFalse();
+        assertThat(field(card, "command").isDisplayed()).isFalse();
+        assertThat(act(card, "run").isDisplayed()).as("Run is in the row").isTrue();
+
+        click(driver.findElement(By.id("addRunner")));
+        WebElement draft = driver.findElement(By.cssSelector("article.runner:not(#runner-r_one)"));
+        assertThat(draft.findElement(By.cssSelector("[data-act=expand]")).getAttribute("aria-expanded"))
+                .as("a new runner opens for editing").isEqualTo("true");
+        assertThat(js("return document.activeElement === arguments[0]", field(draft, "name"))).isEqualTo(true);
+        assertThat(expanded("r_one")).isFalse();
+
+        click(act(card, "expand"));
+        openPage();
+        assertThat(expanded("r_one")).as("the user's choice wins over the default").isTrue();
+    }
+
+    @Test
     void the_page_with_nine_runners_is_far_shorter_than_before_on_the_desktop_and_rows_stay_short_on_a_phone()
             throws IOException {
         saveState(nineRunners());
@@ -287,7 +314,8 @@ class OverviewUiTest extends BrowserTestBase {
         saveState(stateOf(runner("r_one", "Greeter", "echo hello")));
         openPage();
         WebElement card = runnerCard("r_one");
-        assertThat(expanded("r_one")).as("with few runners the card opens").isTrue();
+        assertThat(expanded("r_one")).as("a single runner is a compact row too").isFalse();
+        click(act(card, "expand"));
         WebElement tags = field(card, "tags");
         type(tags, " web,  prod , web");
         assertThat(hasClass(card, "dirty")).isTrue();
