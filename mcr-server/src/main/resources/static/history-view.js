@@ -6,7 +6,7 @@ import { h } from './util.js';
 import { t, tr } from './i18n.js';
 import { get } from './api.js';
 import { openModal } from './dialogs.js';
-import { runClasses, fmtWhen, fmtDuration, showTip, hideTip, openRunOutput, runnerName, clearText } from './history-common.js';
+import { runClasses, runSentence, fmtWhen, fmtDuration, showTip, hideTip, openRunOutput, runnerName, clearText } from './history-common.js';
 
 /** Runs per page of the table (and marks of the chart). */
 export const PAGE_RUNS = 50;
@@ -32,10 +32,12 @@ function build() {
   const winBtns = WINDOWS.map((w) => tr(h('button', { type: 'button', class: 'btn small', 'data-window': w, 'aria-pressed': 'false', onclick: () => loadStats(w) }), { text: `win${w}` }));
   const stats = h('dl', { class: 'hist-stats', 'data-role': 'stats' });
   const statsMsg = h('p', { class: 'hint', role: 'status' });
-  const chart = svg('svg', { class: 'hist-chart', viewBox: `0 0 ${W} ${HGT}`, role: 'img', 'data-role': 'chart' });
+  // A group, not an image: its marks are buttons a keyboard reaches (one tab stop, arrow keys move between them).
+  const chart = svg('svg', { class: 'hist-chart', viewBox: `0 0 ${W} ${HGT}`, role: 'group', 'data-role': 'chart' });
   const legend = h('ul', { class: 'hist-legend' },
     ...['success', 'failure', 'stopped', 'timed_out', 'lost', 'running'].map((o) => h('li', null,
       h('span', { class: `swatch ${runClasses({ outcome: o }).join(' ')}`, 'aria-hidden': 'true' }), tr(h('span'), { text: `outcome_${o}` }))));
+  const figure = h('figure', { class: 'hist-figure' }, chart, h('figcaption', null, legend));
   const rows = h('tbody', { 'data-role': 'rows' });
   const cols = ['colStart', 'colDuration', 'colTrigger', 'colActor', 'colExit', 'colWorst', 'colLastMessage', 'colOutput'];
   const table = h('table', { class: 'hist-table' }, h('thead', null, h('tr', null, ...cols.map((c) => tr(h('th', { scope: 'col' }), { text: c })))), rows);
@@ -51,7 +53,7 @@ function build() {
         h('div', { class: 'row wrap' }, tr(h('h3'), { text: 'historyStats' }),
           h('div', { class: 'seg', role: 'group' }, ...winBtns)),
         stats, statsMsg),
-      h('section', { class: 'hist-section' }, h('figure', { class: 'hist-figure' }, chart, h('figcaption', null, legend))),
+      h('section', { class: 'hist-section' }, figure),
       h('div', { class: 'row wrap hist-pager' }, newer, older, reload, pageInfo),
       msg,
       h('div', { class: 'table-wrap' }, table)));
@@ -66,11 +68,44 @@ function build() {
     if (i != null && view.items[i]) showTip(ev.target, view.items[i]);
   });
   chart.addEventListener('mouseout', hideTip);
+  // On the figure: Chromium makes an svg element with focus listeners a tab stop of its own.
+  figure.addEventListener('focusin', (ev) => {
+    const i = ev.target.getAttribute && ev.target.getAttribute('data-i');
+    if (i != null && view.items[i]) showTip(ev.target, view.items[i]);
+  });
+  figure.addEventListener('focusout', hideTip);
+  chart.addEventListener('keydown', onChartKey);
+  chart.addEventListener('click', (ev) => {
+    const i = ev.target.getAttribute && ev.target.getAttribute('data-i');
+    if (i != null && view.items[i]) openRunOutput(view.runnerId, view.items[i]);
+  });
   rows.addEventListener('click', (ev) => {
     const b = ev.target.closest('button[data-i]');
     if (b) openRunOutput(view.runnerId, view.items[Number(b.dataset.i)]);
   });
   return { el, title, close, winBtns, stats, statsMsg, chart, rows, newer, older, pageInfo, msg, runnerId: null, window: '24h', cursors: [null], at: 0, items: [], seq: 0 };
+}
+
+/**
+ * The chart's marks by the keyboard: arrows move to the run before or after in time (left/right, also up/down),
+ * Home and End to the oldest and newest; Enter or Space opens the run's output. One mark is the tab stop.
+ */
+function onChartKey(ev) {
+  const marks = Array.from(view.chart.querySelectorAll('.mark'));
+  const i = marks.indexOf(ev.target);
+  if (i < 0) return;
+  if (ev.key === 'Enter' || ev.key === ' ') {
+    ev.preventDefault();
+    openRunOutput(view.runnerId, view.items[Number(ev.target.getAttribute('data-i'))]);
+    return;
+  }
+  const to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: marks.length - 1 }[ev.key];
+  if (to == null) return;
+  ev.preventDefault();
+  if (to < 0 || to >= marks.length) return;
+  marks[i].setAttribute('tabindex', '-1');
+  marks[to].setAttribute('tabindex', '0');
+  marks[to].focus();
 }
 
 /** Opens the history of a runner (and gives it its address, so a reload or a shared link opens it again). */
@@ -233,9 +268,17 @@ function renderChart() {
   }
   parts.push(svg('line', { class: 'axis', x1: M.l, x2: W - M.r, y1: M.t + ph, y2: M.t + ph }));
   parts.push(svg('line', { class: 'axis', x1: M.l, x2: M.l, y1: M.t, y2: M.t + ph }));
-  for (const p of pts) {
+  // The marks in the order of time (left to right), so that the arrow keys move along the axis; the newest is the tab
+  // stop (or the run that had the focus, when the page is drawn again).
+  const focused = c.contains(document.activeElement) ? document.activeElement.getAttribute('data-run-id') : null;
+  const inTime = [...pts].sort((a, b) => a.x - b.x || b.i - a.i);
+  const stop = inTime.find((p) => p.r.run_id === focused) || inTime[inTime.length - 1];
+  for (const p of inTime) {
     const cls = `mark ${runClasses(p.r).join(' ')}${p.y == null ? ' no-duration' : ''}`;
-    parts.push(svg('circle', { class: cls, cx: sx(p.x).toFixed(1), cy: sy(p.y || 0).toFixed(1), r: 4, 'data-i': p.i, 'data-run-id': p.r.run_id }));
+    const mark = svg('circle', { class: cls, cx: sx(p.x).toFixed(1), cy: sy(p.y || 0).toFixed(1), r: 4, 'data-i': p.i, 'data-run-id': p.r.run_id, role: 'button', tabindex: p === stop ? '0' : '-1' });
+    tr(mark, { aria: runSentence(p.r) });
+    parts.push(mark);
   }
   c.replaceChildren(...parts);
+  if (focused && stop) c.querySelector(`[data-run-id="${CSS.escape(stop.r.run_id)}"]`).focus();
 }

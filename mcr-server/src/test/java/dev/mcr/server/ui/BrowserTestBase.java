@@ -204,6 +204,8 @@ abstract class BrowserTestBase {
     <T> T waitUntil(Function<org.openqa.selenium.WebDriver, T> condition, String what) {
         return new WebDriverWait(driver, WAIT, Duration.ofMillis(50))
                 .withMessage(() -> "waiting for " + what)
+                // An element found in one poll may be replaced before it is read (a re-render): poll again.
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(condition);
     }
 

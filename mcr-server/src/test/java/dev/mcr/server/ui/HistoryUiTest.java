@@ -381,6 +381,67 @@ class HistoryUiTest extends BrowserTestBase {
     }
 
     @Test
+    void the_chart_marks_are_one_tab_stop_that_arrow_keys_move_in_time_each_named_by_date_zone_duration_and_outcome()
+            throws IOException {
+        saveState(stateOf(runner("runner_small", "Small", "true")));
+        openPage();
+        WebElement strip = waitUntil(d -> {
+            WebElement s = strip("runner_small");
+            return s.findElements(By.cssSelector(".run-cell")).size() == 5 ? s : null;
+        }, "the strip");
+        click(strip.findElement(By.cssSelector("[data-act='history']")));
+        WebElement dialog = waitUntil(d -> {
+            WebElement e = d.findElement(By.id("historyDialog"));
+            return e.isDisplayed() && e.findElements(By.cssSelector("circle.mark")).size() == 5
+                    && e.findElements(By.cssSelector("tbody tr")).size() == 5 ? e : null;
+        }, "the history view with its chart");
+        List<String> newestFirst = strings("return Array.from(arguments[0].querySelectorAll('tbody tr'))"
+                + ".map(r => r.dataset.runId)", dialog);
+        List<String> oldestFirst = new ArrayList<>(newestFirst);
+        java.util.Collections.reverse(oldestFirst);
+        String marks = "return Array.from(arguments[0].querySelectorAll('circle.mark'))";
+        assertThat(strings(marks + ".map(m => m.dataset.runId)", dialog)).as("marks in the order of time")
+                .containsExactlyElementsOf(oldestFirst);
+        assertThat(strings(marks + ".map(m => m.getAttribute('role'))", dialog)).containsOnly("button");
+        assertThat(strings(marks + ".filter(m => m.getAttribute('tabindex') === '0').map(m => m.dataset.runId)", dialog))
+                .as("one tab stop: the newest run").containsExactly(newestFirst.get(0));
+        // Each mark says when (date, time and zone), how long and how it ended.
+        assertThat(strings(marks + ".map(m => m.getAttribute('aria-label'))", dialog)).hasSize(5).allSatisfy(label ->
+                assertThat(label).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} \\S+: "
+                        + "(succeeded|failed|stopped|timed out|lost)\\b.*, took \\d.*"));
+
+        // Tab from the window buttons lands on the newest mark, with a visible ring and its tooltip.
+        js("arguments[0].focus()", dialog.findElement(By.cssSelector("[data-window='30d']")));
+        driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertThat(js("return document.activeElement.dataset.runId"))
+                .as("focus after Tab: %s", js("return document.activeElement.outerHTML.slice(0, 300)"))
+                .isEqualTo(newestFirst.get(0));
+        assertThat(js("return getComputedStyle(document.activeElement).strokeWidth")).as("the focus ring").isEqualTo("3px");
+        assertThat(driver.findElement(By.id("runTip")).isDisplayed()).isTrue();
+        assertNoSeriousAxeViolations("history view with a chart mark focused by the keyboard");
+
+        driver.switchTo().activeElement().sendKeys(Keys.ARROW_LEFT);
+        assertThat(js("return document.activeElement.dataset.runId")).isEqualTo(newestFirst.get(1));
+        assertThat(strings(marks + ".filter(m => m.getAttribute('tabindex') === '0').map(m => m.dataset.runId)", dialog))
+                .as("the tab stop moves along").containsExactly(newestFirst.get(1));
+        driver.switchTo().activeElement().sendKeys(Keys.HOME);
+        assertThat(js("return document.activeElement.dataset.runId")).isEqualTo(oldestFirst.get(0));
+        driver.switchTo().activeElement().sendKeys(Keys.END);
+        assertThat(js("return document.activeElement.dataset.runId")).isEqualTo(newestFirst.get(0));
+        driver.switchTo().activeElement().sendKeys(Keys.ARROW_LEFT);
+        shot("history-chart-keyboard.png");
+
+        // Enter opens the output of the run under the focus.
+        driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        WebElement out = waitUntil(d -> {
+            WebElement e = d.findElement(By.id("runOutputDialog"));
+            return e.isDisplayed() ? e : null;
+        }, "the output dialog");
+        assertThat(out.findElement(By.linkText("Open as text")).getAttribute("href"))
+                .endsWith("/api/runs/" + newestFirst.get(1) + "/output");
+    }
+
+    @Test
     void loading_the_page_the_strips_and_every_page_of_the_history_of_1000_runs_runs_no_task_over_200_ms()
             throws Exception {
         saveState(stateOf(runner("runner_big", "Big history", "true"), runner("runner_small", "Small", "true")));
