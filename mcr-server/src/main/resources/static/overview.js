@@ -1,11 +1,13 @@
 // The overview of the runners section: the summary of health counts (each a filter), the search over name, command
 // and tags, the health filter, expand/collapse all with the rows remembered per browser, the DOWN count in the tab
-// title and favicon, and the keyboard shortcuts (/ search, Ctrl+S save, Ctrl+Enter run the focused card).
+// title and favicon, and the keyboard shortcuts (/ search, Ctrl+S save, Ctrl+Enter run, F search the output of the
+// focused card).
 
 import { $, h } from './util.js';
 import { t, tr } from './i18n.js';
 import { healthOf, bucketOf } from './health.js';
 import { onFrame } from './output.js';
+import { openFullOutput } from './output-full.js';
 
 const ROWS_KEY = 'mcr.rows';
 /** The summary's counts, each also a filter; running is counted from the status, the rest from the health. */
@@ -211,10 +213,17 @@ export class Overview {
       return;
     }
     const mod = ev.ctrlKey || ev.metaKey;
-    if (!mod || !target) return;
+    if (!target) return;
     const el = target.closest('article.runner');
     const card = el && this.host.runnerCards().get(el.dataset.runnerId);
     if (!card) return;
+    // F on a card (not while typing): its output's search, in the full-screen view, with the focus in the field.
+    if ((ev.key === 'f' || ev.key === 'F') && !mod && !ev.altKey && !typing && !document.querySelector('dialog[open]')) {
+      ev.preventDefault();
+      openFullOutput(card, { search: true });
+      return;
+    }
+    if (!mod) return;
     if (ev.key === 's' || ev.key === 'S') {
       ev.preventDefault();
       if (card.isDirty() && !card.locked()) this.host.saveRunner(card);

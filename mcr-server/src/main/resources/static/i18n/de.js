@@ -72,7 +72,7 @@ export default {
       'Zustand: DOWN (rot), wenn der Lauf einen DOWN-Fall sah oder fehlschlug, WARN (gelb) bei einem WARN-Fall, UP oder INFO, wenn er gut ging, läuft, pausiert, oder gestoppt, wenn Sie ihn gestoppt haben (kein Fehler). Ein WARN bleibt bis zum nächsten Lauf stehen, auch wenn eine spätere Zeile UP meldet.',
       'Die Zahlen oben (OK, WARN, DOWN, pausiert, läuft) sind Filter, ebenso die Aktivitätsanzeige. Die Suche findet Runner nach Name, Befehl und Tag. Tags stehen, durch Kommas getrennt, in den Einstellungen eines Runners.',
       'Der Titel des Tabs und das Symbol zeigen, wie viele Runner DOWN sind.',
-      'Tastatur: / springt zur Suche, Strg+S speichert die Karte, in der Sie sind, Strg+Enter startet sie, Escape leert die Suche.',
+      'Tastatur: / springt zur Suche, Strg+S speichert die Karte, in der Sie sind, Strg+Enter startet sie, F durchsucht ihre Ausgabe (Vollbild), Escape leert die Suche.',
     ]],
   ],
 

@@ -74,7 +74,7 @@ export default {
       'Health: DOWN (red) when the run saw a DOWN case or failed, WARN (amber) when it saw a WARN case, UP or INFO when it went well, running, paused, or stopped when you stopped it (not a failure). A WARN stays until the next run, even if a later line says UP.',
       'The counts at the top (OK, WARN, DOWN, paused, running) are filters; so is the activity pill. The search finds runners by name, command and tag. Tags are set in a runner\'s settings, separated by commas.',
       'The tab title and the icon show how many runners are DOWN.',
-      'Keyboard: / jumps to the search, Ctrl+S saves the card you are in, Ctrl+Enter runs it, Escape empties the search.',
+      'Keyboard: / jumps to the search, Ctrl+S saves the card you are in, Ctrl+Enter runs it, F searches its output (full screen), Escape empties the search.',
     ]],
   ],
 

@@ -72,7 +72,7 @@ export default {
       'État : DOWN (rouge) si l’exécution a vu un cas DOWN ou a échoué, WARN (orange) si elle a vu un cas WARN, UP ou INFO si tout s’est bien passé, en cours, en pause, ou arrêté si vous l’avez arrêtée (pas un échec). Un WARN reste affiché jusqu’à l’exécution suivante, même si une ligne plus tardive dit UP.',
       'Les compteurs en haut (OK, WARN, DOWN, en pause, en cours) sont des filtres, comme la pastille d’activité. La recherche trouve les runners par nom, commande et tag. Les tags se saisissent dans les réglages d’un runner, séparés par des virgules.',
       'Le titre de l’onglet et l’icône indiquent combien de runners sont DOWN.',
-      'Clavier : / va à la recherche, Ctrl+S enregistre la carte où vous êtes, Ctrl+Entrée la lance, Échap vide la recherche.',
+      'Clavier : / va à la recherche, Ctrl+S enregistre la carte où vous êtes, Ctrl+Entrée la lance, F cherche dans sa sortie (plein écran), Échap vide la recherche.',
     ]],
   ],
 

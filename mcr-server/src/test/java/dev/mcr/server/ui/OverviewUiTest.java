@@ -310,7 +310,7 @@ class OverviewUiTest extends BrowserTestBase {
     }
 
     @Test
-    void tags_are_edited_in_the_card_saved_with_ctrl_s_and_ctrl_enter_runs_and_slash_focuses_the_search() {
+    void tags_are_edited_in_the_card_saved_with_ctrl_s_ctrl_enter_runs_f_searches_the_output_and_slash_focuses_the_search() {
         saveState(stateOf(runner("r_one", "Greeter", "echo hello")));
         openPage();
         WebElement card = runnerCard("r_one");
@@ -327,6 +327,15 @@ class OverviewUiTest extends BrowserTestBase {
         field(card, "name").sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
         waitUntil(d -> text(card.findElement(By.cssSelector("pre.output"))).contains("hello"), "Ctrl+Enter to run");
 
+        // F on the card (here its Run button has the focus): the output's search, full screen, focus in the field.
+        js("arguments[0].focus()", act(card, "run"));
+        driver.switchTo().activeElement().sendKeys("f");
+        waitUntil(d -> Boolean.TRUE.equals(js("return document.getElementById('outputFull').open"
+                + " && document.activeElement.id === 'outputFullSearch'")), "F to open the output search");
+        driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        waitUntil(d -> Boolean.FALSE.equals(js("return document.getElementById('outputFull').open")),
+                "Escape to close the full-screen view");
+
         js("document.activeElement.blur()");
         driver.findElement(By.tagName("body")).sendKeys("/");
         assertThat(js("return document.activeElement.id")).isEqualTo("runnerSearch");
@@ -337,7 +346,8 @@ class OverviewUiTest extends BrowserTestBase {
 
         click(driver.findElement(By.id("brand")));
         String guide = text(driver.findElement(By.id("infoBody")));
-        assertThat(guide).contains("/ jumps to the search", "Ctrl+S saves", "Ctrl+Enter runs");
+        assertThat(guide).contains("/ jumps to the search", "Ctrl+S saves", "Ctrl+Enter runs",
+                "F searches its output (full screen)");
     }
 
     @Test
