@@ -11,6 +11,7 @@ export class SseParser {
     this.chunks = [];
     this.cur = '';
     this.pos = 0;
+    this.scan = 0;
   }
 
   /** Adds text as it came from the stream (a chunk may end anywhere, also inside a message). */
@@ -19,26 +20,38 @@ export class SseParser {
     if (s) this.chunks.push(s.indexOf('\r') >= 0 ? s.replace(/\r\n?/g, '\n') : s);
   }
 
-  /** Whether text is buffered that next() has not taken yet. */
-  get pending() {
-    return this.pos < this.cur.length || this.chunks.length > 0;
-  }
-
   /** The data of the next whole message, or null when no whole message is buffered. */
   next() {
     for (;;) {
-      const end = this.cur.indexOf('\n\n', this.pos);
+      const end = this.cur.indexOf('\n\n', this.scan);
       if (end >= 0) {
         const block = this.cur.slice(this.pos, end);
         this.pos = end + 2;
+        this.scan = this.pos;
         const data = SseParser.dataOf(block);
         if (data !== null) return data;
         continue;
       }
-      if (!this.chunks.length) return null;
-      // Only the unfinished rest of the current chunk is copied, never the whole backlog.
-      this.cur = this.cur.slice(this.pos) + this.chunks.shift();
+      if (!this.chunks.length) {
+        // Searched to the end: the next search starts where a blank line could still begin.
+        this.scan = Math.max(this.pos, this.cur.length - 1);
+        return null;
+      }
+      // The unfinished rest and the chunks up to the first that ends a message, joined once: a big message (a
+      // snapshot) that came in many chunks is not copied and searched again for each of them.
+      const parts = [this.cur.slice(this.pos)];
+      const scan = Math.max(0, parts[0].length - 1);
+      let last = parts[0];
+      while (this.chunks.length) {
+        const c = this.chunks.shift();
+        parts.push(c);
+        const ends = c.indexOf('\n\n') >= 0 || (c[0] === '\n' && last.endsWith('\n'));
+        last = c;
+        if (ends) break;
+      }
+      this.cur = parts.join('');
       this.pos = 0;
+      this.scan = scan;
     }
   }
 
