@@ -128,6 +128,7 @@ public final class Mcr implements AutoCloseable {
     private final Path dataDir;
     private final Clock clock;
     private final ZoneId zone;
+    private final String publicUrl;
     private final ImportLimits importLimits;
     private final SaveLimits saveLimits;
     private final CredentialCipher cipher;
@@ -155,6 +156,7 @@ public final class Mcr implements AutoCloseable {
         this.dataDir = b.dataDir.toAbsolutePath().normalize();
         this.clock = b.clock;
         this.zone = b.clock.getZone();
+        this.publicUrl = b.publicUrl;
         this.importLimits = b.importLimits;
         this.saveLimits = SaveLimits.of(b.importLimits, b.maxStateBytes);
         DataFolder.prepare(dataDir);
@@ -317,6 +319,15 @@ public final class Mcr implements AutoCloseable {
     /** Returns the zone timestamps are written in. */
     public ZoneId zone() {
         return zone;
+    }
+
+    /**
+     * Returns the page's public address ({@code MCR_PUBLIC_URL}), from which links and ping URLs are built.
+     *
+     * @return an absolute http or https URL, or {@code ""} when none was set
+     */
+    public String publicUrl() {
+        return publicUrl;
     }
 
     /**
