@@ -3,19 +3,13 @@ package dev.mcr.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,32 +32,20 @@ class HeartbeatProcessTest {
 
     @TempDir
     Path dir;
-    HttpServer pushover;
-    final List<String> messages = new CopyOnWriteArrayList<>();
+    LocalPushover pushover;
 
     @BeforeEach
-    void startPushover() throws Exception {
-        pushover = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        pushover.createContext("/1/messages.json", ex -> {
-            String form = URLDecoder.decode(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
-                    StandardCharsets.UTF_8);
-            messages.add(form.replaceAll("(?s).*message=([^&]*).*", "$1"));
-            byte[] ok = "{\"status\":1,\"request\":\"r1\"}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, ok.length);
-            ex.getResponseBody().write(ok);
-            ex.close();
-        });
-        pushover.start();
+    void startPushover() {
+        pushover = new LocalPushover();
     }
 
     @AfterEach
     void stopPushover() {
-        pushover.stop(0);
+        pushover.close();
     }
 
     private ServerProcess start() throws Exception {
-        return ServerProcess.start(dir.resolve("data"), Map.of("MULTI_COMMAND_RUNNER_PUSHOVER_URL",
-                "http://127.0.0.1:" + pushover.getAddress().getPort() + "/1/messages.json"),
+        return ServerProcess.start(dir.resolve("data"), Map.of("MULTI_COMMAND_RUNNER_PUSHOVER_URL", pushover.url()),
                 "-Dmcr.heartbeat.minPeriodS=1");
     }
 
@@ -75,7 +57,7 @@ class HeartbeatProcessTest {
             server.postOk("/api/state", STATE);
             token = server.getJson("/api/runners/hb/heartbeat").path("ping_token").asText();
             assertThat(token).hasSize(36);
-            ServerProcess.await(() -> messages.stream().anyMatch(m -> m.startsWith("Nightly backup sent no ping")),
+            ServerProcess.await(() -> pushover.messages().stream().anyMatch(m -> m.startsWith("Nightly backup sent no")),
                     Duration.ofSeconds(20), "DOWN after 2 s + 1 s without a ping");
             JsonNode runs = server.getJson("/api/runs?runner_id=hb&state=missed").path("items");
             assertThat(runs.size()).isPositive();
@@ -91,7 +73,7 @@ class HeartbeatProcessTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ping.statusCode()).isEqualTo(200);
             assertThat(ping.body()).isEqualTo("OK");
-            ServerProcess.await(() -> messages.stream().anyMatch(m -> m.startsWith("RECOVERY: Nightly backup")),
+            ServerProcess.await(() -> pushover.messages().stream().anyMatch(m -> m.startsWith("RECOVERY: Nightly")),
                     Duration.ofSeconds(20), "RECOVERY on the ping after the restart");
             assertThat(server.output()).noneMatch(l -> l.contains("ERROR"));
         }
