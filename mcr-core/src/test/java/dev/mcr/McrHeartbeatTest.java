@@ -271,6 +271,17 @@ class McrHeartbeatTest {
     }
 
     @Test
+    void a_clone_gets_its_own_token_and_its_own_deadline() {
+        String id = mcr.cloneRunner("backup").clonedId();
+        String cloneToken = mcr.heartbeat(id).orElseThrow().pingToken();
+        assertThat(cloneToken).isNotEmpty().isNotEqualTo(token());
+        assertThat(mcr.heartbeat(id).orElseThrow().nextExpectedBy()).isEqualTo(clock.instant().plusSeconds(90));
+        mcr.ping(cloneToken, HeartbeatPing.SUCCESS, "");
+        assertThat(backupRuns()).as("the original's history").isEmpty();
+        assertThat(mcr.runs(new RunQuery(id, null, null, null, null, 5)).items()).hasSize(1);
+    }
+
+    @Test
     void a_save_refuses_bad_heartbeat_settings_naming_the_runner_and_the_field() {
         String stored = mcr.objectJson(ConfigKind.RUNNER, "backup");
         long version = Long.parseLong(stored.replaceAll("(?s).*\"version\":(\\d+).*", "$1"));
