@@ -271,6 +271,23 @@ class McrHeartbeatTest {
     }
 
     @Test
+    void the_token_is_encrypted_at_rest_and_read_back_after_a_restart() throws Exception {
+        String token = token();
+        mcr.regenerateHeartbeatToken("backup");
+        String fresh = token();
+        stop();
+        try (var files = java.nio.file.Files.walk(dir.resolve("data"))) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                String bytes = new String(java.nio.file.Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertThat(bytes).as(f.toString()).doesNotContain(token).doesNotContain(fresh);
+            }
+        }
+        start();
+        assertThat(token()).isEqualTo(fresh);
+        assertThat(mcr.ping(fresh, HeartbeatPing.SUCCESS, "")).startsWith("run_");
+    }
+
+    @Test
     void a_clone_gets_its_own_token_and_its_own_deadline() {
         String id = mcr.cloneRunner("backup").clonedId();
         String cloneToken = mcr.heartbeat(id).orElseThrow().pingToken();
