@@ -75,4 +75,24 @@ class HeartbeatUiTest extends BrowserTestBase {
                 java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         screenshot("heartbeat-card.png");
     }
+
+    @Test
+    void a_silent_heartbeat_check_turns_its_health_badge_down_and_a_ping_turns_it_up_again() throws Exception {
+        // The server runs in this JVM: the test-only lower bound lets the check go silent within seconds.
+        System.setProperty("mcr.heartbeat.minPeriodS", "1");
+        try {
+            saveState(stateOf(runner("runner_hb", "Backup", "")).replace("\"command\":\"\"",
+                    "\"command\":\"\",\"kind\":\"heartbeat\",\"heartbeat\":{\"period_s\":1,\"grace_s\":3}"));
+        } finally {
+            System.clearProperty("mcr.heartbeat.minPeriodS");
+        }
+        openPage();
+        WebElement card = runnerCard("runner_hb");
+        WebElement badge = card.findElement(By.cssSelector("[data-role='health']"));
+        waitUntil(d -> text(badge).equals("DOWN"), "DOWN after 1 s + 3 s without a ping");
+        String url = waitUntil(d -> urlOf(card).isEmpty() ? null : urlOf(card), "the ping URL");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        waitUntil(d -> text(badge).equals("UP"), "UP on the ping");
+    }
 }
