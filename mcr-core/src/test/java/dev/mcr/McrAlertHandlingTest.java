@@ -338,11 +338,15 @@ class McrAlertHandlingTest {
         JournalEntry row = mcr.notifications(JournalQuery.newest()).stream()
                 .filter(j -> j.profileId().equals("notify_boss")).findFirst().orElseThrow();
         assertThat(row.title()).isEqualTo("NAS (escalation)");
-        assertThat(mcr.status().get("nas").alert()).isNull();
+        assertThat(mcr.status().get("nas").alert().escalated()).isTrue();
+        assertThat(mcr.status().get("nas").alert().escalationDue()).isNull();
 
+        restart();
+        assertThat(mcr.status().get("nas").alert().escalated()).as("kept across the restart").isTrue();
         before = pushover.bodies().size();
         scheduler.advance(Duration.ofHours(1));
-        assertThat(nasSays("DOWN")).as("once per DOWN").containsExactly("ESCALATION (DOWN): NAS down");
+        assertThat(nasSays("DOWN")).as("once per DOWN, and the DOWN from before the restart holds")
+                .containsExactly("ESCALATION (DOWN): NAS down");
         scheduler.advance(Duration.ofHours(1));
         assertThat(deliveredSince(before)).doesNotContain("boss: ESCALATION: DOWN for 600 s without "
                 + "acknowledgement: NAS down");

@@ -233,7 +233,8 @@ final class AlertPolicy {
     public synchronized AlertState alertState(String runnerId) {
         boolean acked = ackedBy != null;
         return new AlertState(runnerId, acked ? ackedBy : null, acked ? ackedAt : null,
-                acked ? lastState.name() : null, snoozedUntil, escalationDue, escalationMessage);
+                acked ? lastState.name() : null, snoozedUntil, escalationDue, escalationMessage,
+                escalated && lastState == CaseState.DOWN);
     }
 
     /**
@@ -250,6 +251,12 @@ final class AlertPolicy {
             lastNotified = clock.instant();
             escalationDue = stored.escalationDue();
             escalationMessage = stored.escalationMessage();
+        }
+        if (stored.escalated() && lastState == null) {
+            // A DOWN sent to the escalation service before the restart: it holds, and is not escalated again.
+            lastState = CaseState.DOWN;
+            lastNotified = clock.instant();
+            escalated = true;
         }
         if (stored.acknowledged() && lastState == null) {
             CaseState state = parse(stored.ackedState());
