@@ -12,6 +12,7 @@ import { AlertBar } from './alert-bar.js';
 import { HeartbeatBox, projectHeartbeat } from './heartbeat-card.js';
 import { OutputView } from './output.js';
 import { openFullOutput } from './output-full.js';
+import { AlertRules, projectAlertRules, alertRulesProblem } from './alert-rules.js';
 
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
 export const ESCALATION_OPTIONS = [0, 300, 600, 900, 1800, 3600, 7200, 14400];
@@ -72,6 +73,7 @@ export function project(r) {
     alert_cooldown_s: toInt(r.alert_cooldown_s, 300),
     alert_escalation_s: toInt(r.alert_escalation_s, 1800),
     failure_pause_threshold: toInt(r.failure_pause_threshold, 5),
+    ...projectAlertRules(r),
     tags: parseTags(Array.isArray(r.tags) ? r.tags.join(',') : ''),
     cases: (Array.isArray(r.cases) ? r.cases : []).map((c) => ({
       id: String(c.id || newId('case_')),
@@ -230,6 +232,7 @@ export class RunnerCard extends SyncedCard {
     this.escSel = sel('esc', () => { this.draft.alert_escalation_s = toInt(this.escSel.value); this.changed(); });
     this.pauseSel = sel('pause', () => { this.draft.failure_pause_threshold = toInt(this.pauseSel.value); this.changed(); });
     const field = (labelKey, control) => h('div', { class: 'field' }, tr(h('label', { for: control.id }), { text: labelKey }), control);
+    this.alertRules = new AlertRules(u, () => this.draft, () => this.changed());
     const text = (key, onInput, props = {}) => h('input', { type: 'text', class: 'setting', id: `${u}-${key}`, 'data-field': key, autocomplete: 'off', spellcheck: 'false', oninput: onInput, ...props });
     const num = (key, onInput, props = {}) => h('input', { type: 'number', class: 'setting', id: `${u}-${key}`, 'data-field': key, min: '0', step: '1', oninput: onInput, ...props });
 
@@ -300,6 +303,7 @@ export class RunnerCard extends SyncedCard {
             h('div', { class: 'grid2' }, field('runs', this.runsSel), field('cooldown', this.coolSel),
               field('escalation', this.escSel), field('autoPause', this.pauseSel)),
             this.onceWarn),
+          this.alertRules.el,
           h('fieldset', { class: 'cron-box' }, tr(h('legend'), { text: 'cronTitle' }),
             h('div', { class: 'grid2' }, field('cronExpr', this.cronIn), field('timeZone', this.tzIn)),
             h('label', { class: 'check', for: this.cronOnIn.id }, this.cronOnIn, tr(h('span'), { text: 'cronEnabled' })),
@@ -371,6 +375,7 @@ export class RunnerCard extends SyncedCard {
     this.previewSoon(0);
     this.renderCases();
     this.renderNotify();
+    this.alertRules.fill(this.ctx.profiles());
     this.renderName();
     this.changed(false);
   }
@@ -516,6 +521,11 @@ export class RunnerCard extends SyncedCard {
   }
 
   /** Problems that block saving (half-filled cases). */
+  /** Why the N-of-M or escalation settings cannot be saved (an i18n key), or null. */
+  alertRulesProblem() {
+    return alertRulesProblem(this.draft);
+  }
+
   invalidCases() {
     return this.draft.cases.filter((c) => !c.pattern.trim() !== !c.message_template.trim());
   }
@@ -533,9 +543,10 @@ export class RunnerCard extends SyncedCard {
     this.dirtyEl.classList.toggle('hidden', !dirty);
     this.saveBtn.disabled = !dirty || this.locked();
     this.saveBtn.classList.toggle('attention', dirty);
-    const invalid = this.invalidCases().length > 0;
+    const rules = this.alertRulesProblem();
+    const invalid = this.invalidCases().length > 0 || rules !== null;
     this.saveBtn.classList.toggle('invalid', invalid);
-    tr(this.saveBtn, { title: invalid ? 'casesInvalidSave' : null });
+    tr(this.saveBtn, { title: invalid ? (rules || 'casesInvalidSave') : null });
     this.renderName();
     this.renderButtons();
     if (notify) this.ctx.onDirtyChange();
@@ -545,6 +556,7 @@ export class RunnerCard extends SyncedCard {
 
   renderNotify() {
     const profiles = this.ctx.profiles();
+    this.alertRules.fill(profiles);
     const ids = this.latest().notify_profile_ids || [];
     const upd = this.latest().notify_profile_updates_only || [];
     const sig = JSON.stringify([profiles.map((p) => [p.id, p.name, p.active !== false]), ids, upd]);

@@ -52,6 +52,7 @@ import dev.mcr.json.StateTrees;
 import dev.mcr.notify.Notifier;
 import dev.mcr.runtime.CaseMatcher;
 import dev.mcr.runtime.AlertStates;
+import dev.mcr.runtime.CountedRuns;
 import dev.mcr.runtime.EngineSettings;
 import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
@@ -243,6 +244,7 @@ public final class Mcr implements AutoCloseable {
             this.groups = new GroupSequencer(engine, bus, clock);
             if (recorder != null) {
                 engine.setRunTriggers(recorder::triggerOf);
+                engine.setCountedRuns(CountedRuns.of(store.runs()));
             }
             keeper.listen(engine::refresh);
             engine.refresh(keeper.state());

@@ -115,6 +115,7 @@ public final class RunnerEngine implements AutoCloseable {
     private volatile Map<String, AlertState> restoredAlerts = Map.of();
     private final Map<String, AlertState> storedAlerts = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.ScheduledFuture<?>> escalationTimers = new ConcurrentHashMap<>();
+    private volatile CountedRuns countedRuns = CountedRuns.NONE;
     private volatile Consumer<String> stopCaseHook = id -> { };
     /** What started a run, by run id, for its log block; the run history knows it. */
     private volatile java.util.function.UnaryOperator<String> runTriggers = id -> null;
@@ -228,7 +229,7 @@ public final class RunnerEngine implements AutoCloseable {
         for (Runner r : state.runners()) {
             ids.add(r.id());
             RunnerStateMachine rt = runners.computeIfAbsent(r.id(),
-                    id -> new RunnerStateMachine(r, restoredPolicy(id), restoredLastCases.get(id)));
+                    id -> new RunnerStateMachine(r, restoredPolicy(r), restoredLastCases.get(id)));
             synchronized (rt) {
                 rt.configure(r, cfg -> compileMatcher(rt, cfg));
                 syncCron(rt);
@@ -1153,14 +1154,34 @@ public final class RunnerEngine implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ alerts
 
-    private AlertPolicy restoredPolicy(String runnerId) {
+    private AlertPolicy restoredPolicy(Runner runner) {
+        String runnerId = runner.id();
         AlertPolicy policy = new AlertPolicy(clock);
         AlertState stored = restoredAlerts.get(runnerId);
         if (stored != null) {
             policy.restore(stored);
             storedAlerts.put(runnerId, stored);
         }
+        Runner.DownAfter rule = runner.alerting().downAfter();
+        if (rule.counts()) {
+            try {
+                policy.restoreCountedRuns(countedRuns.failedFlags(runnerId, rule.ofRuns() * 2), rule);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not read the last runs of runner '{}' for its down_after rule; it counts from now: {}",
+                        runnerId, e.getMessage());
+            }
+        }
         return policy;
+    }
+
+    /**
+     * Sets where the outcomes of a runner's earlier runs are read from, so that an N-of-M rule goes on counting after
+     * a restart; call it before the first {@link #refresh}.
+     *
+     * @param runs the counted runs
+     */
+    public void setCountedRuns(CountedRuns runs) {
+        this.countedRuns = Objects.requireNonNull(runs, "runs");
     }
 
     /**
