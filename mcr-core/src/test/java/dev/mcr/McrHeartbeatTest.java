@@ -201,6 +201,16 @@ class McrHeartbeatTest {
     }
 
     @Test
+    void a_down_of_a_missed_ping_recovers_on_the_first_ping_after_a_restart() throws Exception {
+        assertThat(deliveredAfter(() -> scheduler.advance(Duration.ofSeconds(90)))).hasSize(1);
+        stop();
+        clock.advance(Duration.ofSeconds(10));
+        start();
+        assertThat(deliveredAfter(() -> mcr.ping(token(), HeartbeatPing.SUCCESS, "")))
+                .containsExactly("RECOVERY: Backup sent its ping again.");
+    }
+
+    @Test
     void a_restart_after_the_deadline_fires_the_missed_run_once_at_start() throws Exception {
         stop();
         clock.advance(Duration.ofHours(5));

@@ -1163,7 +1163,8 @@ public final class RunnerEngine implements AutoCloseable {
             storedAlerts.put(runnerId, stored);
         }
         Runner.DownAfter rule = runner.alerting().downAfter();
-        if (rule.counts()) {
+        // A heartbeat runner always counts (1 of 1 by default): a DOWN of missed pings recovers after a restart.
+        if (rule.counts() || runner.isHeartbeat()) {
             try {
                 policy.restoreCountedRuns(countedRuns.failedFlags(runnerId, rule.ofRuns() * 2), rule);
             } catch (RuntimeException e) {
