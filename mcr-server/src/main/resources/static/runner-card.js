@@ -9,6 +9,7 @@ import { icon, setIcon } from './icons.js';
 import { mountRunStrip } from './history-strip.js';
 import { checkPattern, patternReason } from './pattern-check.js';
 import { AlertBar } from './alert-bar.js';
+import { HeartbeatBox, projectHeartbeat } from './heartbeat-card.js';
 import { OutputView } from './output.js';
 import { openFullOutput } from './output-full.js';
 import { AlertRules, projectAlertRules, alertRulesProblem } from './alert-rules.js';
@@ -80,6 +81,7 @@ export function project(r) {
       message_template: String(c.message_template ?? ''),
       state: CASE_STATES.includes(String(c.state || '').trim().toUpperCase()) ? String(c.state || '').trim().toUpperCase() : '',
     })),
+    ...projectHeartbeat(r),
   };
 }
 
@@ -281,12 +283,16 @@ export class RunnerCard extends SyncedCard {
     this.fullBtn = tr(h('button', { type: 'button', 'data-act': 'output-full', class: 'btn small', onclick: () => openFullOutput(this) }), { text: 'outputFull' });
 
     this.cmdLabel = h('label', { for: this.cmdIn.id });
+    this.heartbeat = new HeartbeatBox(this);
+    this.cmdField = h('div', { class: 'field' }, this.cmdLabel, this.cmdIn);
     this.body = h('div', { class: 'card-body', id: `${u}-body` },
       h('div', { class: 'cols' },
         h('div', { class: 'col' },
           field('name', this.nameIn),
           field('tags', this.tagsIn),
-          h('div', { class: 'field' }, this.cmdLabel, this.cmdIn),
+          this.heartbeat.kindField,
+          this.cmdField,
+          this.heartbeat.box,
           h('fieldset', null, tr(h('legend'), { text: 'notifications' }), this.notifyBox),
           h('fieldset', { class: 'log-box' }, tr(h('legend'), { text: 'log' }),
             h('div', { class: 'row wrap' },
@@ -304,7 +310,7 @@ export class RunnerCard extends SyncedCard {
             h('div', { class: 'grid2' }, field('misfire', this.misfireSel), field('overlap', this.overlapSel)),
             tr(h('p', { class: 'hint' }), { text: 'cronHelp' }),
             h('div', { class: 'preview-box' }, tr(h('span', { class: 'label' }), { text: 'cronPreview' }), this.previewEl, this.previewMsg)),
-          h('fieldset', { class: 'exec-box' }, tr(h('legend'), { text: 'executionTitle' }),
+          this.execBox = h('fieldset', { class: 'exec-box' }, tr(h('legend'), { text: 'executionTitle' }),
             h('div', { class: 'grid2' }, field('timeout', this.timeoutIn), field('retries', this.retrySel),
               field('retryDelay', this.retryDelayIn), field('retryBackoff', this.backoffIn)),
             field('workingDir', this.workIn),
@@ -341,6 +347,7 @@ export class RunnerCard extends SyncedCard {
     if (this.nameIn.value !== d.name) this.nameIn.value = d.name;
     if (JSON.stringify(parseTags(this.tagsIn.value)) !== JSON.stringify(d.tags)) this.tagsIn.value = d.tags.join(', ');
     if (this.cmdIn.value !== d.command) this.cmdIn.value = d.command;
+    this.heartbeat.fill([this.cmdField, this.execBox]);
     this.logIn.checked = d.logging_enabled;
     fillSelect(this.hSel, range(0, 23), d.schedule.hours, String, 0);
     fillSelect(this.mSel, range(0, 59), d.schedule.minutes, String, 0);
@@ -482,6 +489,7 @@ export class RunnerCard extends SyncedCard {
       this.renderName();
       this.changed(false);
     }
+    this.heartbeat.onSaved();
     this.renderStatus();
   }
 
@@ -731,6 +739,7 @@ export class RunnerCard extends SyncedCard {
       this.runBtn.classList.remove('stop');
       let reason = null;
       if (this.isDirty()) reason = 'runNeedsSave';
+      else if (this.heartbeat.storedHeartbeat()) reason = 'heartbeatNoRun';
       else if (!String(this.saved.command || '').trim()) reason = 'runNeedsCommand';
       this.runBtn.disabled = !!reason;
       tr(this.runBtn, { title: reason });
@@ -765,6 +774,7 @@ export class RunnerCard extends SyncedCard {
 
   renderStatus() {
     const st = this.status;
+    this.heartbeat.onStatus(st);
     let badge = null;
     if (st.stopping && (st.running || st.scheduled)) badge = ['stStopping', 'stopping'];
     else if (st.running) badge = ['stRunning', 'running'];

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The outcomes of a runner's earlier runs as its N-of-M rule counts them, read again after a restart: a run that
- * ended counts (failed: a non-zero exit, a timeout or a DOWN case), a run stopped by a person, a lost run and an
+ * ended counts (failed: a non-zero exit, a timeout, a heartbeat's missed ping or a DOWN case), a run stopped by a person, a lost run and an
  * attempt that was made again do not.
  */
 public interface CountedRuns {
@@ -35,7 +35,7 @@ public interface CountedRuns {
                 newer = r;
                 String outcome = r.outcome();
                 if (retried || !(outcome.equals(RunRecord.SUCCESS) || outcome.equals(RunRecord.FAILURE)
-                        || outcome.equals(RunRecord.TIMED_OUT))) {
+                        || outcome.equals(RunRecord.TIMED_OUT) || outcome.equals(RunRecord.MISSED))) {
                     continue;
                 }
                 out.add(!outcome.equals(RunRecord.SUCCESS) || r.worstState() == dev.mcr.model.CaseState.DOWN);
