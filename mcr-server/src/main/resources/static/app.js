@@ -600,6 +600,11 @@ const ctx = {
       flash('error', 'casesInvalid', { name: card.displayName() });
       return;
     }
+    const rules = card.alertRulesProblem();
+    if (rules) {
+      flash('error', rules);
+      return;
+    }
     const name = card.draft.name.trim() || card.displayName();
     const sent = card.snapshot();
     try {

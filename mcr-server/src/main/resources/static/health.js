@@ -2,7 +2,7 @@
 // glyph alone). The rule, in order:
 //   paused (auto-paused after failures)                           → paused
 //   the current (or, when idle, the last) run saw a DOWN case      → down
-//   the last run failed (exit code not 0, or timed out), not stopped → down
+//   the last run failed (exit code not 0, timed out, a heartbeat's missed ping), not stopped → down
 //   the run saw a WARN case                                        → warn
 //   running, nothing worse seen in this run yet                    → running
 //   the last run was stopped by the user                           → stopped (neutral, not a failure)
@@ -40,7 +40,7 @@ export function healthOf(st) {
   const outcome = String(s.last_outcome || '');
   const stopped = !!s.last_stopped || outcome === 'stopped';
   const failed = !s.running && !stopped
-    && (outcome === 'failure' || outcome === 'timed_out' || (hasExit && Number(code) !== 0));
+    && (outcome === 'failure' || outcome === 'timed_out' || outcome === 'missed' || (hasExit && Number(code) !== 0));
   if (s.paused) return 'paused';
   if (worst === 'DOWN') return 'down';
   if (failed) return 'down';

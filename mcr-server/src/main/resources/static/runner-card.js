@@ -9,8 +9,10 @@ import { icon, setIcon } from './icons.js';
 import { mountRunStrip } from './history-strip.js';
 import { checkPattern, patternReason } from './pattern-check.js';
 import { AlertBar } from './alert-bar.js';
+import { HeartbeatBox, projectHeartbeat } from './heartbeat-card.js';
 import { OutputView } from './output.js';
 import { openFullOutput } from './output-full.js';
+import { AlertRules, projectAlertRules, alertRulesProblem } from './alert-rules.js';
 
 export const COOLDOWN_OPTIONS = [0, 30, 60, 120, 300, 600, 900, 1800, 3600];
 export const ESCALATION_OPTIONS = [0, 300, 600, 900, 1800, 3600, 7200, 14400];
@@ -71,6 +73,7 @@ export function project(r) {
     alert_cooldown_s: toInt(r.alert_cooldown_s, 300),
     alert_escalation_s: toInt(r.alert_escalation_s, 1800),
     failure_pause_threshold: toInt(r.failure_pause_threshold, 5),
+    ...projectAlertRules(r),
     tags: parseTags(Array.isArray(r.tags) ? r.tags.join(',') : ''),
     cases: (Array.isArray(r.cases) ? r.cases : []).map((c) => ({
       id: String(c.id || newId('case_')),
@@ -78,6 +81,7 @@ export function project(r) {
       message_template: String(c.message_template ?? ''),
       state: CASE_STATES.includes(String(c.state || '').trim().toUpperCase()) ? String(c.state || '').trim().toUpperCase() : '',
     })),
+    ...projectHeartbeat(r),
   };
 }
 
@@ -228,6 +232,7 @@ export class RunnerCard extends SyncedCard {
     this.escSel = sel('esc', () => { this.draft.alert_escalation_s = toInt(this.escSel.value); this.changed(); });
     this.pauseSel = sel('pause', () => { this.draft.failure_pause_threshold = toInt(this.pauseSel.value); this.changed(); });
     const field = (labelKey, control) => h('div', { class: 'field' }, tr(h('label', { for: control.id }), { text: labelKey }), control);
+    this.alertRules = new AlertRules(u, () => this.draft, () => this.changed());
     const text = (key, onInput, props = {}) => h('input', { type: 'text', class: 'setting', id: `${u}-${key}`, 'data-field': key, autocomplete: 'off', spellcheck: 'false', oninput: onInput, ...props });
     const num = (key, onInput, props = {}) => h('input', { type: 'number', class: 'setting', id: `${u}-${key}`, 'data-field': key, min: '0', step: '1', oninput: onInput, ...props });
 
@@ -278,12 +283,16 @@ export class RunnerCard extends SyncedCard {
     this.fullBtn = tr(h('button', { type: 'button', 'data-act': 'output-full', class: 'btn small', onclick: () => openFullOutput(this) }), { text: 'outputFull' });
 
     this.cmdLabel = h('label', { for: this.cmdIn.id });
+    this.heartbeat = new HeartbeatBox(this);
+    this.cmdField = h('div', { class: 'field' }, this.cmdLabel, this.cmdIn);
     this.body = h('div', { class: 'card-body', id: `${u}-body` },
       h('div', { class: 'cols' },
         h('div', { class: 'col' },
           field('name', this.nameIn),
           field('tags', this.tagsIn),
-          h('div', { class: 'field' }, this.cmdLabel, this.cmdIn),
+          this.heartbeat.kindField,
+          this.cmdField,
+          this.heartbeat.box,
           h('fieldset', null, tr(h('legend'), { text: 'notifications' }), this.notifyBox),
           h('fieldset', { class: 'log-box' }, tr(h('legend'), { text: 'log' }),
             h('div', { class: 'row wrap' },
@@ -294,13 +303,14 @@ export class RunnerCard extends SyncedCard {
             h('div', { class: 'grid2' }, field('runs', this.runsSel), field('cooldown', this.coolSel),
               field('escalation', this.escSel), field('autoPause', this.pauseSel)),
             this.onceWarn),
+          this.alertRules.el,
           h('fieldset', { class: 'cron-box' }, tr(h('legend'), { text: 'cronTitle' }),
             h('div', { class: 'grid2' }, field('cronExpr', this.cronIn), field('timeZone', this.tzIn)),
             h('label', { class: 'check', for: this.cronOnIn.id }, this.cronOnIn, tr(h('span'), { text: 'cronEnabled' })),
             h('div', { class: 'grid2' }, field('misfire', this.misfireSel), field('overlap', this.overlapSel)),
             tr(h('p', { class: 'hint' }), { text: 'cronHelp' }),
             h('div', { class: 'preview-box' }, tr(h('span', { class: 'label' }), { text: 'cronPreview' }), this.previewEl, this.previewMsg)),
-          h('fieldset', { class: 'exec-box' }, tr(h('legend'), { text: 'executionTitle' }),
+          this.execBox = h('fieldset', { class: 'exec-box' }, tr(h('legend'), { text: 'executionTitle' }),
             h('div', { class: 'grid2' }, field('timeout', this.timeoutIn), field('retries', this.retrySel),
               field('retryDelay', this.retryDelayIn), field('retryBackoff', this.backoffIn)),
             field('workingDir', this.workIn),
@@ -337,6 +347,7 @@ export class RunnerCard extends SyncedCard {
     if (this.nameIn.value !== d.name) this.nameIn.value = d.name;
     if (JSON.stringify(parseTags(this.tagsIn.value)) !== JSON.stringify(d.tags)) this.tagsIn.value = d.tags.join(', ');
     if (this.cmdIn.value !== d.command) this.cmdIn.value = d.command;
+    this.heartbeat.fill([this.cmdField, this.execBox]);
     this.logIn.checked = d.logging_enabled;
     fillSelect(this.hSel, range(0, 23), d.schedule.hours, String, 0);
     fillSelect(this.mSel, range(0, 59), d.schedule.minutes, String, 0);
@@ -364,6 +375,7 @@ export class RunnerCard extends SyncedCard {
     this.previewSoon(0);
     this.renderCases();
     this.renderNotify();
+    this.alertRules.fill(this.ctx.profiles());
     this.renderName();
     this.changed(false);
   }
@@ -477,6 +489,7 @@ export class RunnerCard extends SyncedCard {
       this.renderName();
       this.changed(false);
     }
+    this.heartbeat.onSaved();
     this.renderStatus();
   }
 
@@ -508,6 +521,11 @@ export class RunnerCard extends SyncedCard {
   }
 
   /** Problems that block saving (half-filled cases). */
+  /** Why the N-of-M or escalation settings cannot be saved (an i18n key), or null. */
+  alertRulesProblem() {
+    return alertRulesProblem(this.draft);
+  }
+
   invalidCases() {
     return this.draft.cases.filter((c) => !c.pattern.trim() !== !c.message_template.trim());
   }
@@ -525,9 +543,10 @@ export class RunnerCard extends SyncedCard {
     this.dirtyEl.classList.toggle('hidden', !dirty);
     this.saveBtn.disabled = !dirty || this.locked();
     this.saveBtn.classList.toggle('attention', dirty);
-    const invalid = this.invalidCases().length > 0;
+    const rules = this.alertRulesProblem();
+    const invalid = this.invalidCases().length > 0 || rules !== null;
     this.saveBtn.classList.toggle('invalid', invalid);
-    tr(this.saveBtn, { title: invalid ? 'casesInvalidSave' : null });
+    tr(this.saveBtn, { title: invalid ? (rules || 'casesInvalidSave') : null });
     this.renderName();
     this.renderButtons();
     if (notify) this.ctx.onDirtyChange();
@@ -537,6 +556,7 @@ export class RunnerCard extends SyncedCard {
 
   renderNotify() {
     const profiles = this.ctx.profiles();
+    this.alertRules.fill(profiles);
     const ids = this.latest().notify_profile_ids || [];
     const upd = this.latest().notify_profile_updates_only || [];
     const sig = JSON.stringify([profiles.map((p) => [p.id, p.name, p.active !== false]), ids, upd]);
@@ -719,6 +739,7 @@ export class RunnerCard extends SyncedCard {
       this.runBtn.classList.remove('stop');
       let reason = null;
       if (this.isDirty()) reason = 'runNeedsSave';
+      else if (this.heartbeat.storedHeartbeat()) reason = 'heartbeatNoRun';
       else if (!String(this.saved.command || '').trim()) reason = 'runNeedsCommand';
       this.runBtn.disabled = !!reason;
       tr(this.runBtn, { title: reason });
@@ -753,6 +774,7 @@ export class RunnerCard extends SyncedCard {
 
   renderStatus() {
     const st = this.status;
+    this.heartbeat.onStatus(st);
     let badge = null;
     if (st.stopping && (st.running || st.scheduled)) badge = ['stStopping', 'stopping'];
     else if (st.running) badge = ['stRunning', 'running'];

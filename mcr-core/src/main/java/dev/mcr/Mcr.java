@@ -52,6 +52,7 @@ import dev.mcr.json.StateTrees;
 import dev.mcr.notify.Notifier;
 import dev.mcr.runtime.CaseMatcher;
 import dev.mcr.runtime.AlertStates;
+import dev.mcr.runtime.CountedRuns;
 import dev.mcr.runtime.EngineSettings;
 import dev.mcr.runtime.GroupSequencer;
 import dev.mcr.runtime.LastCaseStore;
@@ -128,6 +129,7 @@ public final class Mcr implements AutoCloseable {
     private final Path dataDir;
     private final Clock clock;
     private final ZoneId zone;
+    private final String publicUrl;
     private final ImportLimits importLimits;
     private final SaveLimits saveLimits;
     private final CredentialCipher cipher;
@@ -155,6 +157,7 @@ public final class Mcr implements AutoCloseable {
         this.dataDir = b.dataDir.toAbsolutePath().normalize();
         this.clock = b.clock;
         this.zone = b.clock.getZone();
+        this.publicUrl = b.publicUrl;
         this.importLimits = b.importLimits;
         this.saveLimits = SaveLimits.of(b.importLimits, b.maxStateBytes);
         DataFolder.prepare(dataDir);
@@ -241,6 +244,7 @@ public final class Mcr implements AutoCloseable {
             this.groups = new GroupSequencer(engine, bus, clock);
             if (recorder != null) {
                 engine.setRunTriggers(recorder::triggerOf);
+                engine.setCountedRuns(CountedRuns.of(store.runs()));
             }
             keeper.listen(engine::refresh);
             engine.refresh(keeper.state());
@@ -317,6 +321,15 @@ public final class Mcr implements AutoCloseable {
     /** Returns the zone timestamps are written in. */
     public ZoneId zone() {
         return zone;
+    }
+
+    /**
+     * Returns the page's public address ({@code MCR_PUBLIC_URL}), from which links and ping URLs are built.
+     *
+     * @return an absolute http or https URL, or {@code ""} when none was set
+     */
+    public String publicUrl() {
+        return publicUrl;
     }
 
     /**
@@ -1050,6 +1063,63 @@ public final class Mcr implements AutoCloseable {
             throw new RunnerNotFoundException(runnerId);
         }
         return handle(engine.start(runnerId, false, actor));
+    }
+
+    /**
+     * Records a ping to a heartbeat runner's URL (see {@link dev.mcr.model.Runner.Builder#heartbeat}): a run that ends
+     * at once with the body's lines as its output (matched by the runner's cases), or for {@link HeartbeatPing#START}
+     * one that the next ping ends. A {@link HeartbeatPing#FAIL} or a DOWN case fails the run and notifies DOWN through
+     * the runner's alerting; the next good ping RECOVERY. The runner is found by the token's SHA-256.
+     *
+     * @param token the token of the ping URL
+     * @param ping  what the ping says
+     * @param body  the request body as text, {@code ""} for none (the caller limits its size)
+     * @return the run's id
+     * @throws RunnerNotFoundException when no heartbeat runner has this token (the exception names no runner)
+     */
+    public String ping(String token, HeartbeatPing ping, String body) {
+        ensureOpen();
+        Objects.requireNonNull(ping, "ping");
+        String runnerId = engine.heartbeatRunner(token).orElseThrow(() -> new RunnerNotFoundException("?"));
+        return engine.ping(runnerId, RunnerEngine.Ping.valueOf(ping.name()), body == null ? "" : body);
+    }
+
+    /**
+     * Returns a heartbeat runner's ping token (for the people who may edit it: every other answer masks it) with its
+     * last ping and its deadline.
+     *
+     * @param runnerId the runner
+     * @return the information, empty when the runner is not a heartbeat runner
+     * @throws RunnerNotFoundException when it does not exist
+     */
+    public Optional<HeartbeatInfo> heartbeat(String runnerId) {
+        ensureOpen();
+        Runner r = keeper.state().runner(runnerId).orElseThrow(() -> new RunnerNotFoundException(runnerId));
+        if (!r.isHeartbeat()) {
+            return Optional.empty();
+        }
+        Instant[] wait = engine.heartbeatDeadline(runnerId).orElse(new Instant[2]);
+        return Optional.of(new HeartbeatInfo(runnerId, r.heartbeat().pingToken(), wait[0], wait[1]));
+    }
+
+    /**
+     * Gives a heartbeat runner a new ping token: the old URL answers 404 from now on.
+     *
+     * @param runnerId the runner
+     * @return the runner's heartbeat with the new token
+     * @throws RunnerNotFoundException when it does not exist
+     * @throws InvalidInputException   when it is not a heartbeat runner
+     */
+    public HeartbeatInfo regenerateHeartbeatToken(String runnerId) {
+        ensureOpen();
+        Runner r = keeper.state().runner(runnerId).orElseThrow(() -> new RunnerNotFoundException(runnerId));
+        synchronized (keeper.lock) {
+            if (keeper.regenerateHeartbeatToken(runnerId).isEmpty()) {
+                throw new InvalidInputException("Runner '" + RunnerEngine.displayName(r) + "' is not a heartbeat "
+                        + "check; only a heartbeat runner has a ping URL.");
+            }
+        }
+        return heartbeat(runnerId).orElseThrow();
     }
 
     /** The facade's view of a started run: its own future, so no caller can complete the engine's. */

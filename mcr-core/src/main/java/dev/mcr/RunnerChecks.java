@@ -78,6 +78,7 @@ final class RunnerChecks {
             throw refuse(r, "escalate_to", "It must be {\"profile_id\": \"<service id>\", \"after_s\": N} with N "
                     + "from 1 to " + Runner.EscalateTo.MAX_AFTER.toSeconds() + " seconds, or null for none.");
         }
+        checkHeartbeat(r);
         String dir = r.execution().workingDir();
         if (!dir.isEmpty()) {
             boolean isDir;
@@ -123,6 +124,40 @@ final class RunnerChecks {
                 throw refuse(r, "shell", "every part must be a non-empty text without NUL characters, for example "
                         + "\"bash -c\" or [\"python3\", \"-c\"].");
             }
+        }
+    }
+
+    /**
+     * The shortest heartbeat period a save accepts: 10 s; a process test lowers it with the system property
+     * {@code mcr.heartbeat.minPeriodS} to wait seconds rather than minutes.
+     */
+    static java.time.Duration shortestHeartbeatPeriod() {
+        Long s = Long.getLong("mcr.heartbeat.minPeriodS");
+        return s == null || s < 1 ? Runner.Heartbeat.MIN_PERIOD : java.time.Duration.ofSeconds(s);
+    }
+
+    private static void checkHeartbeat(Runner r) {
+        if (r.extra().containsKey("kind")) {
+            throw refuse(r, "kind", "It must be \"command\" (the default) or \"heartbeat\".");
+        }
+        if (r.extra().containsKey("heartbeat")) {
+            throw refuse(r, "heartbeat", "It must be {\"period_s\": N, \"grace_s\": G} with whole seconds, N from "
+                    + Runner.Heartbeat.MIN_PERIOD.toSeconds() + " to " + Runner.Heartbeat.MAX_PERIOD.toSeconds()
+                    + " (or 0 with a schedule.cron) and G from 0 to " + Runner.Heartbeat.MAX_GRACE.toSeconds() + ".");
+        }
+        Runner.Heartbeat hb = r.heartbeat();
+        if (hb == null) {
+            return;
+        }
+        if (hb.period().isZero() && !(r.timing().schedule() instanceof Schedule.Cron)) {
+            throw refuse(r, "heartbeat.period_s", "a heartbeat runner needs a period (" + shortestHeartbeatPeriod()
+                    .toSeconds() + " to " + Runner.Heartbeat.MAX_PERIOD.toSeconds() + " seconds) or a schedule.cron "
+                    + "that says when pings are due.");
+        }
+        try {
+            hb.checkPeriod(shortestHeartbeatPeriod());
+        } catch (IllegalArgumentException e) {
+            throw refuse(r, "heartbeat.period_s", e.getMessage());
         }
     }
 

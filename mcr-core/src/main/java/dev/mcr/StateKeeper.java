@@ -362,13 +362,23 @@ final class StateKeeper {
      * @return the new state (the current one when nothing differs)
      */
     AppState commitState(AppState candidate, boolean checkLimits) {
+        return commitState(candidate, checkLimits, Set.of());
+    }
+
+    /**
+     * Like {@link #commitState(AppState, boolean)}, replacing the ping tokens of the named heartbeat runners.
+     *
+     * @param regenerate runners whose ping token is replaced by a new one
+     */
+    AppState commitState(AppState candidate, boolean checkLimits, Set<String> regenerate) {
         ensureOpen();
         Snap cur = snap;
         // Before normalizing, so that an oversized state costs nothing; after, because normalizing may add entries.
         if (checkLimits) {
             limits.check(candidate, cur.state());
         }
-        AppState next = normalizeForStore(StateTrees.toJson(candidate));
+        AppState next = HeartbeatTokens.assign(normalizeForStore(StateTrees.toJson(candidate)), cur.state(),
+                regenerate);
         long bytes = maskedBytes(next);
         if (checkLimits) {
             limits.check(next, cur.state());
@@ -889,6 +899,25 @@ final class StateKeeper {
             commitState(SecretMasking.mergeIncoming(normalizeForStore(doc), cur.state(), secrets), true);
             List<ObjectVersion> last = store.history(kind, id, 1);
             return last.isEmpty() ? 0 : last.get(0).version();
+        }
+    }
+
+    /**
+     * Gives a heartbeat runner a new ping token (the old one stops working with this commit).
+     *
+     * @param id the runner
+     * @return the new token, or empty when no heartbeat runner has this id
+     */
+    Optional<String> regenerateHeartbeatToken(String id) {
+        synchronized (lock) {
+            ensureOpen();
+            AppState cur = snap.state();
+            if (cur.runners().stream().noneMatch(r -> r.id().equals(id) && r.isHeartbeat())) {
+                return Optional.empty();
+            }
+            AppState next = commitState(cur, false, Set.of(id));
+            return next.runners().stream().filter(r -> r.id().equals(id)).findFirst()
+                    .map(r -> r.heartbeat().pingToken());
         }
     }
 

@@ -215,6 +215,64 @@ class McrAlertHandlingTest {
     }
 
     @Test
+    void an_n_of_m_rule_goes_on_counting_after_a_restart_from_the_run_records() throws Exception {
+        mcr.saveRunner(Runner.builder("flaky").name("Flaky").shell(Runner.Execution.BASH)
+                .command("read l < '" + health + "'; echo \"$l\"; [ \"$l\" != FAIL ]")
+                .alertCooldown(Duration.ofMinutes(1)).alertEscalation(Duration.ZERO).downAfter(2, 3)
+                .onMatch("UP", CaseState.UP, "flaky up").notify("notify_main").build());
+        assertThat(says("flaky", "FAIL")).as("1 of 1 failed").isEmpty();
+        restart();
+        assertThat(says("flaky", "FAIL")).as("the failure before the restart still counts: 2 of 2")
+                .containsExactly("At least 2 of the last 3 runs failed (exit code 1).");
+        restart();
+        assertThat(says("flaky", "FAIL")).as("the DOWN sent before the restart is not news within the cooldown")
+                .isEmpty();
+        clock.advance(Duration.ofMinutes(2));
+        restart();
+        assertThat(says("flaky", "UP")).as("1 of the last 3 succeeded").isEmpty();
+        assertThat(says("flaky", "UP")).as("the recovery is sent although the DOWN was before two restarts")
+                .containsExactly("RECOVERY: flaky up");
+    }
+
+    @Test
+    void after_a_restart_an_n_of_m_rule_does_not_count_runs_stopped_by_a_person() throws Exception {
+        mcr.saveRunner(Runner.builder("flaky").name("Flaky").shell(Runner.Execution.BASH)
+                .command("read l < '" + health + "'; echo \"$l\"; [ \"$l\" != HANG ] || sleep 60; [ \"$l\" != FAIL ]")
+                .alertCooldown(Duration.ofMinutes(1)).alertEscalation(Duration.ZERO).downAfter(2, 2)
+                .notify("notify_main").build());
+        assertThat(says("flaky", "FAIL")).as("1 of 1 failed").isEmpty();
+        Files.writeString(health, "HANG\n");
+        RunHandle hanging = mcr.start("flaky");
+        events.await(dev.mcr.event.OutputLine.class, e -> e.runnerId().equals("flaky") && e.text().equals("HANG\n"));
+        mcr.stop("flaky");
+        hanging.result().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        restart();
+        // Had the stop counted as a failure, the rule would already hold DOWN and this would be a silent repeat.
+        assertThat(says("flaky", "FAIL")).as("2 of the last 2 counted runs failed")
+                .containsExactly("At least 2 of the last 2 runs failed (exit code 1).");
+    }
+
+    @Test
+    void after_a_restart_an_n_of_m_rule_counts_only_the_last_attempt_of_a_retried_run() throws Exception {
+        Runner.Builder flaky = Runner.builder("flaky").name("Flaky").shell(Runner.Execution.BASH)
+                .command("read l < '" + health + "'; echo \"$l\"; [ \"$l\" != FAIL ]")
+                .alertCooldown(Duration.ofMinutes(1)).alertEscalation(Duration.ZERO).downAfter(2, 2)
+                .notify("notify_main");
+        mcr.saveRunner(flaky.retries(1, Duration.ofSeconds(1), 1).build());
+        Files.writeString(health, "FAIL\n");
+        mcr.start("flaky");
+        events.await(dev.mcr.event.RunScheduled.class, e -> e.runnerId().equals("flaky") && e.attempt() == 2);
+        scheduler.advance(Duration.ofSeconds(1));
+        events.await(dev.mcr.event.RunFinished.class, e -> e.runnerId().equals("flaky") && e.attempt() == 2);
+        assertThat(deliveredSince(0)).as("two attempts, one counted run: 1 of 1 failed").isEmpty();
+        restart();
+        mcr.saveRunner(flaky.retries(0, Duration.ZERO, 1).build());
+        // Had both attempts counted, the rule would already hold DOWN and this would be a silent repeat.
+        assertThat(says("flaky", "FAIL")).as("2 of the last 2 counted runs failed")
+                .containsExactly("At least 2 of the last 2 runs failed (exit code 1).");
+    }
+
+    @Test
     void down_after_and_escalate_to_are_kept_when_the_original_client_saves_and_bad_values_are_refused_storing_nothing() {
         mcr.saveRunner(mcr.state().runner("nas").orElseThrow().toBuilder().downAfter(3, 5)
                 .escalateTo("notify_main", Duration.ofMinutes(15)).build());
@@ -280,11 +338,15 @@ class McrAlertHandlingTest {
         JournalEntry row = mcr.notifications(JournalQuery.newest()).stream()
                 .filter(j -> j.profileId().equals("notify_boss")).findFirst().orElseThrow();
         assertThat(row.title()).isEqualTo("NAS (escalation)");
-        assertThat(mcr.status().get("nas").alert()).isNull();
+        assertThat(mcr.status().get("nas").alert().escalated()).isTrue();
+        assertThat(mcr.status().get("nas").alert().escalationDue()).isNull();
 
+        restart();
+        assertThat(mcr.status().get("nas").alert().escalated()).as("kept across the restart").isTrue();
         before = pushover.bodies().size();
         scheduler.advance(Duration.ofHours(1));
-        assertThat(nasSays("DOWN")).as("once per DOWN").containsExactly("ESCALATION (DOWN): NAS down");
+        assertThat(nasSays("DOWN")).as("once per DOWN, and the DOWN from before the restart holds")
+                .containsExactly("ESCALATION (DOWN): NAS down");
         scheduler.advance(Duration.ofHours(1));
         assertThat(deliveredSince(before)).doesNotContain("boss: ESCALATION: DOWN for 600 s without "
                 + "acknowledgement: NAS down");

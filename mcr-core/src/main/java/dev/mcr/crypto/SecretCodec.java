@@ -14,7 +14,8 @@ import java.util.Objects;
  * store only ever sees {@code enc:v1:} tokens. A secret is a text value of a profile's {@code config} that its channel
  * type declares secret ({@link SecretFields}), or a top-level value whose key {@link SecretMasking#isSecretKey} names
  * a secret (the extra keys of the state); or the
- * {@code value} of a runner's {@code env} entry marked {@code "secret": true}.
+ * {@code value} of a runner's {@code env} entry marked {@code "secret": true}, and a heartbeat runner's
+ * {@code heartbeat.ping_token}.
  *
  * <p>Fernet tokens differ at every encryption; to keep the stored document of an unchanged secret unchanged (and the
  * original's tokens byte for byte), the codec remembers the token of each secret it decrypted or encrypted and reuses
@@ -251,12 +252,18 @@ public final class SecretCodec {
         }
     }
 
+    /** The heartbeat key whose value is a secret (encrypted at rest like a secret variable). */
+    private static final String PING_TOKEN = "ping_token";
+
     private static String runnerSlot(String runnerId) {
         return "runner\u0000" + runnerId + "\u0000";
     }
 
-    /** Rewrites the values of a runner's secret variables. */
+    /** Rewrites a runner's secrets: the values of its secret variables and its heartbeat ping token. */
     private static void rewriteEnv(ObjectNode runner, String slotPrefix, Rewrite fn) {
+        if (runner.get("heartbeat") instanceof ObjectNode hb) {
+            rewrite(hb, slotPrefix + "\u0000heartbeat\u0000", PING_TOKEN::equals, fn);
+        }
         if (!(runner.get("env") instanceof ArrayNode env)) {
             return;
         }

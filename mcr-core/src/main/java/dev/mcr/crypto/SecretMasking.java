@@ -87,7 +87,8 @@ public final class SecretMasking {
     }
 
     /**
-     * Returns the runners with the values of their secret variables replaced (those that are not empty).
+     * Returns the runners with the values of their secret variables and their heartbeat ping tokens replaced (those
+     * that are not empty).
      *
      * @param runners     the runners with plaintext values
      * @param replacement {@link #SECRET_SET} for answers, {@code ""} for exports
@@ -97,6 +98,10 @@ public final class SecretMasking {
         List<Runner> out = new ArrayList<>(runners.size());
         for (Runner r : runners) {
             Execution x = r.execution();
+            if (r.isHeartbeat() && !r.heartbeat().pingToken().isEmpty()) {
+                // The ping token is read only through the heartbeat route (editors); every other answer masks it.
+                r = r.withHeartbeat(r.heartbeat().withPingToken(replacement));
+            }
             if (x.secretValues().isEmpty()) {
                 out.add(r);
                 continue;

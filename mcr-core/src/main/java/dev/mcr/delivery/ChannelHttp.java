@@ -134,7 +134,7 @@ final class ChannelHttp {
         String error = label + " answered HTTP " + code + (text.isBlank() ? "." : ": " + text.strip());
         if (code == 429) {
             throw NotifyException.retryable(error, null,
-                    retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
+                    retryAfter(response.headers().firstValue("Retry-After").orElse(null), java.time.Instant.now()));
         }
         if (code >= 500) {
             throw NotifyException.retryable(error, null, null);
@@ -172,8 +172,8 @@ final class ChannelHttp {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    /** Reads Retry-After as seconds or as an HTTP date; {@code null} when absent or unreadable. */
-    static Duration retryAfter(String value) {
+    /** Reads Retry-After as seconds or as an HTTP date seen at {@code now}; {@code null} when absent or unreadable. */
+    static Duration retryAfter(String value, java.time.Instant now) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -182,7 +182,7 @@ final class ChannelHttp {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
         } catch (NumberFormatException e) {
             try {
-                Duration d = Duration.between(java.time.Instant.now(),
+                Duration d = Duration.between(now,
                         ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (DateTimeParseException e2) {

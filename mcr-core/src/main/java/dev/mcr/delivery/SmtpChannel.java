@@ -18,11 +18,16 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * E-mail over SMTP ({@code type: "email"}) through Eclipse Angus Mail: {@code host}, {@code port}, {@code security}
@@ -36,9 +41,16 @@ final class SmtpChannel implements Notifier {
 
     static final String TYPE = "email";
     private final Duration timeout;
+    private final SSLSocketFactory tls;
 
     SmtpChannel(Duration timeout) {
+        this(timeout, null);
+    }
+
+    /** With the TLS socket factory to use instead of the JVM's default one (tests trust their own certificate). */
+    SmtpChannel(Duration timeout, SSLSocketFactory tls) {
         this.timeout = timeout;
+        this.tls = tls;
     }
 
     @Override
@@ -107,6 +119,11 @@ final class SmtpChannel implements Notifier {
         props.put("mail." + proto + ".writetimeout", ms);
         props.put("mail." + proto + ".auth", Boolean.toString(!user.isEmpty()));
         props.put("mail." + proto + ".ssl.checkserveridentity", "true");
+        if (tls != null) {
+            props.put("mail." + proto + ".ssl.socketFactory", tls);
+        }
+        // Without this a failed TLS connect is retried with the default factory and the first failure is lost.
+        props.put("mail." + proto + ".socketFactory.fallback", "false");
         if (security.equals("starttls")) {
             props.put("mail.smtp.starttls.enable", "true");
             props.put("mail.smtp.starttls.required", "true");
@@ -145,7 +162,16 @@ final class SmtpChannel implements Notifier {
     }
 
     private NotifyException failure(MessagingException e, String host, int port, String password) {
+        if (oneLine(e.getMessage()).startsWith("STARTTLS is required but host does not support STARTTLS")) {
+            return new NotifyException("E-mail: " + host + " does not offer STARTTLS, so nothing was sent (choose \"tls\" "
+                    + "if the server expects TLS from the start).", e);
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException || t instanceof CertificateException
+                    || String.valueOf(t.getMessage()).startsWith("Can't verify identity of server")) {
+                return new NotifyException("E-mail: the certificate of " + host + " is not trusted or not issued for that "
+                        + "name, so nothing was sent (" + certificateReason(e) + ").", e);
+            }
             if (t instanceof UnknownHostException) {
                 return NotifyException.retryable("E-mail: the host name " + host + " could not be resolved (DNS).", e, null);
             }
@@ -161,6 +187,20 @@ final class SmtpChannel implements Notifier {
         String text = "E-mail: " + Secrets.scrub(oneLine(e.getMessage()), List.of(password));
         // An SMTP reply in 4xx is temporary by definition.
         return text.matches("(?s).*\\b4\\d\\d[ -].*") ? NotifyException.retryable(text, e, null) : new NotifyException(text, e);
+    }
+
+    private static String certificateReason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.startsWith("Can't verify identity of server") || m.startsWith("No subject alternative")
+                    || t instanceof SSLPeerUnverifiedException) {
+                return "the host name is not in the certificate";
+            }
+            if (t instanceof CertPathBuilderException || m.contains("PKIX path")) {
+                return "no trusted issuer; add it to the Java trust store";
+            }
+        }
+        return "TLS handshake failed";
     }
 
     private static String oneLine(String s) {

@@ -44,7 +44,8 @@ public record AlertChanged(AlertState state, String actor, Instant ts) implement
      * The JSON of an alert state as events and runner statuses carry it: {@code acked_by}, {@code acked_at},
      * {@code acked_state} ({@code null} when nothing is acknowledged), {@code snoozed_until} ({@code null} when
      * not snoozed; see {@link AlertState#at}) and {@code escalation_due} (when an unacknowledged DOWN goes to the
-     * runner's escalation service, or {@code null}).
+     * runner's escalation service, or {@code null}) and {@code escalated} (whether the current DOWN went there
+     * already).
      *
      * @param state the state
      * @param zone  the zone timestamps are written in
@@ -57,6 +58,7 @@ public record AlertChanged(AlertState state, String actor, Instant ts) implement
         m.put("acked_state", state.ackedState());
         m.put("snoozed_until", state.snoozedUntil() != null ? Json.ts(state.snoozedUntil(), zone) : null);
         m.put("escalation_due", state.escalationDue() != null ? Json.ts(state.escalationDue(), zone) : null);
+        m.put("escalated", state.escalated());
         return m;
     }
 }

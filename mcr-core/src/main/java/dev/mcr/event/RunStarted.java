@@ -25,6 +25,10 @@ public record RunStarted(String runnerId, Instant ts, Instant activeTs, int runC
 
     /** The actor of runs a schedule starts. */
     public static final String SCHEDULE = "schedule";
+    /** The actor of the runs of a heartbeat runner's pings. */
+    public static final String HEARTBEAT = "heartbeat";
+    /** The actor of the run of a heartbeat runner whose ping did not come in time. */
+    public static final String MISSED = "missed";
 
     /**
      * A start without a named actor.

@@ -196,6 +196,9 @@ public final class RunRecorder implements Consumer<List<? extends McrEvent>>, Au
         if (started.attempt() > 1) {
             return RunRecord.RETRY;
         }
+        if (RunStarted.HEARTBEAT.equals(started.actor()) || RunStarted.MISSED.equals(started.actor())) {
+            return started.actor();
+        }
         if (RunStarted.SCHEDULE.equals(started.actor())) {
             return cron ? RunRecord.CRON : RunRecord.SCHEDULE;
         }

@@ -55,11 +55,18 @@ final class RunnerJson {
     /** The escalation to a second service; kept among the unknown keys when it is not one, like {@link #DOWN_AFTER}. */
     static final String ESCALATE_TO = "escalate_to";
 
+    /** {@code "command"} (the default) or {@code "heartbeat"}; another value is kept where the save check finds it. */
+    static final String KIND = "kind";
+    /** The heartbeat check of a runner of kind heartbeat; kept among the unknown keys when it is not one. */
+    static final String HEARTBEAT = "heartbeat";
+    static final String KIND_COMMAND = "command";
+    static final String KIND_HEARTBEAT = "heartbeat";
+
     private static final Set<String> RUNNER_KEYS = Set.of(
             "id", "name", "command", "logging_enabled", "schedule", "max_runs", "alert_cooldown_s",
             "alert_escalation_s", "failure_pause_threshold", "cases", "notify_profile_ids",
             "notify_profile_updates_only", SNOOZED_UNTIL, "timeout_s", "retry_count", "retry_delay_s",
-            "retry_backoff", "working_dir", "env", "shell", "tags", DOWN_AFTER, ESCALATE_TO);
+            "retry_backoff", "working_dir", "env", "shell", "tags", DOWN_AFTER, ESCALATE_TO, KIND, HEARTBEAT);
     private static final Set<String> SCHEDULE_KEYS = Set.of("hours", "minutes", "seconds", "cron", "time_zone",
             "enabled", "misfire", "overlap");
     private static final List<List<String>> SHELL_WORDS = List.of(Execution.LOGIN_SHELL, Execution.BASH,
@@ -100,18 +107,78 @@ final class RunnerJson {
                 cases(r.get("cases")),
                 targets(r, profileIds, migrated, legacyId),
                 tags(r.get("tags")),
-                extra(r, knownKeys(r)));
+                extra(r, knownKeys(r)),
+                heartbeatOf(r).orElse(null));
     }
 
-    /** The runner keys read as settings: all, less a {@code down_after} or {@code escalate_to} that is none. */
+    /**
+     * The heartbeat check of a runner: present for {@code kind: "heartbeat"} with a valid (or absent) {@code heartbeat}
+     * object, whose missing numbers are 0 (the save check names what is missing).
+     */
+    private static java.util.Optional<Runner.Heartbeat> heartbeatOf(JsonNode r) {
+        JsonNode kind = r.get(KIND);
+        if (kind == null || !kind.isTextual() || !KIND_HEARTBEAT.equals(kind.textValue())) {
+            return java.util.Optional.empty();
+        }
+        return heartbeat(r.get(HEARTBEAT));
+    }
+
+    /** A {@code heartbeat} value: absent or {@code null} is all zero; empty when it is not a valid one. */
+    private static java.util.Optional<Runner.Heartbeat> heartbeat(JsonNode raw) {
+        if (raw == null || raw.isNull()) {
+            return java.util.Optional.of(new Runner.Heartbeat("", Duration.ZERO, Duration.ZERO));
+        }
+        if (!raw.isObject()) {
+            return java.util.Optional.empty();
+        }
+        JsonNode token = raw.get("ping_token");
+        Long period = seconds(raw.get("period_s"));
+        Long grace = seconds(raw.get("grace_s"));
+        if (period == null || grace == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(new Runner.Heartbeat(token != null && token.isTextual() ? token.textValue()
+                    : "", Duration.ofSeconds(period), Duration.ofSeconds(grace)));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Whole seconds of a heartbeat field: absent or {@code null} is 0; {@code null} when it is no whole number. */
+    private static Long seconds(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return 0L;
+        }
+        return n.isIntegralNumber() && n.canConvertToLong() ? n.longValue() : null;
+    }
+
+    /**
+     * The runner keys read as settings: all, less a {@code down_after} or {@code escalate_to} that is none, a
+     * {@code kind} that is neither kind, and a {@code heartbeat} that is not a valid one.
+     */
     private static Set<String> knownKeys(JsonNode r) {
         boolean downAfter = downAfter(r.get(DOWN_AFTER)).isPresent();
         boolean escalateTo = r.get(ESCALATE_TO) == null || r.get(ESCALATE_TO).isNull()
                 || escalateTo(r.get(ESCALATE_TO)).isPresent();
-        if (downAfter && escalateTo) {
+        JsonNode kind = r.get(KIND);
+        boolean kindOk = kind == null || kind.isNull() || kind.isTextual()
+                && (KIND_COMMAND.equals(kind.textValue()) || KIND_HEARTBEAT.equals(kind.textValue()));
+        // Whatever the kind: a heartbeat value that is not one is kept, so that the save refuses it.
+        boolean heartbeatOk = heartbeat(r.get(HEARTBEAT)).isPresent();
+        if (downAfter && escalateTo && kindOk && heartbeatOk) {
             return RUNNER_KEYS;
         }
         Set<String> known = new java.util.HashSet<>(RUNNER_KEYS);
+        if (!kindOk) {
+            known.remove(KIND);
+        }
+        if (!heartbeatOk) {
+            known.remove(HEARTBEAT);
+        }
+        if (downAfter && escalateTo) {
+            return known;
+        }
         known.remove(downAfter ? ESCALATE_TO : DOWN_AFTER);
         if (!downAfter && !escalateTo) {
             known.remove(ESCALATE_TO);
@@ -345,6 +412,12 @@ final class RunnerJson {
         }
         if (!r.tags().isEmpty()) {
             strings(o.putArray("tags"), r.tags());
+        }
+        Runner.Heartbeat hb = r.heartbeat();
+        if (hb != null) {
+            o.put(KIND, KIND_HEARTBEAT);
+            o.putObject(HEARTBEAT).put("ping_token", hb.pingToken()).put("period_s", hb.period().getSeconds())
+                    .put("grace_s", hb.grace().getSeconds());
         }
         StateTrees.putExtra(o, r.extra());
         return o;

@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  * @param tags      short labels to find and filter runners by (trimmed, distinct; at most {@link #MAX_TAGS} of at
  *                  most {@link #MAX_TAG_LENGTH} characters each, which a save checks)
  * @param extra     unknown JSON keys kept from the stored state (plain Java values)
+ * @param heartbeat the heartbeat check of a runner of kind {@code "heartbeat"} (it runs no command: pings to its URL
+ *                  are its runs, silence past the deadline is a failed run), or {@code null} for a command runner
  */
 public record Runner(
         String id,
@@ -56,7 +58,8 @@ public record Runner(
         List<CaseRule> cases,
         Targets targets,
         List<String> tags,
-        Map<String, Object> extra) {
+        Map<String, Object> extra,
+        Heartbeat heartbeat) {
 
     /** Default name of a runner. */
     public static final String DEFAULT_NAME = "Runner";
@@ -398,6 +401,63 @@ public record Runner(
     }
 
     /**
+     * A heartbeat check ({@code kind: "heartbeat"}, {@code heartbeat: {"ping_token", "period_s", "grace_s"}}): a job
+     * elsewhere calls the runner's ping URL; each ping is a run that ends at once, and no ping by the deadline is a
+     * {@code missed} run that fails. The next ping is expected within {@code period} after the last one (or at the
+     * next time of the runner's cron schedule when it has one), plus {@code grace}.
+     *
+     * @param pingToken the secret part of the ping URL; assigned by the store (a client's value is never taken),
+     *                  {@code ""} until it is
+     * @param period    the time between two pings, {@link #MIN_PERIOD} to {@link #MAX_PERIOD}, or
+     *                  {@link Duration#ZERO} when the runner's cron schedule says when pings are due; whole seconds
+     * @param grace     how late a ping may be, 0 to {@link #MAX_GRACE}; whole seconds
+     */
+    public record Heartbeat(String pingToken, Duration period, Duration grace) {
+
+        /** Shortest period: 10 seconds. */
+        public static final Duration MIN_PERIOD = Duration.ofSeconds(10);
+        /** Longest period: 366 days. */
+        public static final Duration MAX_PERIOD = Duration.ofDays(366);
+        /** Longest grace: 30 days. */
+        public static final Duration MAX_GRACE = Duration.ofDays(30);
+
+        /** Validates the ranges (the lower bound of the period is checked by a save, see {@link #checkPeriod}). */
+        public Heartbeat {
+            Objects.requireNonNull(pingToken, "pingToken");
+            Objects.requireNonNull(period, "period");
+            Objects.requireNonNull(grace, "grace");
+            period = Duration.ofSeconds(period.getSeconds());
+            grace = Duration.ofSeconds(grace.getSeconds());
+            if (period.isNegative() || period.compareTo(MAX_PERIOD) > 0) {
+                throw new IllegalArgumentException("heartbeat.period_s must be " + MIN_PERIOD.toSeconds() + " to "
+                        + MAX_PERIOD.toSeconds() + " seconds.");
+            }
+            if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
+                throw new IllegalArgumentException("heartbeat.grace_s must be 0 to " + MAX_GRACE.toSeconds()
+                        + " seconds.");
+            }
+        }
+
+        /**
+         * Checks the period against its lower bound.
+         *
+         * @param shortest the shortest period allowed ({@link #MIN_PERIOD} unless a test lowered it)
+         * @throws IllegalArgumentException when the period is set and shorter
+         */
+        public void checkPeriod(Duration shortest) {
+            if (!period.isZero() && period.compareTo(shortest) < 0) {
+                throw new IllegalArgumentException("heartbeat.period_s must be " + shortest.toSeconds() + " to "
+                        + MAX_PERIOD.toSeconds() + " seconds, not " + period.toSeconds() + ".");
+            }
+        }
+
+        /** Returns a copy with another ping token. */
+        public Heartbeat withPingToken(String token) {
+            return new Heartbeat(token, period, grace);
+        }
+    }
+
+    /**
      * Where alerts go.
      *
      * @param profileIds  notification profiles this runner sends to
@@ -434,49 +494,78 @@ public record Runner(
      */
     public Runner(String id, String name, Execution execution, Timing timing, Alerting alerting, List<CaseRule> cases,
                   Targets targets, Map<String, Object> extra) {
-        this(id, name, execution, timing, alerting, cases, targets, List.of(), extra);
+        this(id, name, execution, timing, alerting, cases, targets, List.of(), extra, null);
+    }
+
+    /**
+     * A command runner (as before heartbeat checks existed).
+     *
+     * @param id        the runner id
+     * @param name      display name
+     * @param execution what runs
+     * @param timing    when it runs again
+     * @param alerting  how alerts are paced
+     * @param cases     regex rules applied to each output line
+     * @param targets   the notification profiles alerts go to
+     * @param tags      short labels
+     * @param extra     unknown JSON keys kept from the stored state
+     */
+    public Runner(String id, String name, Execution execution, Timing timing, Alerting alerting, List<CaseRule> cases,
+                  Targets targets, List<String> tags, Map<String, Object> extra) {
+        this(id, name, execution, timing, alerting, cases, targets, tags, extra, null);
+    }
+
+    /** Returns whether this runner is a heartbeat check (kind {@code "heartbeat"}): it runs no command. */
+    public boolean isHeartbeat() {
+        return heartbeat != null;
+    }
+
+    /** Returns a copy with another heartbeat check ({@code null}: a command runner). */
+    public Runner withHeartbeat(Heartbeat newHeartbeat) {
+        return new Runner(id, name, execution, timing, alerting, cases, targets, tags, extra, newHeartbeat);
     }
 
     /** Returns a copy with other tags. */
     public Runner withTags(List<String> newTags) {
-        return new Runner(id, name, execution, timing, alerting, cases, targets, newTags, extra);
+        return new Runner(id, name, execution, timing, alerting, cases, targets, newTags, extra, heartbeat);
     }
 
     /** Returns a copy with another id. */
     public Runner withId(String newId) {
-        return new Runner(newId, name, execution, timing, alerting, cases, targets, tags, extra);
+        return new Runner(newId, name, execution, timing, alerting, cases, targets, tags, extra, heartbeat);
     }
 
     /** Returns a copy with another name. */
     public Runner withName(String newName) {
-        return new Runner(id, newName, execution, timing, alerting, cases, targets, tags, extra);
+        return new Runner(id, newName, execution, timing, alerting, cases, targets, tags, extra, heartbeat);
     }
 
     /** Returns a copy with another command. */
     public Runner withCommand(String newCommand) {
-        return new Runner(id, name, execution.withCommand(newCommand), timing, alerting, cases, targets, tags, extra);
+        return new Runner(id, name, execution.withCommand(newCommand), timing, alerting, cases, targets, tags, extra,
+                heartbeat);
     }
 
     /** Returns a copy with another execution part (command, shell, directory, variables, timeout). */
     public Runner withExecution(Execution newExecution) {
-        return new Runner(id, name, newExecution, timing, alerting, cases, targets, tags, extra);
+        return new Runner(id, name, newExecution, timing, alerting, cases, targets, tags, extra, heartbeat);
     }
 
     /** Returns a copy with other cases. */
     public Runner withCases(List<CaseRule> newCases) {
-        return new Runner(id, name, execution, timing, alerting, newCases, targets, tags, extra);
+        return new Runner(id, name, execution, timing, alerting, newCases, targets, tags, extra, heartbeat);
     }
 
     /** Returns a copy with another schedule and run count. */
     public Runner withSchedule(Schedule newSchedule, int newMaxRuns) {
         return new Runner(id, name, execution, new Timing(newSchedule, newMaxRuns, timing.retry()), alerting, cases,
-                targets, tags, extra);
+                targets, tags, extra, heartbeat);
     }
 
     /** Returns a copy with other notification targets. */
     public Runner withNotifyProfiles(List<String> profileIds, List<String> updatesOnly) {
         return new Runner(id, name, execution, timing, alerting, cases, new Targets(profileIds, updatesOnly), tags,
-                extra);
+                extra, heartbeat);
     }
 
     /**
@@ -514,6 +603,7 @@ public record Runner(
         b.updatesOnly.addAll(targets.updatesOnly());
         b.tags.addAll(tags);
         b.extra.putAll(extra);
+        b.heartbeat = heartbeat;
         b.requireCommand = false;
         return b;
     }
@@ -538,6 +628,7 @@ public record Runner(
         private final List<String> tags = new ArrayList<>();
         private final Map<String, Object> extra = new LinkedHashMap<>();
         private boolean requireCommand = true;
+        private Heartbeat heartbeat;
 
         private Builder(String id) {
             this.id = id;
@@ -692,6 +783,32 @@ public record Runner(
             return this;
         }
 
+        /**
+         * Makes the runner a heartbeat check instead of a command: a job elsewhere calls its ping URL
+         * ({@code /ping/<token>}, the token is assigned when the runner is stored) at least every {@code period};
+         * a ping that is more than {@code grace} late counts as a failed ({@code missed}) run and notifies DOWN like
+         * any failed run, the next ping recovers it. The command is ignored (it may be empty).
+         *
+         * <pre>{@code
+         * Runner backup = Runner.builder("nightly-backup")
+         *     .heartbeat(Duration.ofDays(1), Duration.ofHours(1))   // a ping a day, an hour late at most
+         *     .notify("ops")
+         *     .build();
+         * }</pre>
+         *
+         * @param period the time between two pings, 10 s to 366 days; {@link Duration#ZERO} when the runner's
+         *               {@link #cron cron schedule} says when pings are due
+         * @param grace  how late a ping may be, 0 to 30 days
+         * @return this builder
+         * @throws IllegalArgumentException when a value is out of range
+         */
+        public Builder heartbeat(Duration period, Duration grace) {
+            Heartbeat h = new Heartbeat("", period, grace);
+            h.checkPeriod(Heartbeat.MIN_PERIOD);
+            this.heartbeat = h;
+            return this;
+        }
+
         /** Sets how many runs one start makes, 1..100 (default 1). */
         public Builder runs(int maxRuns) {
             this.maxRuns = maxRuns;
@@ -832,13 +949,16 @@ public record Runner(
          * @throws IllegalArgumentException when a setting is out of range, with a sentence that says which
          */
         public Runner build() {
-            if (requireCommand && (command == null || command.isBlank())) {
+            if (heartbeat != null && heartbeat.period().isZero() && !(schedule instanceof Schedule.Cron)) {
+                throw new IllegalArgumentException("Heartbeat check '" + id + "' needs a period or a cron schedule.");
+            }
+            if (requireCommand && heartbeat == null && (command == null || command.isBlank())) {
                 throw new IllegalArgumentException("Runner '" + id + "' needs a command; call command(\"...\").");
             }
             return new Runner(id, name == null ? DEFAULT_NAME : name,
                     new Execution(command, loggingEnabled, shell, workingDir, env, timeout),
                     new Timing(schedule, maxRuns, retry), alerting, cases, new Targets(notifyProfileIds, updatesOnly),
-                    tags, extra);
+                    tags, extra, heartbeat);
         }
     }
 }

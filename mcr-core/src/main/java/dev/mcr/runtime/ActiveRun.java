@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * One run while it lives: its id (also its processes' {@value RunnerEngine#RUN_ID_ENV}), its process, the settings
+ * One run while it lives: its id (also its processes' {@value RunnerEngine#RUN_ID_ENV}), its process ({@code null}
+ * for the run of a heartbeat ping, which has none), the settings
  * it was started with (its command goes into the log), when it started, its reader, the events its reader batches,
  * the last case it matched, and the future of its outcome.
  */
@@ -128,6 +129,13 @@ final class ActiveRun {
             downMessage = message;
         } else {
             upMessage = message;
+        }
+    }
+
+    /** Holds a message of a heartbeat's run unless a case of the run holds one of this state already. */
+    void stateHeldUnlessCase(CaseState state, String message) {
+        if ((state == CaseState.DOWN ? downMessage : upMessage) == null) {
+            stateHeld(state, message);
         }
     }
 

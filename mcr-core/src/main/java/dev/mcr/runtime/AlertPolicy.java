@@ -133,6 +133,24 @@ final class AlertPolicy {
     }
 
     /**
+     * Takes back an N-of-M rule's count after a restart by counting the runs from before it again, oldest first. When
+     * the rule held DOWN, that DOWN becomes the remembered state (it was sent before the restart): the next failing
+     * run repeats it only after the cooldown, and the run that ends it sends the recovery.
+     *
+     * @param failedOldestFirst whether each counted run failed, oldest first
+     * @param rule              the rule
+     */
+    public synchronized void restoreCountedRuns(java.util.List<Boolean> failedOldestFirst, Runner.DownAfter rule) {
+        for (boolean failed : failedOldestFirst) {
+            countRun(failed, rule);
+        }
+        if (countedDown && lastState == null) {
+            lastState = CaseState.DOWN;
+            lastNotified = clock.instant();
+        }
+    }
+
+    /**
      * Acknowledges the remembered DOWN or WARN.
      *
      * @param by who acknowledges
@@ -215,7 +233,8 @@ final class AlertPolicy {
     public synchronized AlertState alertState(String runnerId) {
         boolean acked = ackedBy != null;
         return new AlertState(runnerId, acked ? ackedBy : null, acked ? ackedAt : null,
-                acked ? lastState.name() : null, snoozedUntil, escalationDue, escalationMessage);
+                acked ? lastState.name() : null, snoozedUntil, escalationDue, escalationMessage,
+                escalated && lastState == CaseState.DOWN);
     }
 
     /**
@@ -232,6 +251,12 @@ final class AlertPolicy {
             lastNotified = clock.instant();
             escalationDue = stored.escalationDue();
             escalationMessage = stored.escalationMessage();
+        }
+        if (stored.escalated() && lastState == null) {
+            // A DOWN sent to the escalation service before the restart: it holds, and is not escalated again.
+            lastState = CaseState.DOWN;
+            lastNotified = clock.instant();
+            escalated = true;
         }
         if (stored.acknowledged() && lastState == null) {
             CaseState state = parse(stored.ackedState());

@@ -94,6 +94,11 @@ public final class GroupSequencer {
             end(run, "stopped", "");
             return;
         }
+        // A heartbeat check runs no command: the sequence passes it by.
+        while (run.currentIndex < run.runnerIds.size() && engine.isHeartbeat(run.runnerIds.get(run.currentIndex))) {
+            run.currentIndex++;
+            run.completedCount = run.currentIndex;
+        }
         if (run.currentIndex >= run.runnerIds.size()) {
             end(run, "finished", "");
             return;

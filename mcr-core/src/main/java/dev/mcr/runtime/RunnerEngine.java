@@ -109,11 +109,13 @@ public final class RunnerEngine implements AutoCloseable {
     private final Map<String, RunnerStateMachine> runners = new ConcurrentHashMap<>();
     private final Map<String, LastCase> restoredLastCases;
     private final RunIds runIds = new RunIds();
+    private final HeartbeatDeadlines heartbeats = new HeartbeatDeadlines();
     /** Acknowledgements and snoozes: where they are kept, what was loaded at start, what is stored now. */
     private volatile AlertStates alertStates = AlertStates.NONE;
     private volatile Map<String, AlertState> restoredAlerts = Map.of();
     private final Map<String, AlertState> storedAlerts = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.ScheduledFuture<?>> escalationTimers = new ConcurrentHashMap<>();
+    private volatile CountedRuns countedRuns = CountedRuns.NONE;
     private volatile Consumer<String> stopCaseHook = id -> { };
     /** What started a run, by run id, for its log block; the run history knows it. */
     private volatile java.util.function.UnaryOperator<String> runTriggers = id -> null;
@@ -222,14 +224,16 @@ public final class RunnerEngine implements AutoCloseable {
      * @param state the normalized state
      */
     public void refresh(AppState state) {
+        heartbeats.index(state.runners());
         Set<String> ids = new HashSet<>();
         for (Runner r : state.runners()) {
             ids.add(r.id());
             RunnerStateMachine rt = runners.computeIfAbsent(r.id(),
-                    id -> new RunnerStateMachine(r, restoredPolicy(id), restoredLastCases.get(id)));
+                    id -> new RunnerStateMachine(r, restoredPolicy(r), restoredLastCases.get(id)));
             synchronized (rt) {
                 rt.configure(r, cfg -> compileMatcher(rt, cfg));
                 syncCron(rt);
+                syncHeartbeat(rt);
             }
             syncEscalation(rt, r, null);
         }
@@ -251,6 +255,7 @@ public final class RunnerEngine implements AutoCloseable {
             run = rt.purge();
             runners.remove(rt.id(), rt);
             durable.forget(rt.id());
+            heartbeats.disarm(rt.id());
             cancelEscalation(rt.id());
             if (storedAlerts.remove(rt.id()) != null) {
                 try {
@@ -260,7 +265,7 @@ public final class RunnerEngine implements AutoCloseable {
                 }
             }
         }
-        if (run != null) {
+        if (run != null && run.process() != null) {
             StopEscalation.begin(rt.id(), run.process(), run.runId());
         }
     }
@@ -302,6 +307,10 @@ public final class RunnerEngine implements AutoCloseable {
             }
             if (rt.purged()) {
                 throw new RunnerNotFoundException(runnerId);
+            }
+            if (rt.config().isHeartbeat()) {
+                throw new InvalidInputException("Runner '" + displayName(rt.config()) + "' is a heartbeat check: it "
+                        + "runs no command. Its runs are the pings a job sends to its ping URL.");
             }
             if (rt.running()) {
                 throw new RunnerBusyException(runnerId);
@@ -573,9 +582,10 @@ public final class RunnerEngine implements AutoCloseable {
         }
         if (lastLineCase) {
             deliver(rt, cfg, hit.pattern(), "NONE", run.runId(), displayName(cfg) + " (last line)", hit.message(), now);
-        } else if (cfg.alerting().downAfter().counts()
+        } else if ((cfg.alerting().downAfter().counts() || cfg.isHeartbeat())
                 && (hit.state() == CaseState.DOWN || hit.state() == CaseState.UP)) {
-            // Under an N-of-M rule DOWN and its recovery are decided when the run ends (countRun).
+            // Under an N-of-M rule (a heartbeat runner always counts, 1 of 1 by default) DOWN and its recovery are
+            // decided when the run ends (countRun).
             run.stateHeld(hit.state(), hit.message());
         } else {
             decideAndDeliver(rt, cfg, hit.pattern(), hit.state(), run.runId(), hit.message(), now);
@@ -637,7 +647,8 @@ public final class RunnerEngine implements AutoCloseable {
             ended = rt.runEnded(run, exit, finishedTs);
             matcher = rt.matcher();
             // A failure (not a stop) with attempts left is made again; only the last attempt counts as failed.
-            retry = ended != null && !ended.stopped() && !closed && (exit != 0 || run.timedOut())
+            retry = ended != null && !ended.stopped() && !closed && !ended.config().isHeartbeat()
+                    && (exit != 0 || run.timedOut())
                     && run.attempt() <= ended.config().timing().retry().count();
         }
         if (ended == null) {
@@ -661,7 +672,7 @@ public final class RunnerEngine implements AutoCloseable {
         if (lastLine.isPresent()) {
             onCase(rt, run, lastLine.get(), null);
         }
-        if (!retry && !ended.stopped() && cfg.alerting().downAfter().counts()) {
+        if (!retry && !ended.stopped() && (cfg.alerting().downAfter().counts() || cfg.isHeartbeat())) {
             countForDownAfter(rt, cfg, run, exit);
         }
         // Before "finished" is published: whoever sees it may rely on last_case being stored (a crash right after
@@ -776,6 +787,12 @@ public final class RunnerEngine implements AutoCloseable {
                 if (closed || rt.purged() || rt.running() || rt.scheduled()) {
                     continue;
                 }
+                if (rt.config().isHeartbeat()) {
+                    // The stored deadline holds: a restart neither fires early nor forgets; a passed one fires now.
+                    rt.restoreFailures(state.consecutiveFailures());
+                    armHeartbeat(rt, state.sessionStartedAt(), state.nextDueAt());
+                    continue;
+                }
                 if (rt.config().timing().schedule() instanceof Schedule.Cron) {
                     // A cron runner resumes by its schedule (or not at all when it was switched off meanwhile).
                     Schedule.Cron cron = rt.activeCron();
@@ -802,6 +819,7 @@ public final class RunnerEngine implements AutoCloseable {
         for (RunnerStateMachine rt : runners.values()) {
             synchronized (rt) {
                 syncCron(rt);
+                syncHeartbeat(rt);
             }
         }
     }
@@ -842,7 +860,7 @@ public final class RunnerEngine implements AutoCloseable {
         if (cron == null) {
             if (armed != null || rt.cronArmed()) {
                 rt.disarmCron();
-                if (!rt.running() && !rt.scheduled()) {
+                if (!rt.running() && !rt.scheduled() && !rt.config().isHeartbeat()) {
                     durable.forget(rt.id());
                 }
             }
@@ -948,21 +966,223 @@ public final class RunnerEngine implements AutoCloseable {
 
     /** The session ended: nothing resumes after a restart, except the armed cron schedule, whose state stays. */
     private void forgetUnlessArmed(RunnerStateMachine rt) {
-        if (!rt.cronArmed()) {
+        // A heartbeat runner's state is its deadline, which outlives every run.
+        if (!rt.cronArmed() && !rt.config().isHeartbeat()) {
             durable.forget(rt.id());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ heartbeat checks
+
+    /** What a ping to a heartbeat runner's URL says. */
+    public enum Ping {
+        /** {@code /ping/<token>}: the job ran; a run that succeeded (or ends the open {@link #START}). */
+        SUCCESS,
+        /** {@code /ping/<token>/start}: the job began; a run that stays open until the next ping. */
+        START,
+        /** {@code /ping/<token>/fail}: the job failed; a run with exit code 1. */
+        FAIL
+    }
+
+    /**
+     * Returns whether a runner is a heartbeat check (a group's sequence passes it by).
+     *
+     * @param runnerId the runner
+     * @return true for a known heartbeat runner
+     */
+    public boolean isHeartbeat(String runnerId) {
+        RunnerStateMachine rt = runners.get(runnerId);
+        return rt != null && rt.config().isHeartbeat();
+    }
+
+    /**
+     * Returns the heartbeat runner a ping token belongs to.
+     *
+     * @param token the token of a ping URL
+     * @return the runner id, empty when no heartbeat runner has this token
+     */
+    public Optional<String> heartbeatRunner(String token) {
+        return heartbeats.runnerOf(token);
+    }
+
+    /**
+     * Returns when a heartbeat runner was last pinged and by when the next ping is expected.
+     *
+     * @param runnerId the runner
+     * @return {@code [last ping or null, deadline]}, empty when it is no heartbeat runner or has no deadline
+     */
+    public Optional<Instant[]> heartbeatDeadline(String runnerId) {
+        HeartbeatDeadlines.Armed a = heartbeats.armed(runnerId);
+        return a == null ? Optional.empty() : Optional.of(new Instant[] {a.lastPing(), a.due()});
+    }
+
+    /**
+     * Records a ping of a heartbeat runner: a run that ends at once (its output the body's lines, matched by the
+     * runner's cases), or for {@link Ping#START} one that stays open until the next ping. A failed run (a
+     * {@code /fail}, a DOWN case) notifies DOWN through the runner's alerting like any failed run; the next good one
+     * RECOVERY. The deadline moves to the next expected ping.
+     *
+     * @param runnerId the runner (see {@link #heartbeatRunner})
+     * @param ping     what the ping says
+     * @param body     the request body ({@code ""} for none)
+     * @return the run's id
+     * @throws RunnerNotFoundException when it is not a heartbeat runner (any more)
+     * @throws ClosedException         when the engine is shutting down
+     */
+    public String ping(String runnerId, Ping ping, String body) {
+        RunnerStateMachine rt = known(runnerId);
+        synchronized (rt) {
+            if (closed) {
+                throw new ClosedException("mcr is shutting down; pings are not recorded.");
+            }
+            if (rt.purged() || !rt.config().isHeartbeat()) {
+                throw new RunnerNotFoundException(runnerId);
+            }
+            Instant now = clock.instant();
+            ActiveRun run = rt.run();
+            if (run == null) {
+                run = beginHeartbeatRun(rt, RunStarted.HEARTBEAT, now);
+            }
+            // Lines as a command's output has them: each ends with \n, whatever terminator the body used.
+            String[] lines = body.split("\r\n|\r|\n", -1);
+            int count = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
+            for (int i = 0; i < count; i++) {
+                onLine(rt, run, lines[i] + "\n");
+            }
+            if (ping == Ping.START) {
+                return run.runId();
+            }
+            if (ping == Ping.FAIL) {
+                run.stateHeldUnlessCase(CaseState.DOWN, displayName(rt.config()) + " reported a failure.");
+            } else {
+                run.stateHeldUnlessCase(CaseState.UP, displayName(rt.config()) + " sent its ping again.");
+            }
+            finish(rt, run, ping == Ping.FAIL ? 1 : 0);
+            HeartbeatDeadlines.deadline(rt.config(), now, zone).ifPresent(due -> armHeartbeat(rt, now, due));
+            return run.runId();
+        }
+    }
+
+    /** Opens a run of a heartbeat runner (no process); caller holds the monitor. */
+    private ActiveRun beginHeartbeatRun(RunnerStateMachine rt, String actor, Instant now) {
+        rt.beginCronStart(rt.needsMatcher() ? compileMatcher(rt, rt.config()) : rt.matcher());
+        ActiveRun run = new ActiveRun(runIds.next(clock.millis()), null, rt.config(), now);
+        rt.runBegan(run, true);
+        StatusSnapshot s = rt.status();
+        bus.publish(new RunStarted(rt.id(), run.startedTs(), s.activeTs(), s.runCount(), s.remaining(), run.runId(),
+                actor, 0));
+        return run;
+    }
+
+    /**
+     * Arms a heartbeat runner's deadline and stores it (so that a restart keeps it); caller holds the monitor.
+     *
+     * @param lastPing the last ping, {@code null} when none was seen since the runner became one
+     * @param due      the deadline; at once when it passed
+     */
+    private void armHeartbeat(RunnerStateMachine rt, Instant lastPing, Instant due) {
+        long delayMillis = Math.max(0, Duration.between(clock.instant(), due).toMillis());
+        java.util.concurrent.ScheduledFuture<?> timer;
+        try {
+            timer = scheduler.schedule(() -> heartbeatDue(rt, due), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return;
+        }
+        Runner cfg = rt.config();
+        heartbeats.arm(rt.id(), new HeartbeatDeadlines.Armed(lastPing, due, cfg.heartbeat(),
+                cfg.timing().schedule(), timer));
+        durable.put(new ScheduleState(rt.id(), lastPing, due, 0, null, rt.consecutiveFailures()));
+    }
+
+    /**
+     * Keeps a runner's deadline in step with its settings; caller holds the monitor. A new heartbeat runner (or one
+     * whose period, grace or cron changed) expects its next ping measured from its last one, or from now.
+     */
+    private void syncHeartbeat(RunnerStateMachine rt) {
+        Runner cfg = rt.config();
+        HeartbeatDeadlines.Armed armed = heartbeats.armed(rt.id());
+        if (!cfg.isHeartbeat()) {
+            if (armed != null) {
+                heartbeats.disarm(rt.id());
+                durable.forget(rt.id());
+            }
+            return;
+        }
+        if (!resumed || closed || rt.purged() || armed != null && HeartbeatDeadlines.sameSettings(armed, cfg)) {
+            return;
+        }
+        Instant lastPing = armed == null ? null : armed.lastPing();
+        Optional<Instant> due = HeartbeatDeadlines.deadline(cfg, lastPing == null ? clock.instant() : lastPing, zone);
+        if (due.isPresent()) {
+            armHeartbeat(rt, lastPing, due.get());
+        } else {
+            heartbeats.disarm(rt.id());
+            durable.forget(rt.id());
+        }
+    }
+
+    /**
+     * The deadline passed without a ping: a {@code missed} run that fails (an open {@code /start} run ends as timed
+     * out instead), then the next deadline one period (or cron time) plus grace later, counted from now when mcr
+     * was down meanwhile, so that a long outage is one missed run, not many.
+     */
+    private void heartbeatDue(RunnerStateMachine rt, Instant due) {
+        synchronized (rt) {
+            HeartbeatDeadlines.Armed armed = heartbeats.armed(rt.id());
+            if (closed || rt.purged() || !rt.config().isHeartbeat() || armed == null || !armed.due().equals(due)) {
+                return;
+            }
+            Instant now = clock.instant();
+            String name = displayName(rt.config());
+            ActiveRun run = rt.run();
+            String message;
+            if (run != null) {
+                run.timeOut();
+                message = name + " started at " + run.startedTs() + " but sent no ping by " + due + ".";
+            } else {
+                run = beginHeartbeatRun(rt, RunStarted.MISSED, now);
+                message = armed.lastPing() == null ? name + " sent no ping by " + due + "."
+                        : name + " sent no ping since " + armed.lastPing() + "; it was expected by " + due + ".";
+            }
+            run.stateHeldUnlessCase(CaseState.DOWN, message);
+            finish(rt, run, 1);
+            Instant from = due.isAfter(now) ? due : now;
+            HeartbeatDeadlines.deadline(rt.config(), from, zone).ifPresent(next ->
+                    armHeartbeat(rt, armed.lastPing(), next));
         }
     }
 
     // ------------------------------------------------------------------------------------ alerts
 
-    private AlertPolicy restoredPolicy(String runnerId) {
+    private AlertPolicy restoredPolicy(Runner runner) {
+        String runnerId = runner.id();
         AlertPolicy policy = new AlertPolicy(clock);
         AlertState stored = restoredAlerts.get(runnerId);
         if (stored != null) {
             policy.restore(stored);
             storedAlerts.put(runnerId, stored);
         }
+        Runner.DownAfter rule = runner.alerting().downAfter();
+        // A heartbeat runner always counts (1 of 1 by default): a DOWN of missed pings recovers after a restart.
+        if (rule.counts() || runner.isHeartbeat()) {
+            try {
+                policy.restoreCountedRuns(countedRuns.failedFlags(runnerId, rule.ofRuns() * 2), rule);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not read the last runs of runner '{}' for its down_after rule; it counts from now: {}",
+                        runnerId, e.getMessage());
+            }
+        }
         return policy;
+    }
+
+    /**
+     * Sets where the outcomes of a runner's earlier runs are read from, so that an N-of-M rule goes on counting after
+     * a restart; call it before the first {@link #refresh}.
+     *
+     * @param runs the counted runs
+     */
+    public void setCountedRuns(CountedRuns runs) {
+        this.countedRuns = Objects.requireNonNull(runs, "runs");
     }
 
     /**
@@ -1142,6 +1362,12 @@ public final class RunnerEngine implements AutoCloseable {
             run = rt.stop();
             forgetUnlessArmed(rt);
             bus.publish(new RunStopping(rt.id(), now, run == null ? null : run.runId()));
+            if (run != null && run.process() == null) {
+                // The open run of a heartbeat's /start has no process: it ends as stopped at once.
+                finish(rt, run, -1);
+                bus.publish(new RunStopped(rt.id(), now));
+                return;
+            }
             if (run == null) {
                 bus.publish(new RunStopped(rt.id(), now));
                 if (rt.cronArmed()) {
@@ -1217,12 +1443,17 @@ public final class RunnerEngine implements AutoCloseable {
         durable.shutDown();
         closed = true;
         List.copyOf(escalationTimers.keySet()).forEach(this::cancelEscalation);
+        heartbeats.close();
         List<Thread> stoppers = new ArrayList<>();
         List<ActiveRun> running = new ArrayList<>();
         for (RunnerStateMachine rt : runners.values()) {
             synchronized (rt) {
                 ActiveRun run = rt.shutDown();
-                if (run != null) {
+                if (run != null && run.process() == null) {
+                    // A heartbeat's open /start: its record is closed as lost at the next start.
+                    run.outcome().completeExceptionally(new ClosedException("mcr closed before run " + run.runId()
+                            + " of runner '" + rt.id() + "' got its ping."));
+                } else if (run != null) {
                     stoppers.add(StopEscalation.begin(rt.id(), run.process(), run.runId()));
                     running.add(run);
                 }

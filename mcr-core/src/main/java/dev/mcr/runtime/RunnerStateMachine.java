@@ -341,7 +341,8 @@ final class RunnerStateMachine {
      * @return the {@code paused} event when the runner paused now, else {@code null}
      */
     RunPaused countFailure(Instant now) {
-        int threshold = config.alerting().failurePauseThreshold();
+        // A heartbeat runner never pauses: pausing would silence the check of a job that went quiet.
+        int threshold = config.isHeartbeat() ? 0 : config.alerting().failurePauseThreshold();
         if (!failures.countFailure(threshold)) {
             return null;
         }
@@ -399,7 +400,9 @@ final class RunnerStateMachine {
 
     /** Returns the runner's cron schedule when it has one that is switched on, else {@code null}. */
     Schedule.Cron activeCron() {
-        return config.timing().schedule() instanceof Schedule.Cron c && c.enabled() ? c : null;
+        // A heartbeat runner's cron says when pings are due; it starts nothing.
+        return config.timing().schedule() instanceof Schedule.Cron c && c.enabled() && !config.isHeartbeat() ? c
+                : null;
     }
 
     /** Returns whether the cron timer is set. */

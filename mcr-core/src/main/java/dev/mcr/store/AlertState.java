@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param snoozedUntil when the snooze ends, or {@code null} when the runner is not snoozed
  * @param escalationDue when its unacknowledged DOWN is sent to the escalation service, or {@code null}
  * @param escalationMessage the DOWN message that escalation sends, or {@code null}
+ * @param escalated     whether the current DOWN was sent to the escalation service already (once per DOWN, also
+ *                      across a restart)
  */
 public record AlertState(String runnerId, String ackedBy, Instant ackedAt, String ackedState, Instant snoozedUntil,
-                         Instant escalationDue, String escalationMessage) {
+                         Instant escalationDue, String escalationMessage, boolean escalated) {
 
     /** Checks that the runner is named and that an acknowledgement is complete or absent. */
     public AlertState {
@@ -50,7 +52,23 @@ public record AlertState(String runnerId, String ackedBy, Instant ackedAt, Strin
      * @return whether it is worth keeping
      */
     public boolean mattersAt(Instant now) {
-        return acknowledged() || snoozedAt(now) || escalationDue != null;
+        return acknowledged() || snoozedAt(now) || escalationDue != null || escalated;
+    }
+
+    /**
+     * A state whose DOWN was not escalated yet.
+     *
+     * @param runnerId          the runner
+     * @param ackedBy           who acknowledged, or {@code null}
+     * @param ackedAt           when, or {@code null}
+     * @param ackedState        the acknowledged state, or {@code null}
+     * @param snoozedUntil      the end of the snooze, or {@code null}
+     * @param escalationDue     when the escalation is due, or {@code null}
+     * @param escalationMessage the message it sends, or {@code null}
+     */
+    public AlertState(String runnerId, String ackedBy, Instant ackedAt, String ackedState, Instant snoozedUntil,
+                      Instant escalationDue, String escalationMessage) {
+        this(runnerId, ackedBy, ackedAt, ackedState, snoozedUntil, escalationDue, escalationMessage, false);
     }
 
     /**
@@ -74,6 +92,6 @@ public record AlertState(String runnerId, String ackedBy, Instant ackedAt, Strin
      */
     public AlertState at(Instant now) {
         return snoozedUntil == null || snoozedAt(now) ? this
-                : new AlertState(runnerId, ackedBy, ackedAt, ackedState, null, escalationDue, escalationMessage);
+                : new AlertState(runnerId, ackedBy, ackedAt, ackedState, null, escalationDue, escalationMessage, escalated);
     }
 }

@@ -22,7 +22,7 @@ public record RunQuery(String runnerId, String groupId, String outcome, CaseStat
     public static final int MAX_LIMIT = 1000;
     /** The outcomes a query may filter by. */
     public static final Set<String> OUTCOMES = Set.of(RunRecord.RUNNING, RunRecord.SUCCESS, RunRecord.FAILURE,
-            RunRecord.STOPPED, RunRecord.TIMED_OUT, RunRecord.LOST);
+            RunRecord.STOPPED, RunRecord.TIMED_OUT, RunRecord.LOST, RunRecord.MISSED);
 
     /**
      * Checks the values.
@@ -35,7 +35,7 @@ public record RunQuery(String runnerId, String groupId, String outcome, CaseStat
         }
         if (outcome != null && !OUTCOMES.contains(outcome)) {
             throw new IllegalArgumentException("state must be one of running, success, failure, stopped, timed_out, "
-                    + "lost, up, info, warn, down.");
+                    + "lost, missed, up, info, warn, down.");
         }
     }
 

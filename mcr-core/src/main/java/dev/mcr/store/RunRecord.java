@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param runnerName  the runner's name when the run started
  * @param groupId     the group whose sequence started it, or {@code null}
  * @param trigger     what started it: one of {@link #MANUAL}, {@link #SCHEDULE}, {@link #CRON}, {@link #GROUP},
- *                    {@link #RETRY}
+ *                    {@link #RETRY}, {@link #HEARTBEAT}, {@link #MISSED}
  * @param actor       who started it, when known (else {@code null})
  * @param node        the name of the server that ran it
  * @param startedTs   when it started (records keep milliseconds)
@@ -48,6 +48,13 @@ public record RunRecord(String runId, String runnerId, String runnerName, String
     public static final String GROUP = "group";
     /** Trigger of a start that retries a failed run. */
     public static final String RETRY = "retry";
+    /** Trigger of the run of a heartbeat runner's ping ({@code /ping/<token>}, {@code /start}, {@code /fail}). */
+    public static final String HEARTBEAT = "heartbeat";
+    /**
+     * Trigger (and outcome) of the run a heartbeat runner gets when no ping came by its deadline: it ends at once
+     * with exit code 1 and counts as a failure.
+     */
+    public static final String MISSED = "missed";
 
     /** Outcome of a run that has not ended. */
     public static final String RUNNING = "running";
@@ -129,8 +136,8 @@ public record RunRecord(String runId, String runnerId, String runnerName, String
     }
 
     /**
-     * Returns the outcome: {@link #RUNNING}, {@link #LOST}, {@link #TIMED_OUT}, {@link #STOPPED}, {@link #SUCCESS}
-     * or {@link #FAILURE}, the first that applies.
+     * Returns the outcome: {@link #RUNNING}, {@link #LOST}, {@link #MISSED}, {@link #TIMED_OUT}, {@link #STOPPED},
+     * {@link #SUCCESS} or {@link #FAILURE}, the first that applies.
      *
      * @return the outcome
      */
@@ -140,6 +147,9 @@ public record RunRecord(String runId, String runnerId, String runnerName, String
         }
         if (finishedTs == null) {
             return RUNNING;
+        }
+        if (MISSED.equals(trigger)) {
+            return MISSED;
         }
         if (timedOut) {
             return TIMED_OUT;

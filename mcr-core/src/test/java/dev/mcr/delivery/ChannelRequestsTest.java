@@ -157,6 +157,34 @@ class ChannelRequestsTest {
     }
 
     @Test
+    void retry_after_is_read_as_seconds_or_as_an_http_date_and_nothing_else() {
+        java.time.Instant now = java.time.Instant.parse("2026-10-21T07:27:00Z");
+
+        assertThat(ChannelHttp.retryAfter("120", now)).isEqualTo(Duration.ofSeconds(120));
+        assertThat(ChannelHttp.retryAfter(" 7 ", now)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(ChannelHttp.retryAfter("-5", now)).isEqualTo(Duration.ZERO);
+        assertThat(ChannelHttp.retryAfter("Wed, 21 Oct 2026 07:28:30 GMT", now)).isEqualTo(Duration.ofSeconds(90));
+        assertThat(ChannelHttp.retryAfter("Wed, 21 Oct 2026 07:00:00 GMT", now)).isEqualTo(Duration.ZERO);
+        assertThat(ChannelHttp.retryAfter("soon", now)).isNull();
+        assertThat(ChannelHttp.retryAfter("", now)).isNull();
+        assertThat(ChannelHttp.retryAfter(null, now)).isNull();
+    }
+
+    @Test
+    void a_429_with_an_http_date_carries_the_wait_until_that_date() {
+        String inTwoMinutes = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(2));
+        receiver.next(429, "", Map.of("Retry-After", inTwoMinutes));
+
+        NotifyException e = catchNotify(new WebhookChannel(), profile("webhook", "url", receiver.base() + "/h"));
+
+        assertThat(e.isTransient()).isTrue();
+        // whole seconds in the header and the time the request took make it a little less than two minutes
+        assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(100),
+                Duration.ofSeconds(120)));
+    }
+
+    @Test
     void a_refused_connection_and_an_unknown_host_read_as_such_and_are_retryable() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

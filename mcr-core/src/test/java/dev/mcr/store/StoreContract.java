@@ -395,7 +395,7 @@ public abstract class StoreContract {
         store.runtime().putAlertState(a);
         assertThat(store.runtime().loadAlertStates()).containsExactly(a, b);
 
-        AlertState b2 = new AlertState("runner_b", null, null, null, b.snoozedUntil(), null, null);
+        AlertState b2 = new AlertState("runner_b", null, null, null, b.snoozedUntil(), null, null, true);
         store.runtime().putAlertState(b2);
         store.runtime().deleteAlertState("runner_a");
         store.runtime().deleteAlertState("runner_unknown");

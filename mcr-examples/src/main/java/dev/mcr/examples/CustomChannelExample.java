@@ -90,13 +90,18 @@ public final class CustomChannelExample {
                     .build());
             mcr.start(disk.id()).result().toCompletableFuture().get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!Files.exists(file) && System.nanoTime() < deadline) {
+            // The channel creates the file and then writes its line: wait for a whole line, not for the file.
+            while (!endsWithLine(file) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
             lines.forEach(l -> out.println("logfile: " + l));
             return lines;
         }
+    }
+
+    private static boolean endsWithLine(Path file) throws IOException {
+        return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).endsWith("\n");
     }
 
     /**

@@ -178,6 +178,9 @@ final class Auditor {
             return answer == null ? "" : "reencrypted: " + answer.path("reencrypted").asInt() + "; unreadable: "
                     + answer.path("unreadable").size();
         }
+        if (p.endsWith("/heartbeat/regenerate")) {
+            return response.status() < 300 ? "ping token: changed" : "";
+        }
         if (p.equals("/api/tokens") && in != null && in.isObject()) {
             return "name: " + value(in.get("name")) + "; role: " + value(in.get("role"));
         }

@@ -174,7 +174,7 @@ final class HistoryRoutes {
                 worst = CaseState.parse(s);
             } else {
                 throw new HttpError(422, "Query parameter 'state' must be one of running, success, failure, stopped, "
-                        + "timed_out, lost (the outcome) or up, info, warn, down (the worst case state of the run).");
+                        + "timed_out, lost, missed (the outcome) or up, info, warn, down (the worst case state of the run).");
             }
         }
         int limit = ApiRoutes.limit(request.queryParam("limit"), RunQuery.DEFAULT_LIMIT, RunQuery.MAX_LIMIT);

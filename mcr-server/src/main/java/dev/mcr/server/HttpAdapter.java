@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *       Content-Lengths, or Content-Length with Transfer-Encoding get 400);</li>
  *   <li>the default runner starts one thread per connection without bound: here a fixed number of request
  *       slots serves connections; when all are taken, the connection that has waited longest for a request
- *       head (idle keep-alive or silent) is closed to make room, and only when every slot is busy with a
- *       request does a new connection get 503. An event stream gives its slot back: streams are bounded by
+ *       head (idle keep-alive or silent) is closed to make room, and only when every slot stays busy with a
+ *       request for 250 ms does a new connection get 503. An event stream gives its slot back: streams are bounded by
  *       their own limit and never starve the API;</li>
  *   <li>temp files can never be created;</li>
  *   <li>a body the route did not read is drained briefly (or the connection closed) so keep-alive stays in
@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
 final class HttpAdapter extends NanoHTTPD {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpAdapter.class);
+    /** How long a new connection may wait for a slot that is about to be freed before it is refused with 503. */
+    private static final long SLOT_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     /** Bodies up to this size are read and thrown away when a route did not want them; larger ones close the connection. */
     private static final long MAX_DRAIN_BYTES = 16L * 1024 * 1024;
@@ -692,7 +694,7 @@ final class HttpAdapter extends NanoHTTPD {
         @Override
         public void exec(ClientHandler handler) {
             Connection c = (Connection) handler;
-            if (!slots.tryAcquire() && !evictOldestWaiting()) {
+            if (!slots.tryAcquire() && !evictOldestWaiting() && !awaitSlot()) {
                 refuse(c);
                 return;
             }
@@ -704,6 +706,24 @@ final class HttpAdapter extends NanoHTTPD {
                 release();
                 c.close();
             }
+        }
+
+        /**
+         * Waits a moment for a slot: a request's answer reaches its client a little before its connection counts as
+         * waiting again, so a newcomer right then would be refused although a slot is about to be free.
+         */
+        private boolean awaitSlot() {
+            long deadline = System.nanoTime() + SLOT_GRACE_NANOS;
+            try {
+                while (System.nanoTime() - deadline < 0) {
+                    if (slots.tryAcquire(5, TimeUnit.MILLISECONDS) || evictOldestWaiting()) {
+                        return true;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
         }
 
         /** Closes the connection that has waited longest for a request head; its slot passes to the caller. */

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.macasaet.fernet.Key;
-import com.sun.net.httpserver.HttpServer;
 import dev.mcr.access.Role;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,31 +24,20 @@ class KeyRotationRoutesTest {
 
     @TempDir
     Path dir;
-    HttpServer pushover;
-    final List<String> bodies = new CopyOnWriteArrayList<>();
+    LocalPushover pushover;
 
     @BeforeEach
-    void startPushover() throws IOException {
-        pushover = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        pushover.createContext("/", ex -> {
-            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            byte[] ok = "{\"status\":1,\"request\":\"r1\"}".getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, ok.length);
-            ex.getResponseBody().write(ok);
-            ex.close();
-        });
-        pushover.start();
+    void startPushover() {
+        pushover = new LocalPushover();
     }
 
     @AfterEach
     void stopPushover() {
-        pushover.stop(0);
+        pushover.close();
     }
 
     private Map<String, String> env(String key) {
-        return Map.of("MULTI_COMMAND_RUNNER_SECRET_KEY", key, "MULTI_COMMAND_RUNNER_PUSHOVER_URL",
-                "http://127.0.0.1:" + pushover.getAddress().getPort() + "/1/messages.json");
+        return Map.of("MULTI_COMMAND_RUNNER_SECRET_KEY", key, "MULTI_COMMAND_RUNNER_PUSHOVER_URL", pushover.url());
     }
 
     @Test
@@ -82,8 +65,8 @@ class KeyRotationRoutesTest {
         try (ServerFixture f = ServerFixture.start(dir, env(NEW))) {
             Caller root = Caller.login(f, "root", PW);
             root.ok("POST", "/api/pushover_test", "{\"profile_id\":\"p1\",\"message\":\"after rotation\"}");
-            assertThat(bodies).hasSize(1);
-            assertThat(bodies.get(0)).contains("ukey-rotated-1").contains("tok-rotated-2");
+            assertThat(pushover.bodies()).hasSize(1);
+            assertThat(pushover.bodies().get(0)).contains("ukey-rotated-1").contains("tok-rotated-2");
         }
     }
 }

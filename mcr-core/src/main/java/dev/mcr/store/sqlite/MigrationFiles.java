@@ -28,7 +28,8 @@ final class MigrationFiles implements ResourceProvider {
             "V5__schedule_state.sql",
             "V6__users_sessions_tokens_audit.sql",
             "V7__run_records.sql",
-            "V8__alert_state_per_runner.sql");
+            "V8__alert_state_per_runner.sql",
+            "V9__alert_state_escalated.sql");
 
     /** The version of the newest file, from its name ({@code V7__...} is 7). */
     static int latestVersion() {

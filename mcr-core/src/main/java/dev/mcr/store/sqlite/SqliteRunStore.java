@@ -215,12 +215,15 @@ final class SqliteRunStore implements RunStore {
             where.add(switch (q.outcome()) {
                 case RunRecord.LOST -> "lost = 1";
                 case RunRecord.RUNNING -> "finished_ms IS NULL AND lost = 0";
-                case RunRecord.TIMED_OUT -> "lost = 0 AND finished_ms IS NOT NULL AND timed_out = 1";
-                case RunRecord.STOPPED -> "lost = 0 AND finished_ms IS NOT NULL AND timed_out = 0 AND stopped = 1";
-                case RunRecord.SUCCESS -> "lost = 0 AND finished_ms IS NOT NULL AND timed_out = 0 AND stopped = 0 "
-                        + "AND exit_code = 0";
-                default -> "lost = 0 AND finished_ms IS NOT NULL AND timed_out = 0 AND stopped = 0 "
-                        + "AND (exit_code IS NULL OR exit_code <> 0)";
+                case RunRecord.MISSED -> "lost = 0 AND finished_ms IS NOT NULL AND run_trigger = 'missed'";
+                case RunRecord.TIMED_OUT -> "lost = 0 AND finished_ms IS NOT NULL AND run_trigger <> 'missed' "
+                        + "AND timed_out = 1";
+                case RunRecord.STOPPED -> "lost = 0 AND finished_ms IS NOT NULL AND run_trigger <> 'missed' "
+                        + "AND timed_out = 0 AND stopped = 1";
+                case RunRecord.SUCCESS -> "lost = 0 AND finished_ms IS NOT NULL AND run_trigger <> 'missed' "
+                        + "AND timed_out = 0 AND stopped = 0 AND exit_code = 0";
+                default -> "lost = 0 AND finished_ms IS NOT NULL AND run_trigger <> 'missed' AND timed_out = 0 "
+                        + "AND stopped = 0 AND (exit_code IS NULL OR exit_code <> 0)";
             });
         }
         String sql = "SELECT " + COLUMNS + " FROM mcr_runs" + (where.isEmpty() ? "" : " WHERE "

@@ -266,8 +266,8 @@ final class SqliteRuntimeStore implements RuntimeStore {
         Objects.requireNonNull(a, "a");
         db.write("save the alert state of a runner", c -> {
             PreparedStatement ps = db.prepared(c, "INSERT OR REPLACE INTO mcr_alert_state (runner_id, acked_by, "
-                    + "acked_ms, acked_state, snoozed_until_ms, escalation_due_ms, escalation_message) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                    + "acked_ms, acked_state, snoozed_until_ms, escalation_due_ms, escalation_message, escalated) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             ps.setString(1, a.runnerId());
             ps.setString(2, a.ackedBy());
             setMillis(ps, 3, a.ackedAt());
@@ -275,6 +275,7 @@ final class SqliteRuntimeStore implements RuntimeStore {
             setMillis(ps, 5, a.snoozedUntil());
             setMillis(ps, 6, a.escalationDue());
             ps.setString(7, a.escalationMessage());
+            ps.setInt(8, a.escalated() ? 1 : 0);
             ps.executeUpdate();
             return null;
         });
@@ -296,7 +297,7 @@ final class SqliteRuntimeStore implements RuntimeStore {
         return db.read("read the alert states", c -> {
             List<AlertState> out = new ArrayList<>();
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT runner_id, acked_by, "
-                    + "acked_ms, acked_state, snoozed_until_ms, escalation_due_ms, escalation_message "
+                    + "acked_ms, acked_state, snoozed_until_ms, escalation_due_ms, escalation_message, escalated "
                     + "FROM mcr_alert_state ORDER BY runner_id")) {
                 while (rs.next()) {
                     String by = rs.getString(2);
@@ -304,7 +305,7 @@ final class SqliteRuntimeStore implements RuntimeStore {
                     String state = rs.getString(4);
                     boolean acked = by != null && at != null && state != null;
                     out.add(new AlertState(rs.getString(1), acked ? by : null, acked ? at : null,
-                            acked ? state : null, millis(rs, 5), millis(rs, 6), rs.getString(7)));
+                            acked ? state : null, millis(rs, 5), millis(rs, 6), rs.getString(7), rs.getInt(8) != 0));
                 }
             }
             return out;

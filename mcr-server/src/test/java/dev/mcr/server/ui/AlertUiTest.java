@@ -2,6 +2,7 @@ package dev.mcr.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -44,5 +45,51 @@ class AlertUiTest extends BrowserTestBase {
         assertThat(json(api("GET", "/api/status", null).body()).path("runner_d").path("alert")
                 .path("snoozed_until").asText()).isNotEmpty();
         assertThat(text(acked)).as("still acknowledged").startsWith("DOWN acknowledged by");
+    }
+
+    @Test
+    void n_of_m_and_an_escalation_service_are_set_on_the_card_checked_while_typing_and_stored() throws Exception {
+        saveState("{\"notify_profiles\":[{\"id\":\"notify_boss\",\"name\":\"Boss\",\"type\":\"webhook\","
+                + "\"active\":true,\"config\":{\"url\":\"http://127.0.0.1:9/h\"}}],\"runners\":["
+                + runner("runner_n", "Backup", "exit 1") + "],\"runner_groups\":[],"
+                + "\"runner_layout\":[{\"type\":\"runner\",\"id\":\"runner_n\"}]}");
+        openPage();
+        WebElement card = runnerCard("runner_n");
+        WebElement expand = act(card, "expand");
+        if ("false".equals(expand.getAttribute("aria-expanded"))) {
+            click(expand);
+        }
+        WebElement problem = card.findElement(By.cssSelector("[data-role='alert-rules-problem']"));
+        assertThat(field(card, "down-after-failures").isDisplayed()).as("no rule yet: no counts").isFalse();
+        assertThat(field(card, "escalate-after").isDisplayed()).isFalse();
+
+        click(field(card, "down-after-on"));
+        waitUntil(d -> field(card, "down-after-failures").isDisplayed(), "the counts of the rule");
+        type(field(card, "down-after-failures"), "4");
+        waitUntil(d -> problem.isDisplayed() && text(problem).contains("1 ≤ N ≤ M ≤ 100"), "N > M marked while typing");
+        assertThat(field(card, "down-after-failures").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(act(card, "save").getAttribute("class")).contains("invalid");
+        type(field(card, "down-after-of-runs"), "5");
+        waitUntil(d -> !problem.isDisplayed(), "the mark gone once N ≤ M");
+        choose(field(card, "escalate-to"), "notify_boss");
+        waitUntil(d -> field(card, "escalate-after").isDisplayed(), "the wait of the escalation");
+        type(field(card, "escalate-after"), "15");
+        assertNoSeriousAxeViolations("runner card with alert rules");
+        screenshot("alert-rules.png");
+        click(act(card, "save"));
+        waitUntil(d -> !hasClass(card, "dirty"), "the save to finish");
+
+        JsonNode r = storedRunner("runner_n");
+        assertThat(r.path("down_after").toString()).isEqualTo("{\"failures\":4,\"of_runs\":5}");
+        assertThat(r.path("escalate_to").toString()).isEqualTo("{\"profile_id\":\"notify_boss\",\"after_s\":900}");
+
+        // Switching both off stores null, which the server reads as "no rule".
+        click(field(card, "down-after-on"));
+        choose(field(card, "escalate-to"), "");
+        click(act(card, "save"));
+        waitUntil(d -> !hasClass(card, "dirty"), "the second save");
+        assertThat(mcr.state().runner("runner_n").orElseThrow().alerting().downAfter().counts()).isFalse();
+        assertThat(mcr.state().runner("runner_n").orElseThrow().alerting().escalateTo()).isNull();
+        assertThat(consoleErrors()).isEmpty();
     }
 }
