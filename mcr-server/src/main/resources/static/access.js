@@ -69,16 +69,23 @@ function applyRole() {
   $('#usersBtn').hidden = !(r === rank('admin') && me.auth !== 'anonymous');
   $('#auditBtn').hidden = r !== rank('admin');
   $('#setupBanner').hidden = !me.setupAllowed;
-  const lock = () => lockInputs(r);
-  lock();
-  new MutationObserver(lock).observe($('#main'), { subtree: true, childList: true, attributes: true,
-    attributeFilter: ['disabled'] });
-}
-
-function lockInputs(r) {
   const lists = [];
   if (r < rank('editor')) lists.push('#runnerList');
   if (r < rank('admin')) lists.push('#serviceList');
+  if (!lists.length) return;
+  lockInputs(lists);
+  // Only the lists that are locked are watched, and a change inside an output pane (thousands of lines a second
+  // during a chatty run) is not a reason to look for inputs again.
+  const observer = new MutationObserver((records) => {
+    if (records.some((m) => !(m.target.closest && m.target.closest('.output')))) lockInputs(lists);
+  });
+  for (const sel of lists) {
+    const el = $(sel);
+    if (el) observer.observe(el, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
+  }
+}
+
+function lockInputs(lists) {
   for (const sel of lists) {
     document.querySelectorAll(`${sel} input, ${sel} textarea, ${sel} select:not(.operate-only), ${sel} .notify-row button,`
       + ` ${sel} [data-act="active"]`).forEach((el) => {

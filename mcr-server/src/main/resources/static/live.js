@@ -70,6 +70,25 @@ export class SseParser {
   }
 }
 
+/** Characters the reader takes from the stream before it lets other tasks run. */
+const YIELD_CHARS = 64 * 1024;
+
+let port = null;
+const waiting = [];
+
+/** Resolves in a task of its own (a message to ourselves). */
+function nextTask() {
+  if (!port) {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => waiting.shift()();
+    port = ch.port2;
+  }
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    port.postMessage(0);
+  });
+}
+
 /**
  * Opens /api/events and keeps it open; every (re)connect starts with a snapshot. onData gets the stream's text
  * in chunks as they arrive (feed them to an SseParser); a new connection first hands on a blank line, so that a
@@ -107,10 +126,19 @@ export class LiveStream {
       this.onData('\n\n');
       this.onState('open', { reconnect: this.opened > 1 });
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let taken = 0;
       for (;;) {
         const { value, done } = await reader.read();
         if (done || this.ctl !== ctl) break;
         this.onData(value);
+        // Chunks that are already there resolve at once: without a pause the loop decodes everything the network
+        // holds in one microtask checkpoint (tens of ms after a busy frame). A task boundary now and then lets a
+        // frame in; a message port, unlike a timer, is not throttled in a hidden tab.
+        taken += value.length;
+        if (taken >= YIELD_CHARS) {
+          taken = 0;
+          await nextTask();
+        }
       }
     };
     read().catch(() => {}).then(() => this.ended(ctl));
