@@ -1200,7 +1200,7 @@ function applySnapshot(ev) {
 // that changed renders once per frame, only the part that changed (a case match: the state line). A frame takes
 // messages out of the stream's text, parses and applies them for at most LIVE_BUDGET_MS; the rest waits for the
 // next frame, in order, so that no frame takes long enough to be seen (the stream's reader only queues the text).
-const LIVE_BUDGET_MS = 8;
+const LIVE_BUDGET_MS = 4;
 const live = { sse: new SseParser(), render: new Map() };
 
 function queueEvent(text) {
@@ -1229,7 +1229,7 @@ function drainEvents() {
       }
     }
     n += 1;
-    if ((n & 31) === 0 && performance.now() - start > budget) {
+    if ((n & 7) === 0 && performance.now() - start > budget) {
       onNextFrame(drainEvents);
       break;
     }

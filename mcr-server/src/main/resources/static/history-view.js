@@ -35,7 +35,7 @@ function build() {
   // A group, not an image: its marks are buttons a keyboard reaches (one tab stop, arrow keys move between them).
   const chart = svg('svg', { class: 'hist-chart', viewBox: `0 0 ${W} ${HGT}`, role: 'group', 'data-role': 'chart' });
   const legend = h('ul', { class: 'hist-legend' },
-    ...['success', 'failure', 'stopped', 'timed_out', 'lost', 'running'].map((o) => h('li', null,
+    ...['success', 'failure', 'stopped', 'timed_out', 'missed', 'lost', 'running'].map((o) => h('li', null,
       h('span', { class: `swatch ${runClasses({ outcome: o }).join(' ')}`, 'aria-hidden': 'true' }), tr(h('span'), { text: `outcome_${o}` }))));
   const figure = h('figure', { class: 'hist-figure' }, chart, h('figcaption', null, legend));
   const rows = h('tbody', { 'data-role': 'rows' });

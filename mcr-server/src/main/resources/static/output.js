@@ -81,7 +81,7 @@ export function afterWrites(fn) {
 // ----- the lines of one runner ------------------------------------------------------
 
 /** Lines shown in a card's pane; older lines stay reachable in the buffer (full screen). */
-export const DOM_LINES = 400;
+export const DOM_LINES = 200;
 const MARK_LOOKBACK = 256;
 export const MARK_STATES = ['up', 'down', 'warn', 'info', 'stop'];
 
@@ -111,7 +111,7 @@ export function lineElement(entry) {
 /** Plain lines (no style, no mark) in a row share one element of at most this many lines. */
 const CHUNK_LINES = 64;
 /** More new lines than this in one frame: the pane shows only these newest until the stream slows down. */
-export const BURST_LINES = 120;
+export const BURST_LINES = 60;
 
 /** A line's own element in a card's pane; it knows its entry (e.el points back). */
 function ownElement(e) {

@@ -5,8 +5,10 @@ import { atEnd } from './util.js';
 import { t } from './i18n.js';
 import { onFrame, afterWrites } from './output.js';
 
-/** A pane holds at most this many blocks of entries (a block per frame that added some). */
+/** A pane holds about this many blocks of entries at most (the newest grows until it is full, the oldest goes). */
 export const MAX_CHUNKS = 32;
+/** Blocks a pane is filled with, below MAX_CHUNKS: trimming drops a whole block, so a few more may be in the pane. */
+const FILL_CHUNKS = 24;
 
 /**
  * A bounded log pane: at most maxChars characters and maxLines lines are kept. Entries added meanwhile are shown
@@ -17,7 +19,13 @@ export class LogPane {
     this.el = el;
     this.maxChars = maxChars;
     this.maxLines = maxLines;
-    this.entries = [];
+    // The pane's text is a few blocks (display: block), each with its entries: a frame's entries are added to the
+    // newest block, or start one, and the oldest block is removed whole. The browser lays out the one block that
+    // grew; rebuilding one text of the whole pane (up to maxChars) cost a layout of all of it, tens of ms a frame.
+    this.chunkChars = Number.isFinite(maxChars) ? Math.max(1, Math.ceil(maxChars / FILL_CHUNKS)) : 4000;
+    this.chunkLines = Number.isFinite(maxLines) ? Math.max(1, Math.ceil(maxLines / FILL_CHUNKS)) : 100;
+    this.chunks = [];
+    this.lines = 0;
     this.chars = 0;
     this.pending = [];
     this.flushFn = () => this.flush();
@@ -39,49 +47,54 @@ export class LogPane {
     onFrame(this.flushFn);
   }
 
-  /**
-   * The entries of one frame go into one block of their own: the browser lays out only that block, not every
-   * line of the pane again (one text node grew, and each frame laid out the whole pane).
-   */
-  static chunk(text) {
+  /** Every entry the pane holds, oldest first. */
+  get entries() {
+    return this.chunks.flatMap((c) => c.entries);
+  }
+
+  static chunk() {
     const el = document.createElement('span');
     el.className = 'chunk';
-    el.textContent = text;
-    return el;
+    return { el, entries: [], chars: 0 };
   }
 
   flush() {
-    const entries = this.pending;
+    let entries = this.pending;
     this.pending = [];
     if (!entries.length) return;
     // Entries that would be dropped at once are never formatted.
-    if (entries.length > this.maxLines) entries.splice(0, entries.length - this.maxLines);
-    let added = '';
+    if (entries.length > this.maxLines) entries = entries.slice(entries.length - this.maxLines);
+    let last = this.chunks[this.chunks.length - 1];
+    let text = '';
     for (const e of entries) {
-      e.text = LogPane.format(e);
-      this.entries.push(e);
-      this.chars += e.text.length;
-      added += e.text;
-    }
-    if (this.chars > this.maxChars || this.entries.length > this.maxLines) {
-      const keepChars = Math.floor(this.maxChars * 0.9);
-      const keepLines = Math.floor(this.maxLines * 0.9);
-      while (this.entries.length > 1 && (this.chars > keepChars || this.entries.length > keepLines)) {
-        this.chars -= this.entries.shift().text.length;
+      if (!last || last.entries.length >= this.chunkLines || last.chars >= this.chunkChars) {
+        if (text) last.el.append(text);
+        text = '';
+        last = LogPane.chunk();
+        this.chunks.push(last);
+        this.el.append(last.el);
       }
-      this.el.replaceChildren(LogPane.chunk(this.entries.map((e) => e.text).join('')));
-    } else if (this.el.childElementCount >= MAX_CHUNKS) {
-      // The blocks are merged now and then, so that the pane holds a few nodes, not one per frame.
-      this.el.replaceChildren(LogPane.chunk(this.el.textContent + added));
-    } else {
-      this.el.append(LogPane.chunk(added));
+      e.text = LogPane.format(e);
+      last.entries.push(e);
+      last.chars += e.text.length;
+      this.lines += 1;
+      this.chars += e.text.length;
+      text += e.text;
+    }
+    if (text) last.el.append(text);
+    while (this.chunks.length > 1 && (this.chars > this.maxChars || this.lines > this.maxLines)) {
+      const old = this.chunks.shift();
+      old.el.remove();
+      this.lines -= old.entries.length;
+      this.chars -= old.chars;
     }
     if (this.following) afterWrites(this.scrollFn);
   }
 
   clear() {
     this.pending = [];
-    this.entries = [];
+    this.chunks = [];
+    this.lines = 0;
     this.chars = 0;
     this.el.replaceChildren();
   }
@@ -91,11 +104,15 @@ export class LogPane {
     this.flush();
     const follow = atEnd(this.el);
     this.chars = 0;
-    for (const e of this.entries) {
-      e.text = LogPane.format(e);
-      this.chars += e.text.length;
+    for (const c of this.chunks) {
+      c.chars = 0;
+      for (const e of c.entries) {
+        e.text = LogPane.format(e);
+        c.chars += e.text.length;
+      }
+      this.chars += c.chars;
+      c.el.textContent = c.entries.map((e) => e.text).join('');
     }
-    this.el.replaceChildren(...(this.entries.length ? [LogPane.chunk(this.entries.map((e) => e.text).join(''))] : []));
     if (follow) this.el.scrollTop = this.el.scrollHeight;
   }
 }

@@ -90,6 +90,10 @@ class HeartbeatUiTest extends BrowserTestBase {
         WebElement card = runnerCard("runner_hb");
         WebElement badge = card.findElement(By.cssSelector("[data-role='health']"));
         waitUntil(d -> text(badge).equals("DOWN"), "DOWN after 1 s + 3 s without a ping");
+        // The missed ping is a run of its own kind in the strip (an outline in the failure colour), named as such.
+        WebElement missed = waitUntil(d -> card.findElements(By.cssSelector(".run-cell.k-missed")).stream().findFirst()
+                .orElse(null), "the missed run in the strip");
+        assertThat(missed.getAttribute("aria-label")).contains("missed (no ping in time)");
         String url = waitUntil(d -> urlOf(card).isEmpty() ? null : urlOf(card), "the ping URL");
         assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);

@@ -243,6 +243,7 @@ class HistoryUiTest extends BrowserTestBase {
         shot("history-view-desktop.png");
 
         // Page through everything; new runs arrive on the way.
+        js("window.__keptCell = arguments[0].querySelector('.run-cell')", strip("runner_big"));
         List<String> paged = new ArrayList<>();
         Map<Integer, Integer> marksPerPage = new LinkedHashMap<>();
         List<String> arrived = new ArrayList<>();
@@ -281,6 +282,10 @@ class HistoryUiTest extends BrowserTestBase {
                 .equals(List.of(arrived.get(1) + " run-cell k-ok", arrived.get(0) + " run-cell k-ok")),
                 "the new runs in the strip");
         assertThat(strip("runner_big").findElements(By.cssSelector(".run-cell"))).hasSize(50);
+        // A run that did not change keeps its cell: a render makes only the cells of new or changed runs.
+        assertThat(js("const c = window.__keptCell; return c.isConnected"
+                + " && arguments[0].querySelector('[data-run-id=\"' + c.dataset.runId + '\"]') === c",
+                strip("runner_big"))).isEqualTo(true);
 
         // Back to the newest page, which now has the new runs; a row's output opens.
         click(dialog.findElement(By.cssSelector("[data-act='reload']")));

@@ -29,8 +29,8 @@ class OutputUiTest extends BrowserTestBase {
     private static final String DISK_CASE = "[{\"id\":\"case_disk\",\"pattern\":\"disk at (?P<p>9\\\\d)%\","
             + "\"message_template\":\"Disk {p}%\",\"state\":\"WARN\"}]";
     /** Lines the card's pane keeps in the DOM (output.js DOM_LINES); up to twice that while the user reads above. */
-    private static final int DOM_LINES = 400;
-    /** Blocks the events pane holds at most (panes.js MAX_CHUNKS). */
+    private static final int DOM_LINES = 200;
+    /** Blocks the events pane holds at most (panes.js MAX_CHUNKS: it fills 24, trimming drops whole ones). */
     private static final int MAX_EVENT_BLOCKS = 32;
 
     private static final String VIOLATION_RECORDER = "window.__cspViolations = [];"
@@ -92,8 +92,8 @@ class OutputUiTest extends BrowserTestBase {
         assertThat(w.get("same")).as("the card is never replaced").isEqualTo(true);
         assertThat(((Number) w.get("maxLines")).intValue()).as("line elements in the pane during the run")
                 .isPositive().isLessThanOrEqualTo(DOM_LINES);
-        assertThat(((Number) w.get("maxEventNodes")).intValue()).as("nodes of the events pane (a block per frame,"
-                + " merged at panes.js MAX_CHUNKS)").isPositive().isLessThanOrEqualTo(MAX_EVENT_BLOCKS);
+        assertThat(((Number) w.get("maxEventNodes")).intValue()).as("nodes of the events pane (the newest block"
+                + " grows until full, the oldest goes whole)").isPositive().isLessThanOrEqualTo(MAX_EVENT_BLOCKS);
         assertThat(((Number) w.get("maxEventChars")).intValue()).as("characters of the events pane")
                 .isLessThanOrEqualTo(120000);
 
@@ -149,6 +149,47 @@ class OutputUiTest extends BrowserTestBase {
         assertThat(got.get("marked")).isEqualTo(List.of("line 995\n"));
         assertThat(((Number) got.get("blocks")).intValue()).isEqualTo(((Number) got.get("blocksBefore")).intValue() + 2);
         assertThat(got.get("after")).as("the pane's text is unchanged by the mark").isEqualTo(true);
+    }
+
+    @Test
+    void a_log_pane_adds_each_frame_to_its_newest_block_and_drops_whole_old_blocks_keeping_the_newest_entries() {
+        openPage();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> got = (Map<String, Object>) driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                + "import('/static/panes.js').then(m => {"
+                + " const pre = document.createElement('pre'); pre.className = 'output pane'; document.body.append(pre);"
+                + " const p = new m.LogPane(pre, {maxLines: 48});"
+                + " const firstBlocks = []; let n = 0; let maxBlocks = 0; let grew = 0;"
+                + " for (let f = 0; f < 30; f += 1) {"
+                + "  const before = pre.firstElementChild; const last = pre.lastElementChild;"
+                + "  const lastText = last ? last.textContent : null;"
+                + "  for (let i = 0; i < 5; i += 1) { n += 1; p.add({time: '', spec: ['entry ' + n]}); }"
+                + "  p.flush();"
+                + "  if (last && last.isConnected && last.textContent.startsWith(lastText)"
+                + "   && last.textContent !== lastText) grew += 1;"
+                + "  if (before && !before.isConnected) firstBlocks.push(before.textContent.split('\\n').length - 1);"
+                + "  maxBlocks = Math.max(maxBlocks, pre.childElementCount);"
+                + " }"
+                + " const lines = pre.textContent.split('\\n').filter(Boolean);"
+                + " const entries = p.entries.map(e => e.text.trim());"
+                + " p.add({time: '', spec: ['late']}); p.add({time: '', spec: ['later']}); p.flush(); p.flush();"
+                + " done({lines, entries, maxBlocks, grew, dropped: firstBlocks, blocks: pre.childElementCount,"
+                + "  tail: pre.textContent.split('\\n').filter(Boolean).slice(-3)});"
+                + "}).catch(e => done({error: String(e)}));");
+        assertThat(got.get("error")).isNull();
+        @SuppressWarnings("unchecked")
+        List<String> lines = (List<String>) got.get("lines");
+        // 150 entries into a pane of 48 lines: the newest ones, in order, none twice; whole blocks of 2 were dropped.
+        assertThat(lines).hasSizeBetween(46, 48).isEqualTo(got.get("entries"));
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(lines.get(i)).isEqualTo("entry " + (150 - lines.size() + 1 + i));
+        }
+        assertThat(((List<?>) got.get("dropped"))).isNotEmpty().allSatisfy(k -> assertThat(k).isEqualTo(2L));
+        assertThat(((Number) got.get("maxBlocks")).intValue()).isLessThanOrEqualTo(MAX_EVENT_BLOCKS);
+        // A frame with room in the newest block adds to it (here: a frame of 5 entries fills the block of 2 that had 1).
+        assertThat(((Number) got.get("grew")).intValue()).isPositive();
+        assertThat(got.get("tail")).isEqualTo(List.of("entry 150", "late", "later"));
     }
 
     @Test
