@@ -11,10 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,17 +31,8 @@ class HeartbeatProcessTest {
 
     @TempDir
     Path dir;
-    LocalPushover pushover;
-
-    @BeforeEach
-    void startPushover() {
-        pushover = new LocalPushover();
-    }
-
-    @AfterEach
-    void stopPushover() {
-        pushover.close();
-    }
+    @RegisterExtension
+    final LocalPushover pushover = new LocalPushover();
 
     private ServerProcess start() throws Exception {
         return ServerProcess.start(dir.resolve("data"), Map.of("MULTI_COMMAND_RUNNER_PUSHOVER_URL", pushover.url()),

@@ -7,9 +7,8 @@ import com.macasaet.fernet.Key;
 import dev.mcr.access.Role;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,17 +23,8 @@ class KeyRotationRoutesTest {
 
     @TempDir
     Path dir;
-    LocalPushover pushover;
-
-    @BeforeEach
-    void startPushover() {
-        pushover = new LocalPushover();
-    }
-
-    @AfterEach
-    void stopPushover() {
-        pushover.close();
-    }
+    @RegisterExtension
+    final LocalPushover pushover = new LocalPushover();
 
     private Map<String, String> env(String key) {
         return Map.of("MULTI_COMMAND_RUNNER_SECRET_KEY", key, "MULTI_COMMAND_RUNNER_PUSHOVER_URL", pushover.url());

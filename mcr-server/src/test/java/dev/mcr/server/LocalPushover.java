@@ -8,9 +8,14 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A real HTTP server on 127.0.0.1 standing in for Pushover: accepts every message and keeps its form body. */
-final class LocalPushover implements AutoCloseable {
+/**
+ * A real HTTP server on 127.0.0.1 standing in for Pushover: accepts every message and keeps its form body. A test
+ * holds it as a {@code @RegisterExtension} field (a new one per test, stopped after it).
+ */
+final class LocalPushover implements AutoCloseable, AfterEachCallback {
 
     private final HttpServer server;
     private final List<String> bodies = new CopyOnWriteArrayList<>();
@@ -51,5 +56,10 @@ final class LocalPushover implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 }
