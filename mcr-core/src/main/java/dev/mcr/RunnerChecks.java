@@ -179,10 +179,19 @@ final class RunnerChecks {
             }
             int number = i + 1;
             CaseMatcher.patternError(pattern).ifPresent(why -> {
-                throw refuse(r, "case " + number + " (pattern '" + pattern + "')", "the regular expression is not "
-                        + "valid: " + why + ".");
+                throw refuse(r, "case " + number + " (pattern '" + shortened(pattern) + "')", "the regular "
+                        + "expression is not valid: " + why + ".");
             });
         }
+    }
+
+    /** A pattern as an error message quotes it: the first 80 characters and how many more there are. */
+    private static String shortened(String pattern) {
+        if (pattern.length() <= 80) {
+            return pattern;
+        }
+        int end = Character.isHighSurrogate(pattern.charAt(79)) ? 79 : 80;
+        return pattern.substring(0, end) + "… (" + (pattern.length() - end) + " characters more)";
     }
 
     private static InvalidInputException refuse(Runner r, String field, String why) {

@@ -53,6 +53,11 @@ public final class CaseMatcher {
     public static final Duration DEFAULT_MATCH_BUDGET = Duration.ofMillis(250);
     /** Timeouts after which a case is disabled for the life of the matcher. */
     public static final int MAX_TIMEOUTS_PER_CASE = 3;
+    /**
+     * Longest case pattern a save accepts, in characters. Java compiles a long literal in time that grows with the
+     * square of its length (300 000 characters take about 30 s of CPU), and no real case needs more than this.
+     */
+    public static final int MAX_PATTERN_LENGTH = 4096;
 
     private static final int CHECK_INTERVAL = 1024;
     private static final long MAX_BUDGET_NANOS = Long.MAX_VALUE / 4;
@@ -186,12 +191,17 @@ public final class CaseMatcher {
      * {@link PythonRegex}), so that a save can refuse what a run would report as a {@code case_error}.
      *
      * @param pattern the pattern as stored; an empty or blank one (the last-line case) is valid
-     * @return the reason it is not valid (Python's {@code re.error} text or what Java cannot run), or empty
+     * @return the reason it is not valid (Python's {@code re.error} text, what Java cannot run, or a length over
+     *         {@link #MAX_PATTERN_LENGTH}), or empty
      */
     public static Optional<String> patternError(String pattern) {
         String stripped = MessageTemplate.pyStrip(pattern == null ? "" : pattern);
         if (stripped.isEmpty()) {
             return Optional.empty();
+        }
+        if (stripped.length() > MAX_PATTERN_LENGTH) {
+            return Optional.of("it has " + stripped.length() + " characters, and at most " + MAX_PATTERN_LENGTH
+                    + " are allowed");
         }
         try {
             PythonRegex.compile(stripped);

@@ -101,6 +101,28 @@ class CasePatternSaveTest {
     }
 
     @Test
+    void a_pattern_over_the_length_limit_is_refused_at_once_and_quoted_shortened() {
+        // Java compiles a long literal in time that grows with the square of its length: 300 000 characters held
+        // a request thread for about 30 s before the limit (found by HostileInputFuzzTest).
+        String longPattern = "x".repeat(300_000);
+        try (ServerFixture f = ServerFixture.start(dir)) {
+            String before = f.get("/api/state").body();
+            HttpResponse<String> r = f.post("/api/import", "{\"runners\": [" + runnerJson("r1", "Long", "echo",
+                    longPattern) + "], \"runner_groups\": []}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(json(r.body()).path("detail").asText()).startsWith("Runner 'Long' (runner_").endsWith(
+                    "), case 2 (pattern '" + "x".repeat(80) + "… (299920 characters more)'): the regular expression is not valid: it has "
+                    + "300000 characters, and at most 4096 are allowed.");
+            assertThat(f.get("/api/state").body()).isEqualTo(before);
+            assertThat(f.post("/api/regex/check", "{\"pattern\": \"" + "a".repeat(4097) + "\"}").body())
+                    .isEqualTo("{\"valid\":false,\"reason\":\"it has 4097 characters, and at most 4096 are "
+                            + "allowed\"}");
+            assertThat(f.post("/api/regex/check", "{\"pattern\": \"" + "a".repeat(4096) + "\"}").body())
+                    .isEqualTo("{\"valid\":true}");
+        }
+    }
+
+    @Test
     void a_pattern_stored_by_the_original_does_not_block_its_clients_saves_but_changing_it_to_another_invalid_one_does()
             throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("app.db"))) {
