@@ -535,17 +535,26 @@ class CrossOriginAttackBrowserTest extends BrowserTestBase {
      */
     private void attack(Origin origin, String tag, String html, int requests, SoftAssertions soft) {
         PAGES.put("/" + tag, html);
-        network.clear();
-        driver.get(attackerOrigin(origin) + "/" + tag);
-        List<Sent> sent = network.await(s -> "POST".equals(s.method) && s.url.startsWith(mcrOrigin() + "/api/"),
-                requests, DELIVERY, tag);
-        report(tag, sent);
-        if (basicAuth) {
-            assertCarryCredentials(tag, sent);
+        for (int attempt = 1; ; attempt++) {
+            network.clear();
+            driver.get(attackerOrigin(origin) + "/" + tag);
+            List<Sent> sent = network.await(s -> "POST".equals(s.method) && s.url.startsWith(mcrOrigin() + "/api/"),
+                    requests, DELIVERY, tag);
+            report(tag, sent);
+            pause(GRACE);
+            checkNothingChanged(tag, soft);
+            restore();
+            boolean headersKnown = sent.stream().allMatch(Sent::headersKnown);
+            if (basicAuth && !headersKnown && attempt < 3) {
+                // Chromium's log missed what one request carried (ChromiumNetworkLog.await): deliver it again.
+                System.out.println("[attack " + tag + ", basic auth] sent headers not recorded; attempt " + (attempt + 1));
+                continue;
+            }
+            if (basicAuth) {
+                assertCarryCredentials(tag, sent);
+            }
+            return;
         }
-        pause(GRACE);
-        checkNothingChanged(tag, soft);
-        restore();
     }
 
     /** With auth on, an attack request without the credentials proves nothing: fail at once. */
