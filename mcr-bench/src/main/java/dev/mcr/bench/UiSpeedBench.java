@@ -38,6 +38,8 @@ public final class UiSpeedBench {
     private static final Pattern DISK = Pattern.compile("disk at (9\\d)%");
     /** How long the idle page's frames are watched before the run. */
     private static final long IDLE_MS = 1500;
+    /** Runs of each runner before anything is measured (see warmUp). */
+    private static final int WARM_UP_RUNS = 5;
 
     /**
      * What to run.
@@ -120,6 +122,7 @@ public final class UiSpeedBench {
         try (ServerProcess server = ServerProcess.start(o.jar(), dir.resolve("data"), List.of());
              OriginalPageProxy proxy = o.original() == null ? null : OriginalPageProxy.start(o.original(), server.port())) {
             configure(server, cmd);
+            warmUp(server, log);
             String oursUrl = "http://127.0.0.1:" + server.port() + "/";
             for (int round = 1; round <= o.rounds(); round++) {
                 List<Comparison> figures = new ArrayList<>();
@@ -157,11 +160,38 @@ public final class UiSpeedBench {
                 + "is then at least the time since its last answer (the progress lines say so).");
         report.note("Longest frame gap of the idle page: the same page, loaded and settled, watched for " + IDLE_MS
                 + " ms before the run starts; what the machine's other work alone does to the frames.");
+        report.note("Before the first round, the server runs each runner " + WARM_UP_RUNS + " times with an "
+                + "event-stream client reading along, and no page open: the pages are measured against a server "
+                + "whose line pipeline is compiled, as after a while in use (before, the JIT compiler threads of the "
+                + "fresh server took about a third of a core during the first measured runs).");
         report.note("Frame gaps and long tasks are counted from the run's start to that frame. Both pages drive the "
                 + "same mcr server; the original's page is served by a same-origin proxy in the benchmark (JDK "
                 + "HttpServer) that forwards /api/* (the event stream as a stream). Browser, proxy, server and command "
                 + "share the machine's cores.");
         return report;
+    }
+
+    /**
+     * Runs each runner {@link #WARM_UP_RUNS} times with an event-stream client reading along, before anything is
+     * measured: a server that has run for a while has its line pipeline compiled. Without this, the JIT compiler
+     * threads of the fresh server took about a third of a core during the first measured runs, on a machine of two
+     * cores, and the browser's frames waited for it.
+     */
+    private static void warmUp(ServerProcess server, PrintStream log) throws Exception {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < WARM_UP_RUNS; i++) {
+            for (String rid : List.of(CASE_RUNNER, PLAIN_RUNNER)) {
+                try (SseClient sse = new SseClient(server.port(), rid, false, "ui-speed-warm-up")) {
+                    sse.awaitConnected(30);
+                    server.post("/api/run", "{\"runner_id\": \"" + rid + "\"}");
+                    if (!sse.awaitFinished(120)) {
+                        throw new IllegalStateException("The warm-up run of " + rid + " did not finish within 120 s.");
+                    }
+                }
+            }
+        }
+        log.printf("ui-speed: server warmed up, %d runs of each runner in %.1f s%n", WARM_UP_RUNS,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /** Runs the command the way the server does, here, to know its output. */
