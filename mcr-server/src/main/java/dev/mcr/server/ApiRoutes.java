@@ -105,7 +105,7 @@ final class ApiRoutes implements Function<HttpRequest, HttpResponse> {
         route("DELETE", "/api/notifications", r -> clearNotifications());
         route("GET", "/api/export", r -> export());
         route("POST", "/api/import", this::importRunners);
-        route("GET", "/api/events", r -> events.open());
+        route("GET", "/api/events", r -> events.open("batched".equals(r.queryParam("output"))));
         route("GET", "/api/cron/preview", this::cronPreview);
         route("POST", "/api/regex/check", this::regexCheck);
         route("POST", "/api/admin/rotate-key", r -> rotateKey());

@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -45,7 +47,11 @@ final class EventStream implements HttpResponse.Stream {
     private final long heartbeatNanos;
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Most lines in one {@code output_batch} message. */
+    static final int MAX_BATCH_LINES = 256;
+
     private final PyJson json = new PyJson();
+    private final boolean batchedOutput;
     private McrEvent[] batch = new McrEvent[FIRST_BATCH];
 
     /**
@@ -54,8 +60,12 @@ final class EventStream implements HttpResponse.Stream {
      * @param zone         the zone timestamps are written in
      * @param heartbeat    quiet time after which a ping is written
      * @param onClose      frees the client's slot; run once
+     * @param batchedOutput whether consecutive lines of one run go out as one {@code output_batch} message (the
+     *                      client asked for it) instead of one {@code output} message each
      */
-    EventStream(Subscription subscription, byte[] snapshot, ZoneId zone, Duration heartbeat, Runnable onClose) {
+    EventStream(Subscription subscription, byte[] snapshot, ZoneId zone, Duration heartbeat, Runnable onClose,
+                boolean batchedOutput) {
+        this.batchedOutput = batchedOutput;
         this.subscription = subscription;
         this.snapshot = snapshot.clone();
         this.zone = zone;
@@ -99,9 +109,15 @@ final class EventStream implements HttpResponse.Stream {
                     append(first);
                     taken = subscription.drainTo(batch, batch.length);
                 }
-                for (int i = 0; i < taken; i++) {
-                    append(batch[i]);
-                    batch[i] = null;
+                for (int i = 0; i < taken; ) {
+                    int next = batchedOutput ? lineRunEnd(i, taken) : i + 1;
+                    if (next - i > 1) {
+                        json.outputBatchFrame(batch, i, next);
+                    } else {
+                        append(batch[i]);
+                    }
+                    Arrays.fill(batch, i, next, null);
+                    i = next;
                     if (json.size() >= WRITE_CHUNK) {
                         json.writeTo(out);
                         json.reset();
@@ -119,6 +135,23 @@ final class EventStream implements HttpResponse.Stream {
         } finally {
             close();
         }
+    }
+
+    /**
+     * The end of the run of output lines of one runner's run that starts at {@code from} (at most
+     * {@link #MAX_BATCH_LINES}); {@code from + 1} when the event there is no output line.
+     */
+    private int lineRunEnd(int from, int taken) {
+        if (!(batch[from] instanceof OutputLine first)) {
+            return from + 1;
+        }
+        int end = from + 1;
+        int max = Math.min(taken, from + MAX_BATCH_LINES);
+        while (end < max && batch[end] instanceof OutputLine line && Objects.equals(line.runnerId(), first.runnerId())
+                && Objects.equals(line.runId(), first.runId())) {
+            end++;
+        }
+        return end;
     }
 
     private void append(McrEvent event) {

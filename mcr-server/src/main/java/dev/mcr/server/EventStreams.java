@@ -38,10 +38,12 @@ final class EventStreams {
      * Answers {@code GET /api/events}: subscribes first, then takes the snapshot, like the original (so no
      * event falls between the two; a few may appear in both).
      *
+     * @param batchedOutput whether the client asked for output lines in {@code output_batch} messages
+     *                      ({@code ?output=batched}; mcr's page does, the original's does not)
      * @return the streaming response
      * @throws HttpError 503 when the client limit is reached
      */
-    HttpResponse open() {
+    HttpResponse open(boolean batchedOutput) {
         if (closed.get() || !slots.tryAcquire()) {
             throw new HttpError(503, TOO_MANY);
         }
@@ -67,7 +69,7 @@ final class EventStreams {
         EventStream stream = new EventStream(subscription, snapshot, mcr.zone(), heartbeat, () -> {
             open.remove(self[0]);
             slots.release();
-        });
+        }, batchedOutput);
         self[0] = stream;
         open.add(stream);
         if (closed.get()) {

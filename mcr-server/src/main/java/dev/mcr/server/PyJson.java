@@ -1,5 +1,6 @@
 package dev.mcr.server;
 
+import dev.mcr.event.OutputLine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -22,6 +23,9 @@ final class PyJson {
     private static final byte[] OUTPUT_MIDDLE = asciiBytes(", \"line\": ");
     private static final byte[] OUTPUT_RUN_ID = asciiBytes(", \"run_id\": ");
     private static final byte[] FRAME_END = asciiBytes("}\n\n");
+    private static final byte[] BATCH_HEAD = asciiBytes("data: {\"type\": \"output_batch\", \"runner_id\": ");
+    private static final byte[] BATCH_LINES = asciiBytes(", \"lines\": [");
+    private static final byte[] BATCH_END = asciiBytes("]}\n\n");
 
     private byte[] buf = new byte[8192];
     /** The runner id of the last output frame, compared by identity, and its frame head. */
@@ -163,6 +167,35 @@ final class PyJson {
             return this;
         }
         return bytes(tailBytes);
+    }
+
+    /**
+     * Appends consecutive lines of one runner's run as one framed {@code output_batch} event,
+     * {@code data: {"type": "output_batch", "runner_id": …, "run_id": …, "lines": […]}\n\n} ({@code run_id} only
+     * when the lines have one): what a client that asked for batched output ({@code GET /api/events?output=batched})
+     * gets instead of one {@code output} event per line.
+     *
+     * @param lines {@link OutputLine}s of the same runner and run, at {@code from} (inclusive) to {@code to}
+     * @param from  the first
+     * @param to    after the last
+     * @return this
+     */
+    PyJson outputBatchFrame(Object[] lines, int from, int to) {
+        OutputLine first = (OutputLine) lines[from];
+        bytes(BATCH_HEAD);
+        nullableString(first.runnerId());
+        if (first.runId() != null) {
+            bytes(OUTPUT_RUN_ID);
+            string(first.runId());
+        }
+        bytes(BATCH_LINES);
+        for (int i = from; i < to; i++) {
+            if (i > from) {
+                ascii(", ");
+            }
+            nullableString(((OutputLine) lines[i]).text());
+        }
+        return bytes(BATCH_END);
     }
 
     private void nullableString(String s) {

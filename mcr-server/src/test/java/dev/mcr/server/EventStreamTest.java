@@ -187,6 +187,58 @@ class EventStreamTest {
     }
 
     @Test
+    void a_client_that_asks_for_batched_output_gets_every_line_in_order_in_few_messages() {
+        try (ServerFixture f = ServerFixture.start(dir)) {
+            f.saveState("{\"runners\": [{\"id\": \"seq\", \"name\": \"Seq\", \"command\": \"seq 1 10000\", "
+                    + "\"cases\": [{\"id\": \"c\", \"pattern\": \"^(\\\\d+)000$\", \"message_template\": \"k {g1}\", "
+                    + "\"state\": \"INFO\"}]}]}");
+            assertTimeoutPreemptively(DEADLINE, () -> {
+                HttpResponse<InputStream> r = f.http.send(HttpRequest.newBuilder(f.uri("/api/events?output=batched"))
+                        .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream body = r.body()) {
+                    assertThat(r.statusCode()).isEqualTo(200);
+                    Frames frames = new Frames(body);
+                    assertThat(frames.next().path("type").asText()).isEqualTo("snapshot");
+                    assertThat(f.post("/api/run", "{\"runner_id\": \"seq\"}").statusCode()).isEqualTo(200);
+                    List<String> lines = new ArrayList<>();
+                    List<String> matchedAfter = new ArrayList<>();
+                    int messages = 0;
+                    String runId = null;
+                    while (true) {
+                        JsonNode e = frames.next();
+                        String type = e.path("type").asText();
+                        if (type.equals("status") && e.path("status").asText().equals("started")) {
+                            runId = e.path("run_id").asText();
+                        }
+                        if (type.equals("output_batch")) {
+                            messages++;
+                            List<String> keys = new ArrayList<>();
+                            e.fieldNames().forEachRemaining(keys::add);
+                            assertThat(keys).containsExactly("type", "runner_id", "run_id", "lines");
+                            assertThat(e.path("runner_id").asText()).isEqualTo("seq");
+                            assertThat(e.path("run_id").asText()).isEqualTo(runId);
+                            assertThat(e.path("lines").size()).isBetween(2, EventStream.MAX_BATCH_LINES);
+                            e.path("lines").forEach(l -> lines.add(l.asText()));
+                        } else if (type.equals("output")) {
+                            messages++;
+                            lines.add(e.path("line").asText());
+                        } else if (type.equals("case_match")) {
+                            // A match follows the message that holds its line, as it follows the line unbatched.
+                            matchedAfter.add(lines.get(lines.size() - 1).strip() + " " + e.path("message").asText());
+                        } else if (type.equals("status") && e.path("status").asText().equals("finished")) {
+                            break;
+                        }
+                    }
+                    assertThat(lines).isEqualTo(IntStream.rangeClosed(1, 10_000).mapToObj(i -> i + "\n").toList());
+                    assertThat(messages).as("messages for 10 000 lines").isLessThan(2_000);
+                    assertThat(matchedAfter).containsExactly(IntStream.rangeClosed(1, 10)
+                            .mapToObj(i -> i + "000 k " + i).toArray(String[]::new));
+                }
+            });
+        }
+    }
+
+    @Test
     void the_snapshot_carries_each_runners_status_and_the_group_snapshot() {
         try (ServerFixture f = ServerFixture.start(dir)) {
             f.saveState("{\"runners\": [{\"id\": \"r1\", \"command\": \"echo hi\"}],"

@@ -2,6 +2,9 @@ package dev.mcr.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcr.bus.EventBus;
 import dev.mcr.event.McrEvent;
 import dev.mcr.event.OutputLine;
@@ -116,7 +119,7 @@ class EventStreamWriterTest {
             bus.publishAll(events);
             byte[] snapshot = EventStream.frame(java.util.Map.of("type", "snapshot"));
             AtomicInteger released = new AtomicInteger();
-            EventStream stream = new EventStream(sub, snapshot, ZONE, Duration.ofMinutes(5), released::incrementAndGet);
+            EventStream stream = new EventStream(sub, snapshot, ZONE, Duration.ofMinutes(5), released::incrementAndGet, false);
             Sink sink = new Sink();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread writer = start(stream, sink, failure);
@@ -134,12 +137,70 @@ class EventStreamWriterTest {
     }
 
     @Test
+    void batched_output_carries_the_same_events_in_the_same_order_with_runs_of_lines_joined() throws Exception {
+        List<McrEvent> events = mixedEvents(20_000);
+        String run = "run_0195f3a1b2c37000a1b2c3d4e5f60718";
+        for (int i = 0; i < 3_000; i++) {
+            // A long run of one run's lines: more than one message's worth.
+            events.add(new OutputLine("r1", "long " + i + " \u00e9\n", run));
+        }
+        try (EventBus bus = new EventBus(2, 30_000)) {
+            Subscription sub = bus.open();
+            bus.publishAll(events);
+            byte[] snapshot = EventStream.frame(java.util.Map.of("type", "snapshot"));
+            EventStream stream = new EventStream(sub, snapshot, ZONE, Duration.ofMinutes(5), () -> { }, true);
+            Sink sink = new Sink();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread writer = start(stream, sink, failure);
+            ObjectMapper mapper = new ObjectMapper();
+            List<JsonNode> want = new ArrayList<>();
+            for (McrEvent e : events) {
+                want.add(mapper.valueToTree(e.toJson(ZONE)));
+            }
+            List<JsonNode> got = new ArrayList<>();
+            int batches = 0;
+            long end = System.nanoTime() + DEADLINE.toNanos();
+            while (got.size() < want.size() && System.nanoTime() < end) {
+                got.clear();
+                batches = 0;
+                String text = new String(sink.toByteArray(), StandardCharsets.UTF_8);
+                String[] frames = text.split("\n\n");
+                // The last frame may be cut off while the writer still writes: it is read again next time.
+                for (int i = 1; i < frames.length - (text.endsWith("\n\n") ? 0 : 1); i++) {
+                    JsonNode m = mapper.readTree(frames[i].substring("data: ".length()));
+                    if (!m.path("type").asText().equals("output_batch")) {
+                        got.add(m);
+                        continue;
+                    }
+                    batches++;
+                    assertThat(m.path("lines").size()).isBetween(2, EventStream.MAX_BATCH_LINES);
+                    for (JsonNode line : m.path("lines")) {
+                        ObjectNode o = mapper.createObjectNode().put("type", "output");
+                        o.set("runner_id", m.path("runner_id"));
+                        o.set("line", line);
+                        if (m.has("run_id")) {
+                            o.set("run_id", m.path("run_id"));
+                        }
+                        got.add(o);
+                    }
+                }
+                Thread.sleep(20);
+            }
+            stream.close();
+            writer.join(DEADLINE.toMillis());
+            assertThat(failure.get()).isNull();
+            assertThat(got).isEqualTo(want);
+            assertThat(batches).as("the 3 000-line run alone takes at least 12 messages").isGreaterThanOrEqualTo(12);
+        }
+    }
+
+    @Test
     void events_published_while_the_writer_waits_are_written_as_they_come() throws Exception {
         List<McrEvent> events = mixedEvents(5_000);
         try (EventBus bus = new EventBus(2, 1_000)) {
             Subscription sub = bus.open();
             byte[] snapshot = EventStream.frame(java.util.Map.of("type", "snapshot"));
-            EventStream stream = new EventStream(sub, snapshot, ZONE, Duration.ofMinutes(5), () -> { });
+            EventStream stream = new EventStream(sub, snapshot, ZONE, Duration.ofMinutes(5), () -> { }, false);
             Sink sink = new Sink();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread writer = start(stream, sink, failure);
