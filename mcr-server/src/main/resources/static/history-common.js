@@ -1,7 +1,7 @@
 // What the strip of recent runs and the history view share: how a run looks (colour class, words),
 // the tooltip, the dialog with a run's output, and the runner names the strips registered.
 
-import { h } from './util.js';
+import { h, pageZone } from './util.js';
 import { t, tr } from './i18n.js';
 import { get } from './api.js';
 import { openModal } from './dialogs.js';
@@ -67,10 +67,12 @@ export function fmtWhen(iso) {
 
 /**
  * Formats a time once while the page has nothing else to do: the browser's first zone name costs it 15-40 ms (it
- * loads its zone data), which the first strip cell of a run would otherwise pay inside a frame of the run.
+ * loads its zone data), which the first strip cell or case tooltip of a run would otherwise pay inside a frame of
+ * the run.
  */
 export function warmUpTimes() {
   fmtWhen(new Date());
+  pageZone();
 }
 
 /** A duration as a translatable {t, args}, or null when there is none. */

@@ -10,6 +10,15 @@ import { AnsiParser, renderLine } from './ansi.js';
 const tasks = new Set();
 // Work a task carried over (it ran out of its frame's time): it runs in the next frame, not again in this one.
 const later = new Set();
+// DOM writes of live updates (onPaint): every frame while the page keeps up, but while it is under load (a flood of
+// output) at most once per PAINT_INTERVAL_MS. Each such frame lays out and paints; a frame that only takes events
+// out of the stream costs little, so the frames keep coming while the CPU is shared with the command and the server.
+const paints = new Set();
+const PAINT_INTERVAL_MS = 50;
+const LOAD_HOLD_MS = 250;
+let loadedUntil = 0;
+let lastPaint = 0;
+let painting = false;
 // What runs after every task of the frame wrote its DOM: scrolling to the end. The first scroll makes the browser
 // lay out once; the others reuse that layout, instead of one layout per pane between writes.
 const settle = new Set();
@@ -40,15 +49,25 @@ function runTasks() {
       tasks.clear();
       runAll(list);
     }
+    const now = performance.now();
+    if (paints.size && (now >= loadedUntil || now - lastPaint >= PAINT_INTERVAL_MS)) {
+      lastPaint = now;
+      const list = [...paints];
+      paints.clear();
+      painting = true;
+      runAll(list);
+      painting = false;
+    }
     const after = [...settle];
     settle.clear();
     runAll(after);
   } finally {
     running = false;
+    painting = false;
   }
   for (const fn of later) tasks.add(fn);
   later.clear();
-  if (tasks.size) schedule();
+  if (tasks.size || paints.size) schedule();
 }
 
 function schedule() {
@@ -64,6 +83,22 @@ function schedule() {
 export function onFrame(fn) {
   tasks.add(fn);
   schedule();
+}
+
+/**
+ * Runs fn, which writes the DOM of a live update, in a frame after the onFrame tasks: the next frame, or while the
+ * page is under load (underLoad) the next one at least PAINT_INTERVAL_MS after the last that did. Several calls
+ * before that run it once.
+ */
+export function onPaint(fn) {
+  // From a paint of this frame: in the next paint frame (a burst's refill), not again now.
+  paints.add(fn);
+  if (!painting) schedule();
+}
+
+/** Says that live updates come faster than the page shows them (a backlog, a burst): paint less often for a while. */
+export function underLoad() {
+  loadedUntil = performance.now() + LOAD_HOLD_MS;
 }
 
 /** Like onFrame, but called from a task that ran out of time: fn runs in the frame after this one. */
@@ -191,7 +226,7 @@ export class OutputView {
     // A snapshot's tail holds only the last lines of a run whose id the page does not know.
     this.partial = !runId && this.size > 0;
     this.listeners.forEach((fn) => fn('reset'));
-    onFrame(this.flushFn);
+    onPaint(this.flushFn);
   }
 
   /** One line of the running run; shown with the next frame. */
@@ -199,7 +234,7 @@ export class OutputView {
     if (runId) this.runId = runId;
     const e = this.push(String(line));
     this.listeners.forEach((fn) => fn('append', e));
-    onFrame(this.flushFn);
+    onPaint(this.flushFn);
   }
 
   push(raw) {
@@ -300,6 +335,7 @@ export class OutputView {
     }
     const burst = follow && fresh.length >= BURST_LINES;
     if (burst) {
+      underLoad();
       fresh = fresh.slice(-BURST_LINES);
       this.clearPane();
     }
@@ -337,7 +373,7 @@ export class OutputView {
       el.prepend(OutputView.elements(this.lines.slice(end - k, end)));
       this.domCount += k;
     }
-    if (burst) onNextFrame(this.flushFn);
+    if (burst) onPaint(this.flushFn);
     if (follow) {
       this.following = true;
       afterWrites(this.scrollFn);

@@ -6,7 +6,7 @@
 import { $, h } from './util.js';
 import { t, tr } from './i18n.js';
 import { healthOf, bucketOf } from './health.js';
-import { onFrame } from './output.js';
+import { onPaint } from './output.js';
 import { openFullOutput } from './output-full.js';
 
 const ROWS_KEY = 'mcr.rows';
@@ -142,7 +142,7 @@ export class Overview {
 
   /** Recounts and refilters on the next frame (many events in one frame cost one pass). */
   update() {
-    onFrame(this.applyFn);
+    onPaint(this.applyFn);
   }
 
   apply() {

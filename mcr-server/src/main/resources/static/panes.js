@@ -3,7 +3,7 @@
 
 import { atEnd } from './util.js';
 import { t } from './i18n.js';
-import { onFrame, afterWrites } from './output.js';
+import { onPaint, afterWrites } from './output.js';
 
 /** A pane holds about this many blocks of entries at most (the newest grows until it is full, the oldest goes). */
 export const MAX_CHUNKS = 32;
@@ -44,7 +44,7 @@ export class LogPane {
   add(...entries) {
     if (!entries.length) return;
     for (const e of entries) this.pending.push(e);
-    onFrame(this.flushFn);
+    onPaint(this.flushFn);
   }
 
   /** Every entry the pane holds, oldest first. */
