@@ -96,6 +96,12 @@ export function onPaint(fn) {
   if (!painting) schedule();
 }
 
+/** Whether this frame, under load, also paints: its other work then takes less time (see drainEvents). */
+export function paintsUnderLoad() {
+  const now = performance.now();
+  return now < loadedUntil && now - lastPaint >= PAINT_INTERVAL_MS;
+}
+
 /** Says that live updates come faster than the page shows them (a backlog, a burst): paint less often for a while. */
 export function underLoad() {
   loadedUntil = performance.now() + LOAD_HOLD_MS;
