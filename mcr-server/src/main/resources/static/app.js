@@ -1470,8 +1470,8 @@ async function boot() {
     if (!app.live) await Promise.all([loadRecentRuns(), loadStrips()]);
     if (!app.live) startHistoryRoute();
     if (!app.live) {
-      // Batched output: a run's consecutive lines come as one message (output_batch), a quarter of the bytes and a
-      // fraction of the messages to parse under a flood; the original's page asks for nothing and gets one per line.
+      // Batched output: a run's consecutive lines come as one message (output_batch); for a flood with cases that is
+      // 40 % of the bytes and a fifth of the messages to parse. The original's page asks for nothing: one per line.
       app.live = new LiveStream('/api/events?output=batched', { onData: queueEvent, onState: onLiveState });
       app.live.start();
     }
